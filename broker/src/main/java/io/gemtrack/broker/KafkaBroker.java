@@ -1,0 +1,230 @@
+package io.gemtrack.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), run from the Kafka
+ * server jars on this JVM's class path as a child JVM on free loopback ports.
+ *
+ * <p>A child JVM rather than an in-process server: the broker's threads, heap and logging stay out of the
+ * tests' JVM, and a restart or a crash is a real one. {@link #stop()} and {@link #start()} keep the data
+ * directory and ports, so a broker restart loses nothing that was acknowledged.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path directory;
+    private final boolean ownsDirectory;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final String clusterId;
+    private final long heapBytes;
+    private Process process;
+
+    private KafkaBroker(Path directory, boolean ownsDirectory, int brokerPort, int controllerPort, long heapBytes) {
+        this.directory = directory;
+        this.ownsDirectory = ownsDirectory;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.heapBytes = heapBytes;
+        this.clusterId = Uuid.randomUuid().toString();
+    }
+
+    /** Starts a broker in a new temporary directory, removed again by {@link #close()}. */
+    public static KafkaBroker startTemporary() {
+        try {
+            return create(Files.createTempDirectory("gemtrack-kafka-"), true, 0).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's data directory", e);
+        }
+    }
+
+    /**
+     * A broker keeping its data in {@code directory}; {@code port} 0 picks a free one. Not started yet.
+     * {@code ownsDirectory}: delete the directory on {@link #close()}.
+     */
+    public static KafkaBroker create(Path directory, boolean ownsDirectory, int port) {
+        return new KafkaBroker(directory, ownsDirectory, port == 0 ? freePort() : port, freePort(), 768L << 20);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker JVM and returns once it answers metadata requests. */
+    public synchronized KafkaBroker start() {
+        if (isRunning()) {
+            return this;
+        }
+        try {
+            Files.createDirectories(directory);
+            Path properties = writeProperties();
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + (heapBytes >> 20) + "m",
+                    "-XX:+UseSerialGC",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp", System.getProperty("java.class.path"),
+                    KafkaBrokerMain.class.getName(), properties.toString(), clusterId));
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Kafka broker", e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /** Stops the broker the way an operator would (SIGTERM, clean shutdown), keeping its data. */
+    public synchronized void stop() {
+        halt(false);
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would, keeping its data. */
+    public synchronized void kill() {
+        halt(true);
+    }
+
+    private void halt(boolean forcibly) {
+        if (process == null) {
+            return;
+        }
+        if (forcibly) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        if (ownsDirectory) {
+            deleteRecursively(directory);
+        }
+    }
+
+    /** The broker's console output, for diagnosing a failed start. */
+    public Path log() {
+        return directory.resolve("broker.log");
+    }
+
+    private Path writeProperties() throws IOException {
+        Properties config = new Properties();
+        config.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", directory.resolve("data").toString()),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "4"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("num.partitions", "4")));
+        Path file = directory.resolve("server.properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            config.store(writer, "gemtrack embedded broker");
+        }
+        return file;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the Kafka broker exited with status " + process.exitValue()
+                            + " during start-up; see " + log());
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    last = e;
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        }
+        halt(true);
+        throw new IllegalStateException("the Kafka broker did not become ready within " + READY_TIMEOUT.toSeconds()
+                + " s; see " + log(), last);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+    }
+}

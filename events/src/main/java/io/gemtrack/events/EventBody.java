@@ -1,0 +1,325 @@
+package io.gemtrack.events;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The facts a kernel could report about processes, DRM files and GEM buffers. Each type is an immutable
+ * record whose compact constructor enforces the schema, so an instance is always valid.
+ *
+ * <p>Identifiers: {@code pid} is a task id (a thread-group leader unless a fork says {@code thread});
+ * {@code file} names an open DRM file description; {@code object} a GEM object; {@code inode} a dma-buf.
+ * Sizes are bytes, always whole pages of {@link #PAGE_SIZE}, except {@code driverPages}, which is the
+ * RFC's {@code MM_DRIVERPAGES} counter in pages as the kernel reports it.
+ */
+public sealed interface EventBody {
+
+    long PAGE_SIZE = 4096;
+
+    /** A new task. {@code thread}: it shares its parent's mm and fd table (CLONE_VM|CLONE_FILES); else it gets copies. */
+    record ProcessFork(int pid, int parentPid, String comm, boolean thread) implements EventBody {
+        public ProcessFork {
+            Check.positive("pid", pid);
+            Check.nonNegative("parentPid", parentPid);
+            Check.notBlank("comm", comm);
+        }
+    }
+
+    /** The task replaced its program: it gets a fresh mm, the old one dies if this was its last user. */
+    record ProcessExec(int pid, String comm) implements EventBody {
+        public ProcessExec {
+            Check.positive("pid", pid);
+            Check.notBlank("comm", comm);
+        }
+    }
+
+    /** The task exited: its fds close and its mm dies if this was its last user. */
+    record ProcessExit(int pid) implements EventBody {
+        public ProcessExit {
+            Check.positive("pid", pid);
+        }
+    }
+
+    record OomScoreAdj(int pid, int oomScoreAdj) implements EventBody {
+        public OomScoreAdj {
+            Check.positive("pid", pid);
+            Check.inRange("oomScoreAdj", oomScoreAdj, -1000, 1000);
+        }
+    }
+
+    /** A sample of a process's mm counters as {@code /proc/PID/status} shows them. */
+    record MmCounters(int pid, long fileBytes, long anonBytes, long shmemBytes, long swapBytes,
+                      long pageTableBytes, long driverPages) implements EventBody {
+        public MmCounters {
+            Check.positive("pid", pid);
+            Check.pageMultiple("fileBytes", fileBytes);
+            Check.pageMultiple("anonBytes", anonBytes);
+            Check.pageMultiple("shmemBytes", shmemBytes);
+            Check.pageMultiple("swapBytes", swapBytes);
+            Check.pageMultiple("pageTableBytes", pageTableBytes);
+            // The counter is reported as the kernel holds it: the fork flaw can drive it negative.
+        }
+    }
+
+    record Region(String name, long capacityBytes) {
+        public Region {
+            Check.notBlank("regions.name", name);
+            Check.positivePageMultiple("regions.capacityBytes", capacityBytes);
+        }
+    }
+
+    record DrmDeviceAdded(int minor, String driver, List<Region> regions) implements EventBody {
+        public DrmDeviceAdded {
+            Check.nonNegative("minor", minor);
+            Check.notBlank("driver", driver);
+            regions = Check.list("regions", regions);
+            if (regions.isEmpty()) {
+                throw new InvalidEventException("regions", "must not be empty");
+            }
+        }
+    }
+
+    /** A process opened a DRM device node: a new file description installed at {@code fd}. */
+    record DrmFileOpen(int pid, int fd, long file, int minor) implements EventBody {
+        public DrmFileOpen {
+            Check.positive("pid", pid);
+            Check.nonNegative("fd", fd);
+            Check.positive("file", file);
+            Check.nonNegative("minor", minor);
+        }
+    }
+
+    /** The last reference to a DRM file went; its handles are gone with it. */
+    record DrmFileClose(long file) implements EventBody {
+        public DrmFileClose {
+            Check.positive("file", file);
+        }
+    }
+
+    enum FdOrigin { DUP, UNIX_SOCKET }
+
+    /** An existing DRM file gained an fd in {@code pid} other than by fork (which copies the whole table). */
+    record FdInstall(int pid, int fd, long file, FdOrigin origin) implements EventBody {
+        public FdInstall {
+            Check.positive("pid", pid);
+            Check.nonNegative("fd", fd);
+            Check.positive("file", file);
+            Check.present("origin", origin);
+        }
+    }
+
+    /** An fd of any kind (DRM file or dma-buf) was closed. */
+    record FdClose(int pid, int fd) implements EventBody {
+        public FdClose {
+            Check.positive("pid", pid);
+            Check.nonNegative("fd", fd);
+        }
+    }
+
+    /** A GEM object was created through {@code file}, which holds it as {@code handle}. */
+    record GemCreate(long object, int minor, String region, long sizeBytes, int creatorPid, long file, int handle)
+            implements EventBody {
+        public GemCreate {
+            Check.positive("object", object);
+            Check.nonNegative("minor", minor);
+            Check.notBlank("region", region);
+            Check.positivePageMultiple("sizeBytes", sizeBytes);
+            Check.positive("creatorPid", creatorPid);
+            Check.positive("file", file);
+            Check.positive("handle", handle);
+        }
+    }
+
+    /** Another handle to an existing object (GEM_OPEN of a flink name). */
+    record GemHandleCreate(long file, int handle, long object) implements EventBody {
+        public GemHandleCreate {
+            Check.positive("file", file);
+            Check.positive("handle", handle);
+            Check.positive("object", object);
+        }
+    }
+
+    record GemHandleDelete(long file, int handle) implements EventBody {
+        public GemHandleDelete {
+            Check.positive("file", file);
+            Check.positive("handle", handle);
+        }
+    }
+
+    /** More pages of the object became resident; sparse objects pin part of their size. */
+    record GemPin(long object, long bytes) implements EventBody {
+        public GemPin {
+            Check.positive("object", object);
+            Check.positivePageMultiple("bytes", bytes);
+        }
+    }
+
+    record GemUnpin(long object, long bytes) implements EventBody {
+        public GemUnpin {
+            Check.positive("object", object);
+            Check.positivePageMultiple("bytes", bytes);
+        }
+    }
+
+    /** The object was mapped into the mm of {@code pid}; a mapping keeps the object alive. */
+    record GemMmap(int pid, long object) implements EventBody {
+        public GemMmap {
+            Check.positive("pid", pid);
+            Check.positive("object", object);
+        }
+    }
+
+    record GemMunmap(int pid, long object) implements EventBody {
+        public GemMunmap {
+            Check.positive("pid", pid);
+            Check.positive("object", object);
+        }
+    }
+
+    /** The last reference to the object went and its memory was released. */
+    record GemFree(long object) implements EventBody {
+        public GemFree {
+            Check.positive("object", object);
+        }
+    }
+
+    /** The object was exported as dma-buf {@code inode}, installed at {@code fd} of the exporting process. */
+    record DmaBufExport(long object, long inode, int pid, int fd) implements EventBody {
+        public DmaBufExport {
+            Check.positive("object", object);
+            Check.positive("inode", inode);
+            Check.positive("pid", pid);
+            Check.nonNegative("fd", fd);
+        }
+    }
+
+    /** An existing dma-buf gained an fd in {@code pid} (dup or passed over a unix socket). */
+    record DmaBufFdInstall(int pid, int fd, long inode, FdOrigin origin) implements EventBody {
+        public DmaBufFdInstall {
+            Check.positive("pid", pid);
+            Check.nonNegative("fd", fd);
+            Check.positive("inode", inode);
+            Check.present("origin", origin);
+        }
+    }
+
+    /** A dma-buf was imported into a DRM file (possibly of another device), which holds it as {@code handle}. */
+    record DmaBufImport(long inode, long file, int handle) implements EventBody {
+        public DmaBufImport {
+            Check.positive("inode", inode);
+            Check.positive("file", file);
+            Check.positive("handle", handle);
+        }
+    }
+
+    /** The last fd and import of the dma-buf went. */
+    record DmaBufRelease(long inode) implements EventBody {
+        public DmaBufRelease {
+            Check.positive("inode", inode);
+        }
+    }
+
+    /** The kernel's OOM killer killed {@code pid}. */
+    record OomKill(int pid, long badnessPoints, long freedPages) implements EventBody {
+        public OomKill {
+            Check.positive("pid", pid);
+            Check.nonNegative("freedPages", freedPages);
+        }
+    }
+
+    /** The full state of a host, so a consumer that lost events can start over from here. */
+    record HostSnapshot(List<DrmDeviceAdded> devices, List<SnapshotProcess> processes, List<SnapshotFile> files,
+                        List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs) implements EventBody {
+        public HostSnapshot {
+            devices = Check.list("devices", devices);
+            processes = Check.list("processes", processes);
+            files = Check.list("files", files);
+            objects = Check.list("objects", objects);
+            dmaBufs = Check.list("dmaBufs", dmaBufs);
+        }
+    }
+
+    /** A thread group: its leader, its other threads, its mm counters, fd table and GEM mappings. */
+    record SnapshotProcess(int pid, int parentPid, String comm, List<Integer> threads, int oomScoreAdj,
+                           MmCounters counters, List<SnapshotFd> fds, List<SnapshotMapping> mappings) {
+        public SnapshotProcess {
+            Check.positive("processes.pid", pid);
+            Check.nonNegative("processes.parentPid", parentPid);
+            Check.notBlank("processes.comm", comm);
+            threads = Check.list("processes.threads", threads);
+            Check.inRange("processes.oomScoreAdj", oomScoreAdj, -1000, 1000);
+            if (counters == null) {
+                throw new InvalidEventException("processes.counters", "is required");
+            }
+            fds = Check.list("processes.fds", fds);
+            mappings = Check.list("processes.mappings", mappings);
+        }
+    }
+
+    /** An fd and what it refers to: exactly one of a DRM {@code file} or a dma-buf {@code inode} is non-zero. */
+    record SnapshotFd(int fd, long file, long inode) {
+        public SnapshotFd {
+            Check.nonNegative("fds.fd", fd);
+            Check.nonNegative("fds.file", file);
+            Check.nonNegative("fds.inode", inode);
+            if ((file == 0) == (inode == 0)) {
+                throw new InvalidEventException("fds", "exactly one of file and inode must be set");
+            }
+        }
+    }
+
+    record SnapshotMapping(long object, int count) {
+        public SnapshotMapping {
+            Check.positive("mappings.object", object);
+            Check.positive("mappings.count", count);
+        }
+    }
+
+    record SnapshotHandle(int handle, long object) {
+        public SnapshotHandle {
+            Check.positive("handles.handle", handle);
+            Check.positive("handles.object", object);
+        }
+    }
+
+    record SnapshotFile(long file, int minor, List<SnapshotHandle> handles) {
+        public SnapshotFile {
+            Check.positive("files.file", file);
+            Check.nonNegative("files.minor", minor);
+            handles = Check.list("files.handles", handles);
+        }
+    }
+
+    /** {@code creatorMmAlive}: whether the mm that created the object still lives, so the RFC still charges it. */
+    record SnapshotObject(long object, int minor, String region, long sizeBytes, int creatorPid,
+                          boolean creatorMmAlive, long residentBytes) {
+        public SnapshotObject {
+            Check.positive("objects.object", object);
+            Check.nonNegative("objects.minor", minor);
+            Check.notBlank("objects.region", region);
+            Check.positivePageMultiple("objects.sizeBytes", sizeBytes);
+            Check.positive("objects.creatorPid", creatorPid);
+            Check.pageMultiple("objects.residentBytes", residentBytes);
+            if (residentBytes > sizeBytes) {
+                throw new InvalidEventException("objects.residentBytes", "must not exceed sizeBytes");
+            }
+        }
+    }
+
+    /** A live dma-buf; its holders are the fds and import handles that refer to it. */
+    record SnapshotDmaBuf(long inode, long object) {
+        public SnapshotDmaBuf {
+            Check.positive("dmaBufs.inode", inode);
+            Check.positive("dmaBufs.object", object);
+        }
+    }
+
+    /** Every event type, in a fixed order; the {@code type} field of an event is its simple name. */
+    List<Class<? extends EventBody>> TYPES = Stream.of(EventBody.class.getPermittedSubclasses())
+            .<Class<? extends EventBody>>map(c -> c.asSubclass(EventBody.class))
+            .toList();
+
+    static String typeName(Class<? extends EventBody> type) {
+        return type.getSimpleName();
+    }
+}

@@ -1,0 +1,213 @@
+package io.gemtrack.events;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.gemtrack.events.MalformedEventException.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes events as flat JSON objects: the envelope fields ({@code schema}, {@code type},
+ * {@code host}, {@code bootId}, {@code seq}, {@code ts}) followed by the fields of the body.
+ *
+ * <p>Reading is strict: every field is required, nothing is coerced (no {@code "5"} for {@code 5}, no
+ * {@code 1.5} for an integer), unknown fields and duplicate keys are errors. Each failure is a
+ * {@link MalformedEventException} naming the field, so no bad record is half-read or silently defaulted.
+ * Instances are thread-safe.
+ */
+public final class EventCodec {
+
+    private static final List<String> ENVELOPE = List.of("schema", "type", "host", "bootId", "seq", "ts");
+
+    private static final Map<String, Class<? extends EventBody>> TYPES_BY_NAME = EventBody.TYPES.stream()
+            .collect(Collectors.toUnmodifiableMap(EventBody::typeName, Function.identity()));
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                    DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                    DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
+
+    public byte[] encode(Event event) {
+        ObjectNode root = mapper.createObjectNode()
+                .put("schema", Event.SCHEMA_VERSION)
+                .put("type", event.type())
+                .put("host", event.host())
+                .put("bootId", event.bootId())
+                .put("seq", event.seq())
+                .put("ts", event.ts());
+        root.setAll((ObjectNode) mapper.valueToTree(event.body()));
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot serialise " + event.type(), e);
+        }
+    }
+
+    public String encodeToString(Event event) {
+        return new String(encode(event), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public Event decode(byte[] bytes) throws MalformedEventException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(bytes);
+        } catch (IOException e) {
+            throw new MalformedEventException(Kind.NOT_JSON, null, originalMessage(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedEventException(Kind.NOT_AN_OBJECT, null,
+                    "expected a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
+        }
+        ObjectNode node = (ObjectNode) root;
+        long schema = integral(node, "schema");
+        if (schema != Event.SCHEMA_VERSION) {
+            throw new MalformedEventException(Kind.UNSUPPORTED_SCHEMA, "schema",
+                    "is version " + schema + ", this reader supports only " + Event.SCHEMA_VERSION);
+        }
+        String typeName = text(node, "type");
+        Class<? extends EventBody> type = TYPES_BY_NAME.get(typeName);
+        if (type == null) {
+            throw new MalformedEventException(Kind.UNKNOWN_TYPE, "type",
+                    "names no event type: '" + typeName + "'; known types: " + TYPES_BY_NAME.keySet().stream().sorted().toList());
+        }
+        String host = text(node, "host");
+        String bootId = text(node, "bootId");
+        long seq = integral(node, "seq");
+        long ts = integral(node, "ts");
+        node.remove(ENVELOPE);
+        requireComponents(node, type, "");
+        try {
+            return new Event(host, bootId, seq, ts, mapper.treeToValue(node, type));
+        } catch (InvalidEventException e) {
+            throw new MalformedEventException(Kind.INVALID_VALUE, e.field(), e.reason());
+        } catch (JacksonException e) {
+            throw translate(e);
+        }
+    }
+
+    private static MalformedEventException translate(JacksonException e) {
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidEventException invalid) {
+            return new MalformedEventException(Kind.INVALID_VALUE, invalid.field(), invalid.reason());
+        }
+        String path = e instanceof JsonMappingException mapping ? path(mapping.getPath()) : null;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return new MalformedEventException(Kind.UNKNOWN_FIELD, path,
+                    "is not a field of this type; known fields: " + unknown.getKnownPropertyIds());
+        }
+        if (e instanceof InvalidFormatException format && format.getTargetType().isEnum()) {
+            return new MalformedEventException(Kind.INVALID_VALUE, path, "must be one of "
+                    + Arrays.toString(format.getTargetType().getEnumConstants()) + ", was " + format.getValue());
+        }
+        return new MalformedEventException(Kind.WRONG_TYPE, path, originalMessage(e));
+    }
+
+    /** Jackson fills absent primitives with defaults unless told otherwise per field; checking presence first is simpler. */
+    private static void requireComponents(JsonNode node, Class<?> recordType, String prefix)
+            throws MalformedEventException {
+        for (RecordComponent component : recordType.getRecordComponents()) {
+            String field = prefix + component.getName();
+            JsonNode value = node.get(component.getName());
+            if (value == null || value.isNull()) {
+                throw new MalformedEventException(Kind.MISSING_FIELD, field, "is required");
+            }
+            Class<?> nested = nestedRecord(component);
+            if (nested != null && value.isArray()) {
+                for (int i = 0; i < value.size(); i++) {
+                    if (value.get(i).isObject()) {
+                        requireComponents(value.get(i), nested, field + "[" + i + "].");
+                    }
+                }
+            } else if (nested != null && value.isObject()) {
+                requireComponents(value, nested, field + ".");
+            }
+        }
+    }
+
+    private static Class<?> nestedRecord(RecordComponent component) {
+        if (component.getType().isRecord()) {
+            return component.getType();
+        }
+        Type generic = component.getGenericType();
+        if (generic instanceof ParameterizedType list && list.getActualTypeArguments()[0] instanceof Class<?> item
+                && item.isRecord()) {
+            return item;
+        }
+        return null;
+    }
+
+    private static long integral(ObjectNode node, String field) throws MalformedEventException {
+        JsonNode value = present(node, field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new MalformedEventException(Kind.WRONG_TYPE, field, "must be an integer, was " + value);
+        }
+        return value.longValue();
+    }
+
+    private static String text(ObjectNode node, String field) throws MalformedEventException {
+        JsonNode value = present(node, field);
+        if (!value.isTextual()) {
+            throw new MalformedEventException(Kind.WRONG_TYPE, field, "must be a string, was " + value);
+        }
+        return value.textValue();
+    }
+
+    private static JsonNode present(ObjectNode node, String field) throws MalformedEventException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new MalformedEventException(Kind.MISSING_FIELD, field, "is required");
+        }
+        return value;
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? null : path.toString();
+    }
+
+    private static String originalMessage(JacksonException e) {
+        return e.getOriginalMessage().replaceAll("\\s+", " ");
+    }
+
+    private static String originalMessage(IOException e) {
+        return e instanceof JacksonException jackson ? originalMessage(jackson) : e.getMessage();
+    }
+}

@@ -1,0 +1,104 @@
+package io.gemtrack.testkit;
+
+import io.gemtrack.broker.KafkaBroker;
+import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * Gives a test a real Kafka broker as a {@link TestKafka} (or, for tests that restart or kill it, the
+ * {@link KafkaBroker} itself). One broker serves every test of the JVM and is stopped at its end.
+ *
+ * <p>The system property {@value #BACKEND_PROPERTY} chooses the broker: {@code embedded} (the default,
+ * Apache Kafka's server jars in a child JVM) or {@code testcontainers} (the {@code apache/kafka} image;
+ * tests are skipped, with the reason, where no Docker engine answers).
+ */
+public final class KafkaExtension implements ParameterResolver {
+
+    public static final String BACKEND_PROPERTY = "gemtrack.kafka.backend";
+    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestKafka.class || type == KafkaBroker.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == KafkaBroker.class) {
+            Assumptions.assumeTrue(backend().equals("embedded"),
+                    "this test restarts or kills the broker, which it can do only with the embedded broker");
+            return embedded(context).broker();
+        }
+        return backend().equals("embedded") ? embedded(context) : container(context);
+    }
+
+    static String backend() {
+        String backend = System.getProperty(BACKEND_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
+        if (!backend.equals("embedded") && !backend.equals("testcontainers")) {
+            throw new IllegalArgumentException("system property " + BACKEND_PROPERTY + " must be 'embedded' or "
+                    + "'testcontainers', was '" + backend + "'");
+        }
+        return backend;
+    }
+
+    private static EmbeddedKafka embedded(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(EmbeddedKafka.class, key -> new EmbeddedKafka(KafkaBroker.startTemporary()),
+                        EmbeddedKafka.class);
+    }
+
+    private static ContainerKafka container(ExtensionContext context) {
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "skipped: " + BACKEND_PROPERTY + "=testcontainers needs a Docker engine and none answers here");
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(ContainerKafka.class, key -> ContainerKafka.start(), ContainerKafka.class);
+    }
+
+    record EmbeddedKafka(KafkaBroker broker) implements TestKafka, ExtensionContext.Store.CloseableResource {
+        @Override
+        public String bootstrapServers() {
+            return broker.bootstrapServers();
+        }
+
+        @Override
+        public String description() {
+            return "embedded KRaft broker at " + broker.bootstrapServers();
+        }
+
+        @Override
+        public void close() {
+            broker.close();
+        }
+    }
+
+    record ContainerKafka(KafkaContainer container) implements TestKafka, ExtensionContext.Store.CloseableResource {
+        static ContainerKafka start() {
+            KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+            container.start();
+            return new ContainerKafka(container);
+        }
+
+        @Override
+        public String bootstrapServers() {
+            return container.getBootstrapServers();
+        }
+
+        @Override
+        public String description() {
+            return "Testcontainers " + KAFKA_IMAGE + " at " + container.getBootstrapServers();
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+        }
+    }
+}
