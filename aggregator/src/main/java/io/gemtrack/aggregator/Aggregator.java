@@ -1,0 +1,67 @@
+package io.gemtrack.aggregator;
+
+import io.gemtrack.aggregator.http.AggregatorHttpServer;
+import io.gemtrack.aggregator.http.ApiHandler;
+import io.gemtrack.aggregator.kafka.DeadLetterPublisher;
+import io.gemtrack.aggregator.kafka.EventConsumer;
+import io.gemtrack.aggregator.metrics.AggregatorMetrics;
+import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.events.kafka.Topics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
+ * hosts it owns, and serves {@code /metrics} and the JSON API. {@link #close()} stops everything.
+ */
+public final class Aggregator implements AutoCloseable {
+
+    /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
+    public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+                         String httpBindAddress, int httpPort) {
+        public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
+        public static final int DEFAULT_HTTP_PORT = 9400;
+
+        public static Config defaults(String bootstrapServers) {
+            return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
+                    Topics.DEAD_LETTERS, "0.0.0.0", DEFAULT_HTTP_PORT);
+        }
+
+        public Config withHttpPort(int port) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port);
+        }
+    }
+
+    private final FleetModel fleet = new FleetModel();
+    private final DeadLetterPublisher deadLetters;
+    private final EventConsumer consumer;
+    private final Thread consumerThread;
+    private final AggregatorHttpServer http;
+
+    public Aggregator(Config config) {
+        try (Admin admin = Admin.create(config.kafka())) {
+            Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
+                    Topics.deadLetters(config.deadLetterTopic()));
+        }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
+        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
+        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters);
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
+        consumerThread = new Thread(consumer, "gemtrack-consumer");
+        consumerThread.start();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.close();
+        consumerThread.join();
+        http.close();
+        deadLetters.close();
+    }
+}

@@ -1,0 +1,108 @@
+package io.gemtrack.aggregator.kafka;
+
+import io.gemtrack.aggregator.metrics.AggregatorMetrics;
+import io.gemtrack.aggregator.model.ApplyResult;
+import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.events.MalformedEventException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregator's poll loop: decodes each record, applies it to the fleet model, and routes what cannot be
+ * applied to dead letters. Bytes are decoded here rather than by a Kafka deserializer so a malformed record
+ * becomes a dead letter with its original bytes instead of an exception that stops the partition.
+ */
+public final class EventConsumer implements Runnable, AutoCloseable {
+
+    /** Dead-letter reason for events that parse but contradict the model (free of an unknown object, ...). */
+    public static final String MODEL_INVARIANT = "MODEL_INVARIANT";
+
+    private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final FleetModel fleet;
+    private final AggregatorMetrics metrics;
+    private final DeadLetterPublisher deadLetters;
+    private final EventCodec codec = new EventCodec();
+    private volatile boolean running = true;
+
+    public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
+                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+        config.putAll(kafkaConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(config);
+        this.topic = topic;
+        this.fleet = fleet;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("the event consumer stopped on an unexpected error", e);
+            throw e;
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        Event event;
+        try {
+            event = codec.decode(record.value() == null ? new byte[0] : record.value());
+        } catch (MalformedEventException e) {
+            deadLetters.send(record, e.kind().name(), e.getMessage());
+            metrics.deadLetter(e.kind().name());
+            return;
+        }
+        ApplyResult result;
+        synchronized (fleet) {
+            result = fleet.apply(event);
+        }
+        if (result instanceof ApplyResult.Rejected rejected) {
+            deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
+            metrics.deadLetter(MODEL_INVARIANT);
+        } else if (result == ApplyResult.DUPLICATE) {
+            metrics.duplicate();
+        } else {
+            metrics.applied(event.type());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,24 @@
+package io.gemtrack.aggregator.model;
+
+/** What the model did with one event. */
+public sealed interface ApplyResult {
+
+    /** The event changed the model. */
+    record Applied() implements ApplyResult {
+    }
+
+    /** The event's {@code seq} was seen before; the model ignored it. */
+    record Duplicate() implements ApplyResult {
+    }
+
+    /** The event breaks the model's invariants; the model is unchanged and the event goes to dead letters. */
+    record Rejected(String reason) implements ApplyResult {
+    }
+
+    ApplyResult APPLIED = new Applied();
+    ApplyResult DUPLICATE = new Duplicate();
+
+    static ApplyResult rejected(String reason) {
+        return new Rejected(reason);
+    }
+}
