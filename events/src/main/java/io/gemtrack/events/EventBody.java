@@ -47,6 +47,14 @@ public sealed interface EventBody {
         }
     }
 
+    /** The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot. */
+    record HostMemory(long memTotalBytes, long swapTotalBytes) implements EventBody {
+        public HostMemory {
+            Check.positivePageMultiple("memTotalBytes", memTotalBytes);
+            Check.pageMultiple("swapTotalBytes", swapTotalBytes);
+        }
+    }
+
     /** A sample of a process's mm counters as {@code /proc/PID/status} shows them. */
     record MmCounters(int pid, long fileBytes, long anonBytes, long shmemBytes, long swapBytes,
                       long pageTableBytes, long driverPages) implements EventBody {
@@ -228,9 +236,12 @@ public sealed interface EventBody {
     }
 
     /** The full state of a host, so a consumer that lost events can start over from here. */
-    record HostSnapshot(List<DrmDeviceAdded> devices, List<SnapshotProcess> processes, List<SnapshotFile> files,
+    record HostSnapshot(HostMemory memory, List<DrmDeviceAdded> devices, List<SnapshotProcess> processes, List<SnapshotFile> files,
                         List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs) implements EventBody {
         public HostSnapshot {
+            if (memory == null) {
+                throw new InvalidEventException("memory", "is required");
+            }
             devices = Check.list("devices", devices);
             processes = Check.list("processes", processes);
             files = Check.list("files", files);

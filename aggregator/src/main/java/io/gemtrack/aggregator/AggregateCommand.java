@@ -1,0 +1,50 @@
+package io.gemtrack.aggregator;
+
+import io.gemtrack.events.kafka.Topics;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gemtrack aggregate}: runs an aggregator until interrupted. */
+@Command(name = "aggregate", mixinStandardHelpOptions = true,
+        description = "Consume events into per-host models; serve Prometheus /metrics and the JSON API.")
+public final class AggregateCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Events topic. Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTERS,
+            description = "Where records that cannot be applied go. Default: ${DEFAULT-VALUE}.")
+    String deadLetterTopic;
+
+    @Option(names = "--group", defaultValue = Aggregator.Config.DEFAULT_GROUP_ID,
+            description = "Consumer group; aggregators in one group share the hosts. Default: ${DEFAULT-VALUE}.")
+    String groupId;
+
+    @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
+            description = "Port of /metrics, the API and the web view (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--http-bind", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String httpBind;
+
+    @Override
+    public Integer call() throws Exception {
+        Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
+                deadLetterTopic, httpBind, httpPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Aggregator aggregator = new Aggregator(config)) {
+            System.out.printf("aggregator consuming %s from %s; metrics at http://localhost:%d/metrics%n",
+                    topic, bootstrapServers, aggregator.httpPort());
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            stopped.await();
+        }
+        return 0;
+    }
+}
