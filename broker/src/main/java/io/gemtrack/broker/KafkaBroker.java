@@ -49,10 +49,15 @@ public final class KafkaBroker implements AutoCloseable {
         this.clusterId = Uuid.randomUuid().toString();
     }
 
-    /** Starts a broker in a new temporary directory, removed again by {@link #close()}. */
+    /** Starts a broker on a free port in a new temporary directory, removed again by {@link #close()}. */
     public static KafkaBroker startTemporary() {
+        return startTemporary(0);
+    }
+
+    /** Starts a broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}. */
+    public static KafkaBroker startTemporary(int port) {
         try {
-            return create(Files.createTempDirectory("gemtrack-kafka-"), true, 0).start();
+            return create(Files.createTempDirectory("gemtrack-kafka-"), true, port).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's data directory", e);
         }

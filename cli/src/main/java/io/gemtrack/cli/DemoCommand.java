@@ -1,0 +1,102 @@
+package io.gemtrack.cli;
+
+import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.producer.ProduceCommand;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
+ * child JVM, the emulated kernel producing, and an aggregator serving the web view and {@code /metrics}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
+            description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--kafka-port", defaultValue = "0",
+            description = "Port of the embedded Kafka broker (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int kafkaPort;
+
+    @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
+    int hosts;
+
+    @Override
+    public Integer call() throws Exception {
+        Running demo = start();
+        Shutdown.onSignal(demo::close);
+        System.out.printf("""
+                gemtrack demo is running (Ctrl-C stops everything):
+                  web view      http://localhost:%1$d/
+                  metrics       http://localhost:%1$d/metrics
+                  JSON API      http://localhost:%1$d/api/hosts
+                  Kafka         --bootstrap-server %2$s
+                """, demo.httpPort(), demo.bootstrapServers());
+        Shutdown.awaitSignal();
+        return 0;
+    }
+
+    /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
+    Running start() throws Exception {
+        Running demo = new Running();
+        try {
+            System.err.println("starting Kafka broker ...");
+            KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
+            demo.bootstrapServers = broker.bootstrapServers();
+            Aggregator aggregator = demo.add(new Aggregator(
+                    Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
+            demo.httpPort = aggregator.httpPort();
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
+                    "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
+                    "gemtrack-producer");
+            producer.start();
+            demo.add(() -> {
+                producer.interrupt();
+                producer.join(10_000);
+            });
+            return demo;
+        } catch (Exception | Error e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    /** The running demo; {@link #close()} stops in reverse order of start: producer, aggregator, broker. */
+    static final class Running implements AutoCloseable {
+        private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+        private String bootstrapServers;
+        private int httpPort;
+
+        private synchronized <T extends AutoCloseable> T add(T part) {
+            parts.push(part);
+            return part;
+        }
+
+        String bootstrapServers() {
+            return bootstrapServers;
+        }
+
+        int httpPort() {
+            return httpPort;
+        }
+
+        @Override
+        public synchronized void close() {
+            while (!parts.isEmpty()) {
+                try {
+                    parts.pop().close();
+                } catch (Exception e) {
+                    System.err.println("while stopping: " + e);
+                }
+            }
+        }
+    }
+}

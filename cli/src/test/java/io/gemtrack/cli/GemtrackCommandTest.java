@@ -1,0 +1,81 @@
+package io.gemtrack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.events.MalformedEventException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class GemtrackCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void helpListsEverySubcommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("demo", "produce", "aggregate", "broker");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String subcommand : new String[] {"demo", "produce", "aggregate", "broker"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(subcommand, "--help")).as(subcommand).isZero();
+            assertThat(out.toString()).as(subcommand).contains("Usage: gemtrack " + subcommand, "--help");
+        }
+    }
+
+    @Test
+    void unknownFlagIsNamedInTheError() {
+        assertThat(run("aggregate", "--bootstrap-servers", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--bootstrap-servers'", "Possible solutions: --bootstrap-server");
+    }
+
+    @Test
+    void missingSubcommandSaysWhichExist() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("a subcommand is required: demo, produce, aggregate or broker");
+    }
+
+    @Test
+    void badNumberNamesTheFlag() {
+        assertThat(run("demo", "--http-port", "ninety")).isEqualTo(2);
+        assertThat(err.toString()).contains("--http-port", "ninety");
+    }
+
+    @Test
+    void dryRunPrintsDecodableJsonLines() throws MalformedEventException {
+        StringWriter printed = new StringWriter();
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(printed, true));
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = commandLine.execute("produce", "--dry-run", "--hosts", "2");
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(status).isZero();
+        String[] lines = stdout.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSizeGreaterThan(10);
+        EventCodec codec = new EventCodec();
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (String line : lines) {
+            hosts.add(codec.decode(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)).host());
+        }
+        assertThat(hosts).hasSize(2);
+    }
+}
