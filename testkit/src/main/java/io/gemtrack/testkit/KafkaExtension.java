@@ -1,8 +1,11 @@
 package io.gemtrack.testkit;
 
 import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.testkit.KafkaBackend.Backend;
+import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -17,12 +20,29 @@ import org.testcontainers.kafka.KafkaContainer;
  * Apache Kafka's server jars in a child JVM) or {@code testcontainers} (the {@code apache/kafka} image;
  * tests are skipped, with the reason, where no Docker engine answers).
  */
-public final class KafkaExtension implements ParameterResolver {
+public final class KafkaExtension implements ParameterResolver, ExecutionCondition {
 
     public static final String BACKEND_PROPERTY = "gemtrack.kafka.backend";
     static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
+
+    /** Skips, with the reason, tests that want Testcontainers where no Docker engine answers. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestClass().isEmpty() || backend(context) == Backend.EMBEDDED) {
+            return ConditionEvaluationResult.enabled("embedded broker");
+        }
+        boolean controlsBroker = context.getTestMethod()
+                .map(method -> List.of(method.getParameterTypes()).contains(KafkaBroker.class)).orElse(false);
+        if (controlsBroker) {
+            return ConditionEvaluationResult.disabled(
+                    "skipped: this test restarts or kills the broker, which it can do only with the embedded broker");
+        }
+        return DockerClientFactory.instance().isDockerAvailable()
+                ? ConditionEvaluationResult.enabled("Docker engine available")
+                : ConditionEvaluationResult.disabled("skipped: the Testcontainers backend needs a Docker engine and none answers here");
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -33,20 +53,23 @@ public final class KafkaExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.getParameter().getType() == KafkaBroker.class) {
-            Assumptions.assumeTrue(backend().equals("embedded"),
-                    "this test restarts or kills the broker, which it can do only with the embedded broker");
             return embedded(context).broker();
         }
-        return backend().equals("embedded") ? embedded(context) : container(context);
+        return backend(context) == Backend.EMBEDDED ? embedded(context) : container(context);
     }
 
-    static String backend() {
-        String backend = System.getProperty(BACKEND_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
-        if (!backend.equals("embedded") && !backend.equals("testcontainers")) {
-            throw new IllegalArgumentException("system property " + BACKEND_PROPERTY + " must be 'embedded' or "
-                    + "'testcontainers', was '" + backend + "'");
+    static Backend backend(ExtensionContext context) {
+        KafkaBackend pinned = context.getTestClass().map(c -> c.getAnnotation(KafkaBackend.class)).orElse(null);
+        if (pinned != null) {
+            return pinned.value();
         }
-        return backend;
+        String backend = System.getProperty(BACKEND_PROPERTY, "embedded");
+        try {
+            return Backend.valueOf(backend.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system property " + BACKEND_PROPERTY + " must be 'embedded' or "
+                    + "'testcontainers', was '" + backend + "'", e);
+        }
     }
 
     private static EmbeddedKafka embedded(ExtensionContext context) {
@@ -56,8 +79,6 @@ public final class KafkaExtension implements ParameterResolver {
     }
 
     private static ContainerKafka container(ExtensionContext context) {
-        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "skipped: " + BACKEND_PROPERTY + "=testcontainers needs a Docker engine and none answers here");
         return context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(ContainerKafka.class, key -> ContainerKafka.start(), ContainerKafka.class);
     }
