@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.metrics;
 
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.aggregator.policy.Policy;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -41,11 +42,35 @@ public final class AggregatorMetrics {
                 HostModel::gemBytes);
         hostGauge(fleet, "gemtrack_host_gem_objects", "Live GEM objects on the host.", null,
                 HostModel::liveObjects);
-        CounterWithCallback.builder()
-                .name("gemtrack_sequence_gaps_total")
-                .help("Gaps in a host's event sequence numbers: events that were lost before reaching the aggregator.")
-                .labelNames("host")
-                .callback(forEachHost(fleet, HostModel::sequenceGaps, callback -> callback::call))
+        hostGauge(fleet, "gemtrack_host_orphaned_bytes",
+                "Resident bytes of live GEM objects whose creator's mm is dead, which the RFC charges to no one.",
+                Unit.BYTES, host -> host.ledger().orphanedBytes());
+        hostGauge(fleet, "gemtrack_host_unsynchronised",
+                "1 while the host has lost events and its model waits for a snapshot, else 0.", null,
+                host -> host.synchronised() ? 0 : 1);
+        hostCounter(fleet, "gemtrack_sequence_gaps_total",
+                "Gaps in a host's event sequence numbers: events that were lost before reaching the aggregator.",
+                HostModel::sequenceGaps);
+        hostCounter(fleet, "gemtrack_events_skipped_total",
+                "Events ignored because their host had lost events and was waiting for a snapshot.",
+                HostModel::skippedEvents);
+        hostCounter(fleet, "gemtrack_counter_mismatches_total",
+                "MmCounters samples whose MM_DRIVERPAGES disagreed with the rfc policy's charge (fork flaw, driver bugs).",
+                HostModel::counterMismatches);
+        GaugeWithCallback.builder()
+                .name("gemtrack_host_unaccounted_bytes")
+                .help("Resident GEM bytes the policy charges to no process, by host and policy.")
+                .unit(Unit.BYTES)
+                .labelNames("host", "policy")
+                .callback(callback -> {
+                    synchronized (fleet) {
+                        for (HostModel host : fleet.hosts()) {
+                            for (Policy policy : Policy.all()) {
+                                callback.call(host.ledger().unaccounted(policy), host.host(), policy.name());
+                            }
+                        }
+                    }
+                })
                 .register(registry);
     }
 
@@ -59,6 +84,15 @@ public final class AggregatorMetrics {
             builder.unit(unit);
         }
         builder.register(registry);
+    }
+
+    private void hostCounter(FleetModel fleet, String name, String help, ToDoubleFunction<HostModel> value) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("host")
+                .callback(forEachHost(fleet, value, callback -> callback::call))
+                .register(registry);
     }
 
     /** Reports one sample per host, holding the fleet's lock so the scrape never sees a half-applied event. */

@@ -1,79 +1,144 @@
 package io.gemtrack.aggregator.model;
 
+import io.gemtrack.aggregator.policy.Ledger;
 import io.gemtrack.events.Event;
-import io.gemtrack.events.EventBody.GemCreate;
-import io.gemtrack.events.EventBody.GemFree;
-import java.util.HashMap;
-import java.util.Map;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.HostSnapshot;
+import java.util.Collection;
+import java.util.Collections;
 
 /**
  * The state of one host, folded from its events. A pure function of the events applied: no I/O, no clock,
  * so it can be replayed and compared. Not thread-safe; the caller serialises access.
+ *
+ * <p>This class keeps the sequence bookkeeping of SEMANTICS.md §8 (boots, duplicates, gaps, resynchronising
+ * snapshots) and the counters that outlive a boot; the state of the current boot is a {@link HostState},
+ * replaced whole by a new boot or a snapshot.
  */
 public final class HostModel {
 
     private final String host;
     private String bootId;
-    private long nextSeq = -1;
+    private long nextSeq;
+    private boolean synchronised = true;
     private long sequenceGaps;
-    private final Map<Long, Long> objectSizes = new HashMap<>();
-    private long gemBytes;
+    private long skippedEvents;
+    private long counterMismatches;
+    private HostState state = newState();
 
     public HostModel(String host) {
         this.host = host;
     }
 
     public ApplyResult apply(Event event) {
+        EventBody body = event.body();
+        boolean snapshot = body instanceof HostSnapshot;
         if (!event.bootId().equals(bootId)) {
             bootId = event.bootId();
-            nextSeq = event.seq();
+            state = newState();
+            synchronised = true;
+            nextSeq = snapshot ? event.seq() : 0;
         }
         if (event.seq() < nextSeq) {
             return ApplyResult.DUPLICATE;
         }
         if (event.seq() > nextSeq) {
-            sequenceGaps++;
-        }
-        ApplyResult result = ApplyResult.APPLIED;
-        if (event.body() instanceof GemCreate create) {
-            result = create(create);
-        } else if (event.body() instanceof GemFree free) {
-            result = free(free);
+            sequenceGaps += event.seq() - nextSeq;
+            synchronised = false;
         }
         nextSeq = event.seq() + 1;
-        return result;
+        try {
+            if (snapshot) {
+                state = HostState.restore((HostSnapshot) body, this::countMismatch);
+                synchronised = true;
+            } else if (!synchronised) {
+                skippedEvents++;
+                return ApplyResult.SKIPPED;
+            } else {
+                state.apply(body);
+            }
+            return ApplyResult.APPLIED;
+        } catch (RuleViolation violation) {
+            return ApplyResult.rejected(violation.getMessage());
+        }
     }
 
-    private ApplyResult create(GemCreate create) {
-        if (objectSizes.putIfAbsent(create.object(), create.sizeBytes()) != null) {
-            return ApplyResult.rejected("GemCreate of object " + create.object() + ", which already exists");
-        }
-        gemBytes += create.sizeBytes();
-        return ApplyResult.APPLIED;
+    private HostState newState() {
+        return new HostState(this::countMismatch);
     }
 
-    private ApplyResult free(GemFree free) {
-        Long size = objectSizes.remove(free.object());
-        if (size == null) {
-            return ApplyResult.rejected("GemFree of unknown object " + free.object());
-        }
-        gemBytes -= size;
-        return ApplyResult.APPLIED;
+    private void countMismatch() {
+        counterMismatches++;
     }
 
     public String host() {
         return host;
     }
 
+    /** The boot whose events are being applied; {@code null} before the first event. */
+    public String bootId() {
+        return bootId;
+    }
+
+    /** Whether every event since the last boot start or snapshot was seen; if not, events wait for a snapshot. */
+    public boolean synchronised() {
+        return synchronised;
+    }
+
+    /** Events never seen: Σ over gaps in {@code seq} of the missing numbers. */
+    public long sequenceGaps() {
+        return sequenceGaps;
+    }
+
+    /** Events ignored while the host was unsynchronised. */
+    public long skippedEvents() {
+        return skippedEvents;
+    }
+
+    /** Counters samples whose driver pages disagreed with the {@code rfc} charge (SEMANTICS.md §7). */
+    public long counterMismatches() {
+        return counterMismatches;
+    }
+
+    /** Processes whose latest counters sample disagreed with the {@code rfc} charge. */
+    public long processesWithCounterMismatch() {
+        return state.processes.values().stream().filter(Process::counterMismatch).count();
+    }
+
+    public Ledger ledger() {
+        return state.ledger;
+    }
+
+    /** Thread groups in pid order. */
+    public Collection<Process> processes() {
+        return Collections.unmodifiableCollection(state.processes.values());
+    }
+
+    /** The thread group of task {@code pid} (a leader or one of its threads), or {@code null}. */
+    public Process process(int pid) {
+        return state.tasks.get(pid);
+    }
+
+    public Collection<GemObject> objects() {
+        return Collections.unmodifiableCollection(state.objects.values());
+    }
+
+    public GemObject object(long id) {
+        return state.objects.get(id);
+    }
+
+    /** The kernel's OOM {@code totalpages}: RAM plus swap in pages, 0 while the host never reported its memory. */
+    public long totalPages() {
+        HostMemory memory = state.memory;
+        return memory == null ? 0 : (memory.memTotalBytes() + memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
+    }
+
     public long liveObjects() {
-        return objectSizes.size();
+        return state.ledger.objects();
     }
 
     public long gemBytes() {
-        return gemBytes;
-    }
-
-    public long sequenceGaps() {
-        return sequenceGaps;
+        return state.ledger.gemBytes();
     }
 }
