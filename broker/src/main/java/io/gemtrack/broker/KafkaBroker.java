@@ -9,16 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), run from the Kafka
@@ -143,7 +142,11 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void close() {
         stop();
         if (ownsDirectory) {
-            deleteRecursively(directory);
+            try {
+                Utils.delete(directory.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + directory, e);
+            }
         }
     }
 
@@ -212,19 +215,6 @@ public final class KafkaBroker implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 
