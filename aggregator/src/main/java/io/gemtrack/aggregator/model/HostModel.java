@@ -25,7 +25,8 @@ public final class HostModel {
     private long sequenceGaps;
     private long skippedEvents;
     private long counterMismatches;
-    private HostState state = newState();
+    // Package-private so the tests' canonical dump and from-scratch oracle can read the whole state.
+    HostState state = newState();
 
     public HostModel(String host) {
         this.host = host;
