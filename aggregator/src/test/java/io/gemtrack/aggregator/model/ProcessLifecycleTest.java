@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.model;
 import static io.gemtrack.aggregator.model.HostScript.MIB;
 import static io.gemtrack.aggregator.model.PolicyAccountingTest.assertCharges;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.gemtrack.aggregator.policy.Policy;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -145,7 +146,7 @@ class ProcessLifecycleTest {
                 new ProcessExec(101, "newapp"));
 
         assertThat(host.model().processes()).extracting(Process::pid, Process::comm).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(PARENT, "newapp"));
+                tuple(PARENT, "newapp"));
         assertThat(host.model().process(101)).isNull();
     }
 }
