@@ -4,12 +4,44 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.aggregator.model.GemObject;
+import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.aggregator.model.Process;
+import io.gemtrack.aggregator.oom.OomAdvisor;
+import io.gemtrack.aggregator.policy.Policy;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The JSON API. Answers are computed under the fleet's lock, so each is one consistent view. */
+/**
+ * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
+ * <pre>
+ * GET /api/hosts                                        every host: totals, per-policy figures, sync state
+ * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
+ * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
+ * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
+ * GET /api/hosts/{host}/buffers/{object}                one buffer and its holders
+ * GET /api/hosts/{host}/oom?policy=P                    the OOM ranking under P, its victim and the best victim
+ * GET /api/hosts/{host}/oom                             the victim of every policy side by side
+ * </pre>
+ * Errors are JSON too: 404 for an unknown resource, host, pid or object; 400 for a bad parameter.
+ */
 public final class ApiHandler implements HttpHandler {
+
+    /** A request the API cannot answer, with the HTTP status that says why. */
+    private static final class ApiException extends Exception {
+        private final int status;
+
+        ApiException(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
 
     private final FleetModel fleet;
     private final ObjectMapper json = new ObjectMapper();
@@ -20,35 +52,99 @@ public final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        if (!exchange.getRequestMethod().equals("GET")) {
-            error(exchange, 405, "only GET is supported");
-        } else if (path.equals("/api/hosts")) {
-            ok(exchange, hosts());
-        } else {
-            error(exchange, 404, "no such resource: " + path);
+        try {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                throw new ApiException(405, "only GET is supported");
+            }
+            Object answer;
+            synchronized (fleet) {
+                answer = answer(exchange.getRequestURI());
+            }
+            AggregatorHttpServer.respond(exchange, 200, "application/json", json.writeValueAsString(answer));
+        } catch (ApiException e) {
+            AggregatorHttpServer.respond(exchange, e.status, "application/json",
+                    json.writeValueAsString(Map.of("error", e.getMessage(), "status", e.status)));
         }
     }
 
-    private List<Map<String, Object>> hosts() {
-        synchronized (fleet) {
-            return fleet.hosts().stream()
-                    .map(host -> Map.<String, Object>of(
-                            "host", host.host(),
-                            "gemBytes", host.gemBytes(),
-                            "gemObjects", host.liveObjects(),
-                            "sequenceGaps", host.sequenceGaps()))
-                    .toList();
+    private Object answer(URI uri) throws ApiException {
+        String path = uri.getPath();
+        List<String> parts = Arrays.asList(path.replaceFirst("^/api/", "").split("/"));
+        if (parts.equals(List.of("hosts"))) {
+            return fleet.hosts().stream().map(ApiViews::host).toList();
+        }
+        if (parts.size() < 3 || !parts.get(0).equals("hosts")) {
+            throw new ApiException(404, "no such resource: " + path);
+        }
+        HostModel host = host(parts.get(1));
+        String resource = parts.get(2);
+        Optional<Policy> policy = policy(uri);
+        if (resource.equals("processes") && parts.size() == 3) {
+            return ApiViews.processes(host, policy.orElseThrow(() ->
+                    new ApiException(400, "query parameter policy is required; allowed: " + Policy.names())));
+        }
+        if (resource.equals("processes") && parts.size() == 4) {
+            return ApiViews.process(host, process(host, parts.get(3)));
+        }
+        if (resource.equals("processes") && parts.size() == 5 && parts.get(4).equals("what-if-killed")) {
+            return OomAdvisor.whatIfKilled(host, process(host, parts.get(3)));
+        }
+        if (resource.equals("buffers") && parts.size() == 4) {
+            return ApiViews.buffer(object(host, parts.get(3)));
+        }
+        if (resource.equals("oom") && parts.size() == 3) {
+            return policy.isPresent() ? OomAdvisor.rank(host, policy.get()) : ApiViews.oomComparison(host);
+        }
+        throw new ApiException(404, "no such resource: " + path);
+    }
+
+    private HostModel host(String name) throws ApiException {
+        HostModel host = fleet.host(name);
+        if (host == null) {
+            throw new ApiException(404, "unknown host " + name);
+        }
+        return host;
+    }
+
+    private static Process process(HostModel host, String pid) throws ApiException {
+        long number = number("pid", pid);
+        Process process = number == (int) number ? host.process((int) number) : null;
+        if (process == null) {
+            throw new ApiException(404, "unknown pid " + pid + " on host " + host.host());
+        }
+        return process;
+    }
+
+    private static GemObject object(HostModel host, String id) throws ApiException {
+        GemObject object = host.object(number("object", id));
+        if (object == null) {
+            throw new ApiException(404, "unknown object " + id + " on host " + host.host());
+        }
+        return object;
+    }
+
+    private static long number(String name, String text) throws ApiException {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, name + " must be a number, was '" + text + "'");
         }
     }
 
-    private void ok(HttpExchange exchange, Object body) throws IOException {
-        AggregatorHttpServer.respond(exchange, 200, "application/json", json.writeValueAsString(body));
+    /** The {@code policy} query parameter: empty when absent, 400 when it names no policy. */
+    private static Optional<Policy> policy(URI uri) throws ApiException {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (String parameter : query.split("&")) {
+            String[] nameValue = parameter.split("=", 2);
+            if (nameValue[0].equals("policy")) {
+                String name = nameValue.length == 2 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "";
+                return Optional.of(Policy.named(name).orElseThrow(() ->
+                        new ApiException(400, "unknown policy '" + name + "'; allowed: " + Policy.names())));
+            }
+        }
+        return Optional.empty();
     }
-
-    private void error(HttpExchange exchange, int status, String message) throws IOException {
-        AggregatorHttpServer.respond(exchange, status, "application/json",
-                json.writeValueAsString(Map.of("error", message, "status", status)));
-    }
-
 }

@@ -82,6 +82,11 @@ public final class HostModel {
         return bootId;
     }
 
+    /** The {@code seq} of the last event seen of the current boot (-1 before any): how far the model has read. */
+    public long lastSeq() {
+        return nextSeq - 1;
+    }
+
     /** Whether every event since the last boot start or snapshot was seen; if not, events wait for a snapshot. */
     public boolean synchronised() {
         return synchronised;
