@@ -27,12 +27,7 @@ public enum Policy {
     rfc {
         @Override
         long charge(AccountedObject object, int sign) {
-            Charges creator = object.creatorCharges();
-            if (creator == null || object.residentBytes() == 0) {
-                return 0;
-            }
-            creator.add(this, sign * object.sizeBytes());
-            return object.sizeBytes();
+            return chargeCreator(object, sign, object.residentBytes() > 0 ? object.sizeBytes() : 0);
         }
     },
 
@@ -40,12 +35,7 @@ public enum Policy {
     resident {
         @Override
         long charge(AccountedObject object, int sign) {
-            Charges creator = object.creatorCharges();
-            if (creator == null) {
-                return 0;
-            }
-            creator.add(this, sign * object.residentBytes());
-            return object.residentBytes();
+            return chargeCreator(object, sign, object.residentBytes());
         }
     },
 
@@ -99,6 +89,16 @@ public enum Policy {
      * @return the bytes this policy charges for the object over all processes (never negative)
      */
     abstract long charge(AccountedObject object, int sign);
+
+    /** Charges {@code bytes} to the object's creator, if its mm lives; returns what was charged. */
+    final long chargeCreator(AccountedObject object, int sign, long bytes) {
+        Charges creator = object.creatorCharges();
+        if (creator == null) {
+            return 0;
+        }
+        creator.add(this, sign * bytes);
+        return bytes;
+    }
 
     public static List<Policy> all() {
         return ALL;
