@@ -44,6 +44,16 @@ class PipelineIT {
             assertThat(applied).isEqualTo(events.size());
             assertThat(scrape.value("gemtrack_sequence_gaps_total", "host", "host-a")).contains(0.0);
             assertThat(scrape.text()).contains("# HELP gemtrack_host_gem_bytes ");
+            // The shared buffer is held by both processes: only rss (blind) and freeable (no sole holder) leave it unaccounted.
+            assertThat(scrape.value("gemtrack_host_unaccounted_bytes", "host", "host-a", "policy", "rss"))
+                    .contains((double) BasicScenario.SHARED_BUFFER_BYTES);
+            assertThat(scrape.value("gemtrack_host_unaccounted_bytes", "host", "host-a", "policy", "freeable"))
+                    .contains((double) BasicScenario.SHARED_BUFFER_BYTES);
+            assertThat(scrape.value("gemtrack_host_unaccounted_bytes", "host", "host-a", "policy", "proportional")).contains(0.0);
+            assertThat(scrape.value("gemtrack_host_orphaned_bytes", "host", "host-a")).contains(0.0);
+            assertThat(scrape.value("gemtrack_host_unsynchronised", "host", "host-a")).contains(0.0);
+            assertThat(scrape.value("gemtrack_events_skipped_total", "host", "host-a")).contains(0.0);
+            assertThat(scrape.value("gemtrack_counter_mismatches_total", "host", "host-a")).isPresent();
         }
     }
 
