@@ -109,9 +109,8 @@ final class HostState {
     /** Applies one event, or throws {@link RuleViolation} and changes nothing. */
     void apply(EventBody body) {
         BiConsumer<HostState, EventBody> handler = HANDLERS.get(body.getClass());
-        if (handler == null) {
-            throw new IllegalArgumentException("no handler for " + body.getClass().getSimpleName());
-        }
+        // A type added to the schema before the model learns it is bad input, not a reason to stop consuming.
+        require(handler != null, "the model has no rule for %s events", EventBody.typeName(body.getClass()));
         handler.accept(this, body);
     }
 
