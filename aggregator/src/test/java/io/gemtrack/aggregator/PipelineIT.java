@@ -51,9 +51,10 @@ class PipelineIT {
                     .contains((double) BasicScenario.SHARED_BUFFER_BYTES);
             assertThat(scrape.value("gemtrack_host_unaccounted_bytes", "host", "host-a", "policy", "proportional")).contains(0.0);
             assertThat(scrape.value("gemtrack_host_orphaned_bytes", "host", "host-a")).contains(0.0);
-            assertThat(scrape.value("gemtrack_host_unsynchronised", "host", "host-a")).contains(0.0);
-            assertThat(scrape.value("gemtrack_events_skipped_total", "host", "host-a")).contains(0.0);
+            assertThat(scrape.value("gemtrack_unsynchronised_hosts")).contains(0.0);
+            assertThat(scrape.value("gemtrack_events_skipped_total")).contains(0.0);
             assertThat(scrape.value("gemtrack_counter_mismatches_total", "host", "host-a")).isPresent();
+            assertThat(scrape.value("gemtrack_counter_mismatched_processes", "host", "host-a")).isPresent();
         }
     }
 

@@ -90,13 +90,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         synchronized (fleet) {
             result = fleet.apply(event);
         }
-        // Skipped events need nothing here: the host model counts them, and the metrics read that count.
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
             metrics.deadLetter(MODEL_INVARIANT);
         } else if (result == ApplyResult.DUPLICATE) {
             metrics.duplicate();
-        } else if (result == ApplyResult.APPLIED) {
+        } else if (result == ApplyResult.SKIPPED) {
+            metrics.skipped();
+        } else {
             metrics.applied(event.type());
         }
     }

@@ -20,6 +20,7 @@ public final class AggregatorMetrics {
     private final PrometheusRegistry registry;
     private final Counter eventsApplied;
     private final Counter eventsDuplicate;
+    private final Counter eventsSkipped;
     private final Counter deadLetters;
 
     public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet) {
@@ -33,6 +34,10 @@ public final class AggregatorMetrics {
                 .name("gemtrack_events_duplicate_total")
                 .help("Events ignored because their sequence number was already applied (redelivery).")
                 .register(registry);
+        eventsSkipped = Counter.builder()
+                .name("gemtrack_events_skipped_total")
+                .help("Events ignored because their host had lost events and was waiting for a snapshot.")
+                .register(registry);
         deadLetters = Counter.builder()
                 .name("gemtrack_dead_letters_total")
                 .help("Records sent to the dead-letter topic instead of being applied, by reason.")
@@ -45,18 +50,24 @@ public final class AggregatorMetrics {
         hostGauge(fleet, "gemtrack_host_orphaned_bytes",
                 "Resident bytes of live GEM objects whose creator's mm is dead, which the RFC charges to no one.",
                 Unit.BYTES, host -> host.ledger().orphanedBytes());
-        hostGauge(fleet, "gemtrack_host_unsynchronised",
-                "1 while the host has lost events and its model waits for a snapshot, else 0.", null,
-                host -> host.synchronised() ? 0 : 1);
+        hostGauge(fleet, "gemtrack_counter_mismatched_processes",
+                "Processes whose last MmCounters sample disagreed with the rfc policy's charge.", null,
+                HostModel::processesWithCounterMismatch);
         hostCounter(fleet, "gemtrack_sequence_gaps_total",
                 "Gaps in a host's event sequence numbers: events that were lost before reaching the aggregator.",
                 HostModel::sequenceGaps);
-        hostCounter(fleet, "gemtrack_events_skipped_total",
-                "Events ignored because their host had lost events and was waiting for a snapshot.",
-                HostModel::skippedEvents);
         hostCounter(fleet, "gemtrack_counter_mismatches_total",
                 "MmCounters samples whose MM_DRIVERPAGES disagreed with the rfc policy's charge (fork flaw, driver bugs).",
                 HostModel::counterMismatches);
+        GaugeWithCallback.builder()
+                .name("gemtrack_unsynchronised_hosts")
+                .help("Hosts that lost events and whose models wait for a snapshot.")
+                .callback(callback -> {
+                    synchronized (fleet) {
+                        callback.call(fleet.hosts().stream().filter(host -> !host.synchronised()).count());
+                    }
+                })
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("gemtrack_host_unaccounted_bytes")
                 .help("Resident GEM bytes the policy charges to no process, by host and policy.")
@@ -120,6 +131,10 @@ public final class AggregatorMetrics {
 
     public void duplicate() {
         eventsDuplicate.inc();
+    }
+
+    public void skipped() {
+        eventsSkipped.inc();
     }
 
     public void deadLetter(String reason) {
