@@ -1,0 +1,97 @@
+package io.gemtrack.collector;
+
+import io.gemtrack.collector.diff.HostDiffer;
+import io.gemtrack.collector.procfs.HostSample;
+import io.gemtrack.collector.procfs.ProcFs;
+import io.gemtrack.collector.procfs.ReadSkips;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventStamper;
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One host's event stream from its procfs: a {@code HostSnapshot} from the first sample, then the changes
+ * between samples. Not thread-safe; one per host.
+ */
+public final class Collector {
+
+    private final ProcFs procFs;
+    private final LongSupplier monotonicNanos;
+    private final EventStamper stamper;
+    private final HostDiffer differ = new HostDiffer();
+    private long samples;
+    private long events;
+    private ReadSkips skips = ReadSkips.NONE;
+
+    /**
+     * @param monotonicNanos the kernel's monotonic clock, which event timestamps are on ({@code System::nanoTime}
+     *                       reads it on Linux)
+     */
+    public Collector(ProcFs procFs, String host, LongSupplier monotonicNanos) throws IOException {
+        this.procFs = procFs;
+        this.monotonicNanos = monotonicNanos;
+        // A restarted collector starts over at seq 0 with new ids. Under the kernel's boot id alone a consumer
+        // would drop that as duplicates of the last run, so each run is a boot of its own within the kernel's.
+        this.stamper = new EventStamper(host, procFs.bootId() + "/" + monotonicNanos.getAsLong());
+    }
+
+    /** Reads the host once and returns the events since the previous sample (the snapshot, the first time). */
+    public List<Event> sample() throws IOException {
+        long ts = monotonicNanos.getAsLong();
+        HostSample sample = procFs.sample();
+        List<Event> stamped = differ.next(sample).stream().map(body -> stamper.stamp(ts, body)).toList();
+        samples++;
+        events += stamped.size();
+        skips = skips.plus(sample.skips());
+        return stamped;
+    }
+
+    /**
+     * Samples {@code count} times, {@code interval} apart, handing every event to {@code sink}. Returns early, with
+     * the thread's interrupt status set, when the thread is interrupted.
+     */
+    public void run(long count, Duration interval, Consumer<Event> sink) throws IOException {
+        for (long taken = 0; taken < count && !Thread.currentThread().isInterrupted(); taken++) {
+            long started = monotonicNanos.getAsLong();
+            try {
+                sample().forEach(sink);
+            } catch (ClosedByInterruptException e) {
+                return;
+            }
+            if (taken + 1 < count) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(interval.toNanos() - (monotonicNanos.getAsLong() - started));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    public String host() {
+        return stamper.host();
+    }
+
+    public String bootId() {
+        return stamper.bootId();
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    public long events() {
+        return events;
+    }
+
+    /** Reads skipped over all samples so far. */
+    public ReadSkips skips() {
+        return skips;
+    }
+}

@@ -1,0 +1,29 @@
+package io.gemtrack.collector.diff;
+
+import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.MmCounters;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * The state one sample calls for, in event ids and whole pages: what the {@link HostView} has to become.
+ * {@code processes} are in sample order, oldest first, so a parent comes before its children.
+ */
+record HostTarget(HostMemory memory, Map<Integer, TargetProcess> processes, Map<Long, TargetFile> files,
+                  Map<Long, TargetDmaBuf> dmaBufs) {
+
+    record TargetProcess(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters,
+                         SortedMap<Integer, FdTarget> fds) {
+    }
+
+    /** {@code holderPid}: the oldest process holding the file, which creates the file's GEM objects. */
+    record TargetFile(int minor, int holderPid, SortedMap<String, PagedRegion> regions) {
+    }
+
+    record TargetDmaBuf(String exporter, long sizeBytes) {
+    }
+
+    /** A DRM client's memory in one region, standing in for its GEM objects there: one object of {@code sizeBytes}. */
+    record PagedRegion(long sizeBytes, long residentBytes) {
+    }
+}

@@ -1,0 +1,314 @@
+package io.gemtrack.collector.diff;
+
+import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DmaBufExport;
+import io.gemtrack.events.EventBody.DmaBufFdInstall;
+import io.gemtrack.events.EventBody.DmaBufRelease;
+import io.gemtrack.events.EventBody.DrmFileClose;
+import io.gemtrack.events.EventBody.DrmFileOpen;
+import io.gemtrack.events.EventBody.FdClose;
+import io.gemtrack.events.EventBody.FdInstall;
+import io.gemtrack.events.EventBody.FdOrigin;
+import io.gemtrack.events.EventBody.GemCreate;
+import io.gemtrack.events.EventBody.GemFree;
+import io.gemtrack.events.EventBody.GemHandleDelete;
+import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemUnpin;
+import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.OomScoreAdj;
+import io.gemtrack.events.EventBody.ProcessExit;
+import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.SnapshotDmaBuf;
+import io.gemtrack.events.EventBody.SnapshotFile;
+import io.gemtrack.events.EventBody.SnapshotHandle;
+import io.gemtrack.events.EventBody.SnapshotObject;
+import io.gemtrack.events.EventBody.SnapshotProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * What a consumer's model holds after the events emitted so far. Every change goes through a method that emits
+ * the event making it, under the rules of SEMANTICS.md, so the view stays the fold of the stream and each diff
+ * starts from what the consumer really has.
+ *
+ * <p>dma-bufs: the schema exports a dma-buf from a GEM object, and creates GEM objects in DRM files. A dma-buf
+ * seen in fdinfo gets an object of its own on a pseudo device, region = its exporter, created through a DRM file
+ * that lives at an fd no process can have just long enough to create the object and export it.
+ */
+final class HostView {
+
+    /** The pseudo device of dma-buf objects: above any minor the kernel gives a DRM node. */
+    static final int DMA_BUF_MINOR = Integer.MAX_VALUE;
+    /** Above the kernel's largest possible fd (sysctl_nr_open_max), so never one a process has. */
+    static final int EXPORT_FD = Integer.MAX_VALUE;
+    private static final int EXPORT_HANDLE = 1;
+    /** SEMANTICS.md §3: objects in this region are resident in full from creation and cannot be pinned. */
+    static final String CMA_REGION = "cma";
+
+    private final Ids ids;
+    private final List<EventBody> events = new ArrayList<>();
+    private HostMemory memory;
+    private final SortedMap<Integer, ProcessView> processes = new TreeMap<>();
+    private final SortedMap<Long, FileView> files = new TreeMap<>();
+    private final SortedMap<Long, DmaBufView> dmaBufs = new TreeMap<>();
+
+    HostView(Ids ids) {
+        this.ids = ids;
+    }
+
+    /** The events emitted since the last call. */
+    List<EventBody> drainEvents() {
+        List<EventBody> drained = List.copyOf(events);
+        events.clear();
+        return drained;
+    }
+
+    // ---- queries ----------------------------------------------------------------------------------------
+
+    HostMemory memory() {
+        return memory;
+    }
+
+    SortedSet<Integer> pids() {
+        return new TreeSet<>(processes.keySet());
+    }
+
+    boolean hasProcess(int pid) {
+        return processes.containsKey(pid);
+    }
+
+    MmCounters counters(int pid) {
+        return processes.get(pid).counters;
+    }
+
+    int oomScoreAdj(int pid) {
+        return processes.get(pid).oomScoreAdj;
+    }
+
+    SortedMap<Integer, FdTarget> fds(int pid) {
+        return new TreeMap<>(processes.get(pid).fds);
+    }
+
+    SortedSet<Long> fileIds() {
+        return new TreeSet<>(files.keySet());
+    }
+
+    boolean hasFile(long file) {
+        return files.containsKey(file);
+    }
+
+    SortedMap<String, PagedRegion> regions(long file) {
+        return files.get(file).regions.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                entry -> new PagedRegion(entry.getValue().sizeBytes, entry.getValue().residentBytes), (a, b) -> a, TreeMap::new));
+    }
+
+    SortedSet<Long> dmaBufInodes() {
+        return new TreeSet<>(dmaBufs.keySet());
+    }
+
+    boolean hasDmaBuf(long inode) {
+        return dmaBufs.containsKey(inode);
+    }
+
+    // ---- processes --------------------------------------------------------------------------------------
+
+    void memory(HostMemory hostMemory) {
+        emit(hostMemory);
+        memory = hostMemory;
+    }
+
+    /** SEMANTICS.md §1: a known parent passes on its fd table and oom_score_adj; an unknown one nothing. */
+    void fork(int pid, int parentPid, String comm) {
+        emit(new ProcessFork(pid, parentPid, comm, false));
+        ProcessView parent = processes.get(parentPid);
+        ProcessView child = new ProcessView(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
+        if (parent != null) {
+            child.fds.putAll(parent.fds);
+        }
+        processes.put(pid, child);
+    }
+
+    /** The whole group exits and its fds close with it; the files and dma-bufs they held stay until released. */
+    void exit(int pid) {
+        emit(new ProcessExit(pid));
+        processes.remove(pid);
+    }
+
+    void counters(MmCounters counters) {
+        emit(counters);
+        processes.get(counters.pid()).counters = counters;
+    }
+
+    void oomScoreAdj(int pid, int oomScoreAdj) {
+        emit(new OomScoreAdj(pid, oomScoreAdj));
+        processes.get(pid).oomScoreAdj = oomScoreAdj;
+    }
+
+    // ---- fds and DRM files ------------------------------------------------------------------------------
+
+    void openFile(int pid, int fd, long file, int minor) {
+        emit(new DrmFileOpen(pid, fd, file, minor));
+        files.put(file, new FileView(minor));
+        processes.get(pid).fds.put(fd, FdTarget.drmFile(file));
+    }
+
+    /** An existing file or dma-buf at another fd: a dup if the process holds it already, else received from another. */
+    void install(int pid, int fd, FdTarget target) {
+        ProcessView process = processes.get(pid);
+        FdOrigin origin = process.fds.containsValue(target) ? FdOrigin.DUP : FdOrigin.UNIX_SOCKET;
+        emit(target.isDrmFile() ? new FdInstall(pid, fd, target.file(), origin)
+                : new DmaBufFdInstall(pid, fd, target.inode(), origin));
+        process.fds.put(fd, target);
+    }
+
+    void closeFd(int pid, int fd) {
+        emit(new FdClose(pid, fd));
+        processes.get(pid).fds.remove(fd);
+    }
+
+    /** The file goes with its handles, and then its objects, which nothing else references. Valid once no fd refers to it. */
+    void closeFile(long file) {
+        emit(new DrmFileClose(file));
+        for (RegionObject object : files.remove(file).regions.values()) {
+            emit(new GemFree(object.object));
+        }
+    }
+
+    // ---- a DRM client's objects -------------------------------------------------------------------------
+
+    void createRegionObject(long file, String region, PagedRegion figures, int creatorPid) {
+        FileView view = files.get(file);
+        RegionObject object = new RegionObject(ids.object(), ++view.lastHandle, figures.sizeBytes(), figures.residentBytes(), creatorPid);
+        emit(new GemCreate(object.object, view.minor, region, object.sizeBytes, creatorPid, file, object.handle));
+        pinAtCreation(object.object, region, object.residentBytes);
+        view.regions.put(region, object);
+    }
+
+    void changeResident(long file, String region, long residentBytes) {
+        RegionObject object = files.get(file).regions.get(region);
+        long delta = residentBytes - object.residentBytes;
+        emit(delta > 0 ? new GemPin(object.object, delta) : new GemUnpin(object.object, -delta));
+        object.residentBytes = residentBytes;
+    }
+
+    void freeRegionObject(long file, String region) {
+        RegionObject object = files.get(file).regions.remove(region);
+        emit(new GemHandleDelete(file, object.handle));
+        emit(new GemFree(object.object));
+    }
+
+    // ---- dma-bufs ---------------------------------------------------------------------------------------
+
+    void exportDmaBuf(int pid, int fd, long inode, String exporter, long sizeBytes) {
+        long file = ids.file();
+        long object = ids.object();
+        emit(new DrmFileOpen(pid, EXPORT_FD, file, DMA_BUF_MINOR));
+        emit(new GemCreate(object, DMA_BUF_MINOR, exporter, sizeBytes, pid, file, EXPORT_HANDLE));
+        // fdinfo says nothing of a dma-buf's residency; an exported buffer is taken to be backed.
+        pinAtCreation(object, exporter, sizeBytes);
+        emit(new DmaBufExport(object, inode, pid, fd));
+        emit(new FdClose(pid, EXPORT_FD));
+        emit(new DrmFileClose(file));
+        dmaBufs.put(inode, new DmaBufView(object, exporter, sizeBytes, pid));
+        processes.get(pid).fds.put(fd, FdTarget.dmaBuf(inode));
+    }
+
+    /** Valid once no fd refers to it; its object has no other reference and goes with it. */
+    void releaseDmaBuf(long inode) {
+        emit(new DmaBufRelease(inode));
+        emit(new GemFree(dmaBufs.remove(inode).object));
+    }
+
+    private void pinAtCreation(long object, String region, long residentBytes) {
+        if (residentBytes > 0 && !region.equals(CMA_REGION)) {
+            emit(new GemPin(object, residentBytes));
+        }
+    }
+
+    private void emit(EventBody event) {
+        events.add(event);
+    }
+
+    // ---- snapshot ---------------------------------------------------------------------------------------
+
+    HostSnapshot snapshot() {
+        List<SnapshotProcess> snapshotProcesses = processes.values().stream()
+                .map(process -> new SnapshotProcess(process.pid, process.parentPid, process.comm, List.of(), process.oomScoreAdj,
+                        process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(), List.of()))
+                .toList();
+        List<SnapshotFile> snapshotFiles = new ArrayList<>();
+        List<SnapshotObject> objects = new ArrayList<>();
+        files.forEach((id, file) -> {
+            snapshotFiles.add(new SnapshotFile(id, file.minor, file.regions.values().stream()
+                    .map(object -> new SnapshotHandle(object.handle, object.object)).toList()));
+            file.regions.forEach((region, object) -> objects.add(new SnapshotObject(object.object, file.minor, region,
+                    object.sizeBytes, object.creatorPid, hasProcess(object.creatorPid), object.residentBytes)));
+        });
+        List<SnapshotDmaBuf> snapshotDmaBufs = new ArrayList<>();
+        dmaBufs.forEach((inode, dmaBuf) -> {
+            objects.add(new SnapshotObject(dmaBuf.object, DMA_BUF_MINOR, dmaBuf.exporter, dmaBuf.sizeBytes, dmaBuf.creatorPid,
+                    hasProcess(dmaBuf.creatorPid), dmaBuf.sizeBytes));
+            snapshotDmaBufs.add(new SnapshotDmaBuf(inode, dmaBuf.object));
+        });
+        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs);
+    }
+
+    // ---- state ------------------------------------------------------------------------------------------
+
+    private static final class ProcessView {
+        final int pid;
+        final int parentPid;
+        final String comm;
+        int oomScoreAdj;
+        /** SEMANTICS.md §1: zero until the process's first sample. */
+        MmCounters counters;
+        final SortedMap<Integer, FdTarget> fds = new TreeMap<>();
+
+        ProcessView(int pid, int parentPid, String comm, int oomScoreAdj) {
+            this.pid = pid;
+            this.parentPid = parentPid;
+            this.comm = comm;
+            this.oomScoreAdj = oomScoreAdj;
+            this.counters = new MmCounters(pid, 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    private static final class FileView {
+        final int minor;
+        final SortedMap<String, RegionObject> regions = new TreeMap<>();
+        int lastHandle;
+
+        FileView(int minor) {
+            this.minor = minor;
+        }
+    }
+
+    /** The one GEM object standing for a DRM client's buffers in a region, held by the client's file at {@code handle}. */
+    private static final class RegionObject {
+        final long object;
+        final int handle;
+        final long sizeBytes;
+        long residentBytes;
+        final int creatorPid;
+
+        RegionObject(long object, int handle, long sizeBytes, long residentBytes, int creatorPid) {
+            this.object = object;
+            this.handle = handle;
+            this.sizeBytes = sizeBytes;
+            this.residentBytes = residentBytes;
+            this.creatorPid = creatorPid;
+        }
+    }
+
+    private record DmaBufView(long object, String exporter, long sizeBytes, int creatorPid) {
+    }
+}

@@ -1,0 +1,61 @@
+package io.gemtrack.collector.procfs;
+
+import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
+import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
+import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** What {@code /proc/PID/fdinfo/N} says about a DRM client or a dma-buf. */
+final class Fdinfo {
+
+    // xe prints GPU cycle counters under this prefix; they are not a memory region.
+    private static final String CYCLES_PREFIX = "drm-total-cycles-";
+
+    private Fdinfo() {
+    }
+
+    /**
+     * A DRM client from the usage-stats keys. Per region, {@code drm-total-} is the size of its buffers and
+     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias
+     * of resident, before that of total) stands in for both where the newer keys are missing. A driver that
+     * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
+     */
+    static DrmClient drmClient(KeyValues fdinfo, int minor) throws MalformedProcFileException {
+        DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), fdinfo.text("drm-pdev").orElse(""),
+                fdinfo.requiredLong("drm-client-id"));
+        SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
+        SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
+        SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");
+        SortedMap<String, RegionUsage> regions = new TreeMap<>();
+        TreeSet<String> names = new TreeSet<>(totals.keySet());
+        names.addAll(legacy.keySet());
+        for (String region : names) {
+            long total = totals.containsKey(region) ? totals.get(region) : legacy.get(region);
+            long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
+            regions.put(region, new RegionUsage(total, resident));
+        }
+        return new DrmClient(id, minor, regions);
+    }
+
+    private static SortedMap<String, Long> regionSizes(KeyValues fdinfo, String prefix) throws MalformedProcFileException {
+        SortedMap<String, Long> sizes = new TreeMap<>();
+        for (String key : fdinfo.keysStartingWith(prefix)) {
+            if (!key.startsWith(CYCLES_PREFIX)) {
+                sizes.put(key.substring(prefix.length()), fdinfo.requiredBytes(key));
+            }
+        }
+        return sizes;
+    }
+
+    /** A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes) and {@code exp_name}. */
+    static DmaBuf dmaBuf(KeyValues fdinfo) throws MalformedProcFileException {
+        long size = fdinfo.requiredBytes("size");
+        if (size == 0) {
+            throw fdinfo.malformed("a dma-buf of 0 bytes");
+        }
+        return new DmaBuf(fdinfo.requiredLong("ino"), fdinfo.requiredText("exp_name"), size);
+    }
+}

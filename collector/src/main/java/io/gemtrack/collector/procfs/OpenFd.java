@@ -1,0 +1,39 @@
+package io.gemtrack.collector.procfs;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** An fd the collector cares about: a DRM client or a dma-buf. Every other kind of fd is left out of a sample. */
+public sealed interface OpenFd {
+
+    /**
+     * The kernel's identity of a DRM file description ({@code struct drm_file}). {@code drm-client-id} is unique
+     * per boot either globally or per device, in which case {@code drm-pdev} names the device; the driver is
+     * part of the key so two drivers' counters cannot collide.
+     */
+    record DrmClientId(String driver, String pdev, long clientId) {
+    }
+
+    /** A region's figures in bytes as the fdinfo states them, not yet rounded to pages. */
+    record RegionUsage(long totalBytes, long residentBytes) {
+    }
+
+    /**
+     * An open DRM file, from the usage-stats keys of its fdinfo (Documentation/gpu/drm-usage-stats.rst).
+     * {@code minor} is the number of the device node the fd refers to ({@code card0}: 0, {@code renderD128}: 128).
+     * {@code regions} is empty on kernels and drivers that print no memory keys.
+     */
+    record DrmClient(DrmClientId id, int minor, SortedMap<String, RegionUsage> regions) implements OpenFd {
+        public DrmClient {
+            regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
+        }
+    }
+
+    /**
+     * A dma-buf, from the fdinfo of an fd to it. The kernel's {@code ino} names the buffer; {@code exporter} is
+     * {@code exp_name}, the driver or heap that allocated it.
+     */
+    record DmaBuf(long inode, String exporter, long sizeBytes) implements OpenFd {
+    }
+}

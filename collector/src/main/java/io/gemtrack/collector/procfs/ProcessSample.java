@@ -1,0 +1,17 @@
+package io.gemtrack.collector.procfs;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One process (thread group) as read in one sample. {@code startTime} is the start time in clock ticks since
+ * boot from {@code /proc/PID/stat}: with the pid it tells a reused pid from the process that had it before.
+ * {@code fds} holds only DRM and dma-buf fds, by fd number.
+ */
+public record ProcessSample(int pid, long startTime, int parentPid, String comm, int oomScoreAdj, MmSample memory,
+                            SortedMap<Integer, OpenFd> fds) {
+    public ProcessSample {
+        fds = Collections.unmodifiableSortedMap(new TreeMap<>(fds));
+    }
+}
