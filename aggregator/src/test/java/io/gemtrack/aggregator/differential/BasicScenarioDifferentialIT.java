@@ -1,0 +1,41 @@
+package io.gemtrack.aggregator.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.http.ApiClient;
+import io.gemtrack.events.Event;
+import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.KafkaExtension;
+import io.gemtrack.testkit.TestKafka;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The differential check end to end: the scenario goes through the real broker into a running aggregator,
+ * and every figure, read back through the JSON API, must equal the ground truth.
+ */
+@ExtendWith(KafkaExtension.class)
+class BasicScenarioDifferentialIT {
+
+    @Test
+    void figuresServedByARunningAggregatorMatchTheGroundTruth(TestKafka kafka) throws Exception {
+        String topic = "differential-it.events";
+        String host = "differential-host";
+        List<Event> events = BasicScenario.events(host, "boot-1");
+        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+            events.forEach(publisher::publish);
+            publisher.flush();
+        }
+        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                "differential-it", topic, topic + ".dlq", "127.0.0.1", 0))) {
+            ApiClient api = new ApiClient(aggregator.httpPort());
+            api.await("/api/hosts", hosts -> hosts.size() == 1 && hosts.get(0).get("lastSeq").asLong() == events.size() - 1);
+
+            assertThat(HostFigures.fromApi(api, host)).usingRecursiveComparison().isEqualTo(BasicScenarioTruth.figures());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.gemtrack.aggregator.differential;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gemtrack.aggregator.http.ApiClient;
+import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.aggregator.model.Process;
+import io.gemtrack.aggregator.oom.OomAdvisor;
+import io.gemtrack.aggregator.oom.OomCandidate;
+import io.gemtrack.aggregator.oom.OomRanking;
+import io.gemtrack.aggregator.policy.Ledger;
+import io.gemtrack.aggregator.policy.Policy;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.StreamSupport;
+
+/**
+ * Every figure the differential test compares for one host, in one value: equal records mean the aggregator
+ * and the ground truth agree to the byte, and AssertJ's diff of two records names what differs.
+ *
+ * @param charged        per pid, per policy, the bytes charged (SEMANTICS.md §5)
+ * @param freedByKill    per pid, what its kill would free (§6)
+ * @param victims        per policy, the victim's pid, 0 when there is no candidate (§6)
+ * @param bestVictim     the pid whose kill frees the most, 0 when there is no candidate
+ * @param mismatches     per policy, whether its victim frees less than the best victim
+ */
+record HostFigures(Map<Integer, Map<Policy, Long>> charged, Map<Policy, Long> unaccounted, Map<Policy, Long> overcharged,
+                   long orphanedBytes, long gemBytes, long residentBytes, Map<Integer, Long> freedByKill,
+                   Map<Policy, Integer> victims, int bestVictim, Map<Policy, Boolean> mismatches) {
+
+    /** The aggregator's answers. */
+    static HostFigures of(HostModel host) {
+        Map<Integer, Map<Policy, Long>> charged = new TreeMap<>();
+        Map<Integer, Long> freedByKill = new TreeMap<>();
+        for (Process process : host.processes()) {
+            charged.put(process.pid(), perPolicy(process::charged));
+            freedByKill.put(process.pid(), OomAdvisor.freedByKill(process));
+        }
+        Map<Policy, Integer> victims = new EnumMap<>(Policy.class);
+        Map<Policy, Boolean> mismatches = new EnumMap<>(Policy.class);
+        int best = 0;
+        for (Policy policy : Policy.all()) {
+            OomRanking ranking = OomAdvisor.rank(host, policy);
+            victims.put(policy, pid(ranking.victim()));
+            mismatches.put(policy, ranking.mismatch());
+            best = pid(ranking.bestVictim());
+        }
+        Ledger ledger = host.ledger();
+        return new HostFigures(charged, perPolicy(ledger::unaccounted), perPolicy(ledger::overcharged),
+                ledger.orphanedBytes(), ledger.gemBytes(), ledger.residentBytes(), freedByKill, victims, best, mismatches);
+    }
+
+    /** The same figures as a running aggregator's JSON API answers them. */
+    static HostFigures fromApi(ApiClient api, String host) {
+        JsonNode summary = StreamSupport.stream(api.get("/api/hosts").body().spliterator(), false)
+                .filter(node -> node.get("host").asText().equals(host)).findFirst().orElseThrow();
+        Map<Integer, Map<Policy, Long>> charged = new TreeMap<>();
+        Map<Integer, Long> freedByKill = new TreeMap<>();
+        for (JsonNode process : api.get("/api/hosts/" + host + "/processes?policy=rss").body().get("processes")) {
+            charged.put(process.get("pid").asInt(), perPolicy(policy -> process.get("charges").get(policy.name()).asLong()));
+            freedByKill.put(process.get("pid").asInt(), process.get("freedByKillBytes").asLong());
+        }
+        JsonNode oom = api.get("/api/hosts/" + host + "/oom").body();
+        JsonNode choices = oom.get("policies");
+        return new HostFigures(charged,
+                perPolicy(policy -> summary.get("unaccounted").get(policy.name()).asLong()),
+                perPolicy(policy -> summary.get("overcharged").get(policy.name()).asLong()),
+                summary.get("orphanedBytes").asLong(), summary.get("gemBytes").asLong(), summary.get("residentBytes").asLong(),
+                freedByKill,
+                perPolicy(policy -> choices.get(policy.name()).get("victim").path("pid").asInt()),
+                oom.get("bestVictim").path("pid").asInt(),
+                perPolicy(policy -> choices.get(policy.name()).get("mismatch").asBoolean()));
+    }
+
+    private static int pid(OomCandidate candidate) {
+        return candidate == null ? 0 : candidate.pid();
+    }
+
+    static <T> Map<Policy, T> perPolicy(Function<Policy, T> figure) {
+        Map<Policy, T> byPolicy = new EnumMap<>(Policy.class);
+        Policy.all().forEach(policy -> byPolicy.put(policy, figure.apply(policy)));
+        return byPolicy;
+    }
+}
