@@ -1,0 +1,123 @@
+package io.gemtrack.collector.procfs;
+
+import static io.gemtrack.collector.ProcTree.fdinfo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
+import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
+import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The fixtures under {@code fdinfo/} follow what the drivers print (Documentation/gpu/drm-usage-stats.rst and the drivers' own docs). */
+class FdinfoTest {
+
+    private static final long KIB = 1 << 10;
+    private static final long MIB = 1 << 20;
+
+    private static DrmClient drmClient(String fixture) throws MalformedProcFileException {
+        return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), 128);
+    }
+
+    @Test
+    void amdgpuReportsEveryPlacementAndTheNewKeysWinOverTheLegacyAlias() throws MalformedProcFileException {
+        DrmClient client = drmClient("amdgpu.txt");
+
+        assertThat(client.id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
+        assertThat(client.minor()).isEqualTo(128);
+        assertThat(client.regions()).containsExactly(
+                entry("cpu", new RegionUsage(0, 0)),
+                entry("doorbell", new RegionUsage(8 * KIB, 8 * KIB)),
+                entry("gds", new RegionUsage(0, 0)),
+                entry("gtt", new RegionUsage(35844 * KIB, 35844 * KIB)),
+                entry("gws", new RegionUsage(0, 0)),
+                entry("oa", new RegionUsage(0, 0)),
+                entry("vram", new RegionUsage(256 * MIB, 196612 * KIB)));
+    }
+
+    @Test
+    void olderAmdgpuHasOnlyTheLegacyKeysWhichStandForTotalAndResident() throws MalformedProcFileException {
+        DrmClient client = drmClient("amdgpu-legacy.txt");
+
+        assertThat(client.id()).isEqualTo(new DrmClientId("amdgpu", "0000:0b:00.0", 17));
+        assertThat(client.regions()).containsExactly(
+                entry("cpu", new RegionUsage(0, 0)),
+                entry("gtt", new RegionUsage(64 * MIB, 64 * MIB)),
+                entry("vram", new RegionUsage(524292 * KIB, 524292 * KIB)));
+    }
+
+    @Test
+    void i915NamesRegionsByInstanceAndTheirNamesMayHoldDashes() throws MalformedProcFileException {
+        DrmClient client = drmClient("i915.txt");
+
+        assertThat(client.id()).isEqualTo(new DrmClientId("i915", "0000:03:00.0", 39));
+        assertThat(client.regions()).containsExactly(
+                entry("local0", new RegionUsage(1024 * MIB, 768 * MIB)),
+                entry("stolen-local0", new RegionUsage(0, 0)),
+                entry("system0", new RegionUsage(6044 * KIB, 5120 * KIB)));
+    }
+
+    @Test
+    void xeCycleCountersAreNotAMemoryRegion() throws MalformedProcFileException {
+        DrmClient client = drmClient("xe.txt");
+
+        assertThat(client.regions()).containsOnlyKeys("gtt", "stolen", "system", "vram0");
+        assertThat(client.regions().get("vram0")).isEqualTo(new RegionUsage(23992 * KIB, 23992 * KIB));
+    }
+
+    @Test
+    void aKernelWithoutMemoryKeysStillNamesTheClient() throws MalformedProcFileException {
+        DrmClient client = drmClient("i915-no-memory-keys.txt");
+
+        assertThat(client.id()).isEqualTo(new DrmClientId("i915", "0000:00:02.0", 7));
+        assertThat(client.regions()).isEmpty();
+    }
+
+    @Test
+    void aDriverWithoutResidencyKeysIsTakenAsFullyResident() throws MalformedProcFileException {
+        String fdinfo = "drm-driver:\tpanfrost\ndrm-client-id:\t3\ndrm-total-memory:\t16480 KiB\ndrm-shared-memory:\t0\n";
+
+        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), 129);
+
+        assertThat(client.id()).isEqualTo(new DrmClientId("panfrost", "", 3));
+        assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 16480 * KIB)));
+    }
+
+    @Test
+    void aClientWithoutAnIdCannotBeToldApartFromOthersAndIsRefused() {
+        String fdinfo = "drm-driver:\ti915\ndrm-pdev:\t0000:00:02.0\ndrm-engine-render:\t0 ns\n";
+
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), 0))
+                .isInstanceOf(MalformedProcFileException.class)
+                .hasMessage("/proc/7/fdinfo/4: no value for 'drm-client-id'");
+    }
+
+    @Test
+    void anUnknownUnitMakesTheFileMalformed() {
+        String fdinfo = "drm-driver:\ti915\ndrm-client-id:\t1\ndrm-total-system0:\t12 XB\n";
+
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), 0))
+                .isInstanceOf(MalformedProcFileException.class)
+                .hasMessageContaining("/proc/7/fdinfo/4: 'drm-total-system0'", "12 XB");
+    }
+
+    @Test
+    void aDmaBufIsNamedByItsInodeAndExporter() throws MalformedProcFileException {
+        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-amdgpu.txt"))))
+                .isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
+        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-system-heap.txt"))))
+                .isEqualTo(new DmaBuf(4712, "system", 3112960));
+    }
+
+    @Test
+    void aKernelWithoutInodesInFdinfoCannotNameTheDmaBuf() {
+        String fdinfo = "pos:\t0\nflags:\t02000002\nsize:\t4096\ncount:\t1\nexp_name:\tsystem\n";
+
+        assertThatThrownBy(() -> Fdinfo.dmaBuf(KeyValues.parse(Path.of("/proc/7/fdinfo/9"), fdinfo)))
+                .isInstanceOf(MalformedProcFileException.class)
+                .hasMessage("/proc/7/fdinfo/9: no value for 'ino'");
+    }
+}

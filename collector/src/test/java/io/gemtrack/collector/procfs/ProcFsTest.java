@@ -1,0 +1,252 @@
+package io.gemtrack.collector.procfs;
+
+import static io.gemtrack.collector.ProcTree.fdinfo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gemtrack.collector.ProcTree;
+import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
+import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcFsTest {
+
+    private static final long KIB = 1 << 10;
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path root;
+
+    private ProcTree tree;
+
+    private ProcTree tree() {
+        if (tree == null) {
+            tree = new ProcTree(root);
+        }
+        return tree;
+    }
+
+    @Test
+    void readsTheHostsMemoryAndProcessesOldestFirst() throws IOException {
+        tree().memory(24683620, 2097148);
+        tree().process(600, "glxgears", 500, 900).memory(5120, 10240, 256, 64, 80);
+        tree().process(1, "systemd", 0, 1);
+        tree().process(500, "gnome-shell", 1, 400).oomScoreAdj(-900);
+
+        HostSample sample = new ProcFs(root).sample();
+
+        assertThat(sample.memTotalBytes()).isEqualTo(24683620 * KIB);
+        assertThat(sample.swapTotalBytes()).isEqualTo(2097148 * KIB);
+        assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1, 500, 600);
+        assertThat(sample.processes().get(2)).isEqualTo(new ProcessSample(600, 900, 500, "glxgears", 0,
+                new MmSample(10240 * KIB, 5120 * KIB, 256 * KIB, 64 * KIB, 80 * KIB), new TreeMap<>()));
+        assertThat(sample.processes().get(1).oomScoreAdj()).isEqualTo(-900);
+        assertThat(sample.skips()).isEqualTo(ReadSkips.NONE);
+    }
+
+    @Test
+    void keepsOnlyDrmAndDmaBufFdsAndNamesTheDeviceMinor() throws IOException {
+        tree().process(500, "gnome-shell", 1, 400)
+                .otherFd(0, "/dev/null")
+                .otherFd(3, "socket:[48213]")
+                .drmFd(12, "/dev/dri/renderD128", fdinfo("amdgpu.txt"))
+                .drmFd(13, "/dev/dri/card0", fdinfo("amdgpu-legacy.txt"))
+                .dmaBufFd(30, fdinfo("dmabuf-amdgpu.txt"))
+                .fd(31, "anon_inode:dmabuf", fdinfo("dmabuf-system-heap.txt"));
+
+        Map<Integer, OpenFd> fds = onlyProcess(new ProcFs(root).sample()).fds();
+
+        assertThat(fds).containsOnlyKeys(12, 13, 30, 31);
+        assertThat(((DrmClient) fds.get(12)).minor()).isEqualTo(128);
+        assertThat(((DrmClient) fds.get(12)).id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
+        assertThat(((DrmClient) fds.get(13)).minor()).isZero();
+        assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
+        assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960));
+    }
+
+    @Test
+    void aSharedDmaBufIsTheSameBufferInBothProcesses() throws IOException {
+        tree().process(500, "gnome-shell", 1, 400).dmaBufFd(30, fdinfo("dmabuf-amdgpu.txt"));
+        tree().process(600, "firefox", 1, 700).dmaBufFd(41, fdinfo("dmabuf-amdgpu.txt"));
+
+        List<ProcessSample> processes = new ProcFs(root).sample().processes();
+
+        assertThat(processes.get(0).fds().get(30)).isEqualTo(processes.get(1).fds().get(41));
+    }
+
+    @Test
+    void kernelThreadsAndZombiesHaveNothingToReport() throws IOException {
+        tree().kernelThread(2, "kthreadd");
+        tree().zombie(700, "defunct", 1, 800);
+        tree().process(1, "systemd", 0, 1);
+
+        HostSample sample = new ProcFs(root).sample();
+
+        assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1);
+        assertThat(sample.skips()).isEqualTo(ReadSkips.NONE);
+    }
+
+    @Test
+    void aProcessThatExitsWhileItIsReadIsSkippedAndCounted() throws IOException {
+        tree().process(1, "systemd", 0, 1);
+        Files.delete(tree().process(800, "short-lived", 1, 950).dir().resolve("status"));
+
+        HostSample sample = new ProcFs(root).sample();
+
+        assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1);
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(1, 0, 0));
+    }
+
+    @Test
+    void anFdClosedWhileItIsReadIsSkippedAndTheProcessKept() throws IOException {
+        tree().process(500, "gnome-shell", 1, 400)
+                .drmFd(12, "/dev/dri/renderD128", fdinfo("amdgpu.txt"))
+                .drmFd(13, "/dev/dri/renderD128", fdinfo("amdgpu.txt"));
+        Files.delete(root.resolve("500/fdinfo/13"));
+
+        HostSample sample = new ProcFs(root).sample();
+
+        assertThat(onlyProcess(sample).fds()).containsOnlyKeys(12);
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(1, 0, 0));
+    }
+
+    @Test
+    void theKernelsNoSuchProcessCountsAsVanished() throws IOException {
+        tree().process(500, "exiting", 1, 400);
+        ProcFiles esrch = failing(root.resolve("500/status"), new IOException("No such process"));
+
+        HostSample sample = new ProcFs(root, esrch).sample();
+
+        assertThat(sample.processes()).isEmpty();
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(1, 0, 0));
+    }
+
+    /** Tests run as root, whom the kernel never refuses, so the refusal is injected where a real host gives it. */
+    @Test
+    void aProcessWhoseFdsCannotBeListedIsReportedWithoutFds() throws IOException {
+        tree().process(600, "other-user", 1, 700).drmFd(5, "/dev/dri/renderD128", fdinfo("i915.txt"));
+        ProcFiles denied = failing(root.resolve("600/fd"), new AccessDeniedException(root.resolve("600/fd").toString()));
+
+        HostSample sample = new ProcFs(root, denied).sample();
+
+        assertThat(onlyProcess(sample).fds()).isEmpty();
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(0, 1, 0));
+    }
+
+    @Test
+    void aProcessWhoseStatusIsRefusedIsSkippedAndCounted() throws IOException {
+        tree().process(1, "systemd", 0, 1);
+        tree().process(700, "hidden", 1, 800);
+        tree().process(701, "protected", 1, 801);
+        ProcFiles denied = failing(root.resolve("700/status"), new AccessDeniedException(root.resolve("700/status").toString()),
+                root.resolve("701/oom_score_adj"), new FileSystemException(root.resolve("701/oom_score_adj").toString(), null,
+                        "Operation not permitted"));
+
+        HostSample sample = new ProcFs(root, denied).sample();
+
+        assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1);
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(0, 2, 0));
+    }
+
+    @Test
+    void unreadableAndMalformedFilesAreSkippedAndCounted() throws IOException {
+        tree().process(1, "systemd", 0, 1);
+        Path status = tree().process(900, "broken", 1, 950).dir().resolve("status");
+        Files.delete(status);
+        Files.createDirectory(status);
+        tree().process(500, "gnome-shell", 1, 400)
+                .drmFd(12, "/dev/dri/renderD128", fdinfo("amdgpu.txt").replace("256 MiB", "256 MB"))
+                .drmFd(14, "/dev/dri/renderD129", fdinfo("i915.txt"));
+
+        HostSample sample = new ProcFs(root).sample();
+
+        assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1, 500);
+        assertThat(sample.processes().get(1).fds()).containsOnlyKeys(14);
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(0, 0, 2));
+    }
+
+    @Test
+    void aNameWithParenthesesAndSpacesDoesNotShiftTheStatFields() throws IOException {
+        tree().process(4242, "evil) (S 1 2", 1, 31337);
+
+        ProcessSample process = onlyProcess(new ProcFs(root).sample());
+
+        assertThat(process.startTime()).isEqualTo(31337);
+        assertThat(process.comm()).isEqualTo("evil) (S 1 2");
+    }
+
+    @Test
+    void anInterruptedReadEndsTheSampleInsteadOfBeingSkipped() {
+        tree().process(500, "gnome-shell", 1, 400);
+        ProcFiles interrupted = failing(root.resolve("500/status"), new ClosedByInterruptException());
+
+        assertThatThrownBy(() -> new ProcFs(root, interrupted).sample()).isInstanceOf(ClosedByInterruptException.class);
+    }
+
+    @Test
+    void withoutMeminfoThereIsNoSample() throws IOException {
+        tree();
+        Files.delete(root.resolve("meminfo"));
+
+        assertThatThrownBy(() -> new ProcFs(root).sample()).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void namesTheBootAndTheHost() throws IOException {
+        tree();
+
+        assertThat(new ProcFs(root).bootId()).isEqualTo(ProcTree.BOOT_ID);
+        assertThat(new ProcFs(root).hostname()).isEqualTo(ProcTree.HOSTNAME);
+    }
+
+    private static ProcessSample onlyProcess(HostSample sample) {
+        assertThat(sample.processes()).hasSize(1);
+        return sample.processes().get(0);
+    }
+
+    /** The real files, except that the given paths fail with the given exceptions. */
+    private static ProcFiles failing(Object... pathsAndFailures) {
+        Map<Path, IOException> failures = new HashMap<>();
+        for (int i = 0; i < pathsAndFailures.length; i += 2) {
+            failures.put((Path) pathsAndFailures[i], (IOException) pathsAndFailures[i + 1]);
+        }
+        return new ProcFiles() {
+            @Override
+            public String read(Path file) throws IOException {
+                failIfListed(file);
+                return DEFAULT.read(file);
+            }
+
+            @Override
+            public String readLink(Path link) throws IOException {
+                failIfListed(link);
+                return DEFAULT.readLink(link);
+            }
+
+            @Override
+            public List<String> list(Path directory) throws IOException {
+                failIfListed(directory);
+                return DEFAULT.list(directory);
+            }
+
+            private void failIfListed(Path path) throws IOException {
+                if (failures.containsKey(path)) {
+                    throw failures.get(path);
+                }
+            }
+        };
+    }
+}
