@@ -39,6 +39,7 @@ public final class HostDiffer {
     private final HostView view = new HostView(ids);
     private final LiveIds<ProcessKey, Integer> pids = new LiveIds<>();
     private final LiveIds<DrmClientId, Long> files = new LiveIds<>();
+    /** Keyed by inode, exporter and size together: an inode number reused for another buffer is another buffer. */
     private final LiveIds<DmaBuf, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
 

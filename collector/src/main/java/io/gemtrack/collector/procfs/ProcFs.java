@@ -86,28 +86,32 @@ public final class ProcFs {
                 parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, skips)));
     }
 
-    /** The DRM and dma-buf fds. If the kernel refuses to list them the process is still reported, without fds. */
+    /**
+     * The DRM and dma-buf fds. The kernel checks one access right for the fd list, every link and every fdinfo, so
+     * a refusal of any is counted once and the process reported without fds.
+     */
     private SortedMap<Integer, OpenFd> readFds(Path dir, SkipCounter skips) throws IOException {
         SortedMap<Integer, OpenFd> fds = new TreeMap<>();
-        List<String> names;
         try {
-            names = files.list(dir.resolve("fd"));
+            for (String name : files.list(dir.resolve("fd"))) {
+                try {
+                    Optional<OpenFd> fd = readFd(dir, name);
+                    if (fd.isPresent()) {
+                        fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
+                    }
+                } catch (IOException e) {
+                    if (ReadFailure.of(e) == ReadFailure.PERMISSION_DENIED) {
+                        throw e;
+                    }
+                    skips.skip(e);
+                }
+            }
         } catch (IOException e) {
             if (ReadFailure.of(e) != ReadFailure.PERMISSION_DENIED) {
                 throw e;
             }
             skips.skip(e);
-            return fds;
-        }
-        for (String name : names) {
-            try {
-                Optional<OpenFd> fd = readFd(dir, name);
-                if (fd.isPresent()) {
-                    fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
-                }
-            } catch (IOException e) {
-                skips.skip(e);
-            }
+            fds.clear();
         }
         return fds;
     }

@@ -12,8 +12,4 @@ public record ReadSkips(long vanished, long permissionDenied, long unreadable) {
     public ReadSkips plus(ReadSkips other) {
         return new ReadSkips(vanished + other.vanished, permissionDenied + other.permissionDenied, unreadable + other.unreadable);
     }
-
-    public long total() {
-        return vanished + permissionDenied + unreadable;
-    }
 }

@@ -147,6 +147,18 @@ class ProcFsTest {
     }
 
     @Test
+    void aRefusedFdLinkMeansAllAreRefusedAndIsCountedOnce() throws IOException {
+        tree().process(1, "init", 0, 1).otherFd(0, "/dev/null").drmFd(5, "/dev/dri/renderD128", fdinfo("i915.txt"))
+                .drmFd(6, "/dev/dri/renderD128", fdinfo("i915.txt"));
+        ProcFiles denied = failing(root.resolve("1/fd/5"), new AccessDeniedException(root.resolve("1/fd/5").toString()));
+
+        HostSample sample = new ProcFs(root, denied).sample();
+
+        assertThat(onlyProcess(sample).fds()).isEmpty();
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(0, 1, 0));
+    }
+
+    @Test
     void aProcessWhoseStatusIsRefusedIsSkippedAndCounted() throws IOException {
         tree().process(1, "systemd", 0, 1);
         tree().process(700, "hidden", 1, 800);
