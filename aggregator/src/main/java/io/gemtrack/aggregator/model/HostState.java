@@ -464,7 +464,7 @@ final class HostState {
 
     // ---- lookups and checks, which throw before anything changes ---------------------------------------------
 
-    Process process(int pid) {
+    private Process process(int pid) {
         Process process = tasks.get(pid);
         require(process != null, "unknown pid %d", pid);
         return process;
@@ -476,7 +476,7 @@ final class HostState {
         return file;
     }
 
-    GemObject object(long id) {
+    private GemObject object(long id) {
         GemObject object = objects.get(id);
         require(object != null, "unknown object %d", id);
         return object;

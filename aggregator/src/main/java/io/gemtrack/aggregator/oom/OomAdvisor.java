@@ -17,7 +17,7 @@ import java.util.List;
 public final class OomAdvisor {
 
     /** The kernel never kills a process with this {@code oom_score_adj}. */
-    public static final int OOM_SCORE_ADJ_MIN = -1000;
+    private static final int OOM_SCORE_ADJ_MIN = -1000;
 
     private static final Comparator<OomCandidate> BY_POINTS =
             Comparator.comparingLong(OomCandidate::points).reversed().thenComparingInt(OomCandidate::pid);

@@ -1,7 +1,5 @@
 package io.gemtrack.aggregator.policy;
 
-import java.util.Arrays;
-
 /** The bytes charged to one process under each policy, kept up to date by the {@link Ledger}. */
 public final class Charges {
 
@@ -13,10 +11,5 @@ public final class Charges {
 
     void add(Policy policy, long delta) {
         bytes[policy.ordinal()] += delta;
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(bytes);
     }
 }
