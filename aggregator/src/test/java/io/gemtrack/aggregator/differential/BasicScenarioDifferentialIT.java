@@ -28,7 +28,7 @@ class BasicScenarioDifferentialIT {
         List<Event> events = BasicScenario.events(host, "boot-1");
         try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
             events.forEach(publisher::publish);
-            publisher.flush();
+            publisher.flushExpectingNoFailure();
         }
         try (Aggregator aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 "differential-it", topic, topic + ".dlq", "127.0.0.1", 0))) {

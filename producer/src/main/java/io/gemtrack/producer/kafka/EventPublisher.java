@@ -65,6 +65,18 @@ public final class EventPublisher implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Flushes and fails unless every event sent so far was acknowledged: for callers, such as tests, for which
+     * one lost event makes everything after it meaningless.
+     */
+    public void flushExpectingNoFailure() {
+        flush();
+        if (failed() > 0) {
+            throw new IllegalStateException(failed() + " events were not acknowledged by the broker; last error: "
+                    + lastError(), lastError());
+        }
+    }
+
     public long acknowledged() {
         return acknowledged.get();
     }
