@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -83,6 +84,9 @@ public final class EventCodec {
         JsonNode root;
         try {
             root = mapper.readTree(bytes);
+        } catch (MismatchedInputException e) {
+            // The only mapping rule that applies to a bare tree: FAIL_ON_TRAILING_TOKENS.
+            throw new MalformedEventException(Kind.NOT_JSON, null, "has more data after the JSON object");
         } catch (IOException e) {
             throw new MalformedEventException(Kind.NOT_JSON, null, originalMessage(e));
         }
@@ -113,11 +117,12 @@ public final class EventCodec {
         } catch (InvalidEventException e) {
             throw new MalformedEventException(Kind.INVALID_VALUE, e.field(), e.reason());
         } catch (JacksonException e) {
-            throw translate(e);
+            throw translate(e, node);
         }
     }
 
-    private static MalformedEventException translate(JacksonException e) {
+    /** Jackson's own messages name its classes and features; a dead letter should speak of the record instead. */
+    private static MalformedEventException translate(JacksonException e, JsonNode body) {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidEventException invalid) {
             return new MalformedEventException(Kind.INVALID_VALUE, invalid.field(), invalid.reason());
         }
@@ -130,7 +135,38 @@ public final class EventCodec {
             return new MalformedEventException(Kind.INVALID_VALUE, path, "must be one of "
                     + Arrays.toString(format.getTargetType().getEnumConstants()) + ", was " + format.getValue());
         }
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return new MalformedEventException(Kind.WRONG_TYPE, path, "must be " + describe(mismatch.getTargetType())
+                    + ", was " + valueAt(body, mismatch.getPath()));
+        }
         return new MalformedEventException(Kind.WRONG_TYPE, path, originalMessage(e));
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class) {
+            return "an integer in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]";
+        }
+        if (type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static JsonNode valueAt(JsonNode body, List<JsonMappingException.Reference> path) {
+        JsonNode value = body;
+        for (JsonMappingException.Reference reference : path) {
+            value = reference.getFieldName() != null ? value.path(reference.getFieldName()) : value.path(reference.getIndex());
+        }
+        return value;
     }
 
     /** Jackson fills absent primitives with defaults unless told otherwise per field; checking presence first is simpler. */

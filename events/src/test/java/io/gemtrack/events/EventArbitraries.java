@@ -1,0 +1,171 @@
+package io.gemtrack.events;
+
+import io.gemtrack.events.EventBody.DmaBufExport;
+import io.gemtrack.events.EventBody.DmaBufFdInstall;
+import io.gemtrack.events.EventBody.DmaBufImport;
+import io.gemtrack.events.EventBody.DmaBufRelease;
+import io.gemtrack.events.EventBody.DrmDeviceAdded;
+import io.gemtrack.events.EventBody.DrmFileClose;
+import io.gemtrack.events.EventBody.DrmFileOpen;
+import io.gemtrack.events.EventBody.FdClose;
+import io.gemtrack.events.EventBody.FdInstall;
+import io.gemtrack.events.EventBody.FdOrigin;
+import io.gemtrack.events.EventBody.GemCreate;
+import io.gemtrack.events.EventBody.GemFree;
+import io.gemtrack.events.EventBody.GemHandleCreate;
+import io.gemtrack.events.EventBody.GemHandleDelete;
+import io.gemtrack.events.EventBody.GemMmap;
+import io.gemtrack.events.EventBody.GemMunmap;
+import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemUnpin;
+import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.OomKill;
+import io.gemtrack.events.EventBody.OomScoreAdj;
+import io.gemtrack.events.EventBody.ProcessExec;
+import io.gemtrack.events.EventBody.ProcessExit;
+import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.Region;
+import io.gemtrack.events.EventBody.SnapshotDmaBuf;
+import io.gemtrack.events.EventBody.SnapshotFd;
+import io.gemtrack.events.EventBody.SnapshotFile;
+import io.gemtrack.events.EventBody.SnapshotHandle;
+import io.gemtrack.events.EventBody.SnapshotMapping;
+import io.gemtrack.events.EventBody.SnapshotObject;
+import io.gemtrack.events.EventBody.SnapshotProcess;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * jqwik generators of valid events: one per event type, each drawing every field from its whole valid range
+ * (edge values included), so a round-trip failure shows the exact value the codec mishandles.
+ */
+final class EventArbitraries {
+
+    private EventArbitraries() {
+    }
+
+    /** The generator of each event type; {@link EventCodecRoundTripTest} checks that every type has one. */
+    static Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> byType() {
+        Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> types = new LinkedHashMap<>();
+        types.put(ProcessFork.class, Combinators.combine(pid(), parentPid(), text(), Arbitraries.of(true, false))
+                .as(ProcessFork::new));
+        types.put(ProcessExec.class, Combinators.combine(pid(), text()).as(ProcessExec::new));
+        types.put(ProcessExit.class, pid().map(ProcessExit::new));
+        types.put(OomScoreAdj.class, Combinators.combine(pid(), Arbitraries.integers().between(-1000, 1000)).as(OomScoreAdj::new));
+        types.put(HostMemory.class, hostMemory());
+        types.put(MmCounters.class, mmCounters());
+        types.put(DrmDeviceAdded.class, device());
+        types.put(DrmFileOpen.class, Combinators.combine(pid(), fd(), ids(), minor()).as(DrmFileOpen::new));
+        types.put(DrmFileClose.class, ids().map(DrmFileClose::new));
+        types.put(FdInstall.class, Combinators.combine(pid(), fd(), ids(), origin()).as(FdInstall::new));
+        types.put(FdClose.class, Combinators.combine(pid(), fd()).as(FdClose::new));
+        types.put(GemCreate.class, Combinators.combine(ids(), minor(), text(), positivePages(), pid(), ids(), handle())
+                .as(GemCreate::new));
+        types.put(GemHandleCreate.class, Combinators.combine(ids(), handle(), ids()).as(GemHandleCreate::new));
+        types.put(GemHandleDelete.class, Combinators.combine(ids(), handle()).as(GemHandleDelete::new));
+        types.put(GemPin.class, Combinators.combine(ids(), positivePages()).as(GemPin::new));
+        types.put(GemUnpin.class, Combinators.combine(ids(), positivePages()).as(GemUnpin::new));
+        types.put(GemMmap.class, Combinators.combine(pid(), ids()).as(GemMmap::new));
+        types.put(GemMunmap.class, Combinators.combine(pid(), ids()).as(GemMunmap::new));
+        types.put(GemFree.class, ids().map(GemFree::new));
+        types.put(DmaBufExport.class, Combinators.combine(ids(), ids(), pid(), fd()).as(DmaBufExport::new));
+        types.put(DmaBufFdInstall.class, Combinators.combine(pid(), fd(), ids(), origin()).as(DmaBufFdInstall::new));
+        types.put(DmaBufImport.class, Combinators.combine(ids(), ids(), handle()).as(DmaBufImport::new));
+        types.put(DmaBufRelease.class, ids().map(DmaBufRelease::new));
+        types.put(OomKill.class, Combinators.combine(pid(), Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0))
+                .as(OomKill::new));
+        types.put(HostSnapshot.class, snapshot());
+        return types;
+    }
+
+    static Arbitrary<EventBody> anyBody() {
+        return Arbitraries.oneOf(List.copyOf(byType().values()));
+    }
+
+    static Arbitrary<Event> anyEvent() {
+        return Combinators.combine(text(), text(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
+                anyBody()).as(Event::new);
+    }
+
+    private static Arbitrary<Integer> pid() {
+        return Arbitraries.integers().greaterOrEqual(1);
+    }
+
+    /** 0 is a parent the host does not know (the kernel's idle task), which the schema allows. */
+    private static Arbitrary<Integer> parentPid() {
+        return Arbitraries.integers().greaterOrEqual(0);
+    }
+
+    private static Arbitrary<Integer> fd() {
+        return Arbitraries.integers().greaterOrEqual(0);
+    }
+
+    private static Arbitrary<Integer> handle() {
+        return Arbitraries.integers().greaterOrEqual(1);
+    }
+
+    private static Arbitrary<Integer> minor() {
+        return Arbitraries.integers().between(0, 511);
+    }
+
+    private static Arbitrary<Long> ids() {
+        return Arbitraries.longs().greaterOrEqual(1);
+    }
+
+    /** Any non-blank string, including quotes, backslashes, control characters and non-ASCII letters. */
+    private static Arbitrary<String> text() {
+        return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(24).filter(s -> !s.isBlank());
+    }
+
+    private static Arbitrary<Long> pages() {
+        return Arbitraries.longs().between(0, Long.MAX_VALUE / EventBody.PAGE_SIZE).map(n -> n * EventBody.PAGE_SIZE);
+    }
+
+    private static Arbitrary<Long> positivePages() {
+        return pages().filter(bytes -> bytes > 0);
+    }
+
+    private static Arbitrary<FdOrigin> origin() {
+        return Arbitraries.of(FdOrigin.class);
+    }
+
+    private static Arbitrary<HostMemory> hostMemory() {
+        return Combinators.combine(positivePages(), pages()).as(HostMemory::new);
+    }
+
+    private static Arbitrary<MmCounters> mmCounters() {
+        return Combinators.combine(pid(), pages(), pages(), pages(), pages(), pages(), Arbitraries.longs())
+                .as(MmCounters::new);
+    }
+
+    private static Arbitrary<DrmDeviceAdded> device() {
+        Arbitrary<Region> region = Combinators.combine(text(), positivePages()).as(Region::new);
+        return Combinators.combine(minor(), text(), region.list().ofMinSize(1).ofMaxSize(3)).as(DrmDeviceAdded::new);
+    }
+
+    private static Arbitrary<HostSnapshot> snapshot() {
+        Arbitrary<SnapshotFd> fileFd = Combinators.combine(fd(), ids()).as((fd, file) -> new SnapshotFd(fd, file, 0));
+        Arbitrary<SnapshotFd> dmaBufFd = Combinators.combine(fd(), ids()).as((fd, inode) -> new SnapshotFd(fd, 0, inode));
+        Arbitrary<SnapshotMapping> mapping = Combinators.combine(ids(), Arbitraries.integers().greaterOrEqual(1))
+                .as(SnapshotMapping::new);
+        Arbitrary<SnapshotProcess> process = Combinators.combine(pid(), parentPid(), text(), pid().list().ofMaxSize(3),
+                        Arbitraries.integers().between(-1000, 1000), mmCounters(),
+                        Arbitraries.oneOf(fileFd, dmaBufFd).list().ofMaxSize(3), mapping.list().ofMaxSize(2))
+                .as(SnapshotProcess::new);
+        Arbitrary<SnapshotFile> file = Combinators.combine(ids(), minor(),
+                Combinators.combine(handle(), ids()).as(SnapshotHandle::new).list().ofMaxSize(3)).as(SnapshotFile::new);
+        Arbitrary<SnapshotObject> object = Combinators.combine(ids(), minor(), text(), positivePages(), pid(),
+                        Arbitraries.of(true, false), Arbitraries.integers().between(0, 100))
+                .as((id, minor, region, size, creator, alive, residentPercent) -> new SnapshotObject(id, minor, region,
+                        size, creator, alive, size / EventBody.PAGE_SIZE * residentPercent / 100 * EventBody.PAGE_SIZE));
+        Arbitrary<SnapshotDmaBuf> dmaBuf = Combinators.combine(ids(), ids()).as(SnapshotDmaBuf::new);
+        return Combinators.combine(hostMemory(), device().list().ofMaxSize(2), process.list().ofMaxSize(3),
+                file.list().ofMaxSize(3), object.list().ofMaxSize(3), dmaBuf.list().ofMaxSize(2)).as(HostSnapshot::new);
+    }
+}
