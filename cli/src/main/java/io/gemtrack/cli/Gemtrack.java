@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.AggregateCommand;
+import io.gemtrack.collector.CollectCommand;
 import io.gemtrack.producer.ProduceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code gemtrack} launcher: one entry point for the demo and each part of the pipeline. */
 @Command(name = "gemtrack", mixinStandardHelpOptions = true, version = "gemtrack 0.1.0",
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
-        subcommands = {DemoCommand.class, ProduceCommand.class, AggregateCommand.class, BrokerCommand.class,
+        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, BrokerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 
@@ -25,6 +26,6 @@ public final class Gemtrack implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, aggregate or broker");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, collect, aggregate or broker");
     }
 }
