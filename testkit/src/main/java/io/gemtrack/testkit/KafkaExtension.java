@@ -2,6 +2,8 @@ package io.gemtrack.testkit;
 
 import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.testkit.KafkaBackend.Backend;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -20,11 +23,12 @@ import org.testcontainers.kafka.KafkaContainer;
  * Apache Kafka's server jars in a child JVM) or {@code testcontainers} (the {@code apache/kafka} image;
  * tests are skipped, with the reason, where no Docker engine answers).
  */
-public final class KafkaExtension implements ParameterResolver, ExecutionCondition {
+public final class KafkaExtension implements ParameterResolver, ExecutionCondition, TestWatcher {
 
     public static final String BACKEND_PROPERTY = "gemtrack.kafka.backend";
     static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
+    private static final int BROKER_LOG_LINES_ON_FAILURE = 80;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
 
     /** Skips, with the reason, tests that want Testcontainers where no Docker engine answers. */
@@ -56,6 +60,26 @@ public final class KafkaExtension implements ParameterResolver, ExecutionConditi
             return embedded(context).broker();
         }
         return backend(context) == Backend.EMBEDDED ? embedded(context) : container(context);
+    }
+
+    /**
+     * A failure that involves the broker is often explained only by the broker's own log, which is deleted with
+     * the broker at the end of the run: show its tail next to the failure.
+     */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        EmbeddedKafka kafka = context.getRoot().getStore(NAMESPACE).get(EmbeddedKafka.class, EmbeddedKafka.class);
+        if (kafka == null) {
+            return;
+        }
+        try {
+            List<String> log = Files.readAllLines(kafka.broker().log());
+            System.err.println("--- last lines of the broker log " + kafka.broker().log() + " after "
+                    + context.getDisplayName() + " failed ---");
+            log.subList(Math.max(0, log.size() - BROKER_LOG_LINES_ON_FAILURE), log.size()).forEach(System.err::println);
+        } catch (IOException e) {
+            System.err.println("cannot read the broker log " + kafka.broker().log() + ": " + e);
+        }
     }
 
     static Backend backend(ExtensionContext context) {
