@@ -2,6 +2,7 @@ package io.gemtrack.aggregator;
 
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
+import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.DeadLetterPublisher;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
@@ -40,6 +41,11 @@ public final class Aggregator implements AutoCloseable {
     private final AggregatorHttpServer http;
 
     public Aggregator(Config config) {
+        this(config, AppliedListener.NONE);
+    }
+
+    /** @param listener told of every applied record, on the consumer thread (see {@link AppliedListener}) */
+    public Aggregator(Config config, AppliedListener listener) {
         try (Admin admin = Admin.create(config.kafka())) {
             Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
                     Topics.deadLetters(config.deadLetterTopic()));
@@ -47,7 +53,7 @@ public final class Aggregator implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
-        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters);
+        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener);
         http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();

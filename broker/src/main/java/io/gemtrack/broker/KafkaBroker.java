@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -90,14 +89,10 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path properties = writeProperties();
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + (heapBytes >> 20) + "m",
-                    "-XX:+UseSerialGC",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", System.getProperty("java.class.path"),
-                    KafkaBrokerMain.class.getName(), properties.toString(), clusterId));
-            process = new ProcessBuilder(command)
+            process = ChildJvm.builder(
+                            List.of("-Xmx" + (heapBytes >> 20) + "m", "-XX:+UseSerialGC",
+                                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                            KafkaBrokerMain.class.getName(), List.of(properties.toString(), clusterId))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();

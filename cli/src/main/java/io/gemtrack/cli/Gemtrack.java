@@ -1,6 +1,8 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.AggregateCommand;
+import io.gemtrack.benchmarks.BenchCommand;
+import io.gemtrack.benchmarks.JmhCommand;
 import io.gemtrack.collector.CollectCommand;
 import io.gemtrack.producer.ProduceCommand;
 import picocli.CommandLine;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gemtrack", mixinStandardHelpOptions = true, version = "gemtrack 0.1.0",
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
         subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, BrokerCommand.class,
+                BenchCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 

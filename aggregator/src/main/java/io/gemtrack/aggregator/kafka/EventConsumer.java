@@ -36,11 +36,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final FleetModel fleet;
     private final AggregatorMetrics metrics;
     private final DeadLetterPublisher deadLetters;
+    private final AppliedListener listener;
     private final EventCodec codec = new EventCodec();
     private volatile boolean running = true;
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
-                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters) {
+                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
@@ -53,6 +54,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.fleet = fleet;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
+        this.listener = listener;
     }
 
     @Override
@@ -99,6 +101,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             metrics.skipped();
         } else {
             metrics.applied(event.type());
+            listener.applied(record, event);
         }
     }
 

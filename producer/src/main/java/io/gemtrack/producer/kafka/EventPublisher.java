@@ -20,6 +20,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EventPublisher implements AutoCloseable {
 
+    /**
+     * gemtrack's producer settings: idempotent with {@code acks=all} (no loss, no duplicates on retry), and
+     * batched and compressed, since a host's events are small, frequent and alike.
+     */
+    public static final Map<String, Object> DEFAULTS = Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final EventCodec codec = new EventCodec();
@@ -28,17 +40,11 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicReference<Exception> lastError = new AtomicReference<>();
 
     /**
-     * @param config Kafka producer properties; at least {@code bootstrap.servers}. gemtrack's defaults
-     *               (idempotence, batching, compression) apply where the caller sets nothing.
+     * @param config Kafka producer properties; at least {@code bootstrap.servers}. {@link #DEFAULTS} apply
+     *               where the caller sets nothing.
      */
     public EventPublisher(Map<String, Object> config, String topic, int partitions) {
-        Map<String, Object> effective = new HashMap<>(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000));
+        Map<String, Object> effective = new HashMap<>(DEFAULTS);
         effective.putAll(config);
         effective.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         effective.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -1,0 +1,276 @@
+package io.gemtrack.benchmarks;
+
+import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.kafka.AppliedListener;
+import io.gemtrack.aggregator.model.ApplyResult;
+import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.events.kafka.Topics;
+import io.gemtrack.producer.kafka.EventPublisher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The end-to-end harness: on one embedded broker, Kafka's own perf tools and then gemtrack's producer and
+ * aggregator on the same records, so the ratios say how close gemtrack comes to what the broker can do here.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure gemtrack against Kafka's own ProducerPerformance and ConsumerPerformance on one embedded broker,",
+                "then end-to-end latency at a fixed rate, heap bytes per live GEM object and snapshot recovery time.",
+                "Prints the ratios and a Markdown table for BENCHMARKS.md. JMH micro-benchmarks: gemtrack jmh."})
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--events", defaultValue = "500000", description = "Events (and Kafka tool records) per throughput run (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
+            description = "Partitions of every topic, as gemtrack's events topic has (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--latency-rate", defaultValue = "20000", description = "Events per second of the latency run (default: ${DEFAULT-VALUE}).")
+    int latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "10", description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--objects", defaultValue = "1000000",
+            description = "Live GEM objects of the host whose heap and snapshot recovery are measured (default: ${DEFAULT-VALUE}).")
+    int objects;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        validate();
+        Workload workload = Workload.ofAtLeast(events);
+        long records = workload.size();
+        out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);
+        out.flush();
+        BenchResult result;
+        try (KafkaBroker broker = KafkaBroker.startTemporary()) {
+            out.printf("embedded broker at %s%n", broker.bootstrapServers());
+            String bootstrap = broker.bootstrapServers();
+            KafkaPerfTools tools = new KafkaPerfTools(bootstrap);
+            createTopics(bootstrap, "bench.perf", "bench.events", "bench.latency");
+
+            double kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", "records/s",
+                    () -> tools.producerRecordsPerSecond("bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS));
+            double gemtrackProducer = step(out, "2/6 gemtrack producer", "events/s", () -> produce(bootstrap, "bench.events", workload));
+            double kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance", "records/s",
+                    () -> tools.consumerRecordsPerSecond("bench.perf", records));
+            double gemtrackAggregator = step(out, "4/6 gemtrack aggregator", "events/s", () -> aggregate(bootstrap, "bench.events", records));
+            Histogram latency = latency(out, bootstrap);
+            out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
+            out.flush();
+            BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
+            result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
+                    kafkaConsumer, gemtrackAggregator, latencyRate, latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(99), host.objects(), heapBytesPerObject(host), recovery(host));
+        }
+        result.print(out);
+        out.flush();
+        return 0;
+    }
+
+    private void validate() {
+        requirePositive("--events", events);
+        requirePositive("--partitions", partitions);
+        requirePositive("--latency-rate", latencyRate);
+        requirePositive("--latency-seconds", latencySeconds);
+        requirePositive("--objects", objects);
+    }
+
+    private void requirePositive(String option, long value) {
+        if (value <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': must be a positive number, was " + value);
+        }
+    }
+
+    private void createTopics(String bootstrap, String... names) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            for (String name : names) {
+                Topics.ensure(admin, Topics.events(name, partitions));
+            }
+        }
+    }
+
+    private static double step(PrintWriter out, String name, String unit, Callable<Double> measurement) throws Exception {
+        out.printf("%s ...", name);
+        out.flush();
+        double rate = measurement.call();
+        out.printf(" %,.0f %s%n", rate, unit);
+        out.flush();
+        return rate;
+    }
+
+    /** ProducerPerformance draws its payloads from a file, one per line: gemtrack's own encoded events. */
+    private static Path payloadFile(Workload workload) throws IOException {
+        Path file = Files.createTempFile("gemtrack-bench-payloads", ".jsonl");
+        file.toFile().deleteOnExit();
+        Files.write(file, workload.encoded().stream().map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList());
+        return file;
+    }
+
+    private double produce(String bootstrap, String topic, Workload workload) {
+        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrap), topic, partitions)) {
+            long start = System.nanoTime();
+            workload.events().forEach(publisher::publish);
+            publisher.flushExpectingNoFailure();
+            return perSecond(workload.size(), System.nanoTime() - start);
+        }
+    }
+
+    /** Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is timed. */
+    private static double aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
+        AtomicLong applied = new AtomicLong();
+        long[] firstAndLast = new long[2];
+        CountDownLatch done = new CountDownLatch(1);
+        AppliedListener listener = (record, event) -> {
+            long count = applied.incrementAndGet();
+            if (count == 1) {
+                firstAndLast[0] = System.nanoTime();
+            }
+            if (count == expected) {
+                firstAndLast[1] = System.nanoTime();
+                done.countDown();
+            }
+        };
+        try (Aggregator aggregator = new Aggregator(config(bootstrap, topic), listener)) {
+            awaitApplied(done, applied, expected);
+        }
+        return perSecond(expected - 1, firstAndLast[1] - firstAndLast[0]);
+    }
+
+    /** Record timestamp (set by the producer at send) to applied, at a fixed rate, after a warm-up host. */
+    private Histogram latency(PrintWriter out, String bootstrap) throws InterruptedException {
+        long total = (long) latencyRate * latencySeconds;
+        out.printf("5/6 end-to-end latency at %,d events/s for %d s ...", latencyRate, latencySeconds);
+        out.flush();
+        Workload warmUp = Workload.hosts(1);
+        Workload measured = Workload.ofAtLeast(total);
+        Histogram latency = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
+        AtomicLong applied = new AtomicLong();
+        CountDownLatch warm = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        long expected = warmUp.size() + measured.size();
+        AppliedListener listener = (record, event) -> {
+            long count = applied.incrementAndGet();
+            if (count > warmUp.size()) {
+                latency.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()));
+            }
+            if (count == warmUp.size()) {
+                warm.countDown();
+            }
+            if (count == expected) {
+                done.countDown();
+            }
+        };
+        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
+        try (Aggregator aggregator = new Aggregator(config(bootstrap, "bench.latency"), listener);
+             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", partitions)) {
+            warmUp.events().stream().map(BenchCommand::renamed).forEach(publisher::publish);
+            publisher.flushExpectingNoFailure();
+            awaitApplied(warm, applied, warmUp.size());
+            long interval = TimeUnit.SECONDS.toNanos(1) / latencyRate;
+            long start = System.nanoTime();
+            List<Event> events = measured.events();
+            for (int i = 0; i < events.size(); i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                publisher.publish(events.get(i));
+            }
+            publisher.flushExpectingNoFailure();
+            awaitApplied(done, applied, expected);
+        }
+        out.printf(" p50 %d ms, p99 %d ms%n", latency.getValueAtPercentile(50), latency.getValueAtPercentile(99));
+        return latency;
+    }
+
+    /** The warm-up host gets a name of its own, so its events never collide with the measured hosts' sequence numbers. */
+    private static Event renamed(Event event) {
+        return new Event("warm-up-" + event.host(), event.bootId(), event.seq(), event.ts(), event.body());
+    }
+
+    private static Aggregator.Config config(String bootstrap, String topic) {
+        return new Aggregator.Config(Map.of("bootstrap.servers", bootstrap), "bench-" + UUID.randomUUID(), topic,
+                topic + ".dlq", "127.0.0.1", 0);
+    }
+
+    private static void awaitApplied(CountDownLatch done, AtomicLong applied, long expected) throws InterruptedException {
+        if (!done.await(APPLY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the aggregator applied " + applied.get() + " of " + expected
+                    + " events within " + APPLY_TIMEOUT + "; every benchmark event is valid, so some were lost or rejected");
+        }
+    }
+
+    /** Heap held by a model of the busy host, divided by its live objects: measured after full collections. */
+    private static double heapBytesPerObject(BusyHost host) {
+        long before = usedHeapAfterGc();
+        HostModel model = host.model();
+        long after = usedHeapAfterGc();
+        double perObject = (double) (after - before) / host.objects();
+        if (model.liveObjects() != host.objects()) {
+            throw new IllegalStateException("the busy host has " + model.liveObjects() + " objects, not " + host.objects());
+        }
+        return perObject;
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Seconds to decode the busy host's snapshot record and restore a model from it. */
+    private static Recovery recovery(BusyHost host) throws MalformedEventException {
+        EventCodec codec = new EventCodec();
+        HostSnapshot snapshot = host.snapshot();
+        byte[] bytes = codec.encode(new Event(BusyHost.NAME, "boot-1", 0, 0, snapshot));
+        long start = System.nanoTime();
+        HostModel model = new HostModel(BusyHost.NAME);
+        ApplyResult result = model.apply(codec.decode(bytes));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (result != ApplyResult.APPLIED || model.liveObjects() != host.objects()) {
+            throw new IllegalStateException("the busy host's snapshot did not restore: " + result);
+        }
+        return new Recovery(bytes.length, seconds);
+    }
+
+    private static double perSecond(long count, long nanos) {
+        return count * 1e9 / Math.max(1, nanos);
+    }
+
+    record Recovery(long snapshotBytes, double seconds) {
+    }
+}

@@ -1,0 +1,21 @@
+package io.gemtrack.benchmarks;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Runs the JMH micro-benchmarks of this module with JMH's own command line, so every JMH option works as documented. */
+@Command(name = "jmh", mixinStandardHelpOptions = false,
+        description = {"Run the JMH micro-benchmarks (decode, apply per event type, OOM ranking, scrape at 1,000 hosts).",
+                "Arguments go to JMH unchanged, e.g. 'gemtrack jmh -f 1 -wi 2 -i 3 Apply' or 'gemtrack jmh -h'."})
+public final class JmhCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "JMH-ARGS", description = "Options and benchmark name patterns for JMH.")
+    String[] arguments = new String[0];
+
+    @Override
+    public Integer call() throws Exception {
+        org.openjdk.jmh.Main.main(arguments);
+        return 0;
+    }
+}

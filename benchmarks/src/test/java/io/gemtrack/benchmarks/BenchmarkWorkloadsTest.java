@@ -1,0 +1,57 @@
+package io.gemtrack.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.aggregator.model.ApplyResult;
+import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.benchmarks.jmh.ApplyBenchmark;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventCodec;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** A benchmark of events the model rejects would time the error path: every workload here must apply cleanly. */
+class BenchmarkWorkloadsTest {
+
+    @Test
+    void fleetWorkloadAppliesEveryEventAndMatchesTheOperationCountJmhIsTold() {
+        Workload workload = Workload.hosts(1_000);
+        FleetModel fleet = new FleetModel();
+        for (Event event : workload.events()) {
+            assertThat(fleet.apply(event)).as("%s", event).isEqualTo(ApplyResult.APPLIED);
+        }
+        assertThat(workload.size()).isEqualTo(18_000);
+        assertThat(fleet.hosts()).hasSize(1_000);
+    }
+
+    @Test
+    void steadyStateApplyBenchmarksApplyEveryEventAndReturnToTheSameState() {
+        ApplyBenchmark benchmark = new ApplyBenchmark();
+        benchmark.setUp();
+        List<Supplier<ApplyResult>> operations = List.of(benchmark::pinUnpin, benchmark::handleCreateDelete,
+                benchmark::mmapMunmap, benchmark::mmCounters, benchmark::createPinFree);
+        for (Supplier<ApplyResult> operation : operations) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(operation.get()).isEqualTo(ApplyResult.APPLIED);
+            }
+        }
+        assertThat(benchmark.host().liveObjects()).isEqualTo(1);
+        assertThat(benchmark.host().ledger().gemBytes()).isEqualTo(8L << 20);
+    }
+
+    @Test
+    void busyHostBuiltByEventsEqualsTheOneRestoredFromItsSnapshot() throws Exception {
+        BusyHost shape = new BusyHost(20, 50);
+        HostModel byEvents = shape.model();
+        EventCodec codec = new EventCodec();
+        HostModel restored = new HostModel(BusyHost.NAME);
+        Event snapshot = new Event(BusyHost.NAME, "boot-1", 0, 0, shape.snapshot());
+        assertThat(restored.apply(codec.decode(codec.encode(snapshot)))).isEqualTo(ApplyResult.APPLIED);
+
+        assertThat(restored.liveObjects()).isEqualTo(byEvents.liveObjects()).isEqualTo(1_000);
+        assertThat(restored.gemBytes()).isEqualTo(byEvents.gemBytes());
+        assertThat(restored.processes()).hasSize(20);
+    }
+}
