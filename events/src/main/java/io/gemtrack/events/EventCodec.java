@@ -1,5 +1,7 @@
 package io.gemtrack.events;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -59,21 +62,24 @@ public final class EventCodec {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
+    private final ObjectWriter writer = mapper.writerFor(Wire.class);
 
     public byte[] encode(Event event) {
-        ObjectNode root = mapper.createObjectNode()
-                .put("schema", Event.SCHEMA_VERSION)
-                .put("type", event.type())
-                .put("host", event.host())
-                .put("bootId", event.bootId())
-                .put("seq", event.seq())
-                .put("ts", event.ts());
-        root.setAll((ObjectNode) mapper.valueToTree(event.body()));
         try {
-            return mapper.writeValueAsBytes(root);
+            return writer.writeValueAsBytes(new Wire(Event.SCHEMA_VERSION, event.type(), event.host(), event.bootId(),
+                    event.seq(), event.ts(), event.body()));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialise " + event.type(), e);
         }
+    }
+
+    /**
+     * An event as written: the envelope, then the body's fields at the same level. Serialising this record with
+     * a cached writer streams straight to bytes, where building a tree per event would cost twice as much.
+     */
+    @JsonPropertyOrder({"schema", "type", "host", "bootId", "seq", "ts"})
+    private record Wire(int schema, String type, String host, String bootId, long seq, long ts,
+                        @JsonUnwrapped EventBody body) {
     }
 
     public String encodeToString(Event event) {
