@@ -3,12 +3,14 @@ package io.gemtrack.aggregator;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.kafka.AppliedListener;
+import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.DeadLetterPublisher;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.events.kafka.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -20,9 +22,15 @@ public final class Aggregator implements AutoCloseable {
 
     /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
     public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort) {
+                         String httpBindAddress, int httpPort, Duration checkpointInterval) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+
+        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, DEFAULT_CHECKPOINT_INTERVAL);
+        }
 
         public static Config defaults(String bootstrapServers) {
             return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
@@ -30,12 +38,13 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, checkpointInterval);
         }
     }
 
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
+    private final CheckpointStore checkpoints;
     private final EventConsumer consumer;
     private final Thread consumerThread;
     private final AggregatorHttpServer http;
@@ -46,14 +55,19 @@ public final class Aggregator implements AutoCloseable {
 
     /** @param listener told of every applied record, on the consumer thread (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
+        String checkpointTopic = Topics.checkpointsOf(config.topic());
         try (Admin admin = Admin.create(config.kafka())) {
             Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
                     Topics.deadLetters(config.deadLetterTopic()));
+            Topics.ensure(admin, Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()),
+                    CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
+        checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
-        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener);
+        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
+                checkpoints, config.checkpointInterval());
         http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
@@ -69,5 +83,6 @@ public final class Aggregator implements AutoCloseable {
         consumerThread.join();
         http.close();
         deadLetters.close();
+        checkpoints.close();
     }
 }
