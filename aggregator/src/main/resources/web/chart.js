@@ -4,12 +4,14 @@ import { el, show } from './dom.js';
 import { formatBytes } from './format.js';
 
 const HEIGHT = 220;
+const BINARY_STEPS = Array.from({ length: 51 }, (unused, power) => 2 ** power);
 
 export class HistoryChart {
   constructor() {
     this.element = el('div', { id: 'history-chart', class: 'chart' });
     this.plot = null;
     this.policy = null;
+    this.windowSeconds = 0;
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
   }
 
@@ -21,6 +23,7 @@ export class HistoryChart {
       history.unaccounted[policy],
     ];
     this.element.dataset.samples = String(history.epochMillis.length);
+    this.windowSeconds = history.windowMillis / 1000;
     if (history.epochMillis.length === 0) {
       this.plot?.destroy();
       this.plot = null;
@@ -48,8 +51,15 @@ export class HistoryChart {
         { label: 'GEM bytes', stroke: '#3b6fd4', width: 2, value: bytes },
         { label: `unaccounted (${policy})`, stroke: '#d4573b', width: 2, fill: 'rgba(212, 87, 59, 0.08)', value: bytes },
       ],
-      axes: [{}, { size: 80, values: (plot, splits) => splits.map(split => formatBytes(split)) }],
-      scales: { y: { range: (plot, min, max) => [0, Math.max(max, 1024) * 1.1] } },
+      // Byte ticks at powers of two (1 MiB, 2 MiB, 4 MiB, …), which read better than 1.91 MiB steps.
+      axes: [{}, { size: 80, incrs: BINARY_STEPS, values: (plot, splits) => splits.map(split => formatBytes(split)) }],
+      // The whole window the aggregator keeps, even while it holds fewer samples: the time axis never zooms
+      // into seconds, and a host that appeared a minute ago visibly has a minute of history.
+      scales: {
+        x: { time: true, range: (plot, min, max) => [max - this.windowSeconds, max] },
+        y: { range: (plot, min, max) => [0, Math.max(max, 1024) * 1.1] },
+      },
+      legend: { live: false },
     };
   }
 

@@ -2,7 +2,7 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** An HTML element: el('td', {class: 'num', dataset: {value: 3}}, 'text', child). */
+/** An HTML element: el('td', {class: 'num', dataset: {value: 3}}, 'text', child, [more, children]). */
 export function el(tag, attributes = {}, ...children) {
   return fill(document.createElement(tag), attributes, children);
 }
@@ -22,11 +22,11 @@ function fill(element, attributes, children) {
       element.setAttribute(name, value === true ? '' : String(value));
     }
   }
-  element.append(...children.flat().filter(child => child !== null && child !== undefined));
+  element.append(...children.flat(Infinity).filter(child => child !== null && child !== undefined));
   return element;
 }
 
-/** Replaces what {@code container} shows. */
+/** Replaces what {@code container} shows; nested arrays of children are flattened, nulls left out. */
 export function show(container, ...children) {
-  container.replaceChildren(...children.flat());
+  container.replaceChildren(...children.flat(Infinity).filter(child => child !== null && child !== undefined));
 }

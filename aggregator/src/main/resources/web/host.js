@@ -3,7 +3,8 @@
 import { api, getJson } from './api.js';
 import { HistoryChart } from './chart.js';
 import { el, show } from './dom.js';
-import { exactBytes, formatBytes } from './format.js';
+import { bytesFact, fact } from './facts.js';
+import { formatBytes } from './format.js';
 import { SharingGraph } from './graph.js';
 import { pages } from './links.js';
 import { LiveTable } from './table.js';
@@ -19,7 +20,7 @@ export function hostPage(hostName) {
     { key: 'comm', label: 'command', value: row => row.comm },
     { key: 'chargedBytes', label: 'charged', value: row => row.chargedBytes, bytes: true },
     { key: 'freedByKillBytes', label: 'a kill frees', value: row => row.freedByKillBytes, bytes: true },
-    { key: 'counterMismatch', label: 'counters', value: row => row.counterMismatch,
+    { key: 'counterMismatch', label: 'counters vs rfc', value: row => row.counterMismatch,
       content: row => (row.counterMismatch ? 'mismatch' : 'ok') },
   ], row => String(row.pid));
   const graph = new SharingGraph();
@@ -30,12 +31,16 @@ export function hostPage(hostName) {
     mount(main) {
       show(main,
         el('h1', {}, `Host ${hostName}`), summary,
-        el('section', {}, el('h2', {}, 'GEM memory, last minutes'), chart.element),
+        el('section', {}, el('h2', {}, 'GEM memory, last minutes'),
+          el('p', { class: 'note' }, 'Sampled by the aggregator; unaccounted under the chosen policy.'), chart.element),
         el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom),
         el('section', {}, processesTitle,
           el('p', { class: 'note' }, 'Most charged first. Click a column to sort, a pid for its buffers.'),
           processes.element),
-        el('section', {}, el('h2', {}, 'Buffer sharing'), graph.element));
+        el('section', {}, el('h2', {}, 'Buffer sharing'),
+          el('p', { class: 'note' }, 'Dashed: created it. Solid: holds it (a handle, a dma-buf fd or a mapping). '
+            + 'A buffer lives while anyone holds it.'),
+          graph.element));
     },
     async load(chosen) {
       const [host, list, comparison, buffers, history] = await Promise.all([
@@ -57,19 +62,14 @@ export function hostPage(hostName) {
 }
 
 function showSummary(container, host, policy) {
-  const fact = (label, key, value, bytes) => [
-    el('dt', {}, label),
-    el('dd', { dataset: { fact: key, value: String(value) }, title: bytes ? exactBytes(value) : null },
-      bytes ? formatBytes(value) : String(value)),
-  ];
   show(container,
-    fact('boot', 'bootId', host.bootId, false),
-    fact('in sync', 'synchronised', host.synchronised, false),
-    fact('GEM objects', 'gemObjects', host.gemObjects, false),
-    fact('GEM bytes', 'gemBytes', host.gemBytes, true),
-    fact('resident', 'residentBytes', host.residentBytes, true),
-    fact(`unaccounted (${policy})`, 'unaccounted', host.unaccounted[policy], true),
-    fact('orphaned', 'orphanedBytes', host.orphanedBytes, true));
+    fact('boot', 'bootId', host.bootId),
+    fact('in sync', 'synchronised', host.synchronised, host.synchronised ? 'yes' : `no (${host.sequenceGaps} events missed)`),
+    fact('GEM objects', 'gemObjects', host.gemObjects),
+    bytesFact('GEM bytes', 'gemBytes', host.gemBytes),
+    bytesFact('resident', 'residentBytes', host.residentBytes),
+    bytesFact(`unaccounted (${policy})`, 'unaccounted', host.unaccounted[policy]),
+    bytesFact('orphaned', 'orphanedBytes', host.orphanedBytes));
 }
 
 /** One column per policy: whom it would kill, and whether that frees less than the best choice. */

@@ -2,6 +2,7 @@
 // what killing it would free — and which buffers would stay alive in other holders.
 import { api, getJson } from './api.js';
 import { el, show } from './dom.js';
+import { bytesFact, fact } from './facts.js';
 import { exactBytes, formatBytes } from './format.js';
 import { pages } from './links.js';
 import { LiveTable } from './table.js';
@@ -49,7 +50,7 @@ export function processPage(hostName, pid) {
     render({ process, killed }, chosen) {
       policy = chosen;
       heading.textContent = `Process ${process.pid} ${process.comm} on ${hostName}`;
-      showFacts(facts, process, processLink);
+      showFacts(facts, process);
       showCharges(charges, process, policy);
       buffers.element.dataset.policy = policy;
       buffers.update(process.buffers);
@@ -65,21 +66,18 @@ function chargedHere(buffer, pid, policy) {
   return asHolder + asCreator;
 }
 
-function showFacts(container, process, processLink) {
+function showFacts(container, process) {
   const counters = process.counters;
-  const fact = (label, key, value, content = String(value)) => [
-    el('dt', {}, label), el('dd', { dataset: { fact: key, value: String(value) } }, content)];
-  const bytes = (label, key, value) => fact(label, key, value, el('span', { title: exactBytes(value) }, formatBytes(value)));
   show(container,
     fact('parent', 'parentPid', process.parentPid),
-    fact('threads', 'threads', process.threads.join(' ')),
+    fact('other threads', 'threads', process.threads.join(' '), process.threads.join(' ') || 'none'),
     fact('oom_score_adj', 'oomScoreAdj', process.oomScoreAdj),
     counters ? [
-      bytes('file', 'fileBytes', counters.fileBytes),
-      bytes('anon', 'anonBytes', counters.anonBytes),
-      bytes('shmem', 'shmemBytes', counters.shmemBytes),
-      bytes('swap', 'swapBytes', counters.swapBytes),
-      bytes('page tables', 'pageTableBytes', counters.pageTableBytes),
+      bytesFact('file', 'fileBytes', counters.fileBytes),
+      bytesFact('anon', 'anonBytes', counters.anonBytes),
+      bytesFact('shmem', 'shmemBytes', counters.shmemBytes),
+      bytesFact('swap', 'swapBytes', counters.swapBytes),
+      bytesFact('page tables', 'pageTableBytes', counters.pageTableBytes),
       fact('driver pages', 'driverPages', counters.driverPages),
     ] : fact('counters', 'counters', 'none reported yet'),
     fact('counters vs rfc', 'counterMismatch', process.counterMismatch, process.counterMismatch ? 'mismatch' : 'ok'));

@@ -24,14 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class FleetHistory implements AutoCloseable {
 
     static final Duration INTERVAL = Duration.ofSeconds(5);
-    static final int CAPACITY = (int) (Duration.ofMinutes(5).toMillis() / INTERVAL.toMillis());
+    static final Duration WINDOW = Duration.ofMinutes(5);
+    static final int CAPACITY = (int) (WINDOW.toMillis() / INTERVAL.toMillis());
 
     /** One sample; {@code unaccounted} is indexed by {@link Policy#ordinal()}. */
     private record Sample(long epochMillis, long gemBytes, long[] unaccounted) {
     }
 
     /** A host's samples, oldest first, as columns: the shape a chart plots without reshaping. */
-    record HostHistory(String host, long intervalMillis, List<Long> epochMillis, List<Long> gemBytes,
+    record HostHistory(String host, long intervalMillis, long windowMillis, List<Long> epochMillis, List<Long> gemBytes,
                        Map<Policy, List<Long>> unaccounted) {
     }
 
@@ -85,7 +86,7 @@ public final class FleetHistory implements AutoCloseable {
         for (Policy policy : Policy.all()) {
             unaccounted.put(policy, samples.stream().map(sample -> sample.unaccounted()[policy.ordinal()]).toList());
         }
-        return new HostHistory(host, INTERVAL.toMillis(), samples.stream().map(Sample::epochMillis).toList(),
+        return new HostHistory(host, INTERVAL.toMillis(), WINDOW.toMillis(), samples.stream().map(Sample::epochMillis).toList(),
                 samples.stream().map(Sample::gemBytes).toList(), unaccounted);
     }
 
