@@ -40,8 +40,8 @@ public final class AggregateCommand implements Callable<Integer> {
                 deadLetterTopic, httpBind, httpPort);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
-            System.out.printf("aggregator consuming %s from %s; metrics at http://localhost:%d/metrics%n",
-                    topic, bootstrapServers, aggregator.httpPort());
+            System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
+                    + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();
         }

@@ -2,6 +2,7 @@ package io.gemtrack.aggregator;
 
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
+import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.DeadLetterPublisher;
@@ -16,7 +17,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
- * hosts it owns, and serves {@code /metrics} and the JSON API. {@link #close()} stops everything.
+ * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API and the web
+ * view. {@link #close()} stops everything.
  */
 public final class Aggregator implements AutoCloseable {
 
@@ -47,6 +49,7 @@ public final class Aggregator implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final EventConsumer consumer;
     private final Thread consumerThread;
+    private final FleetHistory history;
     private final AggregatorHttpServer http;
 
     public Aggregator(Config config) {
@@ -68,7 +71,8 @@ public final class Aggregator implements AutoCloseable {
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval());
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
+        history = FleetHistory.started(fleet);
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
@@ -82,6 +86,7 @@ public final class Aggregator implements AutoCloseable {
         consumer.close();
         consumerThread.join();
         http.close();
+        history.close();
         deadLetters.close();
         checkpoints.close();
     }
