@@ -20,9 +20,16 @@ public final class Aggregator implements AutoCloseable {
 
     /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
     public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort) {
+                         String httpBindAddress, int httpPort, int topProcesses) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
+
+        /** With the default number of processes per host that get metric series of their own. */
+        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
+                    AggregatorMetrics.DEFAULT_TOP_PROCESSES);
+        }
 
         public static Config defaults(String bootstrapServers) {
             return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
@@ -30,7 +37,7 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses);
         }
     }
 
@@ -51,7 +58,7 @@ public final class Aggregator implements AutoCloseable {
                     Topics.deadLetters(config.deadLetterTopic()));
         }
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener);
         http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
