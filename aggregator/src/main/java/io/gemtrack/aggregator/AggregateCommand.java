@@ -1,11 +1,15 @@
 package io.gemtrack.aggregator;
 
+import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.events.kafka.Topics;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code gemtrack aggregate}: runs an aggregator until interrupted. */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
@@ -34,10 +38,21 @@ public final class AggregateCommand implements Callable<Integer> {
     @Option(names = "--http-bind", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
     String httpBind;
 
+    @Option(names = "--top-processes", defaultValue = "" + AggregatorMetrics.DEFAULT_TOP_PROCESSES,
+            description = "Processes per host (and policy) with metric series of their own; the rest are summed "
+                    + "as pid=\"other\", so series stay bounded. Default: ${DEFAULT-VALUE}.")
+    int topProcesses;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (topProcesses < 0) {
+            throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
+        }
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort);
+                deadLetterTopic, httpBind, httpPort, topProcesses, Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "

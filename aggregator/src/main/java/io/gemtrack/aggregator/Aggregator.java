@@ -24,14 +24,16 @@ public final class Aggregator implements AutoCloseable {
 
     /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
     public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort, Duration checkpointInterval) {
+                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
+        /** With the default number of processes per host that get metric series of their own, and checkpoint interval. */
         public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
-            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, DEFAULT_CHECKPOINT_INTERVAL);
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
+                    AggregatorMetrics.DEFAULT_TOP_PROCESSES, DEFAULT_CHECKPOINT_INTERVAL);
         }
 
         public static Config defaults(String bootstrapServers) {
@@ -40,7 +42,7 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, checkpointInterval);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval);
         }
     }
 
@@ -67,7 +69,7 @@ public final class Aggregator implements AutoCloseable {
         }
         checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval());

@@ -83,6 +83,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
+                count(this::reportLag);
                 if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
                     checkpoint(consumer.assignment());
                 }
@@ -105,23 +106,28 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             event = codec.decode(record.value() == null ? new byte[0] : record.value());
         } catch (MalformedEventException e) {
             deadLetters.send(record, e.kind().name(), e.getMessage());
-            metrics.deadLetter(e.kind().name());
+            count(() -> metrics.deadLetter(e.kind().name()));
             return;
         }
         ApplyResult result;
+        long applyNanos;
         synchronized (fleet) {
+            // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
+            long start = System.nanoTime();
             result = fleet.apply(event);
+            applyNanos = System.nanoTime() - start;
         }
         partitionOfHost.putIfAbsent(event.host(), record.partition());
+        count(() -> metrics.applyDuration(applyNanos));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
-            metrics.deadLetter(MODEL_INVARIANT);
+            count(() -> metrics.deadLetter(MODEL_INVARIANT));
         } else if (result == ApplyResult.DUPLICATE) {
-            metrics.duplicate();
+            count(metrics::duplicate);
         } else if (result == ApplyResult.SKIPPED) {
-            metrics.skipped();
+            count(metrics::skipped);
         } else {
-            metrics.applied(event.type());
+            count(() -> metrics.applied(event.type()));
             listener.applied(record, event);
         }
     }
@@ -186,6 +192,24 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                     return false;
                 });
             }
+        }
+    }
+
+    /** The lag the consumer knows from its last fetches (no request to the broker); unknown lags are left out. */
+    private void reportLag() {
+        Map<TopicPartition, Long> lag = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(records -> lag.put(partition, records));
+        }
+        metrics.consumerLag(lag);
+    }
+
+    /** Runs a metrics update; metrics are an observer, so their failure is logged and never stops consuming. */
+    private static void count(Runnable metricsUpdate) {
+        try {
+            metricsUpdate.run();
+        } catch (RuntimeException e) {
+            log.warn("a metrics update failed; consuming goes on", e);
         }
     }
 

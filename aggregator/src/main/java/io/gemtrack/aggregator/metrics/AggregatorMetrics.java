@@ -1,30 +1,43 @@
 package io.gemtrack.aggregator.metrics;
 
+import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.policy.Policy;
+import io.gemtrack.events.MalformedEventException;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * The aggregator's Prometheus metrics. Pipeline counters are updated as events flow; per-host figures are
- * read from the model at scrape time, so a scrape always shows one consistent state of the model.
+ * The aggregator's Prometheus metrics (docs/METRICS.md). Pipeline counters and the apply-latency histogram are
+ * updated as events flow; everything about the hosts is read from the model at scrape time by a
+ * {@link FleetCollector}, so a scrape shows one consistent state and applying an event costs no metric updates.
  */
 public final class AggregatorMetrics {
 
-    private final PrometheusRegistry registry;
+    /** How many processes per host get series of their own unless configured otherwise. */
+    public static final int DEFAULT_TOP_PROCESSES = 10;
+
     private final Counter eventsApplied;
     private final Counter eventsDuplicate;
     private final Counter eventsSkipped;
     private final Counter deadLetters;
+    private final Histogram applyDuration;
+    /** The lag of each assigned partition as of the consumer's last poll; replaced whole, read by scrapes. */
+    private volatile Map<TopicPartition, Long> consumerLag = Map.of();
 
     public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet) {
-        this.registry = registry;
+        this(registry, fleet, DEFAULT_TOP_PROCESSES);
+    }
+
+    /** @param topProcesses how many processes per host (and policy) get per-process series of their own */
+    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, int topProcesses) {
+        if (topProcesses < 0) {
+            throw new IllegalArgumentException("topProcesses must not be negative: " + topProcesses);
+        }
         eventsApplied = Counter.builder()
                 .name("gemtrack_events_applied_total")
                 .help("Events applied to the host models, by event type.")
@@ -43,86 +56,27 @@ public final class AggregatorMetrics {
                 .help("Records sent to the dead-letter topic instead of being applied, by reason.")
                 .labelNames("reason")
                 .register(registry);
-        hostGauge(fleet, "gemtrack_host_gem_bytes", "Bytes of live GEM objects on the host.", Unit.BYTES,
-                HostModel::gemBytes);
-        hostGauge(fleet, "gemtrack_host_gem_objects", "Live GEM objects on the host.", null,
-                HostModel::liveObjects);
-        hostGauge(fleet, "gemtrack_host_orphaned_bytes",
-                "Resident bytes of live GEM objects whose creator's mm is dead, which the RFC charges to no one.",
-                Unit.BYTES, host -> host.ledger().orphanedBytes());
-        hostGauge(fleet, "gemtrack_counter_mismatched_processes",
-                "Processes whose last MmCounters sample disagreed with the rfc policy's charge.", null,
-                HostModel::processesWithCounterMismatch);
-        hostCounter(fleet, "gemtrack_sequence_gaps_total",
-                "Gaps in a host's event sequence numbers: events that were lost before reaching the aggregator.",
-                HostModel::sequenceGaps);
-        hostCounter(fleet, "gemtrack_counter_mismatches_total",
-                "MmCounters samples whose MM_DRIVERPAGES disagreed with the rfc policy's charge (fork flaw, driver bugs).",
-                HostModel::counterMismatches);
-        GaugeWithCallback.builder()
-                .name("gemtrack_unsynchronised_hosts")
-                .help("Hosts that lost events and whose models wait for a snapshot.")
-                .callback(callback -> {
-                    synchronized (fleet) {
-                        callback.call(fleet.hosts().stream().filter(host -> !host.synchronised()).count());
-                    }
-                })
-                .register(registry);
-        GaugeWithCallback.builder()
-                .name("gemtrack_host_unaccounted_bytes")
-                .help("Resident GEM bytes the policy charges to no process, by host and policy.")
-                .unit(Unit.BYTES)
-                .labelNames("host", "policy")
-                .callback(callback -> {
-                    synchronized (fleet) {
-                        for (HostModel host : fleet.hosts()) {
-                            for (Policy policy : Policy.all()) {
-                                callback.call(host.ledger().unaccounted(policy), host.host(), policy.name());
-                            }
-                        }
-                    }
-                })
-                .register(registry);
-    }
-
-    private void hostGauge(FleetModel fleet, String name, String help, Unit unit, ToDoubleFunction<HostModel> value) {
-        GaugeWithCallback.Builder builder = GaugeWithCallback.builder()
-                .name(name)
-                .help(help)
-                .labelNames("host")
-                .callback(forEachHost(fleet, value, callback -> callback::call));
-        if (unit != null) {
-            builder.unit(unit);
+        // Every reason starts at 0, so the first dead letter of a reason is an increase Prometheus can see.
+        for (MalformedEventException.Kind kind : MalformedEventException.Kind.values()) {
+            deadLetters.initLabelValues(kind.name());
         }
-        builder.register(registry);
-    }
-
-    private void hostCounter(FleetModel fleet, String name, String help, ToDoubleFunction<HostModel> value) {
-        CounterWithCallback.builder()
-                .name(name)
-                .help(help)
-                .labelNames("host")
-                .callback(forEachHost(fleet, value, callback -> callback::call))
+        deadLetters.initLabelValues(EventConsumer.MODEL_INVARIANT);
+        applyDuration = Histogram.builder()
+                .name("gemtrack_apply_duration_seconds")
+                .help("Time to apply one decoded event to its host's model, without waiting for the model's lock.")
+                .unit(Unit.SECONDS)
+                // An apply takes microseconds; client_java's default buckets start at 5 ms and would see nothing.
+                .classicOnly()
+                .classicExponentialUpperBounds(1e-6, 4, 10)
                 .register(registry);
-    }
-
-    /** Reports one sample per host, holding the fleet's lock so the scrape never sees a half-applied event. */
-    private static <C> Consumer<C> forEachHost(FleetModel fleet, ToDoubleFunction<HostModel> value,
-                                               java.util.function.Function<C, HostSample> sink) {
-        return callback -> {
-            HostSample sample = sink.apply(callback);
-            synchronized (fleet) {
-                for (HostModel host : fleet.hosts()) {
-                    sample.report(value.applyAsDouble(host), host.host());
-                }
-            }
-        };
-    }
-
-    /** The common shape of client_java's gauge and counter callbacks. */
-    @FunctionalInterface
-    private interface HostSample {
-        void report(double value, String host);
+        GaugeWithCallback.builder()
+                .name("gemtrack_consumer_lag_records")
+                .help("Records in each assigned partition of the events topic not yet consumed, as of the last poll.")
+                .labelNames("topic", "partition")
+                .callback(callback -> consumerLag.forEach((partition, lag) ->
+                        callback.call(lag, partition.topic(), Integer.toString(partition.partition()))))
+                .register(registry);
+        registry.register(new FleetCollector(fleet, topProcesses));
     }
 
     public void applied(String type) {
@@ -141,7 +95,12 @@ public final class AggregatorMetrics {
         deadLetters.labelValues(reason).inc();
     }
 
-    public PrometheusRegistry registry() {
-        return registry;
+    public void applyDuration(long nanos) {
+        applyDuration.observe(nanos / 1e9);
+    }
+
+    /** The lag of every partition the consumer is assigned now; partitions no longer assigned disappear. */
+    public void consumerLag(Map<TopicPartition, Long> lagByPartition) {
+        consumerLag = Map.copyOf(lagByPartition);
     }
 }

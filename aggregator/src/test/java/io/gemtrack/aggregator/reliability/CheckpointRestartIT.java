@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.differential.HostFigures;
 import io.gemtrack.aggregator.http.ApiClient;
+import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.events.Event;
 import io.gemtrack.producer.kafka.EventPublisher;
@@ -33,7 +34,7 @@ class CheckpointRestartIT {
         String topic = "restart-it.events";
         Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
         Aggregator.Config config = new Aggregator.Config(kafkaConfig, "restart-it", topic, topic + ".dlq", "127.0.0.1", 0,
-                Duration.ofMillis(200));
+                AggregatorMetrics.DEFAULT_TOP_PROCESSES, Duration.ofMillis(200));
         List<Event> firstHalf = new ArrayList<>();
         List<Event> secondHalf = new ArrayList<>();
         for (int i = 0; i < HOSTS; i++) {

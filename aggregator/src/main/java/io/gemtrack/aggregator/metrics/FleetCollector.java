@@ -1,0 +1,76 @@
+package io.gemtrack.aggregator.metrics;
+
+import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
+
+import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.aggregator.model.HostModel;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every figure of the model at scrape time, holding the fleet's lock (the consumer applies events under
+ * it) for the whole scrape, so all series of one scrape describe the same state and no event is half applied.
+ * The cost is paid per scrape, not per event.
+ */
+final class FleetCollector implements MultiCollector {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetCollector.class);
+
+    static final ModelMetric HOSTS = gauge("gemtrack_hosts",
+            "Hosts whose events this aggregator consumes (those of its Kafka partitions).", null);
+    static final ModelMetric UNSYNCHRONISED_HOSTS = gauge("gemtrack_unsynchronised_hosts",
+            "Hosts that lost events and whose models wait for a snapshot.", null);
+
+    private final FleetModel fleet;
+    private final ProcessMetrics processMetrics;
+    private final List<ModelMetric> metrics = new ArrayList<>();
+
+    /** @param topProcesses how many processes per host get per-process series of their own */
+    FleetCollector(FleetModel fleet, int topProcesses) {
+        this.fleet = fleet;
+        this.processMetrics = new ProcessMetrics(topProcesses);
+        metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS));
+        metrics.addAll(HostMetrics.ALL);
+        metrics.addAll(ProcessMetrics.ALL);
+        metrics.addAll(OomMetrics.ALL);
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        ScrapeSamples samples = new ScrapeSamples(metrics);
+        synchronized (fleet) {
+            int unsynchronised = 0;
+            for (HostModel host : fleet.hosts()) {
+                unsynchronised += host.synchronised() ? 0 : 1;
+                report(host, samples);
+            }
+            samples.add(HOSTS, fleet.hosts().size());
+            samples.add(UNSYNCHRONISED_HOSTS, unsynchronised);
+        }
+        return samples.snapshots();
+    }
+
+    /**
+     * One host's series. A failure leaves out what the host had not reported yet rather than failing the whole
+     * scrape, so one host's bad state cannot blind the metrics of all the others.
+     */
+    private void report(HostModel host, ScrapeSamples samples) {
+        try {
+            HostMetrics.report(host, samples);
+            processMetrics.report(host, samples);
+            OomMetrics.report(host, samples);
+        } catch (RuntimeException e) {
+            log.warn("metrics of host {} are incomplete in this scrape", host.host(), e);
+        }
+    }
+
+    /** The names client_java checks against other collectors' at registration (counters without _total). */
+    @Override
+    public List<String> getPrometheusNames() {
+        return metrics.stream().map(ModelMetric::name).toList();
+    }
+}

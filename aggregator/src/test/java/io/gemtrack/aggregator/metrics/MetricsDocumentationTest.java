@@ -1,0 +1,81 @@
+package io.gemtrack.aggregator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.Exposition;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** docs/METRICS.md is the contract with the dashboards: it must name exactly what the exposition holds. */
+class MetricsDocumentationTest {
+
+    /** A table row of the page: | `name` | type | labels | meaning |. */
+    private static final Pattern ROW = Pattern.compile("^\\| `(gemtrack_[a-z_]+)` \\| (\\w+) \\|([a-z_, ]*)\\|");
+    private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
+
+    private record Documented(String type, Set<String> labels) {
+    }
+
+    @Test
+    void everyExportedMetricIsDocumentedWithItsTypeAndLabels() throws IOException {
+        Exposition scrape = scrapeWithEverySeries();
+
+        Map<String, Documented> exported = new TreeMap<>();
+        Matcher type = TYPE.matcher(scrape.text());
+        while (type.find()) {
+            exported.put(type.group(1), new Documented(type.group(2), labelsOf(scrape, type.group(1))));
+        }
+        assertThat(exported).isEqualTo(documented());
+    }
+
+    private static Set<String> labelsOf(Exposition scrape, String name) {
+        return scrape.samples().stream()
+                .filter(sample -> sample.name().equals(name) || sample.name().equals(name + "_bucket"))
+                .flatMap(sample -> sample.labels().keySet().stream())
+                .filter(label -> !label.equals("le"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Map<String, Documented> documented() throws IOException {
+        Map<String, Documented> documented = new TreeMap<>();
+        for (String line : Files.readAllLines(Path.of("../docs/METRICS.md"))) {
+            Matcher row = ROW.matcher(line);
+            if (row.find()) {
+                Set<String> labels = Arrays.stream(row.group(3).split(","))
+                        .map(String::strip)
+                        .filter(label -> !label.isEmpty())
+                        .collect(Collectors.toCollection(TreeSet::new));
+                documented.put(row.group(1), new Documented(row.group(2), labels));
+            }
+        }
+        return documented;
+    }
+
+    /** An aggregator's metrics after the basic scenario and one of every pipeline occurrence. */
+    private static Exposition scrapeWithEverySeries() {
+        FleetModel fleet = new FleetModel();
+        BasicScenario.events("host-a", "boot-1").forEach(fleet::apply);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
+        metrics.applied("GemCreate");
+        metrics.duplicate();
+        metrics.skipped();
+        metrics.applyDuration(5_000);
+        metrics.consumerLag(Map.of(new TopicPartition("gemtrack.events", 0), 3L));
+        return Scrape.of(registry);
+    }
+}
