@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,7 +57,8 @@ class DashboardQueriesIT {
             "__range", "1h");
 
     private static Aggregator aggregator;
-    private static PrometheusServer prometheus;
+    private static PrometheusServer prometheusServer;
+    private static PrometheusApi prometheus;
 
     @BeforeAll
     static void runThePipelineWithPrometheus(TestKafka kafka) throws Exception {
@@ -71,8 +72,9 @@ class DashboardQueriesIT {
 
             aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                     "dashboards-it", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0));
-            prometheus = PrometheusServer.start(List.of("127.0.0.1:" + aggregator.httpPort()),
+            prometheusServer = PrometheusServer.start(List.of("127.0.0.1:" + aggregator.httpPort()),
                     List.of(Tools.moduleFile("prometheus/gemtrack.rules.yml")));
+            prometheus = prometheusServer.api();
             // Counters must be scraped before they grow, or Prometheus sees no increase.
             awaitData("sum(gemtrack_events_applied_total) == " + events.size());
 
@@ -85,8 +87,8 @@ class DashboardQueriesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (prometheus != null) {
-            prometheus.close();
+        if (prometheusServer != null) {
+            prometheusServer.close();
         }
         if (aggregator != null) {
             aggregator.close();
@@ -147,7 +149,8 @@ class DashboardQueriesIT {
         List<JsonNode> recordings = prometheus.rules().stream().filter(rule -> rule.path("type").asText().equals("recording")).toList();
         assertThat(recordings).isNotEmpty();
         for (JsonNode rule : recordings) {
-            assertThat(prometheus.query(rule.path("name").asText())).as("recorded series %s", rule.path("name").asText()).isNotEmpty();
+            // A rate needs two scrapes in its window, and the rule an evaluation after them.
+            awaitData(rule.path("name").asText());
         }
     }
 
@@ -179,27 +182,11 @@ class DashboardQueriesIT {
     }
 
     private static void awaitData(String query) throws Exception {
-        awaitTrue("data for " + query, () -> !prometheus.query(query).isEmpty());
+        Await.until("data for " + query, PATIENCE, () -> !prometheus.query(query).isEmpty());
     }
 
     private static void awaitAlert(String name) throws Exception {
-        awaitTrue("alert " + name + " pending or firing", () -> Stream.of(prometheus.alerts())
-                .flatMap(alerts -> java.util.stream.StreamSupport.stream(alerts.spliterator(), false))
+        Await.until("alert " + name + " pending or firing", PATIENCE, () -> StreamSupport.stream(prometheus.alerts().spliterator(), false)
                 .anyMatch(alert -> alert.path("labels").path("alertname").asText().equals(name)));
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + PATIENCE);
-            }
-            Thread.sleep(500);
-        }
     }
 }

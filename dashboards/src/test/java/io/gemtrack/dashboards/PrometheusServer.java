@@ -1,43 +1,34 @@
 package io.gemtrack.dashboards;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A real Prometheus server (Debian's package, installed by {@code scripts/install-deps}) scraping the given
- * targets every second, with the project's rule files loaded. Queries go through its HTTP API.
+ * targets every second, with the project's rule files loaded; {@link #api()} queries it.
  */
 final class PrometheusServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration STARTUP = Duration.ofSeconds(30);
 
     private final Process process;
-    private final int port;
     private final Path directory;
+    private final PrometheusApi api;
 
-    private PrometheusServer(Process process, int port, Path directory) {
+    private PrometheusServer(Process process, Path directory, PrometheusApi api) {
         this.process = process;
-        this.port = port;
         this.directory = directory;
+        this.api = api;
     }
 
-    static PrometheusServer start(List<String> targets, List<Path> ruleFiles) throws IOException, InterruptedException {
+    static PrometheusServer start(List<String> targets, List<Path> ruleFiles) throws Exception {
         Path binary = Tools.require("prometheus");
         Path directory = Files.createTempDirectory("gemtrack-prometheus-");
         StringBuilder config = new StringBuilder("""
@@ -55,81 +46,49 @@ final class PrometheusServer implements AutoCloseable {
                 """);
         targets.forEach(target -> config.append("          - '").append(target).append("'\n"));
         Path configFile = Files.writeString(directory.resolve("prometheus.yml"), config);
-        int port = freePort();
+        String port = Tools.freePort();
         Process process = new ProcessBuilder(binary.toString(),
                 "--config.file=" + configFile,
                 "--storage.tsdb.path=" + directory.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--web.enable-lifecycle")
+                "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("prometheus.log").toFile())
                 .start();
-        PrometheusServer server = new PrometheusServer(process, port, directory);
-        server.awaitReady();
+        PrometheusServer server = new PrometheusServer(process, directory,
+                new PrometheusApi(URI.create("http://127.0.0.1:" + port)));
+        try {
+            Await.until("ready prometheus", STARTUP, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("prometheus exited: " + server.log());
+                }
+                return server.api.ready();
+            });
+        } catch (AssertionError notReady) {
+            String log = server.log();
+            server.close();
+            throw new IllegalStateException(notReady.getMessage() + "; its log: " + log, notReady);
+        }
         return server;
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited: " + Files.readString(directory.resolve("prometheus.log")));
-            }
-            try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("prometheus not ready in 30 s: " + Files.readString(directory.resolve("prometheus.log")));
+    PrometheusApi api() {
+        return api;
     }
 
-    /** The {@code data.result} array of an instant query. */
-    JsonNode query(String promql) throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        JsonNode body = JSON.readTree(response.body());
-        if (!"success".equals(body.path("status").asText())) {
-            throw new IllegalArgumentException("query failed: " + promql + " -> " + response.body());
-        }
-        return body.path("data").path("result");
-    }
-
-    /** The alerts Prometheus currently holds (pending or firing). */
-    JsonNode alerts() throws IOException, InterruptedException {
-        return JSON.readTree(get("/api/v1/alerts").body()).path("data").path("alerts");
-    }
-
-    /** Every loaded rule (recording and alerting) with the query Prometheus evaluates for it. */
-    List<JsonNode> rules() throws IOException, InterruptedException {
-        List<JsonNode> rules = new java.util.ArrayList<>();
-        for (JsonNode group : JSON.readTree(get("/api/v1/rules").body()).path("data").path("groups")) {
-            group.path("rules").forEach(rules::add);
-        }
-        return rules;
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    private String log() throws IOException {
+        return Files.readString(directory.resolve("prometheus.log"));
     }
 
     @Override
-    public void close() throws InterruptedException, IOException {
+    public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        org.apache.kafka.common.utils.Utils.delete(directory.toFile());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            Utils.delete(directory.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot delete " + directory, e);
         }
     }
 }

@@ -3,7 +3,8 @@ package io.gemtrack.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,8 @@ class PromtoolTest {
 
     @Test
     void everyAlertHasAUnitTest() throws IOException {
-        String rules = java.nio.file.Files.readString(Tools.moduleFile("prometheus/gemtrack.rules.yml"));
-        String tests = java.nio.file.Files.readString(Tools.moduleFile("prometheus/tests/alerts.test.yml"));
+        String rules = Files.readString(Tools.moduleFile("prometheus/gemtrack.rules.yml"));
+        String tests = Files.readString(Tools.moduleFile("prometheus/tests/alerts.test.yml"));
         List<String> alerts = rules.lines().map(String::strip).filter(line -> line.startsWith("- alert: "))
                 .map(line -> line.substring("- alert: ".length())).toList();
         assertThat(alerts).containsExactlyInAnyOrder("GemUnaccountedMemoryHigh", "GemOomVictimMismatch",
@@ -38,14 +39,11 @@ class PromtoolTest {
         }
     }
 
+    /** promtool with the given arguments, those naming files of this module resolved wherever Maven runs. */
     private static String promtool(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(Tools.require("promtool").toString()));
-        for (String arg : args) {
-            command.add(arg.startsWith("prometheus/") ? Tools.moduleFile(arg).toString() : arg);
-        }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("promtool %s exit status; output:%n%s", String.join(" ", args), output).isZero();
-        return output;
+        String[] resolved = Arrays.stream(args)
+                .map(arg -> arg.startsWith("prometheus/") ? Tools.moduleFile(arg).toString() : arg)
+                .toArray(String[]::new);
+        return Tools.run("promtool", resolved);
     }
 }
