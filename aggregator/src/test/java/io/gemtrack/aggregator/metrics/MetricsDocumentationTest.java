@@ -26,6 +26,7 @@ class MetricsDocumentationTest {
     /** A table row of the page: | `name` | type | labels | meaning |. */
     private static final Pattern ROW = Pattern.compile("^\\| `(gemtrack_[a-z_]+)` \\| (\\w+) \\|([a-z_, ]*)\\|");
     private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern HELP = Pattern.compile("^# HELP (\\S+) (.*)$", Pattern.MULTILINE);
 
     private record Documented(String type, Set<String> labels) {
     }
@@ -40,6 +41,21 @@ class MetricsDocumentationTest {
             exported.put(type.group(1), new Documented(type.group(2), labelsOf(scrape, type.group(1))));
         }
         assertThat(exported).isEqualTo(documented());
+    }
+
+    @Test
+    void everyExportedMetricHasHelpText() {
+        Exposition scrape = scrapeWithEverySeries();
+
+        Map<String, String> help = new TreeMap<>();
+        Matcher line = HELP.matcher(scrape.text());
+        while (line.find()) {
+            help.put(line.group(1), line.group(2).strip());
+        }
+        Matcher type = TYPE.matcher(scrape.text());
+        while (type.find()) {
+            assertThat(help.get(type.group(1))).as("HELP of %s", type.group(1)).isNotBlank();
+        }
     }
 
     private static Set<String> labelsOf(Exposition scrape, String name) {
