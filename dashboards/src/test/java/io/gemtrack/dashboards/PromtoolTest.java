@@ -16,6 +16,11 @@ class PromtoolTest {
     }
 
     @Test
+    void composeConfigurationIsValidAndFindsTheRules() throws Exception {
+        assertThat(promtool("check", "config", "prometheus/prometheus.yml")).contains("SUCCESS: 1 rule files found");
+    }
+
+    @Test
     void everyAlertPassesItsUnitTests() throws Exception {
         assertThat(promtool("test", "rules", "prometheus/tests/alerts.test.yml")).contains("SUCCESS");
     }
