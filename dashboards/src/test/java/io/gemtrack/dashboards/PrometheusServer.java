@@ -102,6 +102,15 @@ final class PrometheusServer implements AutoCloseable {
         return JSON.readTree(get("/api/v1/alerts").body()).path("data").path("alerts");
     }
 
+    /** Every loaded rule (recording and alerting) with the query Prometheus evaluates for it. */
+    List<JsonNode> rules() throws IOException, InterruptedException {
+        List<JsonNode> rules = new java.util.ArrayList<>();
+        for (JsonNode group : JSON.readTree(get("/api/v1/rules").body()).path("data").path("groups")) {
+            group.path("rules").forEach(rules::add);
+        }
+        return rules;
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
