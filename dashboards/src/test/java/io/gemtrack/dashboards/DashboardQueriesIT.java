@@ -180,11 +180,11 @@ class DashboardQueriesIT {
     }
 
     private static void awaitData(String query) throws Exception {
-        awaitTrue("data for " + query, () -> !prometheus.query(query).isEmpty());
+        Await.until("data for " + query, PATIENCE, () -> !prometheus.query(query).isEmpty());
     }
 
     private static void awaitAlert(String name) throws Exception {
-        awaitTrue("alert " + name + " pending or firing", () -> {
+        Await.until("alert " + name + " pending or firing", PATIENCE, () -> {
             for (JsonNode alert : prometheus.alerts()) {
                 if (alert.path("labels").path("alertname").asText().equals(name)) {
                     return true;
@@ -192,20 +192,5 @@ class DashboardQueriesIT {
             }
             return false;
         });
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + PATIENCE);
-            }
-            Thread.sleep(500);
-        }
     }
 }

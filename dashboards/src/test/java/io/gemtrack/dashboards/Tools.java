@@ -18,7 +18,7 @@ final class Tools {
             }
         }
         throw new IllegalStateException(name + " is not on the PATH; run scripts/install-deps (the README's test "
-                + "command does) to install Debian's prometheus package");
+                + "command does) to install it from Debian's packages");
     }
 
     /** A path inside the dashboards module, wherever Maven was started from. */
