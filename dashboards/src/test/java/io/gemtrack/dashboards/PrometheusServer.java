@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -104,7 +105,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Every loaded rule (recording and alerting) with the query Prometheus evaluates for it. */
     List<JsonNode> rules() throws IOException, InterruptedException {
-        List<JsonNode> rules = new java.util.ArrayList<>();
+        List<JsonNode> rules = new ArrayList<>();
         for (JsonNode group : JSON.readTree(get("/api/v1/rules").body()).path("data").path("groups")) {
             group.path("rules").forEach(rules::add);
         }
