@@ -52,11 +52,11 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
         }
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses);
+                deadLetterTopic, httpBind, httpPort, topProcesses, Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
-            System.out.printf("aggregator consuming %s from %s; metrics at http://localhost:%d/metrics%n",
-                    topic, bootstrapServers, aggregator.httpPort());
+            System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
+                    + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();
         }

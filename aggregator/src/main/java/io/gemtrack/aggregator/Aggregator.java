@@ -2,33 +2,38 @@ package io.gemtrack.aggregator;
 
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
+import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.kafka.AppliedListener;
+import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.DeadLetterPublisher;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.events.kafka.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
- * hosts it owns, and serves {@code /metrics} and the JSON API. {@link #close()} stops everything.
+ * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API and the web
+ * view. {@link #close()} stops everything.
  */
 public final class Aggregator implements AutoCloseable {
 
     /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
     public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort, int topProcesses) {
+                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
-        /** With the default number of processes per host that get metric series of their own. */
+        /** With the default number of processes per host that get metric series of their own, and checkpoint interval. */
         public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
-                    AggregatorMetrics.DEFAULT_TOP_PROCESSES);
+                    AggregatorMetrics.DEFAULT_TOP_PROCESSES, DEFAULT_CHECKPOINT_INTERVAL);
         }
 
         public static Config defaults(String bootstrapServers) {
@@ -37,14 +42,16 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval);
         }
     }
 
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
+    private final CheckpointStore checkpoints;
     private final EventConsumer consumer;
     private final Thread consumerThread;
+    private final FleetHistory history;
     private final AggregatorHttpServer http;
 
     public Aggregator(Config config) {
@@ -53,15 +60,21 @@ public final class Aggregator implements AutoCloseable {
 
     /** @param listener told of every applied record, on the consumer thread (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
+        String checkpointTopic = Topics.checkpointsOf(config.topic());
         try (Admin admin = Admin.create(config.kafka())) {
             Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
                     Topics.deadLetters(config.deadLetterTopic()));
+            Topics.ensure(admin, Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()),
+                    CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
+        checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
-        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet));
+        consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
+                checkpoints, config.checkpointInterval());
+        history = FleetHistory.started(fleet);
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
@@ -75,6 +88,8 @@ public final class Aggregator implements AutoCloseable {
         consumer.close();
         consumerThread.join();
         http.close();
+        history.close();
         deadLetters.close();
+        checkpoints.close();
     }
 }

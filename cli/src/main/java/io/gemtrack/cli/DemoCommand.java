@@ -33,13 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Running demo = start();
         Shutdown.onSignal(demo::close);
-        System.out.printf("""
-                gemtrack demo is running (Ctrl-C stops everything):
-                  web view      http://localhost:%1$d/
-                  metrics       http://localhost:%1$d/metrics
-                  JSON API      http://localhost:%1$d/api/hosts
-                  Kafka         --bootstrap-server %2$s
-                """, demo.httpPort(), demo.bootstrapServers());
+        System.out.print(demo.addresses());
         Shutdown.awaitSignal();
         return 0;
     }
@@ -86,6 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
 
         int httpPort() {
             return httpPort;
+        }
+
+        /** Where to look, the web view first: it is what someone without Prometheus or Grafana opens. */
+        String addresses() {
+            return """
+                    gemtrack demo is running (Ctrl-C stops everything):
+                      web view      http://localhost:%1$d/
+                      metrics       http://localhost:%1$d/metrics
+                      JSON API      http://localhost:%1$d/api/hosts
+                      Kafka         --bootstrap-server %2$s
+                    """.formatted(httpPort, bootstrapServers);
         }
 
         @Override

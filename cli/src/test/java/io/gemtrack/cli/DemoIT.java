@@ -3,15 +3,22 @@ package io.gemtrack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.testkit.Exposition;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The demo as a user starts it: broker, producer and aggregator together, metrics showing GEM bytes within 60 s. */
+/**
+ * The demo as a user starts it: broker, producer and aggregator together, metrics showing GEM bytes within 60 s,
+ * and the web view at the address printed first.
+ */
 class DemoIT {
 
     @Test
-    void demoServesNonZeroGemBytesWithinAMinute() throws Exception {
+    void demoServesNonZeroGemBytesWithinAMinuteAndTheWebViewWhereItSays() throws Exception {
         DemoCommand command = new DemoCommand();
         new CommandLine(command).parseArgs("--http-port", "0", "--hosts", "2");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -25,6 +32,14 @@ class DemoIT {
                 Thread.sleep(250);
             }
             assertThat(gemBytes).as("sum of gemtrack_host_gem_bytes within 60 s").isPositive();
+
+            String webView = "http://localhost:" + demo.httpPort() + "/";
+            assertThat(demo.addresses().lines().skip(1).findFirst()).as("the first address printed")
+                    .hasValueSatisfying(line -> assertThat(line).contains("web view").endsWith(webView));
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(webView)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("/web/app.js");
         }
     }
 }

@@ -3,14 +3,18 @@ package io.gemtrack.events;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -63,6 +67,11 @@ public final class EventCodec {
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
     private final ObjectWriter writer = mapper.writerFor(Wire.class);
+    private final Map<Class<? extends EventBody>, ObjectReader> readers = EventBody.TYPES.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), mapper::readerFor));
+
+    /** Thrown by the fast path at the first surprise; the slow path then finds and names the error. */
+    private static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
 
     public byte[] encode(Event event) {
         try {
@@ -86,7 +95,77 @@ public final class EventCodec {
         return new String(encode(event), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads one event. Valid records take a single streaming pass; a record that pass cannot read is read again
+     * through a JSON tree, whose only job is to say precisely what is wrong with it.
+     */
     public Event decode(byte[] bytes) throws MalformedEventException {
+        try {
+            return decodeValid(bytes);
+        } catch (IOException | RuntimeException notValid) {
+            return decodeExplainingErrors(bytes);
+        }
+    }
+
+    /**
+     * The fast path: envelope fields are read off the token stream as they come, the body's tokens are buffered
+     * and bound to the record type named by {@code type}. Throws on anything unexpected, without saying why.
+     */
+    private Event decodeValid(byte[] bytes) throws IOException {
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            expect(parser.nextToken() == JsonToken.START_OBJECT);
+            TokenBuffer body = new TokenBuffer(parser);
+            body.writeStartObject();
+            String typeName = null;
+            String host = null;
+            String bootId = null;
+            long schema = -1;
+            long seq = -1;
+            long ts = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "schema" -> schema = integral(parser, value);
+                    case "type" -> typeName = text(parser, value);
+                    case "host" -> host = text(parser, value);
+                    case "bootId" -> bootId = text(parser, value);
+                    case "seq" -> seq = integral(parser, value);
+                    case "ts" -> ts = integral(parser, value);
+                    default -> {
+                        body.writeFieldName(field);
+                        body.copyCurrentStructure(parser);
+                    }
+                }
+            }
+            expect(parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null);
+            expect(schema == Event.SCHEMA_VERSION && seq >= 0 && ts >= 0 && host != null && bootId != null);
+            Class<? extends EventBody> type = TYPES_BY_NAME.get(typeName);
+            expect(type != null);
+            body.writeEndObject();
+            try (JsonParser bodyParser = body.asParser()) {
+                return new Event(host, bootId, seq, ts, readers.get(type).readValue(bodyParser));
+            }
+        }
+    }
+
+    private static long integral(JsonParser parser, JsonToken value) throws IOException {
+        expect(value == JsonToken.VALUE_NUMBER_INT);
+        return parser.getLongValue();
+    }
+
+    private static String text(JsonParser parser, JsonToken value) throws IOException {
+        expect(value == JsonToken.VALUE_STRING);
+        return parser.getText();
+    }
+
+    private static void expect(boolean condition) {
+        if (!condition) {
+            throw NOT_VALID;
+        }
+    }
+
+    private Event decodeExplainingErrors(byte[] bytes) throws MalformedEventException {
         JsonNode root;
         try {
             root = mapper.readTree(bytes);

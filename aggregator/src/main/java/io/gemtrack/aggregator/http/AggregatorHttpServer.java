@@ -14,8 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The aggregator's HTTP endpoint: Prometheus metrics at {@code /metrics} (client_java's own handler) and
- * the JSON API under {@code /api/}, on one port so one address serves both Prometheus and people.
+ * The aggregator's HTTP endpoint: Prometheus metrics at {@code /metrics} (client_java's own handler), the
+ * JSON API under {@code /api/} and the web view at {@code /}, on one port so one address serves both
+ * Prometheus and people.
  */
 public final class AggregatorHttpServer implements AutoCloseable {
 
@@ -35,7 +36,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
         }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/", api);
-        server.createContext("/", AggregatorHttpServer::index);
+        server.createContext("/", new WebViewHandler());
         server.setExecutor(executor);
         server.start();
     }
@@ -44,22 +45,11 @@ public final class AggregatorHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void index(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/")) {
-            respond(exchange, 404, "text/plain; charset=utf-8", "not found: " + exchange.getRequestURI().getPath() + "\n");
-            return;
-        }
-        respond(exchange, 200, "text/html; charset=utf-8", """
-                <!doctype html>
-                <html><head><meta charset="utf-8"><title>gemtrack aggregator</title></head>
-                <body><h1>gemtrack aggregator</h1>
-                <ul><li><a href="/metrics">/metrics</a> (Prometheus)</li><li><a href="/api/hosts">/api/hosts</a> (JSON)</li></ul>
-                </body></html>
-                """);
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        respond(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    static void respond(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -21,11 +21,15 @@ import java.util.Optional;
 /**
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
  * <pre>
+ * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state
+ * GET /api/hosts/{host}                                 one host, as in the list
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
+ * GET /api/hosts/{host}/buffers                         every buffer of the host with its creator and holders
  * GET /api/hosts/{host}/buffers/{object}                one buffer and its holders
+ * GET /api/hosts/{host}/history                         GEM and unaccounted bytes over the last minutes, as columns
  * GET /api/hosts/{host}/oom?policy=P                    the OOM ranking under P, its victim and the best victim
  * GET /api/hosts/{host}/oom                             the victim of every policy side by side
  * </pre>
@@ -44,10 +48,12 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private final FleetModel fleet;
+    private final FleetHistory history;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ApiHandler(FleetModel fleet) {
+    public ApiHandler(FleetModel fleet, FleetHistory history) {
         this.fleet = fleet;
+        this.history = history;
     }
 
     @Override
@@ -70,13 +76,19 @@ public final class ApiHandler implements HttpHandler {
     private Object answer(URI uri) throws ApiException {
         String path = uri.getPath();
         List<String> parts = Arrays.asList(path.replaceFirst("^/api/", "").split("/"));
+        if (parts.equals(List.of("policies"))) {
+            return Policy.all();
+        }
         if (parts.equals(List.of("hosts"))) {
             return fleet.hosts().stream().map(ApiViews::host).toList();
         }
-        if (parts.size() < 3 || !parts.get(0).equals("hosts")) {
+        if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
         HostModel host = host(parts.get(1));
+        if (parts.size() == 2) {
+            return ApiViews.host(host);
+        }
         String resource = parts.get(2);
         Optional<Policy> policy = policy(uri);
         if (resource.equals("processes") && parts.size() == 3) {
@@ -89,11 +101,17 @@ public final class ApiHandler implements HttpHandler {
         if (resource.equals("processes") && parts.size() == 5 && parts.get(4).equals("what-if-killed")) {
             return OomAdvisor.whatIfKilled(host, process(host, parts.get(3)));
         }
+        if (resource.equals("buffers") && parts.size() == 3) {
+            return ApiViews.buffers(host);
+        }
         if (resource.equals("buffers") && parts.size() == 4) {
             return ApiViews.buffer(object(host, parts.get(3)));
         }
         if (resource.equals("oom") && parts.size() == 3) {
             return policy.isPresent() ? OomAdvisor.rank(host, policy.get()) : ApiViews.oomComparison(host);
+        }
+        if (resource.equals("history") && parts.size() == 3) {
+            return history.of(host.host());
         }
         throw new ApiException(404, "no such resource: " + path);
     }

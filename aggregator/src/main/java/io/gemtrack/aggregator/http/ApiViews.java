@@ -101,6 +101,11 @@ final class ApiViews {
                 perPolicy(process::charged), OomAdvisor.freedByKill(process), buffers);
     }
 
+    /** Every live buffer of the host, by object id. */
+    static List<BufferView> buffers(HostModel host) {
+        return host.objects().stream().sorted(Comparator.comparingLong(GemObject::id)).map(ApiViews::buffer).toList();
+    }
+
     static BufferView buffer(GemObject object) {
         ObjectCharges charges = ObjectCharges.of(object);
         List<Process> holders = object.holders();

@@ -3,14 +3,20 @@ package io.gemtrack.aggregator.kafka;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.aggregator.model.ApplyResult;
 import io.gemtrack.aggregator.model.FleetModel;
+import io.gemtrack.aggregator.model.HostCheckpoint;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,14 +44,22 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final AggregatorMetrics metrics;
     private final DeadLetterPublisher deadLetters;
     private final AppliedListener listener;
+    private final CheckpointStore checkpoints;
+    private final Duration checkpointInterval;
+    /** The events partition of each host this consumer owns: a host's events all come from one partition. */
+    private final Map<String, Integer> partitionOfHost = new HashMap<>();
+    private long lastCheckpointNanos = System.nanoTime();
     private final EventCodec codec = new EventCodec();
     private volatile boolean running = true;
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
-                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener) {
+                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
+                         CheckpointStore checkpoints, Duration checkpointInterval) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+        // Where to resume is the checkpoints' business: committed offsets would skip events no checkpoint covers.
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putAll(kafkaConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -56,18 +70,23 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.listener = listener;
+        this.checkpoints = checkpoints;
+        this.checkpointInterval = checkpointInterval;
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new HostHandover());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
                 count(this::reportLag);
+                if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
+                    checkpoint(consumer.assignment());
+                }
             }
         } catch (WakeupException e) {
             if (running) {
@@ -98,6 +117,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             result = fleet.apply(event);
             applyNanos = System.nanoTime() - start;
         }
+        partitionOfHost.putIfAbsent(event.host(), record.partition());
         count(() -> metrics.applyDuration(applyNanos));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
@@ -109,6 +129,69 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         } else {
             count(() -> metrics.applied(event.type()));
             listener.applied(record, event);
+        }
+    }
+
+    /** Writes a checkpoint round of each partition, covering what this consumer has read of it. */
+    private void checkpoint(Collection<TopicPartition> partitions) {
+        lastCheckpointNanos = System.nanoTime();
+        for (TopicPartition partition : partitions) {
+            List<HostCheckpoint> hosts = new ArrayList<>();
+            synchronized (fleet) {
+                partitionOfHost.forEach((host, owner) -> {
+                    if (owner == partition.partition()) {
+                        hosts.add(fleet.host(host).checkpoint());
+                    }
+                });
+            }
+            checkpoints.writeRound(partition.partition(), hosts, consumer.position(partition));
+        }
+    }
+
+    /** Hosts move with their partitions: checkpointed when one leaves, restored (and replayed) when one arrives. */
+    private final class HostHandover implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            checkpoint(partitions);
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                CheckpointStore.Restored restored = checkpoints.read(partition.partition());
+                synchronized (fleet) {
+                    restored.hosts().forEach(fleet::put);
+                }
+                restored.hosts().forEach(host -> partitionOfHost.put(host.host(), partition.partition()));
+                if (restored.resumeAt().isPresent()) {
+                    consumer.seek(partition, restored.resumeAt().getAsLong());
+                } else {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+                log.info("took over {}: {} hosts from checkpoints, resuming at {}", partition, restored.hosts().size(),
+                        restored.resumeAt().isPresent() ? "offset " + restored.resumeAt().getAsLong() : "the beginning");
+            }
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            Set<Integer> gone = new HashSet<>();
+            partitions.forEach(partition -> gone.add(partition.partition()));
+            synchronized (fleet) {
+                partitionOfHost.entrySet().removeIf(owned -> {
+                    if (gone.contains(owned.getValue())) {
+                        fleet.remove(owned.getKey());
+                        return true;
+                    }
+                    return false;
+                });
+            }
         }
     }
 

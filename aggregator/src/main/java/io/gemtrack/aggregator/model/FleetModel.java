@@ -22,4 +22,14 @@ public final class FleetModel {
     public HostModel host(String name) {
         return hosts.get(name);
     }
+
+    /** Takes over a host restored elsewhere (from a checkpoint), replacing any model of the same name. */
+    public void put(HostModel host) {
+        hosts.put(host.host(), host);
+    }
+
+    /** Lets go of a host another aggregator now owns. */
+    public void remove(String name) {
+        hosts.remove(name);
+    }
 }

@@ -7,6 +7,7 @@ import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * The state of one host, folded from its events. A pure function of the events applied: no I/O, no clock,
@@ -17,6 +18,9 @@ import java.util.Collections;
  * replaced whole by a new boot or a snapshot.
  */
 public final class HostModel {
+
+    /** Stands in, in a checkpoint, for the memory of a host that never reported it; never read back. */
+    private static final HostMemory PLACEHOLDER_MEMORY = new HostMemory(EventBody.PAGE_SIZE, 0);
 
     private final String host;
     private String bootId;
@@ -63,6 +67,37 @@ public final class HostModel {
         } catch (RuleViolation violation) {
             return ApplyResult.rejected(violation.getMessage());
         }
+    }
+
+    /** The whole model as values; {@link #restore} of it gives a model equal to this one. */
+    public HostCheckpoint checkpoint() {
+        boolean memoryKnown = state.memory != null;
+        HostMemory memory = memoryKnown ? state.memory : PLACEHOLDER_MEMORY;
+        List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
+        return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
+                memoryKnown, mismatched, state.snapshot(memory));
+    }
+
+    /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
+    public static HostModel restore(HostCheckpoint checkpoint) {
+        HostModel model = new HostModel(checkpoint.host());
+        try {
+            model.state = HostState.restore(checkpoint.state(), model::countMismatch);
+        } catch (RuleViolation violation) {
+            throw new IllegalArgumentException("checkpoint of " + checkpoint.host() + " is inconsistent: " + violation.getMessage(),
+                    violation);
+        }
+        if (!checkpoint.memoryKnown()) {
+            model.state.memory = null;
+        }
+        checkpoint.counterMismatchPids().forEach(pid -> model.state.processes.get(pid).counterMismatch = true);
+        model.bootId = checkpoint.bootId();
+        model.nextSeq = checkpoint.nextSeq();
+        model.synchronised = checkpoint.synchronised();
+        model.sequenceGaps = checkpoint.sequenceGaps();
+        model.skippedEvents = checkpoint.skippedEvents();
+        model.counterMismatches = checkpoint.counterMismatches();
+        return model;
     }
 
     private HostState newState() {

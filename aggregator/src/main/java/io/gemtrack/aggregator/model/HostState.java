@@ -36,6 +36,8 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -376,6 +378,36 @@ final class HostState {
             }
         }
         return state;
+    }
+
+    /** The inverse of {@link #restore}: the whole state as the snapshot a host would send, with {@code memory} as its memory. */
+    HostSnapshot snapshot(HostMemory memory) {
+        List<SnapshotProcess> snapshotProcesses = new ArrayList<>(processes.size());
+        for (Process process : processes.values()) {
+            List<SnapshotFd> fds = new ArrayList<>(process.fds.size());
+            process.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile file
+                    ? new SnapshotFd(fd, file.id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
+            List<SnapshotMapping> mappings = new ArrayList<>(process.mm.mappings.size());
+            process.mm.mappings.forEach((object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
+            mappings.sort(Comparator.comparingLong(SnapshotMapping::object));
+            snapshotProcesses.add(new SnapshotProcess(process.pid(), process.parentPid(), process.comm, List.copyOf(process.threads),
+                    process.oomScoreAdj, process.counters, fds, mappings));
+        }
+        List<SnapshotFile> snapshotFiles = new ArrayList<>(files.size());
+        for (DrmFile file : new TreeMap<>(files).values()) {
+            List<SnapshotHandle> handles = new ArrayList<>(file.handles.size());
+            file.handles.forEach((handle, object) -> handles.add(new SnapshotHandle(handle, object.id())));
+            snapshotFiles.add(new SnapshotFile(file.id, file.minor, handles));
+        }
+        List<SnapshotObject> snapshotObjects = new ArrayList<>(objects.size());
+        for (GemObject object : new TreeMap<>(objects).values()) {
+            snapshotObjects.add(new SnapshotObject(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
+                    object.creatorPid(), object.creatorMmAlive(), object.residentBytes));
+        }
+        List<SnapshotDmaBuf> snapshotDmaBufs = new ArrayList<>(dmaBufs.size());
+        new TreeMap<>(dmaBufs).values().forEach(dmaBuf -> snapshotDmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id())));
+        return new HostSnapshot(memory, List.copyOf(devices.values()), snapshotProcesses, snapshotFiles, snapshotObjects,
+                snapshotDmaBufs);
     }
 
     private void restoreObject(SnapshotObject restored) {

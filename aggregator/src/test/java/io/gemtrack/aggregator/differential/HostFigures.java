@@ -25,12 +25,12 @@ import java.util.stream.StreamSupport;
  * @param bestVictim     the pid whose kill frees the most, 0 when there is no candidate
  * @param mismatches     per policy, whether its victim frees less than the best victim
  */
-record HostFigures(Map<Integer, Map<Policy, Long>> charged, Map<Policy, Long> unaccounted, Map<Policy, Long> overcharged,
+public record HostFigures(Map<Integer, Map<Policy, Long>> charged, Map<Policy, Long> unaccounted, Map<Policy, Long> overcharged,
                    long orphanedBytes, long gemBytes, long residentBytes, Map<Integer, Long> freedByKill,
                    Map<Policy, Integer> victims, int bestVictim, Map<Policy, Boolean> mismatches) {
 
     /** The aggregator's answers. */
-    static HostFigures of(HostModel host) {
+    public static HostFigures of(HostModel host) {
         Map<Integer, Map<Policy, Long>> charged = new TreeMap<>();
         Map<Integer, Long> freedByKill = new TreeMap<>();
         for (Process process : host.processes()) {
@@ -52,7 +52,7 @@ record HostFigures(Map<Integer, Map<Policy, Long>> charged, Map<Policy, Long> un
     }
 
     /** The same figures as a running aggregator's JSON API answers them. */
-    static HostFigures fromApi(ApiClient api, String host) {
+    public static HostFigures fromApi(ApiClient api, String host) {
         JsonNode summary = StreamSupport.stream(api.get("/api/hosts").body().spliterator(), false)
                 .filter(node -> node.get("host").asText().equals(host)).findFirst().orElseThrow();
         Map<Integer, Map<Policy, Long>> charged = new TreeMap<>();

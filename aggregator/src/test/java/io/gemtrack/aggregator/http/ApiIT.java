@@ -9,6 +9,7 @@ import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,41 @@ class ApiIT {
         assertThat(host.get("overcharged").get("holder").asLong()).isEqualTo(8 * MIB);
         assertThat(host.get("regions").findValues("region")).extracting(JsonNode::asText).containsExactly("system", "vram");
         assertThat(host.get("regions").get(1).get("residentBytes").asLong()).isEqualTo(8 * MIB);
+    }
+
+    @Test
+    void policiesAreNamedInTheOrderOfEveryPerPolicyMap() {
+        List<String> policies = new ArrayList<>();
+        ok("/api/policies").forEach(policy -> policies.add(policy.asText()));
+
+        assertThat(policies).containsExactly("rss", "rfc", "resident", "proportional", "holder", "freeable");
+        assertThat(ok("/api/hosts").get(0).get("unaccounted").fieldNames()).toIterable().containsExactlyElementsOf(policies);
+    }
+
+    @Test
+    void oneHostIsAnsweredAsInTheList() {
+        assertThat(ok("/api/hosts/" + HOST)).isEqualTo(ok("/api/hosts").get(0));
+    }
+
+    @Test
+    void buffersListEveryBufferWithItsCreatorAndHolders() {
+        JsonNode buffers = ok("/api/hosts/" + HOST + "/buffers");
+
+        assertThat(buffers.findValues("object")).extracting(JsonNode::asLong).containsExactly(1L);
+        assertThat(buffers.get(0)).isEqualTo(ok("/api/hosts/" + HOST + "/buffers/1"));
+    }
+
+    @Test
+    void historyHoldsGemAndUnaccountedBytesAsColumns() throws InterruptedException {
+        JsonNode history = api.await("/api/hosts/" + HOST + "/history", answer -> answer.get("epochMillis").size() > 0);
+
+        assertThat(history.get("intervalMillis").asLong()).isEqualTo(5_000);
+        assertThat(history.get("windowMillis").asLong()).isEqualTo(300_000);
+        int samples = history.get("epochMillis").size();
+        assertThat(history.get("gemBytes")).hasSize(samples);
+        assertThat(history.get("gemBytes").get(samples - 1).asLong()).isEqualTo(8 * MIB);
+        assertThat(history.get("unaccounted").get("rss").get(samples - 1).asLong()).isEqualTo(8 * MIB);
+        assertThat(history.get("unaccounted").get("rfc").get(samples - 1).asLong()).isZero();
     }
 
     @Test
@@ -153,6 +189,8 @@ class ApiIT {
         assertError("/api/hosts/" + HOST + "/processes/999/what-if-killed", 404, "unknown pid 999");
         assertError("/api/hosts/" + HOST + "/buffers/999", 404, "unknown object 999");
         assertError("/api/hosts/" + HOST + "/nothing-here", 404, "no such resource");
+        assertError("/api/hosts/no-such-host", 404, "unknown host no-such-host");
+        assertError("/api/hosts/no-such-host/history", 404, "unknown host no-such-host");
     }
 
     @Test

@@ -75,10 +75,14 @@ final class ModelDump {
     /** The creator mm by what it means, not by identity, so two models built differently compare equal. */
     private static String creatorMm(GemObject object) {
         Mm mm = object.creatorMm;
+        if (!mm.alive) {
+            // Whether the dead mm's process object is still around (an exited process's last mm) means nothing.
+            return "dead mm of " + mm.ownerPid;
+        }
         if (mm.owner != null && mm.owner.mm == mm) {
             return "current mm of " + mm.ownerPid;
         }
-        return (mm.alive ? "live old mm of " : "dead mm of ") + mm.ownerPid;
+        return "live old mm of " + mm.ownerPid;
     }
 
     private static String target(FdTarget target) {

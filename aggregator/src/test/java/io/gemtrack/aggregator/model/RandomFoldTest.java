@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.model;
 import static io.gemtrack.aggregator.model.HostScript.PAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
@@ -26,6 +27,7 @@ import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.aggregator.kafka.CheckpointCodec;
 import io.gemtrack.aggregator.policy.Policy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,6 +73,35 @@ class RandomFoldTest {
                 generator.next().ifPresent(host::apply);
             }
         }
+    }
+
+    /**
+     * Issue 7's restart guarantee at the level of one host: a model restored from a checkpoint (through its stored
+     * JSON) is the model it was taken of, and stays equal to it while both fold the rest of the stream.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void modelRestoredFromACheckpointEqualsTheFoldAndKeepsEqual(long seed) throws Exception {
+        Random random = new Random(seed);
+        HostScript host = HostScript.withGpu();
+        Generator generator = new Generator(random, host.model().state);
+        CheckpointCodec codec = new CheckpointCodec();
+        HostModel restored = null;
+        for (int i = 0; i < EVENTS; i++) {
+            if (i % 50 == 25) {
+                restored = HostModel.restore(codec.decode(codec.encode(host.model().checkpoint())));
+                assertThat(ModelDump.of(restored)).as("seed %d, restored after %d events", seed, i).isEqualTo(host.dump());
+            }
+            Optional<EventBody> body = generator.next();
+            if (body.isPresent()) {
+                Event event = host.next(body.get());
+                host.model().apply(event);
+                if (restored != null) {
+                    restored.apply(event);
+                }
+            }
+        }
+        assertThat(ModelDump.of(restored)).as("seed %d, at the end", seed).isEqualTo(host.dump());
     }
 
     /** Picks an event type at random and fills it in from the current state, if the state allows that type. */

@@ -29,8 +29,35 @@ public final class Topics {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
     }
 
+    /** Where the aggregators of events topic {@code events} keep host checkpoints. */
+    public static String checkpointsOf(String events) {
+        return events + ".checkpoints";
+    }
+
+    /**
+     * A checkpoint topic: compacted (only each host's latest checkpoint matters), partitioned like the events topic
+     * so a partition's checkpoints are read by whoever owns its events, and with room for a large host's record.
+     */
+    public static NewTopic checkpoints(String name, int partitions, int maxRecordBytes) {
+        return new NewTopic(name, partitions, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+    }
+
     public static NewTopic deadLetters(String name) {
         return new NewTopic(name, 1, (short) 1);
+    }
+
+    /** How many partitions an existing topic has. */
+    public static int partitions(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
     }
 
     /** Creates the topics that do not exist yet; existing ones are left as they are. */

@@ -1,0 +1,140 @@
+package io.gemtrack.aggregator.kafka;
+
+import io.gemtrack.aggregator.model.HostCheckpoint;
+import io.gemtrack.aggregator.model.HostModel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Host checkpoints in a compacted topic with the events topic's partitioning: partition p holds the latest
+ * checkpoint of every host of events partition p, each stamped with the events offset it covers.
+ *
+ * <p>A round writes every host of a partition, then a marker (the empty key, which no host can have) with the
+ * same offset. Restoring takes the latest checkpoint of each host and resumes at the last marker: hosts whose
+ * checkpoint is newer than the marker (a round cut short) see events they already applied again, which the
+ * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice.
+ */
+public final class CheckpointStore implements AutoCloseable {
+
+    static final String SOURCE_OFFSET_HEADER = "gemtrack.checkpoint.source.offset";
+    private static final byte[] ROUND_MARKER = new byte[0];
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+
+    private final Map<String, Object> kafkaConfig;
+    private final String topic;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final CheckpointCodec codec = new CheckpointCodec();
+
+    public CheckpointStore(Map<String, Object> kafkaConfig, String topic) {
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.topic = topic;
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_CHECKPOINT_BYTES);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(config);
+    }
+
+    /** The largest checkpoint record; the topic is created with the same {@code max.message.bytes}. */
+    public static final int MAX_CHECKPOINT_BYTES = 64 << 20;
+
+    /** Writes the checkpoints of {@code hosts}, all of events partition {@code partition} and covering its offsets below {@code sourceOffset}. */
+    public void writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
+        for (HostCheckpoint host : hosts) {
+            send(partition, host.host().getBytes(StandardCharsets.UTF_8), codec.encode(host), sourceOffset);
+        }
+        send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
+        producer.flush();
+    }
+
+    private void send(int partition, byte[] key, byte[] value, long sourceOffset) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+        record.headers().add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(sourceOffset).array());
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                log.warn("a checkpoint of events partition {} was not stored; recovery will replay further back", partition, error);
+            }
+        });
+    }
+
+    /** What a new owner of events partition {@code partition} starts from. */
+    public Restored read(int partition) {
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_CHECKPOINT_BYTES);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        TopicPartition checkpoints = new TopicPartition(topic, partition);
+        Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
+        OptionalLong resumeAt = OptionalLong.empty();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.assign(List.of(checkpoints));
+            consumer.seekToBeginning(List.of(checkpoints));
+            long end = consumer.endOffsets(List.of(checkpoints)).get(checkpoints);
+            while (consumer.position(checkpoints) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key().length == 0) {
+                        resumeAt = OptionalLong.of(sourceOffset(record));
+                    } else {
+                        latest.put(new String(record.key(), StandardCharsets.UTF_8), record);
+                    }
+                }
+            }
+        }
+        if (resumeAt.isEmpty()) {
+            return new Restored(List.of(), resumeAt);
+        }
+        List<HostModel> hosts = new ArrayList<>(latest.size());
+        for (ConsumerRecord<byte[], byte[]> record : latest.values()) {
+            try {
+                hosts.add(HostModel.restore(codec.decode(record.value())));
+            } catch (IOException | IllegalArgumentException e) {
+                // Without this host's checkpoint its events must be replayed from the start of the partition.
+                log.warn("unreadable checkpoint at {}@{}; replaying partition {} from its start", checkpoints, record.offset(), partition, e);
+                return new Restored(List.of(), OptionalLong.empty());
+            }
+        }
+        return new Restored(hosts, resumeAt);
+    }
+
+    private static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
+        Header header = record.headers().lastHeader(SOURCE_OFFSET_HEADER);
+        return ByteBuffer.wrap(header.value()).getLong();
+    }
+
+    /**
+     * @param hosts    the restored models of the partition's hosts
+     * @param resumeAt the events offset to resume at; empty: no complete round, replay the partition from its start
+     */
+    public record Restored(List<HostModel> hosts, OptionalLong resumeAt) {
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,118 @@
+// One process: its memory counters, what each policy charges it, every buffer it created or holds, and
+// what killing it would free — and which buffers would stay alive in other holders.
+import { api, getJson } from './api.js';
+import { el, show } from './dom.js';
+import { bytesFact, fact } from './facts.js';
+import { exactBytes, formatBytes } from './format.js';
+import { pages } from './links.js';
+import { LiveTable } from './table.js';
+
+export function processPage(hostName, pid) {
+  let policy;
+  const processLink = (holderPid, text) => el('a', { href: pages.process(hostName, holderPid, policy) }, text);
+  const heading = el('h1', {}, `Process ${pid}`);
+  const facts = el('dl', { id: 'process-facts', class: 'facts' });
+  const charges = el('div', { id: 'charges' });
+  const buffers = new LiveTable('buffers', [
+    { key: 'object', label: 'buffer', value: buffer => buffer.object },
+    { key: 'region', label: 'region', value: buffer => `${buffer.minor}:${buffer.region}` },
+    { key: 'sizeBytes', label: 'size', value: buffer => buffer.sizeBytes, bytes: true },
+    { key: 'residentBytes', label: 'resident', value: buffer => buffer.residentBytes, bytes: true },
+    { key: 'creatorPid', label: 'created by', value: buffer => buffer.creatorPid,
+      content: buffer => (buffer.creatorMmAlive ? processLink(buffer.creatorPid, String(buffer.creatorPid))
+        : `${buffer.creatorPid} (mm gone)`) },
+    { key: 'holders', label: 'held by', value: buffer => buffer.holders.map(holder => holder.pid).join(' '),
+      content: buffer => buffer.holders.flatMap((holder, i) => [i > 0 ? ', ' : '',
+        processLink(holder.pid, `${holder.pid} ${holder.comm} ×${holder.references}`)]) },
+    { key: 'chargedHere', label: 'charged here', value: buffer => chargedHere(buffer, pid, policy), bytes: true },
+  ], buffer => String(buffer.object));
+  const whatIf = el('div', { id: 'what-if-killed' });
+
+  return {
+    title: `${hostName} pid ${pid}`,
+    crumbs: chosen => [
+      { label: hostName, href: pages.host(hostName, chosen) },
+      { label: `pid ${pid}`, href: pages.process(hostName, pid, chosen) },
+    ],
+    mount(main) {
+      show(main, heading, facts,
+        el('section', {}, el('h2', {}, 'Charged under each policy'), charges),
+        el('section', {}, el('h2', {}, 'Buffers it created or holds'),
+          el('p', { class: 'note' }, 'Charged here: what the chosen policy charges this process for the buffer.'),
+          buffers.element),
+        el('section', {}, el('h2', {}, 'What if killed'), whatIf));
+    },
+    async load() {
+      const [process, killed] = await Promise.all([
+        getJson(api.process(hostName, pid)), getJson(api.whatIfKilled(hostName, pid))]);
+      return { process, killed };
+    },
+    render({ process, killed }, chosen) {
+      policy = chosen;
+      heading.textContent = `Process ${process.pid} ${process.comm} on ${hostName}`;
+      showFacts(facts, process);
+      showCharges(charges, process, policy);
+      buffers.element.dataset.policy = policy;
+      buffers.update(process.buffers);
+      showWhatIfKilled(whatIf, killed, processLink);
+    },
+  };
+}
+
+/** What the policy charges {@code pid} for one buffer: as a holder, plus as its creator. */
+function chargedHere(buffer, pid, policy) {
+  const asHolder = buffer.holders.find(holder => holder.pid === pid)?.charges[policy] ?? 0;
+  const asCreator = buffer.creatorPid === pid && buffer.creatorCharges ? buffer.creatorCharges[policy] : 0;
+  return asHolder + asCreator;
+}
+
+function showFacts(container, process) {
+  const counters = process.counters;
+  show(container,
+    fact('parent', 'parentPid', process.parentPid),
+    fact('other threads', 'threads', process.threads.join(' '), process.threads.join(' ') || 'none'),
+    fact('oom_score_adj', 'oomScoreAdj', process.oomScoreAdj),
+    counters ? [
+      bytesFact('file', 'fileBytes', counters.fileBytes),
+      bytesFact('anon', 'anonBytes', counters.anonBytes),
+      bytesFact('shmem', 'shmemBytes', counters.shmemBytes),
+      bytesFact('swap', 'swapBytes', counters.swapBytes),
+      bytesFact('page tables', 'pageTableBytes', counters.pageTableBytes),
+      fact('driver pages', 'driverPages', counters.driverPages),
+    ] : fact('counters', 'counters', 'none reported yet'),
+    fact('counters vs rfc', 'counterMismatch', process.counterMismatch, process.counterMismatch ? 'mismatch' : 'ok'));
+}
+
+function showCharges(container, process, policy) {
+  const policies = Object.keys(process.charges);
+  show(container, el('table', { id: 'charges-table' },
+    el('thead', {}, el('tr', {}, policies.map(name =>
+      el('th', { scope: 'col', class: name === policy ? 'chosen num' : 'num' }, name)))),
+    el('tbody', {}, el('tr', {}, policies.map(name => el('td', {
+      class: name === policy ? 'chosen num' : 'num', title: exactBytes(process.charges[name]),
+      dataset: { policy: name, value: String(process.charges[name]) },
+    }, formatBytes(process.charges[name])))))));
+}
+
+function showWhatIfKilled(container, killed, processLink) {
+  show(container,
+    el('p', {}, `Killing ${killed.pid} ${killed.comm} frees `,
+      el('strong', { id: 'freed-bytes', title: exactBytes(killed.freedBytes), dataset: { value: String(killed.freedBytes) } },
+        formatBytes(killed.freedBytes)),
+      ': its anonymous memory, swap and page tables, and the buffers only it holds.'),
+    killed.freedObjects.length === 0 ? el('p', { class: 'note' }, 'No buffer dies with it.')
+      : el('table', { id: 'freed-objects' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'buffer freed'), el('th', { class: 'num' }, 'resident'))),
+        el('tbody', {}, killed.freedObjects.map(freed => el('tr', { dataset: { key: String(freed.object) } },
+          el('td', {}, `#${freed.object}`),
+          el('td', { class: 'num', dataset: { value: String(freed.residentBytes) } }, formatBytes(freed.residentBytes)))))),
+    killed.stillHeld.length === 0 ? el('p', { class: 'note' }, 'No buffer it holds stays alive elsewhere.')
+      : el('table', { id: 'still-held' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'buffer kept alive'), el('th', { class: 'num' }, 'resident'),
+          el('th', {}, 'by'))),
+        el('tbody', {}, killed.stillHeld.map(held => el('tr', { dataset: { key: String(held.object) } },
+          el('td', {}, `#${held.object}`),
+          el('td', { class: 'num', dataset: { value: String(held.residentBytes) } }, formatBytes(held.residentBytes)),
+          el('td', { dataset: { value: held.holdersLeft.join(' ') } },
+            held.holdersLeft.flatMap((holder, i) => [i > 0 ? ', ' : '', processLink(holder, String(holder))])))))));
+}
