@@ -3,6 +3,7 @@
 const host = name => `/api/hosts/${encodeURIComponent(name)}`;
 
 export const api = {
+  policies: () => '/api/policies',
   hosts: () => '/api/hosts',
   host,
   processes: (name, policy) => `${host(name)}/processes?policy=${encodeURIComponent(policy)}`,

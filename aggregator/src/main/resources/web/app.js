@@ -1,9 +1,10 @@
 // Picks the page for the address, then refreshes it from the API every few seconds (live view).
+import { api, getJson } from './api.js';
 import { el, show } from './dom.js';
 import { fleetPage } from './fleet.js';
 import { hostPage } from './host.js';
 import { pages } from './links.js';
-import { PolicyPicker, policyFromUrl } from './policy.js';
+import { policyFromUrl, showPolicyPicker } from './policy.js';
 import { processPage } from './process.js';
 
 const REFRESH_MS = 2000;
@@ -17,16 +18,11 @@ const ROUTES = [
 const main = document.getElementById('page');
 const crumbs = document.getElementById('crumbs');
 const status = document.getElementById('status');
-let policy = policyFromUrl();
+const page = pageFor(location.pathname);
+let policy;
 // Refreshes can overlap (a policy click while one is under way); only the latest one started is drawn.
 let latestRefresh = 0;
 let refreshesDrawn = 0;
-
-const page = pageFor(location.pathname);
-const picker = new PolicyPicker(document.getElementById('policies'), chosen => {
-  policy = chosen;
-  refresh();
-});
 
 function pageFor(path) {
   for (const [pattern, make] of ROUTES) {
@@ -46,32 +42,55 @@ async function refresh() {
     if (number !== latestRefresh) {
       return;
     }
-    picker.update(data.policies, chosen);
     show(crumbs, [{ label: 'fleet', href: pages.fleet(chosen) }, ...page.crumbs(chosen)]
       .map(crumb => el('a', { href: crumb.href }, crumb.label)));
     page.render(data, chosen);
     document.body.dataset.refreshes = String(++refreshesDrawn);
-    status.className = '';
-    status.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    showStatus('', `live · updated ${new Date().toLocaleTimeString()}`);
   } catch (error) {
     // Shown, not thrown: a host that restarts or a pid that exits is news to the reader, not a page fault.
     if (number === latestRefresh) {
-      status.className = 'failed';
-      status.textContent = `refresh failed: ${error.message}`;
+      showStatus('failed', `refresh failed: ${error.message}`);
     }
   }
 }
 
+function showStatus(className, text) {
+  status.className = className;
+  status.textContent = text;
+}
+
+/** Refreshes while the page is visible; a tab left in the background costs the aggregator nothing. */
 async function refreshForever() {
-  await refresh();
+  if (!document.hidden) {
+    await refresh();
+  }
   setTimeout(refreshForever, REFRESH_MS);
+}
+
+/** Starts once the aggregator has named its policies; until it answers, says so and asks again. */
+async function start() {
+  let names;
+  try {
+    names = await getJson(api.policies());
+  } catch (error) {
+    showStatus('failed', `aggregator not answering: ${error.message}`);
+    setTimeout(start, REFRESH_MS);
+    return;
+  }
+  policy = policyFromUrl(names);
+  showPolicyPicker(document.getElementById('policies'), names, policy, chosen => {
+    policy = chosen;
+    refresh();
+  });
+  document.title = `gemtrack · ${page.title}`;
+  page.mount(main);
+  refreshForever();
 }
 
 if (page === null) {
   show(main, el('h1', {}, 'No such page'), el('p', {}, el('a', { href: '/' }, 'the fleet')));
-  status.textContent = '';
+  showStatus('', '');
 } else {
-  document.title = `gemtrack · ${page.title}`;
-  page.mount(main);
-  refreshForever();
+  start();
 }

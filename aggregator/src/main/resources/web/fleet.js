@@ -27,7 +27,7 @@ export function fleetPage() {
     },
     async load() {
       const hosts = await getJson(api.hosts());
-      return { hosts, policies: Object.keys(hosts[0]?.unaccounted ?? {}) };
+      return { hosts };
     },
     render({ hosts }, chosen) {
       policy = chosen;

@@ -46,7 +46,7 @@ export function hostPage(hostName) {
       const [host, list, comparison, buffers, history] = await Promise.all([
         getJson(api.host(hostName)), getJson(api.processes(hostName, chosen)), getJson(api.oom(hostName)),
         getJson(api.buffers(hostName)), getJson(api.history(hostName))]);
-      return { host, list, comparison, buffers, history, policies: Object.keys(host.unaccounted) };
+      return { host, list, comparison, buffers, history };
     },
     render({ host, list, comparison, buffers, history }, chosen) {
       policy = chosen;

@@ -1,5 +1,5 @@
 // The accounting policy the pages show: chosen in the header, kept in the URL (?policy=) so a link shows
-// what its sender saw. The policy names come from the API's answers, never from a list kept here.
+// what its sender saw. The policy names come from the aggregator (/api/policies), never from a list kept here.
 import { el, show } from './dom.js';
 
 const DEFAULT_POLICY = 'rfc';
@@ -14,35 +14,29 @@ const HINTS = {
   freeable: 'what a kill would really free (a USS for GPU memory)',
 };
 
-export function policyFromUrl() {
-  return new URLSearchParams(location.search).get('policy') ?? DEFAULT_POLICY;
+/** The policy the address names, if the aggregator knows it; else the default. */
+export function policyFromUrl(names) {
+  const named = new URLSearchParams(location.search).get('policy');
+  return names.includes(named) ? named : DEFAULT_POLICY;
 }
 
-/** Buttons, one per policy; the chosen one is pressed. */
-export class PolicyPicker {
-  constructor(container, onChoose) {
-    this.container = container;
-    this.onChoose = onChoose;
-    this.names = [];
-  }
-
-  /** Shows {@code names}; the buttons are built once, so a click never lands on a button being replaced. */
-  update(names, chosen) {
-    if (names.join() !== this.names.join()) {
-      this.names = names;
-      show(this.container, names.map(name => el('button', {
-        type: 'button', dataset: { policy: name }, title: HINTS[name] ?? name, onclick: () => this.choose(name),
-      }, name)));
-    }
-    for (const button of this.container.children) {
-      button.setAttribute('aria-pressed', String(button.dataset.policy === chosen));
-    }
-  }
-
-  choose(name) {
+/**
+ * Shows one button per policy, built once so a click never lands on a button being replaced. The chosen one
+ * is pressed and written into the address, so a reload or a copied link keeps it.
+ */
+export function showPolicyPicker(container, names, chosen, onChoose) {
+  const buttons = names.map(name => el('button', {
+    type: 'button', dataset: { policy: name }, title: HINTS[name] ?? name, onclick: () => {
+      press(name);
+      onChoose(name);
+    },
+  }, name));
+  const press = name => {
+    buttons.forEach(button => button.setAttribute('aria-pressed', String(button.dataset.policy === name)));
     const url = new URL(location.href);
     url.searchParams.set('policy', name);
     history.replaceState(null, '', url);
-    this.onChoose(name);
-  }
+  };
+  show(container, buttons);
+  press(chosen);
 }

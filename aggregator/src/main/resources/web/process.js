@@ -45,7 +45,7 @@ export function processPage(hostName, pid) {
     async load() {
       const [process, killed] = await Promise.all([
         getJson(api.process(hostName, pid)), getJson(api.whatIfKilled(hostName, pid))]);
-      return { process, killed, policies: Object.keys(process.charges) };
+      return { process, killed };
     },
     render({ process, killed }, chosen) {
       policy = chosen;

@@ -2,7 +2,7 @@ package io.gemtrack.dashboards;
 
 import java.time.Duration;
 
-/** Polling for what a running system does eventually (scrapes, rule evaluations, a stack coming up). */
+/** Polls a condition until it holds: Prometheus scrapes, rules and containers all take their time. */
 final class Await {
 
     @FunctionalInterface
@@ -10,17 +10,19 @@ final class Await {
         boolean holds() throws Exception;
     }
 
+    private static final Duration POLL = Duration.ofMillis(500);
+
     private Await() {
     }
 
-    /** Returns once the condition holds; fails naming {@code what} when it has not within {@code patience}. */
+    /** Fails naming {@code what} when the condition does not hold within {@code patience}. */
     static void until(String what, Duration patience, Condition condition) throws Exception {
         long deadline = System.nanoTime() + patience.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + patience);
+                throw new AssertionError("waited " + patience + " in vain for " + what);
             }
-            Thread.sleep(500);
+            Thread.sleep(POLL.toMillis());
         }
     }
 }

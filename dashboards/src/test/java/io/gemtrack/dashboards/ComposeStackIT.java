@@ -88,14 +88,14 @@ class ComposeStackIT {
 
     @Test
     void theAggregatorFoldsEveryHostTheProducerSent() throws Exception {
-        Await.until(PRODUCED_HOSTS + " hosts in the aggregator's metrics", PATIENCE, () ->
+        Await.until("the aggregator to show the " + PRODUCED_HOSTS + " produced hosts", PATIENCE, () ->
                 Exposition.scrape(address("aggregator", 9400) + "/metrics").value("gemtrack_hosts").orElse(0.0) == PRODUCED_HOSTS);
     }
 
     @Test
     void prometheusScrapesTheAggregatorWithTheRulesLoaded() throws Exception {
         PrometheusApi prometheus = new PrometheusApi(URI.create(address("prometheus", 9090)));
-        Await.until("the producer's hosts in Prometheus", PATIENCE,
+        Await.until("Prometheus to scrape the produced hosts", PATIENCE,
                 () -> !prometheus.query("sum(gemtrack_hosts) == " + PRODUCED_HOSTS).isEmpty());
         assertThat(prometheus.rules()).filteredOn(rule -> rule.path("type").asText().equals("alerting")).hasSize(6);
     }
@@ -108,7 +108,7 @@ class ComposeStackIT {
         assertThat(uids).containsExactlyInAnyOrder("gemtrack-fleet", "gemtrack-host", "gemtrack-process",
                 "gemtrack-policies", "gemtrack-pipeline");
         String throughDataSource = grafana + "/api/datasources/proxy/uid/gemtrack-prometheus/api/v1/query?query=gemtrack_hosts";
-        Await.until("gemtrack_hosts through Grafana's data source", PATIENCE, () -> {
+        Await.until("Grafana to query gemtrack_hosts through its data source", PATIENCE, () -> {
             JsonNode result = JSON.readTree(grafanaGet(throughDataSource)).path("data").path("result");
             return !result.isEmpty();
         });

@@ -57,7 +57,7 @@ final class PrometheusServer implements AutoCloseable {
         PrometheusServer server = new PrometheusServer(process, directory,
                 new PrometheusApi(URI.create("http://127.0.0.1:" + port)));
         try {
-            Await.until("ready prometheus", STARTUP, () -> {
+            Await.until("Prometheus to be ready", STARTUP, () -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("prometheus exited: " + server.log());
                 }

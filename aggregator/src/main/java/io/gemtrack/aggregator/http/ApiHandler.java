@@ -21,6 +21,7 @@ import java.util.Optional;
 /**
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
  * <pre>
+ * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state
  * GET /api/hosts/{host}                                 one host, as in the list
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
@@ -75,6 +76,9 @@ public final class ApiHandler implements HttpHandler {
     private Object answer(URI uri) throws ApiException {
         String path = uri.getPath();
         List<String> parts = Arrays.asList(path.replaceFirst("^/api/", "").split("/"));
+        if (parts.equals(List.of("policies"))) {
+            return Policy.all();
+        }
         if (parts.equals(List.of("hosts"))) {
             return fleet.hosts().stream().map(ApiViews::host).toList();
         }

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,6 @@ final class WebViewHandler implements HttpHandler {
             "css", "text/css; charset=utf-8");
 
     private final ClassLoader classLoader = WebViewHandler.class.getClassLoader();
-    private final Map<String, Optional<String>> webjarVersions = new ConcurrentHashMap<>();
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
@@ -67,21 +65,22 @@ final class WebViewHandler implements HttpHandler {
         return path.startsWith(OWN) ? Optional.of("web/" + path.substring(OWN.length())) : Optional.empty();
     }
 
-    /** The version of the npm webjar {@code name} on the class path, from the pom.properties every webjar carries. */
+    /**
+     * The version of the npm webjar {@code name} on the class path, from the pom.properties every webjar carries.
+     * Read per request, not cached: it is two files a page load, and a cache keyed by request paths would grow.
+     */
     private Optional<String> webjarVersion(String name) {
-        return webjarVersions.computeIfAbsent(name, key -> {
-            byte[] pom = read("META-INF/maven/org.webjars.npm/" + key + "/pom.properties");
-            if (pom == null) {
-                return Optional.empty();
-            }
-            Properties properties = new Properties();
-            try {
-                properties.load(new ByteArrayInputStream(pom));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Optional.ofNullable(properties.getProperty("version"));
-        });
+        byte[] pom = read("META-INF/maven/org.webjars.npm/" + name + "/pom.properties");
+        if (pom == null) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try {
+            properties.load(new ByteArrayInputStream(pom));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.ofNullable(properties.getProperty("version"));
     }
 
     /** The resource's bytes, {@code null} when there is no such resource. */

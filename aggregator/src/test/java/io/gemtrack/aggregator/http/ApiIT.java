@@ -9,6 +9,7 @@ import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,15 @@ class ApiIT {
         assertThat(host.get("overcharged").get("holder").asLong()).isEqualTo(8 * MIB);
         assertThat(host.get("regions").findValues("region")).extracting(JsonNode::asText).containsExactly("system", "vram");
         assertThat(host.get("regions").get(1).get("residentBytes").asLong()).isEqualTo(8 * MIB);
+    }
+
+    @Test
+    void policiesAreNamedInTheOrderOfEveryPerPolicyMap() {
+        List<String> policies = new ArrayList<>();
+        ok("/api/policies").forEach(policy -> policies.add(policy.asText()));
+
+        assertThat(policies).containsExactly("rss", "rfc", "resident", "proportional", "holder", "freeable");
+        assertThat(ok("/api/hosts").get(0).get("unaccounted").fieldNames()).toIterable().containsExactlyElementsOf(policies);
     }
 
     @Test

@@ -102,6 +102,16 @@ class WebViewIT {
 
     @Test
     @Order(2)
+    void aPolicyTheAggregatorDoesNotKnowFallsBackToRfc() {
+        browser.open("/?policy=pss");
+
+        assertThat(browser.attribute("#policies button[aria-pressed='true']", "data-policy")).isEqualTo("rfc");
+        assertThat(browser.attribute("#hosts", "data-policy")).isEqualTo("rfc");
+        assertThat((String) browser.script("return location.search")).isEqualTo("?policy=rfc");
+    }
+
+    @Test
+    @Order(3)
     void hostPageRanksProcessesAsTheApiUnderTheChosenPolicy() {
         List<Integer> rfcOrder = apiProcessOrder("rfc");
         List<Integer> rssOrder = apiProcessOrder("rss");
@@ -118,7 +128,7 @@ class WebViewIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void hostPageShowsTotalsOomVictimsSharingGraphAndHistoryChart() {
         browser.open("/hosts/" + HOST + "?policy=proportional");
         JsonNode host = ok("/api/hosts/" + HOST);
@@ -156,7 +166,7 @@ class WebViewIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void processPageShowsItsBuffersChargesAndWhatAKillWouldFree() {
         String path = "/api/hosts/" + HOST + "/processes/200";
         browser.open("/hosts/" + HOST + "/processes/200?policy=proportional");
@@ -193,7 +203,7 @@ class WebViewIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void pagesRefreshLiveAsEventsArrive() throws Exception {
         browser.open("/?policy=rfc");
         browser.script("window.loadedBeforeTheNewHost = true");
