@@ -12,11 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,10 +103,14 @@ class ComposeStackIT {
     @Test
     void grafanaHasTheDashboardsAndQueriesPrometheusThroughItsDataSource() throws Exception {
         String grafana = address("grafana", 3000);
-        List<String> uids = new ArrayList<>();
-        JSON.readTree(grafanaGet(grafana + "/api/search?tag=gemtrack")).forEach(found -> uids.add(found.path("uid").asText()));
-        assertThat(uids).containsExactlyInAnyOrder("gemtrack-fleet", "gemtrack-host", "gemtrack-process",
-                "gemtrack-policies", "gemtrack-pipeline");
+        Set<String> expected = Set.of("gemtrack-fleet", "gemtrack-host", "gemtrack-process", "gemtrack-policies",
+                "gemtrack-pipeline");
+        // Grafana may answer its health check before its file provider has read the dashboards.
+        Await.until("Grafana to provision the five dashboards", PATIENCE, () -> {
+            Set<String> uids = new HashSet<>();
+            JSON.readTree(grafanaGet(grafana + "/api/search?tag=gemtrack")).forEach(found -> uids.add(found.path("uid").asText()));
+            return uids.equals(expected);
+        });
         String throughDataSource = grafana + "/api/datasources/proxy/uid/gemtrack-prometheus/api/v1/query?query=gemtrack_hosts";
         Await.until("Grafana to query gemtrack_hosts through its data source", PATIENCE, () -> {
             JsonNode result = JSON.readTree(grafanaGet(throughDataSource)).path("data").path("result");
