@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -174,12 +175,10 @@ public final class ProduceCommand implements Callable<Integer> {
      * flushed and the truth written before the JVM goes.
      */
     private EventPump.Totals runUntilStopped(EventPump pump, EventPump.Limits limits) {
+        AtomicBoolean stopRequested = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
-        boolean[] stopRequested = {false};
         Thread hook = new Thread(() -> {
-            synchronized (stopRequested) {
-                stopRequested[0] = true;
-            }
+            stopRequested.set(true);
             try {
                 stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -188,11 +187,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }, "gemtrack-produce-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return pump.run(limits, () -> {
-                synchronized (stopRequested) {
-                    return stopRequested[0];
-                }
-            });
+            return pump.run(limits, stopRequested::get);
         } finally {
             stopped.countDown();
             try {

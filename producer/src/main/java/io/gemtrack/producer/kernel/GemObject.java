@@ -29,6 +29,11 @@ final class GemObject {
         return handles > 0 || dmaBuf != null || mappings > 0;
     }
 
+    @Override
+    public String toString() {
+        return "object " + id;
+    }
+
     /** What the RFC charges: the full size in pages, however little of it is resident. */
     long pages() {
         return sizeBytes / EventBody.PAGE_SIZE;

@@ -296,7 +296,7 @@ public final class Kernel {
     public int openHandle(int pid, int fd, long object) {
         DrmFile file = drmFile(group(pid), fd);
         GemObject gem = object(object);
-        require(gem.device == file.device, "%s is not of the device of DRM file %d", describe(gem), file.id);
+        require(gem.device == file.device, "%s is not of the device of DRM file %d", gem, file.id);
         int handle = file.addHandle(gem);
         sink.accept(new GemHandleCreate(file.id, handle, object));
         return handle;
@@ -319,7 +319,7 @@ public final class Kernel {
      */
     public boolean pin(long object, long bytes) {
         GemObject gem = pinnable(object, bytes);
-        require(gem.residentBytes + bytes <= gem.sizeBytes, "pin of %d bytes would make %s resident beyond its size", bytes, describe(gem));
+        require(gem.residentBytes + bytes <= gem.sizeBytes, "pin of %d bytes would make %s resident beyond its size", bytes, gem);
         if (!gem.region.fits(bytes)) {
             return false;
         }
@@ -335,7 +335,7 @@ public final class Kernel {
     /** Makes {@code bytes} of the object non-resident; the RFC uncharges when nothing stays resident. */
     public void unpin(long object, long bytes) {
         GemObject gem = pinnable(object, bytes);
-        require(bytes <= gem.residentBytes, "unpin of %d bytes, but %s has %d resident", bytes, describe(gem), gem.residentBytes);
+        require(bytes <= gem.residentBytes, "unpin of %d bytes, but %s has %d resident", bytes, gem, gem.residentBytes);
         makeResident(gem, -bytes);
         sink.accept(new GemUnpin(object, bytes));
         if (gem.residentBytes == 0) {
@@ -347,7 +347,7 @@ public final class Kernel {
     public void mmap(int pid, long object) {
         TaskGroup group = group(pid);
         GemObject gem = object(object);
-        require(holdsByFd(group, gem), "%s maps %s without an fd to it", group, describe(gem));
+        require(holdsByFd(group, gem), "%s maps %s without an fd to it", group, gem);
         group.mm.mappings.merge(gem, 1, Integer::sum);
         gem.mappings++;
         sink.accept(new GemMmap(pid, object));
@@ -357,7 +357,7 @@ public final class Kernel {
         TaskGroup group = group(pid);
         GemObject gem = object(object);
         Integer count = group.mm.mappings.get(gem);
-        require(count != null, "%s has no mapping of %s", group, describe(gem));
+        require(count != null, "%s has no mapping of %s", group, gem);
         if (count == 1) {
             group.mm.mappings.remove(gem);
         } else {
@@ -408,9 +408,9 @@ public final class Kernel {
     /** PRIME_FD_TO_HANDLE: imports the dma-buf at {@code dmaBufFd} into the DRM file at {@code drmFd}; returns the handle. */
     public Buffer importDmaBuf(int pid, int dmaBufFd, int drmFd) {
         TaskGroup group = group(pid);
-        FdTarget target = fdTarget(group, dmaBufFd);
-        require(target instanceof DmaBuf, "fd %d of %s is not a dma-buf", dmaBufFd, group);
-        DmaBuf dmaBuf = (DmaBuf) target;
+        if (!(fdTarget(group, dmaBufFd) instanceof DmaBuf dmaBuf)) {
+            throw new InvariantViolation(String.format("fd %d of %s is not a dma-buf", dmaBufFd, group));
+        }
         DrmFile file = drmFile(group, drmFd);
         int handle = file.addHandle(dmaBuf.object);
         sink.accept(new DmaBufImport(dmaBuf.inode, file.id, handle));
@@ -425,8 +425,8 @@ public final class Kernel {
         List<SnapshotProcess> snapshotProcesses = new ArrayList<>(processes.size());
         for (TaskGroup group : processes.values()) {
             List<SnapshotFd> fds = new ArrayList<>(group.fds.size());
-            group.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile
-                    ? new SnapshotFd(fd, ((DrmFile) target).id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
+            group.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile file
+                    ? new SnapshotFd(fd, file.id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
             Map<Long, Integer> mappings = new TreeMap<>();
             group.mm.mappings.forEach((object, count) -> mappings.put(object.id, count));
             MmCounters sample = group.mm.sample;
@@ -452,8 +452,8 @@ public final class Kernel {
         Map<GemObject, Set<Integer>> holders = new HashMap<>();
         for (TaskGroup group : processes.values()) {
             for (FdTarget target : group.fds.values()) {
-                if (target instanceof DrmFile) {
-                    ((DrmFile) target).handles.values().forEach(object -> holders.computeIfAbsent(object, o -> new TreeSet<>()).add(group.pid));
+                if (target instanceof DrmFile file) {
+                    file.handles.values().forEach(object -> holders.computeIfAbsent(object, o -> new TreeSet<>()).add(group.pid));
                 } else {
                     holders.computeIfAbsent(((DmaBuf) target).object, o -> new TreeSet<>()).add(group.pid);
                 }
@@ -495,8 +495,8 @@ public final class Kernel {
             require(group.mm.alive, "%s lives with a dead mm", group);
             for (FdTarget target : group.fds.values()) {
                 fds.merge(target, 1, Integer::sum);
-                require(target instanceof DrmFile ? !((DrmFile) target).closed && files.containsKey(((DrmFile) target).id)
-                        : dmaBufs.containsKey(((DmaBuf) target).inode), "%s has an fd to a released file or dma-buf", group);
+                require(target instanceof DrmFile file ? !file.closed && files.get(file.id) == file
+                        : dmaBufs.get(((DmaBuf) target).inode) == target, "%s has an fd to a released file or dma-buf", group);
             }
             group.mm.mappings.forEach((object, count) -> mappings.merge(object, count, Integer::sum));
             group.threads.forEach(thread -> require(tasks.get(thread) == group, "thread %d of %s is not its task", thread, group));
@@ -509,7 +509,7 @@ public final class Kernel {
             require(file.fds == fds.getOrDefault(file, 0) && file.fds > 0, "DRM file %d counts %d fds, has %d", file.id, file.fds,
                     fds.getOrDefault(file, 0));
             file.handles.values().forEach(object -> {
-                require(objects.get(object.id) == object, "DRM file %d has a handle to freed %s", file.id, describe(object));
+                require(objects.get(object.id) == object, "DRM file %d has a handle to freed %s", file.id, object);
                 handles.merge(object, 1, Integer::sum);
             });
         }
@@ -523,13 +523,13 @@ public final class Kernel {
         Map<DrmDevice.MemoryRegion, Long> resident = new HashMap<>();
         for (GemObject object : objects.values()) {
             require(object.handles == handles.getOrDefault(object, 0) && object.mappings == mappings.getOrDefault(object, 0),
-                    "%s counts %d handles and %d mappings, has %d and %d", describe(object), object.handles, object.mappings,
+                    "%s counts %d handles and %d mappings, has %d and %d", object, object.handles, object.mappings,
                     handles.getOrDefault(object, 0), mappings.getOrDefault(object, 0));
-            require(object.referenced(), "%s lives without a reference", describe(object));
-            require(object.residentBytes >= 0 && object.residentBytes <= object.sizeBytes, "%s has %d resident", describe(object),
+            require(object.referenced(), "%s lives without a reference", object);
+            require(object.residentBytes >= 0 && object.residentBytes <= object.sizeBytes, "%s has %d resident", object,
                     object.residentBytes);
             require(!object.region.contiguous() || object.residentBytes == object.sizeBytes, "CMA %s is not resident in full",
-                    describe(object));
+                    object);
             if (object.residentBytes > 0 && object.creatorMm.alive) {
                 charged.merge(object.creatorMm, object.pages(), Long::sum);
             }
@@ -584,8 +584,8 @@ public final class Kernel {
     }
 
     private static EventBody installEvent(int pid, int fd, FdTarget target, FdOrigin origin) {
-        return target instanceof DrmFile
-                ? new FdInstall(pid, fd, ((DrmFile) target).id, origin)
+        return target instanceof DrmFile file
+                ? new FdInstall(pid, fd, file.id, origin)
                 : new DmaBufFdInstall(pid, fd, ((DmaBuf) target).inode, origin);
     }
 
@@ -593,8 +593,8 @@ public final class Kernel {
         if (!target.fdClosed()) {
             return;
         }
-        if (target instanceof DrmFile) {
-            unreferencedFiles.add((DrmFile) target);
+        if (target instanceof DrmFile file) {
+            unreferencedFiles.add(file);
         } else {
             unreferencedDmaBufs.add((DmaBuf) target);
         }
@@ -638,7 +638,7 @@ public final class Kernel {
         }
         unreferencedDmaBufs.clear();
         for (GemObject object : unreferencedObjects) {
-            require(!object.referenced(), "%s was about to be freed while referenced", describe(object));
+            require(!object.referenced(), "%s was about to be freed while referenced", object);
             if (object.residentBytes > 0) {
                 decResident(object);
                 makeResident(object, -object.residentBytes);
@@ -664,9 +664,9 @@ public final class Kernel {
     }
 
     private static DrmFile drmFile(TaskGroup group, int fd) {
-        FdTarget target = fdTarget(group, fd);
-        require(target instanceof DrmFile, "fd %d of %s is not a DRM file", fd, group);
-        DrmFile file = (DrmFile) target;
+        if (!(fdTarget(group, fd) instanceof DrmFile file)) {
+            throw new InvariantViolation(String.format("fd %d of %s is not a DRM file", fd, group));
+        }
         require(!file.closed, "fd %d of %s refers to closed DRM file %d", fd, group, file.id);
         return file;
     }
@@ -679,21 +679,17 @@ public final class Kernel {
 
     private GemObject pinnable(long id, long bytes) {
         GemObject object = object(id);
-        require(!object.region.contiguous(), "%s is CMA memory, resident from creation; it is never pinned or unpinned", describe(object));
+        require(!object.region.contiguous(), "%s is CMA memory, resident from creation; it is never pinned or unpinned", object);
         require(bytes > 0 && bytes % EventBody.PAGE_SIZE == 0, "%d bytes is not a positive number of pages", bytes);
         return object;
     }
 
     private static boolean holdsByFd(TaskGroup group, GemObject object) {
         for (FdTarget target : group.fds.values()) {
-            if (target instanceof DrmFile ? ((DrmFile) target).handles.containsValue(object) : ((DmaBuf) target).object == object) {
+            if (target instanceof DrmFile file ? file.handles.containsValue(object) : ((DmaBuf) target).object == object) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static String describe(GemObject object) {
-        return "object " + object.id;
     }
 }
