@@ -84,11 +84,11 @@ final class ForkHeavyWorkload implements Workload {
         machine.sampleCounters(pid);
     }
 
-    /** A new program: the inherited mappings go with the old mm, the fd table stays. */
+    /** A new program, run by the worker or one of its threads: the inherited mappings go with the old mm, the fd table stays. */
     private void execWorker(Machine machine) {
         if (!workers.isEmpty()) {
             Worker worker = machine.pick(workers);
-            machine.kernel().exec(worker.pid(), "cc1");
+            machine.kernel().exec(worker.threads().isEmpty() ? worker.pid() : worker.threads().get(0), "cc1");
             worker.threads().clear();
             machine.sampleCounters(worker.pid());
         }

@@ -5,7 +5,7 @@ import io.gemtrack.producer.kernel.Kernel.Buffer;
 
 /**
  * A leaking process: it allocates and pins buffer after buffer and frees none, now and then leaking the dma-buf
- * fd of an export as well, until it has leaked its fill or the GPU has no room left; then it crashes, which
+ * fds of an export as well, until it has leaked its fill or the GPU has no room left; then it crashes, which
  * frees everything at once, and a new instance starts leaking.
  */
 final class LeakWorkload implements Workload {
@@ -34,7 +34,10 @@ final class LeakWorkload implements Workload {
         Buffer buffer = kernel.create(leaker, gpuFd, machine.chance(0.5) ? "vram" : "system", size).orElseThrow();
         boolean pinned = kernel.pin(buffer.object(), size);
         if (machine.chance(0.1)) {
-            kernel.export(leaker, gpuFd, buffer.handle());
+            // Exported again while its dma-buf lives, the object gets another fd to the same dma-buf: two leaked fds.
+            for (int exports = machine.between(1, 2); exports > 0; exports--) {
+                kernel.export(leaker, gpuFd, buffer.handle());
+            }
         }
         leaked += size;
         if (!pinned || leaked >= limit) {

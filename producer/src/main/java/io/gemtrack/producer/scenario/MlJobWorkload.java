@@ -58,7 +58,7 @@ final class MlJobWorkload implements Workload {
         } else if (roll < 0.76) {
             toggleMapping(machine);
         } else if (roll < 0.995) {
-            machine.sampleCounters(workers.isEmpty() || machine.chance(0.5) ? job : machine.pick(workers));
+            machine.sampleCounters(workers.isEmpty() || machine.chance(0.5) ? anyTask(machine) : machine.pick(workers));
         } else {
             end(machine);
         }
@@ -154,9 +154,14 @@ final class MlJobWorkload implements Workload {
         if (mapped.remove(object)) {
             machine.kernel().munmap(job, object);
         } else {
-            machine.kernel().mmap(job, object);
+            machine.kernel().mmap(anyTask(machine), object);
             mapped.add(object);
         }
+    }
+
+    /** The job's leader or one of its threads: they share the mm, so either may map or be sampled. */
+    private int anyTask(Machine machine) {
+        return threads.isEmpty() || machine.chance(0.5) ? job : machine.pick(threads);
     }
 
     /** The job exits; workers still running keep its tensors alive until they exit, one step at a time. */
