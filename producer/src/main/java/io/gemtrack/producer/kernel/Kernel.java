@@ -29,24 +29,10 @@ import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.Region;
-import io.gemtrack.events.EventBody.SnapshotDmaBuf;
-import io.gemtrack.events.EventBody.SnapshotFd;
-import io.gemtrack.events.EventBody.SnapshotFile;
-import io.gemtrack.events.EventBody.SnapshotHandle;
-import io.gemtrack.events.EventBody.SnapshotMapping;
-import io.gemtrack.events.EventBody.SnapshotObject;
-import io.gemtrack.events.EventBody.SnapshotProcess;
 import io.gemtrack.producer.truth.HostFacts;
-import io.gemtrack.producer.truth.ObjectTruth;
-import io.gemtrack.producer.truth.ProcessFacts;
-import io.gemtrack.producer.truth.RegionTruth;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -74,14 +60,7 @@ public final class Kernel {
 
     private final Consumer<EventBody> sink;
     private final boolean forkFlaw;
-    private HostMemory memory;
-    private final Map<Integer, DrmDevice> devices = new TreeMap<>();
-    /** Every task, leaders and threads, to its thread group. */
-    private final Map<Integer, TaskGroup> tasks = new HashMap<>();
-    private final Map<Integer, TaskGroup> processes = new TreeMap<>();
-    private final Map<Long, DrmFile> files = new TreeMap<>();
-    private final Map<Long, GemObject> objects = new TreeMap<>();
-    private final Map<Long, DmaBuf> dmaBufs = new TreeMap<>();
+    private final KernelState state = new KernelState();
     private int nextPid = FIRST_PID;
     private long nextFile = 1;
     private long nextObject = 1;
@@ -104,15 +83,15 @@ public final class Kernel {
     // ---- host and devices ------------------------------------------------------------------------------
 
     public void reportMemory(long memTotalBytes, long swapTotalBytes) {
-        memory = new HostMemory(memTotalBytes, swapTotalBytes);
-        sink.accept(memory);
+        state.memory = new HostMemory(memTotalBytes, swapTotalBytes);
+        sink.accept(state.memory);
     }
 
     /** Adds a DRM device with the next minor and returns the minor. */
     public int addDevice(String driver, List<Region> regions) {
-        int minor = devices.size();
+        int minor = state.devices.size();
         DrmDevice device = new DrmDevice(minor, driver, regions);
-        devices.put(minor, device);
+        state.devices.put(minor, device);
         sink.accept(new DrmDeviceAdded(minor, driver, device.declared));
         return minor;
     }
@@ -129,12 +108,12 @@ public final class Kernel {
      * the child's {@code MM_DRIVERPAGES} starts as a copy of the parent's.
      */
     public int fork(int parentPid, String comm) {
-        TaskGroup parent = tasks.get(parentPid);
+        TaskGroup parent = state.tasks.get(parentPid);
         require(parent != null || parentPid == INIT_PID, "fork from unknown pid %d", parentPid);
         int pid = nextPid++;
         TaskGroup child = new TaskGroup(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
-        processes.put(pid, child);
-        tasks.put(pid, child);
+        state.processes.put(pid, child);
+        state.tasks.put(pid, child);
         sink.accept(new ProcessFork(pid, parentPid, comm, false));
         if (parent != null) {
             parent.fds.forEach((fd, target) -> {
@@ -158,7 +137,7 @@ public final class Kernel {
         TaskGroup group = group(pid);
         int tid = nextPid++;
         group.threads.add(tid);
-        tasks.put(tid, group);
+        state.tasks.put(tid, group);
         sink.accept(new ProcessFork(tid, pid, comm, true));
         return tid;
     }
@@ -169,7 +148,7 @@ public final class Kernel {
         sink.accept(new ProcessExec(pid, comm));
         endMm(group);
         group.mm = new Mm(group);
-        group.threads.forEach(tasks::remove);
+        group.threads.forEach(state.tasks::remove);
         group.threads.clear();
         group.comm = comm;
         settle();
@@ -181,16 +160,16 @@ public final class Kernel {
         sink.accept(new ProcessExit(pid));
         if (pid != group.pid) {
             group.threads.remove(pid);
-            tasks.remove(pid);
+            state.tasks.remove(pid);
             return;
         }
         // do_exit: exit_mm comes before exit_files, so the creator's mm is gone before its objects are freed.
         endMm(group);
         group.fds.values().forEach(this::dropFd);
         group.fds.clear();
-        group.threads.forEach(tasks::remove);
-        tasks.remove(pid);
-        processes.remove(pid);
+        group.threads.forEach(state.tasks::remove);
+        state.tasks.remove(pid);
+        state.processes.remove(pid);
         settle();
     }
 
@@ -217,7 +196,7 @@ public final class Kernel {
     }
 
     public boolean alive(int pid) {
-        return tasks.containsKey(pid);
+        return state.tasks.containsKey(pid);
     }
 
     // ---- DRM files and fds ---------------------------------------------------------------------------------
@@ -225,10 +204,10 @@ public final class Kernel {
     /** open() of DRM device {@code minor}: a new file description at the lowest free fd, which is returned. */
     public int open(int pid, int minor) {
         TaskGroup group = group(pid);
-        DrmDevice device = devices.get(minor);
+        DrmDevice device = state.devices.get(minor);
         require(device != null, "open of unknown DRM minor %d", minor);
         DrmFile file = new DrmFile(nextFile++, device);
-        files.put(file.id, file);
+        state.files.put(file.id, file);
         int fd = install(group, file);
         sink.accept(new DrmFileOpen(pid, fd, file.id, minor));
         return fd;
@@ -275,17 +254,17 @@ public final class Kernel {
     public Optional<Buffer> create(int pid, int fd, String region, long sizeBytes) {
         TaskGroup group = group(pid);
         DrmFile file = drmFile(group, fd);
-        DrmDevice.MemoryRegion memory = file.device.regions.get(region);
-        require(memory != null, "DRM minor %d has no region %s", file.device.minor, region);
+        DrmDevice.MemoryRegion backing = file.device.regions.get(region);
+        require(backing != null, "DRM minor %d has no region %s", file.device.minor, region);
         require(sizeBytes > 0 && sizeBytes % EventBody.PAGE_SIZE == 0, "object size %d is not a positive number of pages", sizeBytes);
-        if (memory.contiguous() && !memory.fits(sizeBytes)) {
+        if (backing.contiguous() && !backing.fits(sizeBytes)) {
             return Optional.empty();
         }
-        GemObject object = new GemObject(nextObject++, file.device, memory, sizeBytes, group.mm);
-        objects.put(object.id, object);
+        GemObject object = new GemObject(nextObject++, file.device, backing, sizeBytes, group.mm);
+        state.objects.put(object.id, object);
         int handle = file.addHandle(object);
         sink.accept(new GemCreate(object.id, file.device.minor, region, sizeBytes, pid, file.id, handle));
-        if (memory.contiguous()) {
+        if (backing.contiguous()) {
             makeResident(object, sizeBytes);
             addResident(object);
         }
@@ -378,7 +357,7 @@ public final class Kernel {
     }
 
     public boolean exists(long object) {
-        return objects.containsKey(object);
+        return state.objects.containsKey(object);
     }
 
     // ---- dma-bufs ---------------------------------------------------------------------------------------
@@ -398,7 +377,7 @@ public final class Kernel {
             return copy;
         }
         DmaBuf dmaBuf = new DmaBuf(nextInode++, object);
-        dmaBufs.put(dmaBuf.inode, dmaBuf);
+        state.dmaBufs.put(dmaBuf.inode, dmaBuf);
         object.dmaBuf = dmaBuf;
         int dmaBufFd = install(group, dmaBuf);
         sink.accept(new DmaBufExport(object.id, dmaBuf.inode, pid, dmaBufFd));
@@ -421,134 +400,20 @@ public final class Kernel {
 
     /** The whole state as the {@code HostSnapshot} a host sends, with every process's counters as they are now. */
     public HostSnapshot snapshot() {
-        require(memory != null, "a snapshot before the host reported its memory");
-        List<SnapshotProcess> snapshotProcesses = new ArrayList<>(processes.size());
-        for (TaskGroup group : processes.values()) {
-            List<SnapshotFd> fds = new ArrayList<>(group.fds.size());
-            group.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile file
-                    ? new SnapshotFd(fd, file.id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
-            Map<Long, Integer> mappings = new TreeMap<>();
-            group.mm.mappings.forEach((object, count) -> mappings.put(object.id, count));
-            MmCounters sample = group.mm.sample;
-            snapshotProcesses.add(new SnapshotProcess(group.pid, group.parentPid, group.comm, List.copyOf(group.threads),
-                    group.oomScoreAdj, new MmCounters(group.pid, sample.fileBytes(), sample.anonBytes(), sample.shmemBytes(),
-                    sample.swapBytes(), sample.pageTableBytes(), group.mm.driverPages),
-                    fds, mappings.entrySet().stream().map(e -> new SnapshotMapping(e.getKey(), e.getValue())).toList()));
-        }
-        List<SnapshotFile> snapshotFiles = files.values().stream().map(file -> new SnapshotFile(file.id, file.device.minor,
-                file.handles.entrySet().stream().map(e -> new SnapshotHandle(e.getKey(), e.getValue().id)).toList())).toList();
-        List<SnapshotObject> snapshotObjects = objects.values().stream().map(object -> new SnapshotObject(object.id,
-                object.device.minor, object.region.name, object.sizeBytes, object.creatorMm.owner.pid, object.creatorMm.alive,
-                object.residentBytes)).toList();
-        List<SnapshotDmaBuf> snapshotDmaBufs = dmaBufs.values().stream()
-                .map(dmaBuf -> new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id)).toList();
-        List<DrmDeviceAdded> snapshotDevices = devices.values().stream()
-                .map(device -> new DrmDeviceAdded(device.minor, device.driver, device.declared)).toList();
-        return new HostSnapshot(memory, snapshotDevices, snapshotProcesses, snapshotFiles, snapshotObjects, snapshotDmaBufs);
+        return HostReports.snapshot(state);
     }
 
     /** The state as plain values, for {@link io.gemtrack.producer.truth.GroundTruth} to apply the policies to. */
     public HostFacts facts() {
-        Map<GemObject, Set<Integer>> holders = new HashMap<>();
-        for (TaskGroup group : processes.values()) {
-            for (FdTarget target : group.fds.values()) {
-                if (target instanceof DrmFile file) {
-                    file.handles.values().forEach(object -> holders.computeIfAbsent(object, o -> new TreeSet<>()).add(group.pid));
-                } else {
-                    holders.computeIfAbsent(((DmaBuf) target).object, o -> new TreeSet<>()).add(group.pid);
-                }
-            }
-            group.mm.mappings.keySet().forEach(object -> holders.computeIfAbsent(object, o -> new TreeSet<>()).add(group.pid));
-        }
-        List<ObjectTruth> objectTruths = objects.values().stream().map(object -> new ObjectTruth(object.id, object.device.minor,
-                object.region.name, object.sizeBytes, object.residentBytes, object.creatorMm.owner.pid, object.creatorMm.alive,
-                List.copyOf(holders.getOrDefault(object, Set.of())))).toList();
-        List<ProcessFacts> processFacts = processes.values().stream().map(group -> new ProcessFacts(group.pid, group.comm,
-                group.oomScoreAdj, group.mm.sample, group.mm.driverPages)).toList();
-        List<RegionTruth> regions = new ArrayList<>();
-        for (DrmDevice device : devices.values()) {
-            for (DrmDevice.MemoryRegion region : device.regions.values()) {
-                long count = 0;
-                long gemBytes = 0;
-                for (GemObject object : objects.values()) {
-                    if (object.region == region) {
-                        count++;
-                        gemBytes += object.sizeBytes;
-                    }
-                }
-                regions.add(new RegionTruth(device.minor, region.name, region.capacityBytes, count, gemBytes, region.residentBytes));
-            }
-        }
-        long totalPages = memory == null ? 0 : (memory.memTotalBytes() + memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
-        return new HostFacts(totalPages, processFacts, objectTruths, regions);
+        return HostReports.facts(state);
     }
 
     /**
-     * Recomputes every count from the structures and compares: references of each object, fds of each file and
-     * dma-buf, each mm's {@code MM_DRIVERPAGES} against the objects it is charged for, each region's residency.
-     * Costs a pass over the host; the simulation runs it at every snapshot, tests after every call.
+     * Recomputes every count from the structures and compares; throws {@link InvariantViolation} at the first that
+     * differs. Costs a pass over the host: the simulation runs it at every snapshot, tests after every call.
      */
     public void checkInvariants() {
-        Map<Object, Integer> fds = new HashMap<>();
-        Map<GemObject, Integer> mappings = new HashMap<>();
-        for (TaskGroup group : processes.values()) {
-            require(group.mm.alive, "%s lives with a dead mm", group);
-            for (FdTarget target : group.fds.values()) {
-                fds.merge(target, 1, Integer::sum);
-                require(target instanceof DrmFile file ? !file.closed && files.get(file.id) == file
-                        : dmaBufs.get(((DmaBuf) target).inode) == target, "%s has an fd to a released file or dma-buf", group);
-            }
-            group.mm.mappings.forEach((object, count) -> mappings.merge(object, count, Integer::sum));
-            group.threads.forEach(thread -> require(tasks.get(thread) == group, "thread %d of %s is not its task", thread, group));
-        }
-        require(tasks.size() == processes.size() + processes.values().stream().mapToInt(group -> group.threads.size()).sum(),
-                "tasks and thread groups disagree");
-        Map<GemObject, Integer> handles = new HashMap<>();
-        for (DrmFile file : files.values()) {
-            require(!file.closed, "closed DRM file %d is still listed", file.id);
-            require(file.fds == fds.getOrDefault(file, 0) && file.fds > 0, "DRM file %d counts %d fds, has %d", file.id, file.fds,
-                    fds.getOrDefault(file, 0));
-            file.handles.values().forEach(object -> {
-                require(objects.get(object.id) == object, "DRM file %d has a handle to freed %s", file.id, object);
-                handles.merge(object, 1, Integer::sum);
-            });
-        }
-        for (DmaBuf dmaBuf : dmaBufs.values()) {
-            require(dmaBuf.fds == fds.getOrDefault(dmaBuf, 0) && dmaBuf.fds > 0, "dma-buf %d counts %d fds, has %d", dmaBuf.inode,
-                    dmaBuf.fds, fds.getOrDefault(dmaBuf, 0));
-            require(dmaBuf.object.dmaBuf == dmaBuf && objects.get(dmaBuf.object.id) == dmaBuf.object,
-                    "dma-buf %d and its object disagree", dmaBuf.inode);
-        }
-        Map<Mm, Long> charged = new HashMap<>();
-        Map<DrmDevice.MemoryRegion, Long> resident = new HashMap<>();
-        for (GemObject object : objects.values()) {
-            require(object.handles == handles.getOrDefault(object, 0) && object.mappings == mappings.getOrDefault(object, 0),
-                    "%s counts %d handles and %d mappings, has %d and %d", object, object.handles, object.mappings,
-                    handles.getOrDefault(object, 0), mappings.getOrDefault(object, 0));
-            require(object.referenced(), "%s lives without a reference", object);
-            require(object.residentBytes >= 0 && object.residentBytes <= object.sizeBytes, "%s has %d resident", object,
-                    object.residentBytes);
-            require(!object.region.contiguous() || object.residentBytes == object.sizeBytes, "CMA %s is not resident in full",
-                    object);
-            if (object.residentBytes > 0 && object.creatorMm.alive) {
-                charged.merge(object.creatorMm, object.pages(), Long::sum);
-            }
-            resident.merge(object.region, object.residentBytes, Long::sum);
-        }
-        for (TaskGroup group : processes.values()) {
-            Mm mm = group.mm;
-            require(mm.driverPages >= 0, "MM_DRIVERPAGES of %s is negative: %d", group, mm.driverPages);
-            require(mm.driverPages == charged.getOrDefault(mm, 0L) + mm.inheritedDriverPages,
-                    "MM_DRIVERPAGES of %s is %d, its resident objects make %d (+%d inherited)", group, mm.driverPages,
-                    charged.getOrDefault(mm, 0L), mm.inheritedDriverPages);
-        }
-        for (DrmDevice device : devices.values()) {
-            for (DrmDevice.MemoryRegion region : device.regions.values()) {
-                require(region.residentBytes == resident.getOrDefault(region, 0L) && region.residentBytes <= region.capacityBytes,
-                        "region %d/%s counts %d resident bytes, has %d (capacity %d)", device.minor, region.name,
-                        region.residentBytes, resident.getOrDefault(region, 0L), region.capacityBytes);
-            }
-        }
+        InvariantCheck.check(state);
     }
 
     // ---- the RFC's accounting ------------------------------------------------------------------------------
@@ -621,7 +486,7 @@ public final class Kernel {
     private void settle() {
         for (DrmFile file : unreferencedFiles) {
             file.closed = true;
-            files.remove(file.id);
+            state.files.remove(file.id);
             sink.accept(new DrmFileClose(file.id));
             file.handles.values().forEach(object -> {
                 object.handles--;
@@ -631,7 +496,7 @@ public final class Kernel {
         }
         unreferencedFiles.clear();
         for (DmaBuf dmaBuf : unreferencedDmaBufs) {
-            dmaBufs.remove(dmaBuf.inode);
+            state.dmaBufs.remove(dmaBuf.inode);
             dmaBuf.object.dmaBuf = null;
             sink.accept(new DmaBufRelease(dmaBuf.inode));
             noteIfUnreferenced(dmaBuf.object);
@@ -643,7 +508,7 @@ public final class Kernel {
                 decResident(object);
                 makeResident(object, -object.residentBytes);
             }
-            objects.remove(object.id);
+            state.objects.remove(object.id);
             sink.accept(new GemFree(object.id));
         }
         unreferencedObjects.clear();
@@ -652,7 +517,7 @@ public final class Kernel {
     // ---- lookups, which throw on a call the state does not allow --------------------------------------------
 
     private TaskGroup group(int pid) {
-        TaskGroup group = tasks.get(pid);
+        TaskGroup group = state.tasks.get(pid);
         require(group != null, "no task %d", pid);
         return group;
     }
@@ -672,7 +537,7 @@ public final class Kernel {
     }
 
     private GemObject object(long id) {
-        GemObject object = objects.get(id);
+        GemObject object = state.objects.get(id);
         require(object != null, "no object %d", id);
         return object;
     }
