@@ -56,20 +56,8 @@ class GemtrackCommandTest {
 
     @Test
     void dryRunPrintsDecodableJsonLines() throws MalformedEventException {
-        StringWriter printed = new StringWriter();
-        CommandLine commandLine = Gemtrack.commandLine();
-        commandLine.setOut(new PrintWriter(printed, true));
-        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream original = System.out;
-        System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
-        int status;
-        try {
-            status = commandLine.execute("produce", "--dry-run", "--hosts", "2");
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(status).isZero();
-        String[] lines = stdout.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertThat(run("produce", "--dry-run", "--hosts", "2", "--rate", "max", "--events", "200")).isZero();
+        String[] lines = out.toString().split("\n");
         assertThat(lines).hasSizeGreaterThan(10);
         EventCodec codec = new EventCodec();
         java.util.Set<String> hosts = new java.util.HashSet<>();

@@ -4,6 +4,7 @@ import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.kafka.Topics;
+import io.gemtrack.producer.DurationConverter;
 import io.gemtrack.producer.kafka.EventPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
     String topic;
 
-    @Option(names = "--interval", defaultValue = "5s", converter = IntervalConverter.class,
+    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Time between samples: a number with ms, s, m or h. Default: ${DEFAULT-VALUE}.")
     Duration interval;
 
@@ -95,25 +94,5 @@ public final class CollectCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("collected %d samples of %s (boot %s): %d events%s; reads skipped: %d vanished,"
                         + " %d permission denied, %d unreadable%n", collector.samples(), collector.host(), collector.bootId(),
                 collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable());
-    }
-
-    /** Durations as people write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
-    static final class IntervalConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher matcher = INTERVAL.matcher(value);
-            if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a positive interval like 500ms, 5s, 2m or 1h");
-            }
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.producer.DurationConverter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,10 +85,10 @@ class CollectCommandTest {
 
     @Test
     void intervalsAreWrittenWithTheirUnit() {
-        assertThat(new CollectCommand.IntervalConverter().convert("250ms")).hasMillis(250);
-        assertThat(new CollectCommand.IntervalConverter().convert("5s")).hasSeconds(5);
-        assertThat(new CollectCommand.IntervalConverter().convert("2m")).hasMinutes(2);
-        assertThat(new CollectCommand.IntervalConverter().convert("1h")).hasHours(1);
+        assertThat(new DurationConverter().convert("250ms")).hasMillis(250);
+        assertThat(new DurationConverter().convert("5s")).hasSeconds(5);
+        assertThat(new DurationConverter().convert("2m")).hasMinutes(2);
+        assertThat(new DurationConverter().convert("1h")).hasHours(1);
     }
 
     @Test

@@ -9,9 +9,8 @@ import io.gemtrack.producer.scenario.BasicScenario;
 import org.junit.jupiter.api.Test;
 
 /**
- * The differential check in process, on the only scenario the producer has so far: its events folded
- * through the model must give exactly the ground truth. The emulator's seeded scenarios and their reported
- * ground truth are to replace the hand-written truth (see {@link BasicScenarioTruth}).
+ * The hand-written story folded through the model must give exactly its hand-worked truth ({@link
+ * BasicScenarioTruth}): a small, readable case beside the emulator's seeded ones ({@link EmulatorDifferentialTest}).
  */
 class BasicScenarioDifferentialTest {
 

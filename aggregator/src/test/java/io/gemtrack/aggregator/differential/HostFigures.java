@@ -9,6 +9,8 @@ import io.gemtrack.aggregator.oom.OomCandidate;
 import io.gemtrack.aggregator.oom.OomRanking;
 import io.gemtrack.aggregator.policy.Ledger;
 import io.gemtrack.aggregator.policy.Policy;
+import io.gemtrack.producer.truth.HostTruth;
+import io.gemtrack.producer.truth.ProcessTruth;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,6 +73,20 @@ public record HostFigures(Map<Integer, Map<Policy, Long>> charged, Map<Policy, L
                 perPolicy(policy -> choices.get(policy.name()).get("victim").path("pid").asInt()),
                 oom.get("bestVictim").path("pid").asInt(),
                 perPolicy(policy -> choices.get(policy.name()).get("mismatch").asBoolean()));
+    }
+
+    /** The emulator's ground truth, whose policies are named as the aggregator's are. */
+    public static HostFigures fromTruth(HostTruth truth) {
+        Map<Integer, Map<Policy, Long>> charged = new TreeMap<>();
+        Map<Integer, Long> freedByKill = new TreeMap<>();
+        for (ProcessTruth process : truth.processes()) {
+            charged.put(process.pid(), perPolicy(policy -> process.charged().get(policy.name())));
+            freedByKill.put(process.pid(), process.freedByKill());
+        }
+        return new HostFigures(charged, perPolicy(policy -> truth.unaccounted().get(policy.name())),
+                perPolicy(policy -> truth.overcharged().get(policy.name())), truth.orphanedBytes(), truth.gemBytes(),
+                truth.residentBytes(), freedByKill, perPolicy(policy -> truth.victims().get(policy.name())), truth.bestVictim(),
+                perPolicy(policy -> truth.mismatches().get(policy.name())));
     }
 
     private static int pid(OomCandidate candidate) {

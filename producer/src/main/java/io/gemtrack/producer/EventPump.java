@@ -1,0 +1,91 @@
+package io.gemtrack.producer;
+
+import io.gemtrack.events.Event;
+import io.gemtrack.producer.sim.FleetSimulation;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs a fleet simulation into a sink, one action at a time, until a limit: a number of events, a duration, or
+ * a stop request (the thread's interrupt included). It holds a rate by sleeping when ahead of schedule, and on long
+ * runs prints a progress line (events sent, rate, errors) every {@link #progressEvery}.
+ *
+ * <p>Limits are checked between actions, never inside one, so a run ends on an action boundary and the fleet's
+ * ground truth is exactly that of the events sent.
+ */
+final class EventPump {
+
+    /**
+     * @param events   stop once this many events are sent (at the end of the action that reaches it); 0: no limit
+     * @param duration stop after this long; {@code null}: no limit
+     * @param perSecond events per second; 0: as fast as the sink takes them
+     */
+    record Limits(long events, Duration duration, long perSecond) {
+    }
+
+    /** The totals of a run. */
+    record Totals(long events, Duration elapsed, long errors) {
+
+        double perSecond() {
+            return elapsed.isZero() ? 0 : events * 1e9 / elapsed.toNanos();
+        }
+    }
+
+    private final FleetSimulation fleet;
+    private final Consumer<Event> sink;
+    private final LongSupplier errors;
+    private final PrintWriter progress;
+    Duration progressEvery = Duration.ofSeconds(5);
+
+    /**
+     * @param errors   how many events the sink failed to deliver so far
+     * @param progress where progress lines go (stderr)
+     */
+    EventPump(FleetSimulation fleet, Consumer<Event> sink, LongSupplier errors, PrintWriter progress) {
+        this.fleet = fleet;
+        this.sink = sink;
+        this.errors = errors;
+        this.progress = progress;
+    }
+
+    Totals run(Limits limits, BooleanSupplier stopRequested) {
+        long start = System.nanoTime();
+        long deadline = limits.duration() == null ? Long.MAX_VALUE : start + limits.duration().toNanos();
+        double nanosPerEvent = limits.perSecond() == 0 ? 0 : 1e9 / limits.perSecond();
+        long nextProgress = start + progressEvery.toNanos();
+        long sentAtLastProgress = 0;
+        long sent = 0;
+        while ((limits.events() == 0 || sent < limits.events()) && !stopRequested.getAsBoolean()
+                && !Thread.currentThread().isInterrupted()) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                break;
+            }
+            if (now - nextProgress >= 0) {
+                double recent = (sent - sentAtLastProgress) * 1e9 / (now - nextProgress + progressEvery.toNanos());
+                progress.printf("produce: %,d events sent, %,.0f events/s, %,d errors%n", sent, recent, errors.getAsLong());
+                progress.flush();
+                sentAtLastProgress = sent;
+                nextProgress = now + progressEvery.toNanos();
+            }
+            List<Event> events = fleet.step();
+            for (Event event : events) {
+                sink.accept(event);
+            }
+            sent += events.size();
+            if (nanosPerEvent > 0) {
+                long due = start + (long) (sent * nanosPerEvent);
+                // Sleep only when well ahead: parking for microseconds costs more than it paces.
+                if (due - System.nanoTime() > 1_000_000) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+            }
+        }
+        return new Totals(sent, Duration.ofNanos(System.nanoTime() - start), errors.getAsLong());
+    }
+}

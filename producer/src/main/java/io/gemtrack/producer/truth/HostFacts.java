@@ -1,0 +1,21 @@
+package io.gemtrack.producer.truth;
+
+import java.util.List;
+
+/**
+ * The state of one emulated host as plain values: what {@link GroundTruth} applies the policies and the OOM
+ * rules to.
+ *
+ * @param totalPages the OOM killer's {@code totalpages}: RAM plus swap in pages, 0 before the host reported its memory
+ * @param processes  in ascending pid order
+ * @param objects    in ascending object id order
+ * @param regions    every declared region, by minor then declaration order
+ */
+public record HostFacts(long totalPages, List<ProcessFacts> processes, List<ObjectTruth> objects, List<RegionTruth> regions) {
+
+    public HostFacts {
+        processes = List.copyOf(processes);
+        objects = List.copyOf(objects);
+        regions = List.copyOf(regions);
+    }
+}

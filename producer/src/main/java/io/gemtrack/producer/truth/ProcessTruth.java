@@ -1,0 +1,19 @@
+package io.gemtrack.producer.truth;
+
+import java.util.Map;
+
+/**
+ * One process under every policy.
+ *
+ * @param charged     policy name to the GEM bytes it charges the process (every policy present)
+ * @param freedByKill what its kill would really return: anon + swap + page-table bytes of its last sample, plus
+ *                    the resident bytes of the objects it alone holds (SEMANTICS.md §6)
+ * @param driverPages {@code MM_DRIVERPAGES} as the kernel holds it now; times the page size it equals the
+ *                    {@code rfc} charge unless the fork flaw left a copy in it
+ */
+public record ProcessTruth(int pid, String comm, int oomScoreAdj, Map<String, Long> charged, long freedByKill, long driverPages) {
+
+    public ProcessTruth {
+        charged = PolicyMaps.copy(charged);
+    }
+}
