@@ -6,15 +6,16 @@ import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.DurationConverter;
 import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.producer.kafka.PublishOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,12 +30,8 @@ public final class CollectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
-    String topic;
+    @Mixin
+    PublishOptions kafka;
 
     @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Time between samples: a number with ms, s, m or h. Default: ${DEFAULT-VALUE}.")
@@ -68,7 +65,7 @@ public final class CollectCommand implements Callable<Integer> {
             report(collector, "");
             return 0;
         }
-        EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrapServers), topic, Topics.DEFAULT_PARTITIONS);
+        EventPublisher publisher = kafka.openPublisher(Topics.DEFAULT_PARTITIONS);
         try {
             collector.run(count, interval, publisher::publish);
         } catch (InterruptException e) {
@@ -76,7 +73,7 @@ public final class CollectCommand implements Callable<Integer> {
         } finally {
             close(publisher);
         }
-        report(collector, String.format(" to %s (%d sent, %d failed)", topic, publisher.acknowledged(), publisher.failed()));
+        report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
         return publisher.failed() == 0 ? 0 : 1;
     }
 

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
-import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.producer.DurationConverter;
+import io.gemtrack.testkit.EventLines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -43,12 +41,7 @@ class CollectCommandTest {
     }
 
     private List<Event> printedEvents() throws MalformedEventException {
-        EventCodec codec = new EventCodec();
-        List<Event> events = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
-            events.add(codec.decode(line.getBytes(StandardCharsets.UTF_8)));
-        }
-        return events;
+        return EventLines.decode(out.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.gemtrack.producer;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.producer.kafka.PublishOptions;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.FleetSimulation;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,12 +42,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
-    String topic;
+    @Mixin
+    PublishOptions kafka;
 
     @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
             description = "Partitions of the topic when it has to be created. Default: ${DEFAULT-VALUE}.")
@@ -147,7 +144,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private EventPump.Totals publishEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
-        EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrapServers), topic, partitions);
+        EventPublisher publisher = kafka.openPublisher(partitions);
         EventPump.Totals totals;
         try {
             totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, err), limits);
@@ -162,7 +159,7 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         err.printf("produce: sent %,d events of %d host(s) to %s, %,d acknowledged, %,d failed, %,.0f events/s%n",
-                totals.events(), hosts, topic, publisher.acknowledged(), publisher.failed(), totals.perSecond());
+                totals.events(), hosts, kafka.topic(), publisher.acknowledged(), publisher.failed(), totals.perSecond());
         Exception lastError = publisher.lastError();
         if (lastError != null) {
             err.printf("produce: last error: %s%n", lastError);

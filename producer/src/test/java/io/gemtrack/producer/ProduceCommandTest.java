@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gemtrack.events.Event;
-import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.producer.scenario.Scenarios;
+import io.gemtrack.testkit.EventLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +32,7 @@ class ProduceCommandTest {
     }
 
     private List<Event> printedEvents() throws MalformedEventException {
-        EventCodec codec = new EventCodec();
-        List<Event> events = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
-            events.add(codec.decode(line.getBytes(StandardCharsets.UTF_8)));
-        }
-        return events;
+        return EventLines.decode(out.toString());
     }
 
     @Test
