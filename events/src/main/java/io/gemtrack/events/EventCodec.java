@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -33,7 +33,6 @@ import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -49,10 +48,16 @@ public final class EventCodec {
 
     private static final List<String> ENVELOPE = List.of("schema", "type", "host", "bootId", "seq", "ts");
 
-    private static final Map<String, Class<? extends EventBody>> TYPES_BY_NAME = EventBody.TYPES.stream()
-            .collect(Collectors.toUnmodifiableMap(EventBody::typeName, Function.identity()));
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /** Reads without Jackson's duplicate-key check, which {@link #decodeValid} does more cheaply for flat bodies. */
+    private final ObjectMapper mapper = strictReading(JsonMapper.builder()).build();
+    /** Reads with every check, duplicate keys included: for the bodies with nested objects and for explaining errors. */
+    private final ObjectMapper strictMapper = strictReading(JsonMapper.builder())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static JsonMapper.Builder strictReading(JsonMapper.Builder builder) {
+        return builder
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                     DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
                     DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
@@ -60,15 +65,15 @@ public final class EventCodec {
                     DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .withCoercionConfig(LogicalType.Textual, config -> config
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            .build();
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
     private final ObjectWriter writer = mapper.writerFor(Wire.class);
-    private final Map<Class<? extends EventBody>, ObjectReader> readers = EventBody.TYPES.stream()
-            .collect(Collectors.toUnmodifiableMap(Function.identity(), mapper::readerFor));
+    private final Map<String, BodyType> bodyTypes = EventBody.TYPES.stream()
+            .collect(Collectors.toUnmodifiableMap(EventBody::typeName, type -> BodyType.of(type, mapper.readerFor(type))));
 
     /** Thrown by the fast path at the first surprise; the slow path then finds and names the error. */
     private static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
@@ -101,61 +106,132 @@ public final class EventCodec {
      */
     public Event decode(byte[] bytes) throws MalformedEventException {
         try {
-            return decodeValid(bytes);
+            return decodeValid(bytes, false);
         } catch (IOException | RuntimeException notValid) {
             return decodeExplainingErrors(bytes);
         }
     }
 
     /**
-     * The fast path: envelope fields are read off the token stream as they come, the body's tokens are buffered
-     * and bound to the record type named by {@code type}. Throws on anything unexpected, without saying why.
+     * The fast path, for records laid out as {@link #encode} writes them: the envelope fields come first and are
+     * read off the token stream, then the body is bound straight from the same parser to the record type named by
+     * {@code type}. Throws on anything unexpected, without saying why.
+     *
+     * <p>Duplicate keys are the one error binding would let through (the last value wins), and Jackson's own
+     * duplicate detection costs a hash set per record. So flat bodies are parsed without it and their fields
+     * counted instead: binding already fails on a missing or unknown field, so one field more than the record
+     * has components is a duplicate. Bodies with nested objects are rare and are parsed with Jackson's check.
      */
-    private Event decodeValid(byte[] bytes) throws IOException {
-        try (JsonParser parser = mapper.createParser(bytes)) {
+    private Event decodeValid(byte[] bytes, boolean checkDuplicates) throws IOException {
+        try (JsonParser parser = (checkDuplicates ? strictMapper : mapper).createParser(bytes)) {
             expect(parser.nextToken() == JsonToken.START_OBJECT);
-            TokenBuffer body = new TokenBuffer(parser);
-            body.writeStartObject();
             String typeName = null;
             String host = null;
             String bootId = null;
             long schema = -1;
             long seq = -1;
             long ts = -1;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            int envelopeFieldsSeen = 0;
+            while (envelopeFieldsSeen < ENVELOPE.size()) {
+                expect(parser.nextToken() == JsonToken.FIELD_NAME);
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "schema" -> schema = integral(parser, value);
-                    case "type" -> typeName = text(parser, value);
-                    case "host" -> host = text(parser, value);
-                    case "bootId" -> bootId = text(parser, value);
-                    case "seq" -> seq = integral(parser, value);
-                    case "ts" -> ts = integral(parser, value);
-                    default -> {
-                        body.writeFieldName(field);
-                        body.copyCurrentStructure(parser);
-                    }
+                    case "schema" -> schema = integral(parser, value, schema);
+                    case "type" -> typeName = text(parser, value, typeName);
+                    case "host" -> host = text(parser, value, host);
+                    case "bootId" -> bootId = text(parser, value, bootId);
+                    case "seq" -> seq = integral(parser, value, seq);
+                    case "ts" -> ts = integral(parser, value, ts);
+                    default -> throw NOT_VALID;
                 }
+                envelopeFieldsSeen++;
             }
-            expect(parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null);
-            expect(schema == Event.SCHEMA_VERSION && seq >= 0 && ts >= 0 && host != null && bootId != null);
-            Class<? extends EventBody> type = TYPES_BY_NAME.get(typeName);
+            expect(schema == Event.SCHEMA_VERSION && seq >= 0 && ts >= 0);
+            BodyType type = bodyTypes.get(typeName);
             expect(type != null);
-            body.writeEndObject();
-            try (JsonParser bodyParser = body.asParser()) {
-                return new Event(host, bootId, seq, ts, readers.get(type).readValue(bodyParser));
+            if (!type.flat() && !checkDuplicates) {
+                return decodeValid(bytes, true);
             }
+            JsonToken first = parser.nextToken();
+            expect(first == JsonToken.FIELD_NAME || first == JsonToken.END_OBJECT);
+            EventBody body;
+            if (checkDuplicates) {
+                body = type.reader().readValue(parser);
+            } else {
+                TopLevelFieldCounter counted = new TopLevelFieldCounter(parser);
+                body = type.reader().readValue(counted);
+                expect(counted.fields == type.fields());
+            }
+            // Binding ends on the body's closing brace, which is the event's (and clears it): only the end may follow.
+            expect(body != null && parser.nextToken() == null);
+            return new Event(host, bootId, seq, ts, body);
         }
     }
 
-    private static long integral(JsonParser parser, JsonToken value) throws IOException {
-        expect(value == JsonToken.VALUE_NUMBER_INT);
-        return parser.getLongValue();
+    /** An event body type, with what the fast path needs to know of it: flat bodies have no nested objects. */
+    private record BodyType(Class<? extends EventBody> type, ObjectReader reader, int fields, boolean flat) {
+
+        static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
+            RecordComponent[] components = type.getRecordComponents();
+            boolean flat = Arrays.stream(components).allMatch(component -> nestedRecord(component) == null);
+            return new BodyType(type, reader, components.length, flat);
+        }
     }
 
-    private static String text(JsonParser parser, JsonToken value) throws IOException {
-        expect(value == JsonToken.VALUE_STRING);
+    /**
+     * Counts the field names of the object being bound at its own level (not inside nested values). It starts on
+     * the body's first field name, one level inside the event object.
+     */
+    private static final class TopLevelFieldCounter extends JsonParserDelegate {
+        private int depth;
+        private int fields;
+
+        TopLevelFieldCounter(JsonParser parser) {
+            super(parser);
+            fields = parser.currentToken() == JsonToken.FIELD_NAME ? 1 : 0;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = delegate.nextToken();
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (token == JsonToken.FIELD_NAME && depth == 0) {
+                fields++;
+            }
+            return token;
+        }
+
+        @Override
+        public JsonToken nextValue() throws IOException {
+            JsonToken token = nextToken();
+            return token == JsonToken.FIELD_NAME ? nextToken() : token;
+        }
+
+        @Override
+        public JsonParser skipChildren() throws IOException {
+            if (delegate.currentToken() == JsonToken.START_OBJECT || delegate.currentToken() == JsonToken.START_ARRAY) {
+                delegate.skipChildren();
+                depth--;
+            }
+            return this;
+        }
+    }
+
+    /** An envelope integer, given its value so far: -1 until read, so a second occurrence is a duplicate key. */
+    private static long integral(JsonParser parser, JsonToken value, long soFar) throws IOException {
+        expect(value == JsonToken.VALUE_NUMBER_INT && soFar == -1);
+        long read = parser.getLongValue();
+        expect(read >= 0);
+        return read;
+    }
+
+    /** An envelope string, given its value so far: null until read, so a second occurrence is a duplicate key. */
+    private static String text(JsonParser parser, JsonToken value, String soFar) throws IOException {
+        expect(value == JsonToken.VALUE_STRING && soFar == null);
         return parser.getText();
     }
 
@@ -168,7 +244,7 @@ public final class EventCodec {
     private Event decodeExplainingErrors(byte[] bytes) throws MalformedEventException {
         JsonNode root;
         try {
-            root = mapper.readTree(bytes);
+            root = strictMapper.readTree(bytes);
         } catch (MismatchedInputException e) {
             // The only mapping rule that applies to a bare tree: FAIL_ON_TRAILING_TOKENS.
             throw new MalformedEventException(Kind.NOT_JSON, null, "has more data after the JSON object");
@@ -186,11 +262,12 @@ public final class EventCodec {
                     "is version " + schema + ", this reader supports only " + Event.SCHEMA_VERSION);
         }
         String typeName = text(node, "type");
-        Class<? extends EventBody> type = TYPES_BY_NAME.get(typeName);
-        if (type == null) {
+        BodyType bodyType = bodyTypes.get(typeName);
+        if (bodyType == null) {
             throw new MalformedEventException(Kind.UNKNOWN_TYPE, "type",
-                    "names no event type: '" + typeName + "'; known types: " + TYPES_BY_NAME.keySet().stream().sorted().toList());
+                    "names no event type: '" + typeName + "'; known types: " + bodyTypes.keySet().stream().sorted().toList());
         }
+        Class<? extends EventBody> type = bodyType.type();
         String host = text(node, "host");
         String bootId = text(node, "bootId");
         long seq = integral(node, "seq");
@@ -198,7 +275,7 @@ public final class EventCodec {
         node.remove(ENVELOPE);
         requireComponents(node, type, "");
         try {
-            return new Event(host, bootId, seq, ts, mapper.treeToValue(node, type));
+            return new Event(host, bootId, seq, ts, strictMapper.treeToValue(node, type));
         } catch (InvalidEventException e) {
             throw new MalformedEventException(Kind.INVALID_VALUE, e.field(), e.reason());
         } catch (JacksonException e) {

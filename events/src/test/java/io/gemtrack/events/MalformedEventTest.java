@@ -30,6 +30,15 @@ class MalformedEventTest {
                 row("a second object after the first", VALID + " {}", Kind.NOT_JSON, null, "has more data after the JSON object"),
                 row("duplicate key", VALID.replace("\"handle\":1", "\"handle\":1,\"handle\":2"), Kind.NOT_JSON, null,
                         "Duplicate field 'handle'"),
+                // The fast path checks duplicates its own way in the envelope, in flat bodies (after the last field
+                // too, when binding is already complete) and, through Jackson, in nested objects.
+                row("duplicate envelope key", VALID.replace("\"seq\":1", "\"seq\":1,\"seq\":1"), Kind.NOT_JSON, null,
+                        "Duplicate field 'seq'"),
+                row("duplicate last body key", VALID.replace("}", ",\"handle\":1}"), Kind.NOT_JSON, null,
+                        "Duplicate field 'handle'"),
+                row("duplicate key in a nested object", "{" + ENVELOPE.replace("GemCreate", "DrmDeviceAdded")
+                                + ",\"minor\":0,\"driver\":\"i915\",\"regions\":[{\"name\":\"system\",\"name\":\"vram\","
+                                + "\"capacityBytes\":4096}]}", Kind.NOT_JSON, null, "Duplicate field 'name'"),
                 row("newer schema", VALID.replace("\"schema\":1", "\"schema\":2"), Kind.UNSUPPORTED_SCHEMA, "schema",
                         "is version 2, this reader supports only 1"),
                 row("schema as text", VALID.replace("\"schema\":1", "\"schema\":\"1\""), Kind.WRONG_TYPE, "schema",
