@@ -58,7 +58,7 @@ public final class Aggregator implements AutoCloseable {
         this(config, AppliedListener.NONE);
     }
 
-    /** @param listener told of every applied record, on the consumer thread (see {@link AppliedListener}) */
+    /** @param listener told of every applied record, on the thread that applies them (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
         String checkpointTopic = Topics.checkpointsOf(config.topic());
         try (Admin admin = Admin.create(config.kafka())) {

@@ -15,6 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * The aggregator's poll loop: decodes each record, applies it to the fleet model, and routes what cannot be
  * applied to dead letters. Bytes are decoded here rather than by a Kafka deserializer so a malformed record
  * becomes a dead letter with its original bytes instead of an exception that stops the partition.
+ *
+ * <p>Two threads form a pipeline one batch deep: while the applier applies a batch to the model, the consumer
+ * thread fetches and decodes the next one, which costs about as much. Whatever needs the model
+ * and the consumer's position to agree (a checkpoint, a rebalance) first {@linkplain #drain() drains} the
+ * applier, after which every polled record is applied and the position is exactly what the model covers.
  */
 public final class EventConsumer implements Runnable, AutoCloseable {
 
@@ -46,10 +56,16 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final AppliedListener listener;
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
-    /** The events partition of each host this consumer owns: a host's events all come from one partition. */
+    /**
+     * The events partition of each host this consumer owns: a host's events all come from one partition. Written
+     * by the applier; the consumer thread touches it only after {@link #drain()}, which orders the two.
+     */
     private final Map<String, Integer> partitionOfHost = new HashMap<>();
     private long lastCheckpointNanos = System.nanoTime();
     private final EventCodec codec = new EventCodec();
+    private final ExecutorService applier = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "gemtrack-apply"));
+    /** The batch the applier is working on, if any. */
+    private Future<?> applying = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
@@ -80,14 +96,18 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             consumer.subscribe(List.of(topic), new HostHandover());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record);
+                if (!records.isEmpty()) {
+                    List<Decoded> batch = decode(records);
+                    drain();
+                    applying = applier.submit(() -> batch.forEach(this::handle));
                 }
                 count(this::reportLag);
                 if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
+                    drain();
                     checkpoint(consumer.assignment());
                 }
             }
+            drain();
         } catch (WakeupException e) {
             if (running) {
                 throw e;
@@ -96,19 +116,54 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             log.error("the event consumer stopped on an unexpected error", e);
             throw e;
         } finally {
-            consumer.close();
+            try {
+                consumer.close();
+            } finally {
+                applier.shutdownNow();
+            }
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record) {
-        Event event;
+    /**
+     * Waits until the applier has applied every record polled so far. An error the applier met stops the
+     * consumer as it would have stopped a single-threaded loop.
+     */
+    private void drain() {
         try {
-            event = codec.decode(record.value() == null ? new byte[0] : record.value());
-        } catch (MalformedEventException e) {
+            applying.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    /** A polled record and what decoding it gave: its event, or why it is malformed. */
+    private record Decoded(ConsumerRecord<byte[], byte[]> record, Event event, MalformedEventException malformed) {
+    }
+
+    private List<Decoded> decode(ConsumerRecords<byte[], byte[]> records) {
+        List<Decoded> decoded = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                decoded.add(new Decoded(record, codec.decode(record.value() == null ? new byte[0] : record.value()), null));
+            } catch (MalformedEventException e) {
+                decoded.add(new Decoded(record, null, e));
+            }
+        }
+        return decoded;
+    }
+
+    private void handle(Decoded decoded) {
+        ConsumerRecord<byte[], byte[]> record = decoded.record();
+        if (decoded.malformed() != null) {
+            MalformedEventException e = decoded.malformed();
             deadLetters.send(record, e.kind().name(), e.getMessage());
             count(() -> metrics.deadLetter(e.kind().name()));
             return;
         }
+        Event event = decoded.event();
         ApplyResult result;
         long applyNanos;
         synchronized (fleet) {
@@ -153,17 +208,20 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drain();
             checkpoint(partitions);
             forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drain();
             forget(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            drain();
             for (TopicPartition partition : partitions) {
                 CheckpointStore.Restored restored = checkpoints.read(partition.partition());
                 synchronized (fleet) {

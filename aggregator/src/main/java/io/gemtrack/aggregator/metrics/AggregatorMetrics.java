@@ -8,7 +8,9 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,6 +24,8 @@ public final class AggregatorMetrics {
     public static final int DEFAULT_TOP_PROCESSES = 10;
 
     private final Counter eventsApplied;
+    /** The per-type series, looked up once: {@code labelValues} builds a key per call, and this is called per event. */
+    private final Map<String, CounterDataPoint> appliedByType = new ConcurrentHashMap<>();
     private final Counter eventsDuplicate;
     private final Counter eventsSkipped;
     private final Counter deadLetters;
@@ -80,7 +84,7 @@ public final class AggregatorMetrics {
     }
 
     public void applied(String type) {
-        eventsApplied.labelValues(type).inc();
+        appliedByType.computeIfAbsent(type, eventsApplied::labelValues).inc();
     }
 
     public void duplicate() {
