@@ -68,6 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         validate();
+        // The aggregators' notes on taking over partitions would land in the middle of the progress lines.
+        System.setProperty("org.slf4j.simpleLogger.log.io.gemtrack.aggregator", "warn");
         Workload workload = Workload.ofAtLeast(events);
         long records = workload.size();
         out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);

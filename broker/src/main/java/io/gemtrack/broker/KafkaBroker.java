@@ -91,7 +91,8 @@ public final class KafkaBroker implements AutoCloseable {
             Path properties = writeProperties();
             process = ChildJvm.builder(
                             List.of("-Xmx" + (heapBytes >> 20) + "m", "-XX:+UseSerialGC",
-                                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                                    "-Dorg.slf4j.simpleLogger.showDateTime=true"),
                             KafkaBrokerMain.class.getName(), List.of(properties.toString(), clusterId))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
