@@ -13,12 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * same offset. Restoring takes the latest checkpoint of each host and resumes at the last marker: hosts whose
  * checkpoint is newer than the marker (a round cut short) see events they already applied again, which the
  * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice.
+ *
+ * <p>The marker is written only once every host of its round is stored. A host's checkpoint can fail (one larger
+ * than {@link #MAX_CHECKPOINT_BYTES}, a broker error): a marker after it would let recovery skip events that
+ * host's older checkpoint does not cover. Without the marker, recovery resumes at the last complete round.
  */
 public final class CheckpointStore implements AutoCloseable {
 
@@ -47,13 +54,18 @@ public final class CheckpointStore implements AutoCloseable {
     private final CheckpointCodec codec = new CheckpointCodec();
 
     public CheckpointStore(Map<String, Object> kafkaConfig, String topic) {
+        this(kafkaConfig, topic, MAX_CHECKPOINT_BYTES);
+    }
+
+    /** With a smaller limit than the topic's, so a test can make a checkpoint too large without writing 64 MB. */
+    CheckpointStore(Map<String, Object> kafkaConfig, String topic, int maxCheckpointBytes) {
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_CHECKPOINT_BYTES);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxCheckpointBytes);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(config);
@@ -62,23 +74,46 @@ public final class CheckpointStore implements AutoCloseable {
     /** The largest checkpoint record; the topic is created with the same {@code max.message.bytes}. */
     public static final int MAX_CHECKPOINT_BYTES = 64 << 20;
 
-    /** Writes the checkpoints of {@code hosts}, all of events partition {@code partition} and covering its offsets below {@code sourceOffset}. */
-    public void writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
+    /**
+     * Writes the checkpoints of {@code hosts}, all of events partition {@code partition} and covering its offsets
+     * below {@code sourceOffset}, and then the round's marker if they were all stored.
+     *
+     * @return whether the round is complete, so recovery can resume at {@code sourceOffset}
+     */
+    public boolean writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
+        List<Future<RecordMetadata>> stored = new ArrayList<>(hosts.size());
         for (HostCheckpoint host : hosts) {
-            send(partition, host.host().getBytes(StandardCharsets.UTF_8), codec.encode(host), sourceOffset);
+            stored.add(send(partition, host.host().getBytes(StandardCharsets.UTF_8), codec.encode(host), sourceOffset));
         }
-        send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
         producer.flush();
+        if (!allStored(partition, stored)) {
+            return false;
+        }
+        stored.add(send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset));
+        producer.flush();
+        return allStored(partition, stored);
     }
 
-    private void send(int partition, byte[] key, byte[] value, long sourceOffset) {
+    private static boolean allStored(int partition, List<Future<RecordMetadata>> records) {
+        for (Future<RecordMetadata> record : records) {
+            try {
+                record.get();
+            } catch (ExecutionException e) {
+                log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
+                        + " complete round", partition, e.getCause());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Future<RecordMetadata> send(int partition, byte[] key, byte[] value, long sourceOffset) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
         record.headers().add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(sourceOffset).array());
-        producer.send(record, (metadata, error) -> {
-            if (error != null) {
-                log.warn("a checkpoint of events partition {} was not stored; recovery will replay further back", partition, error);
-            }
-        });
+        return producer.send(record);
     }
 
     /** What a new owner of events partition {@code partition} starts from. */
