@@ -12,6 +12,7 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
         Workload workload = Workload.ofAtLeast(events);
         long records = workload.size();
         out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);
+        out.printf("machine: %s%n", machine());
         out.flush();
         BenchResult result;
         try (KafkaBroker broker = KafkaBroker.startTemporary()) {
@@ -98,6 +100,20 @@ public final class BenchCommand implements Callable<Integer> {
         result.print(out);
         out.flush();
         return 0;
+    }
+
+    /** What the figures depend on, for BENCHMARKS.md: cores, processor, JVM and its heap. */
+    private static String machine() {
+        String processor = "";
+        try (java.util.stream.Stream<String> cpuinfo = Files.lines(Path.of("/proc/cpuinfo"))) {
+            processor = cpuinfo.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim() + ", ").orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            // Not Linux: the core count and the JVM still say most of it.
+        }
+        return String.format("%d cores, %s%s %s, Java %s, max heap %,d MiB", Runtime.getRuntime().availableProcessors(), processor,
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20);
     }
 
     private void validate() {
