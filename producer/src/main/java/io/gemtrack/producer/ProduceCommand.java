@@ -1,6 +1,7 @@
 package io.gemtrack.producer;
 
 import io.gemtrack.events.EventCodec;
+import io.gemtrack.events.cli.DurationConverter;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.kafka.PublishOptions;
