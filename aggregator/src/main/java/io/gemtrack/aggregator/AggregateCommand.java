@@ -1,7 +1,9 @@
 package io.gemtrack.aggregator;
 
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
+import io.gemtrack.events.cli.DurationConverter;
 import io.gemtrack.events.kafka.Topics;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +45,11 @@ public final class AggregateCommand implements Callable<Integer> {
                     + "as pid=\"other\", so series stay bounded. Default: ${DEFAULT-VALUE}.")
     int topProcesses;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often the models of the owned hosts are written to the checkpoints topic: a number with ms, s, m"
+                    + " or h. A restarted aggregator, or one taking over hosts, replays what came after. Default: ${DEFAULT-VALUE}.")
+    Duration checkpointInterval;
+
     @Spec
     CommandSpec spec;
 
@@ -52,7 +59,7 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
         }
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses, Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
+                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "

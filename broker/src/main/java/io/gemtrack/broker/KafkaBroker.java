@@ -206,7 +206,8 @@ public final class KafkaBroker implements AutoCloseable {
                 + " s; see " + log(), last);
     }
 
-    private static int freePort() {
+    /** A loopback port nothing listens on now, for a server a test or the demo is about to start. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

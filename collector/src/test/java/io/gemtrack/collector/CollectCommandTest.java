@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.MalformedEventException;
-import io.gemtrack.producer.DurationConverter;
 import io.gemtrack.testkit.EventLines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,14 +73,6 @@ class CollectCommandTest {
         assertThat(run("--dry-run", "--samples", "1", "--host", "gpu-node-7", "--proc", tree.root().toString())).isZero();
 
         assertThat(printedEvents()).extracting(Event::host).containsExactly("gpu-node-7");
-    }
-
-    @Test
-    void intervalsAreWrittenWithTheirUnit() {
-        assertThat(new DurationConverter().convert("250ms")).hasMillis(250);
-        assertThat(new DurationConverter().convert("5s")).hasSeconds(5);
-        assertThat(new DurationConverter().convert("2m")).hasMinutes(2);
-        assertThat(new DurationConverter().convert("1h")).hasHours(1);
     }
 
     @Test

@@ -15,23 +15,26 @@ import java.util.function.LongSupplier;
  * a stop request (the thread's interrupt included). It holds a rate by sleeping when ahead of schedule, and on long
  * runs prints a progress line (events sent, rate, errors) every {@link #progressEvery}.
  *
+ * <p>When the sink's connection was lost and has come back, every host sends a {@code HostSnapshot} of its state
+ * before its next action (DESIGN §3: snapshots are how a consumer that lost events resynchronises).
+ *
  * <p>Limits are checked between actions, never inside one, so a run ends on an action boundary and the fleet's
  * ground truth is exactly that of the events sent.
  */
-final class EventPump {
+public final class EventPump {
 
     /**
      * @param events   stop once this many events are sent (at the end of the action that reaches it); 0: no limit
      * @param duration stop after this long; {@code null}: no limit
      * @param perSecond events per second; 0: as fast as the sink takes them
      */
-    record Limits(long events, Duration duration, long perSecond) {
+    public record Limits(long events, Duration duration, long perSecond) {
     }
 
     /** The totals of a run. */
-    record Totals(long events, Duration elapsed, long errors) {
+    public record Totals(long events, Duration elapsed, long errors) {
 
-        double perSecond() {
+        public double perSecond() {
             return elapsed.isZero() ? 0 : events * 1e9 / elapsed.toNanos();
         }
     }
@@ -39,21 +42,25 @@ final class EventPump {
     private final FleetSimulation fleet;
     private final Consumer<Event> sink;
     private final LongSupplier errors;
+    private final BooleanSupplier reconnected;
     private final PrintWriter progress;
     Duration progressEvery = Duration.ofSeconds(5);
 
     /**
-     * @param errors   how many events the sink failed to deliver so far
-     * @param progress where progress lines go (stderr)
+     * @param errors      how many events the sink failed to deliver so far
+     * @param reconnected whether the sink's connection was lost and has come back since it last said so
+     * @param progress    where progress lines go (stderr)
      */
-    EventPump(FleetSimulation fleet, Consumer<Event> sink, LongSupplier errors, PrintWriter progress) {
+    public EventPump(FleetSimulation fleet, Consumer<Event> sink, LongSupplier errors, BooleanSupplier reconnected,
+                     PrintWriter progress) {
         this.fleet = fleet;
         this.sink = sink;
         this.errors = errors;
+        this.reconnected = reconnected;
         this.progress = progress;
     }
 
-    Totals run(Limits limits, BooleanSupplier stopRequested) {
+    public Totals run(Limits limits, BooleanSupplier stopRequested) {
         long start = System.nanoTime();
         long deadline = limits.duration() == null ? Long.MAX_VALUE : start + limits.duration().toNanos();
         double nanosPerEvent = limits.perSecond() == 0 ? 0 : 1e9 / limits.perSecond();
@@ -73,7 +80,7 @@ final class EventPump {
                 sentAtLastProgress = sent;
                 nextProgress = now + progressEvery.toNanos();
             }
-            List<Event> events = fleet.step();
+            List<Event> events = reconnected.getAsBoolean() ? resynchronisation() : fleet.step();
             for (Event event : events) {
                 sink.accept(event);
             }
@@ -87,5 +94,13 @@ final class EventPump {
             }
         }
         return new Totals(sent, Duration.ofNanos(System.nanoTime() - start), errors.getAsLong());
+    }
+
+    private List<Event> resynchronisation() {
+        List<Event> snapshots = fleet.snapshots();
+        progress.printf("produce: the connection to Kafka came back; sending a HostSnapshot of each of %,d host(s)%n",
+                snapshots.size());
+        progress.flush();
+        return snapshots;
     }
 }

@@ -1,6 +1,7 @@
 package io.gemtrack.producer;
 
 import io.gemtrack.events.EventCodec;
+import io.gemtrack.events.cli.DurationConverter;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.kafka.PublishOptions;
@@ -133,7 +134,7 @@ public final class ProduceCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, () -> 0, err), limits);
+        }, () -> 0, () -> false, err), limits);
         try {
             lines.flush();
         } catch (IOException e) {
@@ -147,7 +148,8 @@ public final class ProduceCommand implements Callable<Integer> {
         EventPublisher publisher = kafka.openPublisher(partitions);
         EventPump.Totals totals;
         try {
-            totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, err), limits);
+            totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),
+                    limits);
         } catch (InterruptException e) {
             // Interrupted while Kafka waited for room in its buffer: the stop that was asked for.
             totals = new EventPump.Totals(publisher.acknowledged() + publisher.failed(), Duration.ZERO, publisher.failed());

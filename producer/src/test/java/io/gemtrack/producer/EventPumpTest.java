@@ -2,11 +2,18 @@ package io.gemtrack.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.FleetSimulation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +24,7 @@ class EventPumpTest {
         StringWriter progress = new StringWriter();
         AtomicLong sunk = new AtomicLong();
         EventPump pump = new EventPump(new FleetSimulation(4, 1, Scenarios.ALL, false, 1_000), event -> sunk.incrementAndGet(),
-                () -> 7, new PrintWriter(progress, true));
+                () -> 7, () -> false, new PrintWriter(progress, true));
         pump.progressEvery = Duration.ofMillis(200);
 
         EventPump.Totals totals = pump.run(new EventPump.Limits(0, Duration.ofMillis(1_100), 20_000), () -> false);
@@ -32,8 +39,33 @@ class EventPumpTest {
     void aStopRequestEndsTheRunAtTheNextActionBoundary() {
         AtomicLong sunk = new AtomicLong();
         EventPump pump = new EventPump(new FleetSimulation(1, 1, Scenarios.ALL, false, 0), event -> sunk.incrementAndGet(),
-                () -> 0, new PrintWriter(new StringWriter()));
+                () -> 0, () -> false, new PrintWriter(new StringWriter()));
         EventPump.Totals totals = pump.run(new EventPump.Limits(0, null, 0), () -> sunk.get() >= 100);
         assertThat(totals.events()).isEqualTo(sunk.get()).isBetween(100L, 200L);
+    }
+
+    @Test
+    void aReconnectMakesEveryHostSendASnapshotOfItsStateBeforeItsNextAction() {
+        StringWriter progress = new StringWriter();
+        List<Event> sunk = new ArrayList<>();
+        AtomicBoolean reconnectReported = new AtomicBoolean();
+        // Snapshots only at boot, so any later one is the pump's answer to the reconnect, reported once after 300 events.
+        EventPump pump = new EventPump(new FleetSimulation(3, 1, Scenarios.ALL, false, 0), sunk::add, () -> 0,
+                () -> sunk.size() >= 300 && reconnectReported.compareAndSet(false, true), new PrintWriter(progress, true));
+
+        pump.run(new EventPump.Limits(600, null, 0), () -> false);
+
+        List<Event> snapshots = sunk.stream().filter(event -> event.body() instanceof HostSnapshot).toList();
+        assertThat(snapshots).as("one at each host's boot, then one each for the reconnect").hasSize(6);
+        int first = sunk.indexOf(snapshots.get(3));
+        assertThat(first).isGreaterThanOrEqualTo(300);
+        assertThat(sunk.subList(first, first + 3)).containsExactlyElementsOf(snapshots.subList(3, 6))
+                .extracting(Event::host).containsExactly("host-0", "host-1", "host-2");
+        Map<String, Long> nextSeq = new HashMap<>();
+        for (Event event : sunk) {
+            assertThat(event.seq()).as("seq of %s", event.host()).isEqualTo(nextSeq.getOrDefault(event.host(), 0L));
+            nextSeq.put(event.host(), event.seq() + 1);
+        }
+        assertThat(progress.toString()).contains("the connection to Kafka came back; sending a HostSnapshot of each of 3 host(s)");
     }
 }

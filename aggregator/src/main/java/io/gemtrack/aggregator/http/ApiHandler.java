@@ -3,8 +3,10 @@ package io.gemtrack.aggregator.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.gemtrack.aggregator.kafka.CheckpointCodec;
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.aggregator.model.GemObject;
+import io.gemtrack.aggregator.model.HostCheckpoint;
 import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.aggregator.model.Process;
 import io.gemtrack.aggregator.oom.OomAdvisor;
@@ -32,6 +34,8 @@ import java.util.Optional;
  * GET /api/hosts/{host}/history                         GEM and unaccounted bytes over the last minutes, as columns
  * GET /api/hosts/{host}/oom?policy=P                    the OOM ranking under P, its victim and the best victim
  * GET /api/hosts/{host}/oom                             the victim of every policy side by side
+ * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
+ *                                                       models give equal bytes (for comparing two aggregators)
  * </pre>
  * Errors are JSON too: 404 for an unknown resource, host, pid or object; 400 for a bad parameter.
  */
@@ -50,6 +54,7 @@ public final class ApiHandler implements HttpHandler {
     private final FleetModel fleet;
     private final FleetHistory history;
     private final ObjectMapper json = new ObjectMapper();
+    private final CheckpointCodec checkpoints = new CheckpointCodec();
 
     public ApiHandler(FleetModel fleet, FleetHistory history) {
         this.fleet = fleet;
@@ -66,7 +71,9 @@ public final class ApiHandler implements HttpHandler {
             synchronized (fleet) {
                 answer = answer(exchange.getRequestURI());
             }
-            AggregatorHttpServer.respond(exchange, 200, "application/json", json.writeValueAsString(answer));
+            // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
+            byte[] body = answer instanceof HostCheckpoint checkpoint ? checkpoints.encode(checkpoint) : json.writeValueAsBytes(answer);
+            AggregatorHttpServer.respond(exchange, 200, "application/json", body);
         } catch (ApiException e) {
             AggregatorHttpServer.respond(exchange, e.status, "application/json",
                     json.writeValueAsString(Map.of("error", e.getMessage(), "status", e.status)));
@@ -112,6 +119,9 @@ public final class ApiHandler implements HttpHandler {
         }
         if (resource.equals("history") && parts.size() == 3) {
             return history.of(host.host());
+        }
+        if (resource.equals("checkpoint") && parts.size() == 3) {
+            return host.checkpoint();
         }
         throw new ApiException(404, "no such resource: " + path);
     }

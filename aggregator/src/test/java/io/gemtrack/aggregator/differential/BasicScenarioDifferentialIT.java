@@ -3,10 +3,10 @@ package io.gemtrack.aggregator.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.Aggregator;
-import io.gemtrack.aggregator.http.ApiClient;
 import io.gemtrack.events.Event;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;

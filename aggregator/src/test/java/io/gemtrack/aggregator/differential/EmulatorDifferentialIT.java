@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
-import io.gemtrack.aggregator.http.ApiClient;
 import io.gemtrack.events.Event;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.producer.truth.HostTruth;
+import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.gemtrack.aggregator.differential;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gemtrack.aggregator.http.ApiClient;
 import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.aggregator.model.Process;
 import io.gemtrack.aggregator.oom.OomAdvisor;
@@ -11,6 +10,7 @@ import io.gemtrack.aggregator.policy.Ledger;
 import io.gemtrack.aggregator.policy.Policy;
 import io.gemtrack.producer.truth.HostTruth;
 import io.gemtrack.producer.truth.ProcessTruth;
+import io.gemtrack.testkit.ApiClient;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;

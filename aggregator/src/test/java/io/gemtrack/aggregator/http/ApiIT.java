@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.kafka.CheckpointCodec;
+import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +187,15 @@ class ApiIT {
     }
 
     @Test
+    void checkpointIsTheWholeModelAsTheCheckpointCodecWritesIt() {
+        HostModel fold = new HostModel(HOST);
+        BasicScenario.events(HOST, "boot-1").forEach(fold::apply);
+
+        assertThat(api.text("/api/hosts/" + HOST + "/checkpoint"))
+                .isEqualTo(new String(new CheckpointCodec().encode(fold.checkpoint()), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void unknownHostPidObjectOrRouteIs404() {
         assertError("/api/hosts/no-such-host/processes?policy=rfc", 404, "unknown host no-such-host");
         assertError("/api/hosts/" + HOST + "/processes/999", 404, "unknown pid 999");
@@ -191,6 +204,7 @@ class ApiIT {
         assertError("/api/hosts/" + HOST + "/nothing-here", 404, "no such resource");
         assertError("/api/hosts/no-such-host", 404, "unknown host no-such-host");
         assertError("/api/hosts/no-such-host/history", 404, "unknown host no-such-host");
+        assertError("/api/hosts/no-such-host/checkpoint", 404, "unknown host no-such-host");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.producer.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.ArrayList;

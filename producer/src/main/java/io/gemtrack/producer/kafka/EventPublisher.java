@@ -38,6 +38,7 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Exception> lastError = new AtomicReference<>();
+    private final ConnectionWatch connections;
 
     /**
      * @param config Kafka producer properties; at least {@code bootstrap.servers}. {@link #DEFAULTS} apply
@@ -52,6 +53,7 @@ public final class EventPublisher implements AutoCloseable {
             Topics.ensure(admin, Topics.events(topic, partitions));
         }
         this.producer = new KafkaProducer<>(effective);
+        this.connections = new ConnectionWatch(producer::metrics);
         this.topic = topic;
         // Wait for the (possibly just created) topic's metadata before the first send: a partition's first
         // batches sent while its metadata was still arriving have been seen to stall until the delivery timeout.
@@ -84,6 +86,14 @@ public final class EventPublisher implements AutoCloseable {
             throw new IllegalStateException(failed() + " events were not acknowledged by the broker; last error: "
                     + lastError(), lastError());
         }
+    }
+
+    /**
+     * Whether the connection to the brokers was lost and has come back since this last answered yes. Nothing sent
+     * was lost on the producer's side (it retried), but what the brokers had stored may have been, if one failed.
+     */
+    public boolean reconnected() {
+        return connections.reconnected();
     }
 
     public long acknowledged() {

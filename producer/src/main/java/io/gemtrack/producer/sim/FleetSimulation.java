@@ -49,6 +49,13 @@ public final class FleetSimulation {
         return host.step();
     }
 
+    /** A {@code HostSnapshot} of every booted host, out of turn (see {@link HostSimulation#snapshot()}). */
+    public List<Event> snapshots() {
+        List<Event> snapshots = new ArrayList<>(hosts.size());
+        hosts.forEach(host -> snapshots.addAll(host.snapshot()));
+        return snapshots;
+    }
+
     public List<HostSimulation> hosts() {
         return hosts;
     }

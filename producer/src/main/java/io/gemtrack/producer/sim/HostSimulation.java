@@ -21,8 +21,8 @@ import java.util.UUID;
  *
  * <p>The first {@link #step()} boots the host: its memory, its devices and a {@code HostSnapshot}. Every later step
  * runs one action of a workload chosen at random, and when {@code snapshotEvery} events have passed since the last
- * snapshot, ends with a new one (after checking the kernel's invariants). Between steps {@link #truth()} is the
- * ground truth of exactly the events returned so far.
+ * snapshot, ends with a new one (after checking the kernel's invariants); {@link #snapshot()} makes one out of turn.
+ * Between steps {@link #truth()} is the ground truth of exactly the events returned so far.
  */
 public final class HostSimulation {
 
@@ -61,10 +61,30 @@ public final class HostSimulation {
         } else {
             workloads.get(random.nextInt(workloads.size())).step(machine);
             if (snapshotEvery > 0 && sinceSnapshot + reported.size() >= snapshotEvery) {
-                kernel.checkInvariants();
-                reported.add(kernel.snapshot());
+                reportSnapshot();
             }
         }
+        return stampReported();
+    }
+
+    /**
+     * A {@code HostSnapshot} of the kernel as it is now, out of turn: for when consumers may have lost events (the
+     * connection to the broker was lost), so they resynchronise. Nothing before boot, whose first step sends one.
+     * Its timestamp comes from the seeded clock, so the events after it differ from those of a run without it.
+     */
+    public List<Event> snapshot() {
+        if (machine != null) {
+            reportSnapshot();
+        }
+        return stampReported();
+    }
+
+    private void reportSnapshot() {
+        kernel.checkInvariants();
+        reported.add(kernel.snapshot());
+    }
+
+    private List<Event> stampReported() {
         List<Event> events = new ArrayList<>(reported.size());
         for (EventBody body : reported) {
             clock += random.nextLong(1_000, 2_000_000);

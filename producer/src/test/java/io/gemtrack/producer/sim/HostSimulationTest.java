@@ -106,4 +106,23 @@ class HostSimulationTest {
         assertThat(truth.seq()).isEqualTo(host.events() - 1);
         assertThat(truth.bootId()).isEqualTo(host.bootId());
     }
+
+    @Test
+    void aSnapshotOutOfTurnIsTheKernelsStateAtTheNextSeqAndNothingBeforeBoot() {
+        HostSimulation host = new HostSimulation("host", 9, Scenarios.parse(Scenarios.MIXED), false, 0);
+        assertThat(host.snapshot()).as("before boot").isEmpty();
+        while (host.events() < 500) {
+            host.step();
+        }
+        long next = host.events();
+
+        List<Event> snapshot = host.snapshot();
+
+        assertThat(snapshot).singleElement().satisfies(event -> {
+            assertThat(event.seq()).isEqualTo(next);
+            assertThat(event.body()).isEqualTo(host.kernel().snapshot());
+        });
+        assertThat(host.truth().seq()).isEqualTo(next);
+        assertThat(host.step()).first().extracting(Event::seq).isEqualTo(next + 1);
+    }
 }

@@ -1,4 +1,4 @@
-package io.gemtrack.aggregator.http;
+package io.gemtrack.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,10 +27,26 @@ public final class ApiClient {
     }
 
     public Answer get(String path) {
+        HttpResponse<String> response = send(path);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " answered no JSON: " + response.body(), e);
+        }
+    }
+
+    /** The body of a 200 answer exactly as sent, for comparing canonical dumps byte for byte. */
+    public String text(String path) {
+        HttpResponse<String> response = send(path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> send(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + path, e);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.gemtrack.producer;
+package io.gemtrack.events.cli;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

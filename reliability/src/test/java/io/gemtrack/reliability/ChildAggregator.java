@@ -1,0 +1,107 @@
+package io.gemtrack.reliability;
+
+import io.gemtrack.broker.ChildJvm;
+import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.testkit.ApiClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code gemtrack aggregate} as an operator runs it, in a JVM of its own: killed with SIGKILL it loses everything it
+ * held in memory and gets no chance to write a last checkpoint or to leave its consumer group.
+ */
+final class ChildAggregator implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+    private final ApiClient api;
+
+    private ChildAggregator(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+        this.api = new ApiClient(httpPort);
+    }
+
+    /**
+     * Starts an aggregator of consumer group {@code group} on {@code topic} and returns once its API answers.
+     *
+     * @param log where its output goes (appended), for diagnosing a failure
+     */
+    static ChildAggregator start(String bootstrapServers, String topic, String group, Duration checkpointInterval, Path log)
+            throws IOException, InterruptedException {
+        int httpPort = KafkaBroker.freePort();
+        Files.createDirectories(log.getParent());
+        Process process = ChildJvm.builder(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                        "io.gemtrack.cli.Gemtrack", List.of("aggregate", "--bootstrap-server", bootstrapServers, "--topic", topic,
+                                "--dead-letter-topic", topic + ".dlq", "--group", group, "--http-bind", "127.0.0.1",
+                                "--http-port", Integer.toString(httpPort),
+                                "--checkpoint-interval", checkpointInterval.toMillis() + "ms"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        ChildAggregator aggregator = new ChildAggregator(process, httpPort, log);
+        try {
+            Await.until("the aggregator's API to answer (see " + log + ")", START_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the aggregator exited with status " + process.exitValue() + "; see " + log);
+                }
+                return aggregator.api.get("/api/hosts").status();
+            }, status -> status == 200);
+        } catch (AssertionError | InterruptedException e) {
+            aggregator.kill();
+            throw e;
+        }
+        return aggregator;
+    }
+
+    ApiClient api() {
+        return api;
+    }
+
+    String metricsUrl() {
+        return "http://127.0.0.1:" + httpPort + "/metrics";
+    }
+
+    /** Every host it owns with the last {@code seq} applied. */
+    Map<String, Long> lastSeqs() {
+        return lastSeqs(api);
+    }
+
+    static Map<String, Long> lastSeqs(ApiClient api) {
+        Map<String, Long> lastSeqs = new TreeMap<>();
+        api.get("/api/hosts").body().forEach(host -> lastSeqs.put(host.get("host").asText(), host.get("lastSeq").asLong()));
+        return lastSeqs;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would; returns once the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the aggregator survived SIGKILL for " + STOP_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** SIGTERM, as an operator stops it: it closes cleanly and leaves its group. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.gemtrack.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.testkit.Exposition;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Nothing went to dead letters: neither counted by a running aggregator nor left in the topic by one that died. */
+final class DeadLetters {
+
+    private DeadLetters() {
+    }
+
+    static void assertNone(String bootstrapServers, String topic, String... metricsUrls) {
+        for (String url : metricsUrls) {
+            List<Exposition.Sample> counts = Exposition.scrape(url).samples().stream()
+                    .filter(sample -> sample.name().equals("gemtrack_dead_letters_total")).toList();
+            assertThat(counts).as("gemtrack_dead_letters_total at %s, one series per reason", url).isNotEmpty()
+                    .allSatisfy(sample -> assertThat(sample.value()).as("dead letters %s", sample.labels()).isZero());
+        }
+        // A killed aggregator's counters died with it; the records it dead-lettered would still be in the topic.
+        assertThat(records(bootstrapServers, topic)).as("records in %s", topic).isZero();
+    }
+
+    private static long records(String bootstrapServers, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).collect(Collectors.toList());
+            long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            long start = consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            return end - start;
+        }
+    }
+}
