@@ -9,6 +9,8 @@ import io.gemtrack.events.Event;
 import io.gemtrack.testkit.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,11 +25,51 @@ final class FromScratchFold {
     private static final CheckpointCodec CODEC = new CheckpointCodec();
 
     private final Map<String, HostModel> hosts = new TreeMap<>();
+    private final Map<Class<? extends ApplyResult>, Long> results = new HashMap<>();
+    private boolean faultsDelivered;
+
+    /** The fold of a clean stream. */
+    static FromScratchFold of(List<Event> events) {
+        FromScratchFold fold = new FromScratchFold();
+        events.forEach(fold::apply);
+        return fold;
+    }
 
     /** Folds one published event; the stream itself must be clean, or the comparison would prove little. */
     void apply(Event event) {
+        assertThat(fold(event)).as("the fold of %s seq %d", event.host(), event.seq()).isEqualTo(ApplyResult.APPLIED);
+    }
+
+    /** Folds one event as a faulty stream delivered it: duplicates, gaps and rejected events are expected. */
+    ApplyResult applyAsDelivered(Event event) {
+        faultsDelivered = true;
+        return fold(event);
+    }
+
+    private ApplyResult fold(Event event) {
         ApplyResult result = hosts.computeIfAbsent(event.host(), HostModel::new).apply(event);
-        assertThat(result).as("the fold of %s seq %d", event.host(), event.seq()).isEqualTo(ApplyResult.APPLIED);
+        results.merge(result.getClass(), 1L, Long::sum);
+        return result;
+    }
+
+    /** How many events the fold met with {@code result}: duplicates, skipped, rejected, ... */
+    long count(Class<? extends ApplyResult> result) {
+        return results.getOrDefault(result, 0L);
+    }
+
+    /**
+     * Asserts that every host ended in the same state as in {@code clean}, the fold of the stream without its faults:
+     * the same objects, processes and charges and the same next {@code seq}, whatever was counted on the way.
+     */
+    void assertSameStateAs(FromScratchFold clean) {
+        assertThat(hosts.keySet()).isEqualTo(clean.hosts.keySet());
+        hosts.forEach((host, model) -> {
+            HostModel expected = clean.hosts.get(host);
+            assertThat(model.synchronised()).as("%s synchronised", host).isTrue();
+            assertThat(model.lastSeq()).as("last seq of %s", host).isEqualTo(expected.lastSeq());
+            assertThat(model.checkpoint().state()).as("state of %s against the clean stream's", host)
+                    .isEqualTo(expected.checkpoint().state());
+        });
     }
 
     Set<String> hosts() {
@@ -52,8 +94,10 @@ final class FromScratchFold {
 
     private String dump(String host) {
         HostModel model = hosts.get(host);
-        assertThat(model.synchronised()).as("%s in the fold is synchronised", host).isTrue();
-        assertThat(model.sequenceGaps()).as("sequence gaps of %s in the fold", host).isZero();
+        if (!faultsDelivered) {
+            assertThat(model.synchronised()).as("%s in the fold is synchronised", host).isTrue();
+            assertThat(model.sequenceGaps()).as("sequence gaps of %s in the fold", host).isZero();
+        }
         return new String(CODEC.encode(model.checkpoint()), StandardCharsets.UTF_8);
     }
 }
