@@ -36,7 +36,14 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
+import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMaps;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +61,10 @@ import java.util.function.BiConsumer;
  * <p>Accounting is incremental: whatever changes something a policy looks at (resident bytes, the holder
  * set, the creator's mm) retracts the object's contribution from the {@link Ledger} first and adds it back
  * after; changes that leave those alone (another reference of an existing holder) skip the ledger.
+ *
+ * <p>The maps that grow with objects, files and tasks are fastutil's open-addressing maps with primitive
+ * keys: no boxed key and no node per entry. They have no order, so {@link #snapshot} sorts by id, and
+ * nothing the fold computes depends on the order it visits them in (every contribution is a sum).
  */
 final class HostState {
 
@@ -95,12 +106,12 @@ final class HostState {
     HostMemory memory;
     final Map<Integer, DrmDeviceAdded> devices = new TreeMap<>();
     /** Every task, leaders and threads, to its thread group. */
-    final Map<Integer, Process> tasks = new HashMap<>();
+    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>();
     /** Thread groups by leader pid. */
     final Map<Integer, Process> processes = new TreeMap<>();
-    final Map<Long, DrmFile> files = new HashMap<>();
-    final Map<Long, GemObject> objects = new HashMap<>();
-    final Map<Long, DmaBuf> dmaBufs = new HashMap<>();
+    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
+    final Long2ObjectMap<GemObject> objects = new Long2ObjectOpenHashMap<>();
+    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
     private final Runnable counterMismatch;
 
     /** @param counterMismatch told of every counters sample that disagrees with the {@code rfc} charge */
@@ -130,7 +141,7 @@ final class HostState {
         Process child = addProcess(fork.pid(), fork.parentPid(), fork.comm(), parent == null ? 0 : parent.oomScoreAdj);
         if (parent != null) {
             parent.fds.forEach((fd, target) -> installFd(child, fd, target));
-            parent.mm.mappings.forEach((object, count) -> map(child, object, count));
+            forEachMapping(parent.mm, (object, count) -> map(child, object, count));
         }
     }
 
@@ -143,7 +154,7 @@ final class HostState {
         endMm(process);
         process.mm = Mm.alive(process);
         process.counters = Process.zeroCounters(process.pid());
-        process.threads.forEach(tasks::remove);
+        removeThreads(process);
         process.threads.clear();
         process.comm = exec.comm();
     }
@@ -159,7 +170,7 @@ final class HostState {
             uninstallFd(process, fd);
         }
         endMm(process);
-        process.threads.forEach(tasks::remove);
+        removeThreads(process);
         tasks.remove(process.pid());
         processes.remove(process.pid());
     }
@@ -288,8 +299,14 @@ final class HostState {
     private void munmap(GemMunmap munmap) {
         Process process = process(munmap.pid());
         GemObject object = object(munmap.object());
-        require(process.mm.mappings.containsKey(object), "%s has no mapping of %s", process, object);
-        process.mm.mappings.computeIfPresent(object, (mapped, count) -> count == 1 ? null : count - 1);
+        Object2IntMap<GemObject> mappings = process.mm.mappings;
+        int count = mappings.getInt(object);
+        require(count > 0, "%s has no mapping of %s", process, object);
+        if (count == 1) {
+            mappings.removeInt(object);
+        } else {
+            mappings.put(object, count - 1);
+        }
         object.mappings--;
         releaseReferences(object, process, 1);
     }
@@ -355,7 +372,8 @@ final class HostState {
             state.requireNewFile(restored.file());
             state.files.put(restored.file(), new DrmFile(restored.file(), restored.minor()));
         }
-        snapshot.objects().forEach(state::restoreObject);
+        Map<Integer, Mm> deadMms = new HashMap<>();
+        snapshot.objects().forEach(restored -> state.restoreObject(restored, deadMms));
         for (SnapshotDmaBuf restored : snapshot.dmaBufs()) {
             state.requireNewDmaBuf(restored.inode());
             state.addDmaBuf(restored.inode(), state.object(restored.object()));
@@ -388,31 +406,51 @@ final class HostState {
             process.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile file
                     ? new SnapshotFd(fd, file.id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
             List<SnapshotMapping> mappings = new ArrayList<>(process.mm.mappings.size());
-            process.mm.mappings.forEach((object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
+            forEachMapping(process.mm, (object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
             mappings.sort(Comparator.comparingLong(SnapshotMapping::object));
             snapshotProcesses.add(new SnapshotProcess(process.pid(), process.parentPid(), process.comm, List.copyOf(process.threads),
                     process.oomScoreAdj, process.counters, fds, mappings));
         }
         List<SnapshotFile> snapshotFiles = new ArrayList<>(files.size());
-        for (DrmFile file : new TreeMap<>(files).values()) {
-            List<SnapshotHandle> handles = new ArrayList<>(file.handles.size());
-            file.handles.forEach((handle, object) -> handles.add(new SnapshotHandle(handle, object.id())));
+        for (DrmFile file : inIdOrder(files)) {
+            int[] handleNumbers = file.handles.keySet().toIntArray();
+            Arrays.sort(handleNumbers);
+            List<SnapshotHandle> handles = new ArrayList<>(handleNumbers.length);
+            for (int handle : handleNumbers) {
+                handles.add(new SnapshotHandle(handle, file.handles.get(handle).id()));
+            }
             snapshotFiles.add(new SnapshotFile(file.id, file.minor, handles));
         }
         List<SnapshotObject> snapshotObjects = new ArrayList<>(objects.size());
-        for (GemObject object : new TreeMap<>(objects).values()) {
+        for (GemObject object : inIdOrder(objects)) {
             snapshotObjects.add(new SnapshotObject(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
                     object.creatorPid(), object.creatorMmAlive(), object.residentBytes));
         }
         List<SnapshotDmaBuf> snapshotDmaBufs = new ArrayList<>(dmaBufs.size());
-        new TreeMap<>(dmaBufs).values().forEach(dmaBuf -> snapshotDmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id())));
+        inIdOrder(dmaBufs).forEach(dmaBuf -> snapshotDmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id())));
         return new HostSnapshot(memory, List.copyOf(devices.values()), snapshotProcesses, snapshotFiles, snapshotObjects,
                 snapshotDmaBufs);
     }
 
-    private void restoreObject(SnapshotObject restored) {
+    /** The values of {@code map} in ascending key order: the order of a snapshot, whatever order the map keeps. */
+    private static <T> List<T> inIdOrder(Long2ObjectMap<T> map) {
+        long[] ids = map.keySet().toLongArray();
+        Arrays.sort(ids);
+        List<T> values = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            values.add(map.get(id));
+        }
+        return values;
+    }
+
+    /**
+     * @param deadMms the dead creator mms restored so far, by pid: one per pid rather than one per object, as
+     *                nothing tells two dead mms of a pid apart
+     */
+    private void restoreObject(SnapshotObject restored, Map<Integer, Mm> deadMms) {
         requireNewObject(restored.object());
-        Mm creatorMm = restored.creatorMmAlive() ? process(restored.creatorPid()).mm : Mm.dead(restored.creatorPid());
+        Mm creatorMm = restored.creatorMmAlive() ? process(restored.creatorPid()).mm
+                : deadMms.computeIfAbsent(restored.creatorPid(), Mm::dead);
         require(!GemObject.isCma(restored.region()) || restored.residentBytes() == restored.sizeBytes(),
                 "CMA object %d must be resident in full", restored.object());
         addObject(new GemObject(restored.object(), ledger.region(restored.minor(), restored.region()),
@@ -430,7 +468,9 @@ final class HostState {
 
     private void addObject(GemObject object) {
         objects.put(object.id(), object);
-        object.creatorMm.created.add(object);
+        if (object.creatorMm.alive) {
+            object.creatorMm.created.add(object);
+        }
         ledger.add(object);
     }
 
@@ -460,15 +500,15 @@ final class HostState {
     }
 
     private void map(Process process, GemObject object, int count) {
-        process.mm.mappings.merge(object, count, Integer::sum);
+        process.mm.mappings.addTo(object, count);
         object.mappings += count;
         addReferences(object, process, count);
     }
 
-    /** The mm dies: its mappings go, and the objects it created lose their creator. */
+    /** The mm dies: its mappings go, and the objects it created lose their creator, for good. */
     private void endMm(Process process) {
         Mm mm = process.mm;
-        mm.mappings.forEach((object, count) -> {
+        forEachMapping(mm, (object, count) -> {
             object.mappings -= count;
             releaseReferences(object, process, count);
         });
@@ -476,6 +516,26 @@ final class HostState {
         mm.created.forEach(ledger::retract);
         mm.alive = false;
         mm.created.forEach(ledger::add);
+        // A dead mm stays as its objects' creator, but nothing about them changes when it dies again.
+        mm.created.clear();
+        mm.created.trim();
+    }
+
+    private static void forEachMapping(Mm mm, MappingAction action) {
+        for (Object2IntMap.Entry<GemObject> mapping : Object2IntMaps.fastIterable(mm.mappings)) {
+            action.accept(mapping.getKey(), mapping.getIntValue());
+        }
+    }
+
+    @FunctionalInterface
+    private interface MappingAction {
+        void accept(GemObject object, int count);
+    }
+
+    private void removeThreads(Process process) {
+        for (int thread : process.threads) {
+            tasks.remove(thread);
+        }
     }
 
     private void addReferences(GemObject object, Process process, int count) {

@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.policy;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +21,9 @@ public final class Ledger {
     private static final Comparator<RegionKey> REGION_ORDER =
             Comparator.comparingInt(RegionKey::minor).thenComparing(RegionKey::name);
 
-    private final Map<RegionKey, RegionUsage> regions = new TreeMap<>(REGION_ORDER);
+    /** Found by hash on every GemCreate; {@link #orderedRegions} keeps the same ones in order for the readers. */
+    private final Map<RegionKey, RegionUsage> regions = new HashMap<>();
+    private final Map<RegionKey, RegionUsage> orderedRegions = new TreeMap<>(REGION_ORDER);
     private final long[] charged = new long[Policy.all().size()];
     private final long[] unaccounted = new long[Policy.all().size()];
     private final long[] overcharged = new long[Policy.all().size()];
@@ -31,7 +34,14 @@ public final class Ledger {
 
     /** The usage of a region, created empty when a device declares it or an object first uses it. */
     public RegionUsage region(int minor, String name) {
-        return regions.computeIfAbsent(new RegionKey(minor, name), key -> new RegionUsage(minor, name));
+        RegionKey key = new RegionKey(minor, name);
+        RegionUsage usage = regions.get(key);
+        if (usage == null) {
+            usage = new RegionUsage(minor, name);
+            regions.put(key, usage);
+            orderedRegions.put(key, usage);
+        }
+        return usage;
     }
 
     public void add(AccountedObject object) {
@@ -62,7 +72,7 @@ public final class Ledger {
 
     /** Regions by device minor, then name. */
     public Collection<RegionUsage> regions() {
-        return Collections.unmodifiableCollection(regions.values());
+        return Collections.unmodifiableCollection(orderedRegions.values());
     }
 
     /** Σ over processes of what {@code policy} charges them. */
