@@ -256,7 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static Recovery recovery(BusyHost host) throws MalformedEventException {
         EventCodec codec = new EventCodec();
         HostSnapshot snapshot = host.snapshot();
-        byte[] bytes = codec.encode(new Event(BusyHost.NAME, "boot-1", 0, 0, snapshot));
+        byte[] bytes = codec.encode(new Event(BusyHost.NAME, BusyHost.BOOT, 0, 0, snapshot));
         long start = System.nanoTime();
         HostModel model = new HostModel(BusyHost.NAME);
         ApplyResult result = model.apply(codec.decode(bytes));

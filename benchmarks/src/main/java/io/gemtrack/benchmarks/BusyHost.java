@@ -24,11 +24,12 @@ import java.util.List;
 /**
  * A large host of a simple shape, built either by events or as one snapshot: {@code processes} processes, each
  * with a DRM file holding {@code objectsPerProcess} pinned 64 KiB buffers it created, and mm counters of
- * different sizes so OOM rankings have a clear order.
+ * different sizes so OOM rankings have a clear order. The objects are numbered 1 to {@link #objects()}.
  */
 public record BusyHost(int processes, int objectsPerProcess) {
 
     public static final String NAME = "host-busy";
+    public static final String BOOT = "boot-1";
     private static final long OBJECT_BYTES = 64L << 10;
     private static final HostMemory MEMORY = new HostMemory(256L << 30, 0);
     private static final DrmDeviceAdded DEVICE = new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 1L << 40)));
@@ -39,7 +40,7 @@ public record BusyHost(int processes, int objectsPerProcess) {
 
     /** Folds the host's events into a new model; every event must apply. */
     public HostModel model() {
-        EventStamper stamper = new EventStamper(NAME, "boot-1");
+        EventStamper stamper = new EventStamper(NAME, BOOT);
         HostModel host = new HostModel(NAME);
         apply(host, stamper, MEMORY);
         apply(host, stamper, DEVICE);

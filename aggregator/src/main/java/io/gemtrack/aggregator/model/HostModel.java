@@ -162,7 +162,7 @@ public final class HostModel {
     }
 
     public Collection<GemObject> objects() {
-        return Collections.unmodifiableCollection(state.objects.values());
+        return Collections.unmodifiableCollection(state.objects);
     }
 
     public GemObject object(long id) {

@@ -62,9 +62,10 @@ import java.util.function.BiConsumer;
  * set, the creator's mm) retracts the object's contribution from the {@link Ledger} first and adds it back
  * after; changes that leave those alone (another reference of an existing holder) skip the ledger.
  *
- * <p>The maps that grow with objects, files and tasks are fastutil's open-addressing maps with primitive
- * keys: no boxed key and no node per entry. They have no order, so {@link #snapshot} sorts by id, and
- * nothing the fold computes depends on the order it visits them in (every contribution is a sum).
+ * <p>The maps that grow with objects, files and tasks are open-addressing tables with primitive keys (the
+ * objects' own {@link ObjectTable}, fastutil's maps for the rest): no boxed key and no node per entry. They
+ * have no order, so {@link #snapshot} sorts by id, and nothing the fold computes depends on the order it
+ * visits them in (every contribution is a sum).
  */
 final class HostState {
 
@@ -110,7 +111,7 @@ final class HostState {
     /** Thread groups by leader pid. */
     final Map<Integer, Process> processes = new TreeMap<>();
     final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
-    final Long2ObjectMap<GemObject> objects = new Long2ObjectOpenHashMap<>();
+    final ObjectTable objects = new ObjectTable();
     final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
     private final Runnable counterMismatch;
 
@@ -123,7 +124,9 @@ final class HostState {
     void apply(EventBody body) {
         BiConsumer<HostState, EventBody> handler = HANDLERS.get(body.getClass());
         // A type added to the schema before the model learns it is bad input, not a reason to stop consuming.
-        require(handler != null, "the model has no rule for %s events", EventBody.typeName(body.getClass()));
+        if (handler == null) {
+            throw violation("the model has no rule for %s events", EventBody.typeName(body.getClass()));
+        }
         handler.accept(this, body);
     }
 
@@ -201,7 +204,9 @@ final class HostState {
     // ---- devices, files and fds --------------------------------------------------------------------------
 
     private void addDevice(DrmDeviceAdded device) {
-        require(!devices.containsKey(device.minor()), "DRM device minor %d already exists", device.minor());
+        if (devices.containsKey(device.minor())) {
+            throw violation("DRM device minor %d already exists", device.minor());
+        }
         devices.put(device.minor(), device);
         for (Region region : device.regions()) {
             ledger.region(device.minor(), region.name());
@@ -220,7 +225,9 @@ final class HostState {
     /** Its handles go with it; they cannot change any holder, since no fd refers to the file. */
     private void closeFile(DrmFileClose close) {
         DrmFile file = file(close.file());
-        require(file.unreferenced(), "DrmFileClose of file %d, which is still open at an fd", file.id);
+        if (!file.unreferenced()) {
+            throw violation("DrmFileClose of file %d, which is still open at an fd", file.id);
+        }
         file.handles.values().forEach(object -> object.handles--);
         files.remove(file.id);
     }
@@ -233,7 +240,9 @@ final class HostState {
 
     private void closeFd(FdClose close) {
         Process process = process(close.pid());
-        require(process.fds.containsKey(close.fd()), "%s has no fd %d", process, close.fd());
+        if (!process.fds.containsKey(close.fd())) {
+            throw violation("%s has no fd %d", process, close.fd());
+        }
         uninstallFd(process, close.fd());
     }
 
@@ -259,7 +268,9 @@ final class HostState {
     private void deleteHandle(GemHandleDelete delete) {
         DrmFile file = file(delete.file());
         GemObject object = file.handles.get(delete.handle());
-        require(object != null, "file %d has no handle %d", file.id, delete.handle());
+        if (object == null) {
+            throw violation("file %d has no handle %d", file.id, delete.handle());
+        }
         file.handles.remove(delete.handle());
         object.handles--;
         file.fdOwners.forEach((owner, fds) -> releaseReferences(object, owner, fds));
@@ -267,21 +278,26 @@ final class HostState {
 
     private void pin(GemPin pin) {
         GemObject object = pinnable(pin.object());
-        require(object.residentBytes + pin.bytes() <= object.sizeBytes(),
-                "GemPin of %d bytes would make %s resident beyond its %d bytes", pin.bytes(), object, object.sizeBytes());
+        if (object.residentBytes + pin.bytes() > object.sizeBytes()) {
+            throw violation("GemPin of %d bytes would make %s resident beyond its %d bytes",
+                    pin.bytes(), object, object.sizeBytes());
+        }
         changeResident(object, pin.bytes());
     }
 
     private void unpin(GemUnpin unpin) {
         GemObject object = pinnable(unpin.object());
-        require(object.residentBytes >= unpin.bytes(),
-                "GemUnpin of %d bytes, but %s has only %d resident", unpin.bytes(), object, object.residentBytes);
+        if (object.residentBytes < unpin.bytes()) {
+            throw violation("GemUnpin of %d bytes, but %s has only %d resident", unpin.bytes(), object, object.residentBytes);
+        }
         changeResident(object, -unpin.bytes());
     }
 
     private GemObject pinnable(long id) {
         GemObject object = object(id);
-        require(!object.isCma(), "%s is CMA memory, resident in full from creation; it cannot be pinned or unpinned", object);
+        if (object.isCma()) {
+            throw violation("%s is CMA memory, resident in full from creation; it cannot be pinned or unpinned", object);
+        }
         return object;
     }
 
@@ -301,7 +317,9 @@ final class HostState {
         GemObject object = object(munmap.object());
         Object2IntMap<GemObject> mappings = process.mm.mappings;
         int count = mappings.getInt(object);
-        require(count > 0, "%s has no mapping of %s", process, object);
+        if (count <= 0) {
+            throw violation("%s has no mapping of %s", process, object);
+        }
         if (count == 1) {
             mappings.removeInt(object);
         } else {
@@ -313,8 +331,10 @@ final class HostState {
 
     private void free(GemFree free) {
         GemObject object = object(free.object());
-        require(!object.referenced(), "GemFree of %s, which still has %d handles, %d dma-bufs and %d mappings",
-                object, object.handles, object.dmaBufs, object.mappings);
+        if (object.referenced()) {
+            throw violation("GemFree of %s, which still has %d handles, %d dma-bufs and %d mappings",
+                    object, object.handles, object.dmaBufs, object.mappings);
+        }
         ledger.retract(object);
         objects.remove(object.id());
         object.creatorMm.created.remove(object);
@@ -346,7 +366,9 @@ final class HostState {
 
     private void release(DmaBufRelease release) {
         DmaBuf dmaBuf = dmaBuf(release.inode());
-        require(dmaBuf.unreferenced(), "DmaBufRelease of dma-buf %d, which is still open at an fd", dmaBuf.inode);
+        if (!dmaBuf.unreferenced()) {
+            throw violation("DmaBufRelease of dma-buf %d, which is still open at an fd", dmaBuf.inode);
+        }
         dmaBuf.object.dmaBufs--;
         dmaBufs.remove(dmaBuf.inode);
     }
@@ -422,7 +444,9 @@ final class HostState {
             snapshotFiles.add(new SnapshotFile(file.id, file.minor, handles));
         }
         List<SnapshotObject> snapshotObjects = new ArrayList<>(objects.size());
-        for (GemObject object : inIdOrder(objects)) {
+        List<GemObject> objectsInIdOrder = new ArrayList<>(objects);
+        objectsInIdOrder.sort(Comparator.comparingLong(GemObject::id));
+        for (GemObject object : objectsInIdOrder) {
             snapshotObjects.add(new SnapshotObject(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
                     object.creatorPid(), object.creatorMmAlive(), object.residentBytes));
         }
@@ -451,8 +475,9 @@ final class HostState {
         requireNewObject(restored.object());
         Mm creatorMm = restored.creatorMmAlive() ? process(restored.creatorPid()).mm
                 : deadMms.computeIfAbsent(restored.creatorPid(), Mm::dead);
-        require(!GemObject.isCma(restored.region()) || restored.residentBytes() == restored.sizeBytes(),
-                "CMA object %d must be resident in full", restored.object());
+        if (GemObject.isCma(restored.region()) && restored.residentBytes() != restored.sizeBytes()) {
+            throw violation("CMA object %d must be resident in full", restored.object());
+        }
         addObject(new GemObject(restored.object(), ledger.region(restored.minor(), restored.region()),
                 restored.sizeBytes(), creatorMm, restored.residentBytes()));
     }
@@ -467,7 +492,7 @@ final class HostState {
     }
 
     private void addObject(GemObject object) {
-        objects.put(object.id(), object);
+        objects.insert(object);
         if (object.creatorMm.alive) {
             object.creatorMm.created.add(object);
         }
@@ -558,55 +583,78 @@ final class HostState {
 
     private Process process(int pid) {
         Process process = tasks.get(pid);
-        require(process != null, "unknown pid %d", pid);
+        if (process == null) {
+            throw violation("unknown pid %d", pid);
+        }
         return process;
     }
 
     private DrmFile file(long id) {
         DrmFile file = files.get(id);
-        require(file != null, "unknown DRM file %d", id);
+        if (file == null) {
+            throw violation("unknown DRM file %d", id);
+        }
         return file;
     }
 
     private GemObject object(long id) {
         GemObject object = objects.get(id);
-        require(object != null, "unknown object %d", id);
+        if (object == null) {
+            throw violation("unknown object %d", id);
+        }
         return object;
     }
 
     private DmaBuf dmaBuf(long inode) {
         DmaBuf dmaBuf = dmaBufs.get(inode);
-        require(dmaBuf != null, "unknown dma-buf %d", inode);
+        if (dmaBuf == null) {
+            throw violation("unknown dma-buf %d", inode);
+        }
         return dmaBuf;
     }
 
     private void requireNewTask(int pid) {
-        require(!tasks.containsKey(pid), "pid %d already exists", pid);
+        if (tasks.containsKey(pid)) {
+            throw violation("pid %d already exists", pid);
+        }
     }
 
     private void requireNewFile(long id) {
-        require(!files.containsKey(id), "DRM file %d already exists", id);
+        if (files.containsKey(id)) {
+            throw violation("DRM file %d already exists", id);
+        }
     }
 
     private void requireNewObject(long id) {
-        require(!objects.containsKey(id), "object %d already exists", id);
+        if (objects.containsId(id)) {
+            throw violation("object %d already exists", id);
+        }
     }
 
     private void requireNewDmaBuf(long inode) {
-        require(!dmaBufs.containsKey(inode), "dma-buf %d already exists", inode);
+        if (dmaBufs.containsKey(inode)) {
+            throw violation("dma-buf %d already exists", inode);
+        }
     }
 
     private static void requireFreeFd(Process process, int fd) {
-        require(!process.fds.containsKey(fd), "fd %d of %s is already in use", fd, process);
+        if (process.fds.containsKey(fd)) {
+            throw violation("fd %d of %s is already in use", fd, process);
+        }
     }
 
     private static void requireFreeHandle(DrmFile file, int handle) {
-        require(!file.handles.containsKey(handle), "handle %d of file %d is already in use", handle, file.id);
+        if (file.handles.containsKey(handle)) {
+            throw violation("handle %d of file %d is already in use", handle, file.id);
+        }
     }
 
-    private static void require(boolean condition, String reason, Object... arguments) {
-        if (!condition) {
-            throw new RuleViolation(String.format(reason, arguments));
-        }
+    /**
+     * The rule an event breaks. Checks call it only once they fail, as {@code if (...) throw violation(...)}
+     * rather than through a {@code require(condition, ...)}: the arguments' array and boxes would be made on
+     * every event, valid or not, and the fold is hot.
+     */
+    private static RuleViolation violation(String reason, Object... arguments) {
+        return new RuleViolation(String.format(reason, arguments));
     }
 }
