@@ -13,7 +13,6 @@ import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
             result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
                     kafkaConsumer, gemtrackAggregator, latencyRate, latency.getValueAtPercentile(50),
-                    latency.getValueAtPercentile(99), host.objects(), heapBytesPerObject(host), recovery(host));
+                    latency.getValueAtPercentile(99), host.objects(), host.heapBytesPerObject(), recovery(host));
         }
         result.print(out);
         out.flush();
@@ -231,25 +230,6 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException("the aggregator applied " + applied.get() + " of " + expected
                     + " events within " + APPLY_TIMEOUT + "; every benchmark event is valid, so some were lost or rejected");
         }
-    }
-
-    /** Heap held by a model of the busy host, divided by its live objects: measured after full collections. */
-    private static double heapBytesPerObject(BusyHost host) {
-        long before = usedHeapAfterGc();
-        HostModel model = host.model();
-        long after = usedHeapAfterGc();
-        double perObject = (double) (after - before) / host.objects();
-        if (model.liveObjects() != host.objects()) {
-            throw new IllegalStateException("the busy host has " + model.liveObjects() + " objects, not " + host.objects());
-        }
-        return perObject;
-    }
-
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Seconds to decode the busy host's snapshot record and restore a model from it. */

@@ -18,6 +18,7 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
 import io.gemtrack.events.EventStamper;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,6 +57,27 @@ public record BusyHost(int processes, int objectsPerProcess) {
             apply(host, stamper, counters(process));
         }
         return host;
+    }
+
+    /**
+     * Heap held by a model of this host, divided by its live objects: used heap after full collections with
+     * the model, less the same without it. Needs a JVM that honours {@link System#gc()}.
+     */
+    public double heapBytesPerObject() {
+        long before = usedHeapAfterGc();
+        HostModel model = model();
+        long after = usedHeapAfterGc();
+        if (model.liveObjects() != objects()) {
+            throw new IllegalStateException("the busy host has " + model.liveObjects() + " objects, not " + objects());
+        }
+        return (double) (after - before) / objects();
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** The same state as {@link #model()}, as the one event a resynchronising host sends. */
