@@ -14,7 +14,6 @@ import io.gemtrack.producer.kafka.EventPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
             BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
             result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
                     kafkaConsumer, gemtrackAggregator, latencyRate, latency.getValueAtPercentile(50),
-                    latency.getValueAtPercentile(99), host.objects(), heapBytesPerObject(host), recovery(host));
+                    latency.getValueAtPercentile(99), host.objects(), host.heapBytesPerObject(), recovery(host));
         }
         result.print(out);
         out.flush();
@@ -251,30 +250,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Heap held by a model of the busy host, divided by its live objects: measured after full collections. */
-    private static double heapBytesPerObject(BusyHost host) {
-        long before = usedHeapAfterGc();
-        HostModel model = host.model();
-        long after = usedHeapAfterGc();
-        double perObject = (double) (after - before) / host.objects();
-        if (model.liveObjects() != host.objects()) {
-            throw new IllegalStateException("the busy host has " + model.liveObjects() + " objects, not " + host.objects());
-        }
-        return perObject;
-    }
-
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
     /** Seconds to decode the busy host's snapshot record and restore a model from it. */
     private static Recovery recovery(BusyHost host) throws MalformedEventException {
         EventCodec codec = new EventCodec();
         HostSnapshot snapshot = host.snapshot();
-        byte[] bytes = codec.encode(new Event(BusyHost.NAME, "boot-1", 0, 0, snapshot));
+        byte[] bytes = codec.encode(new Event(BusyHost.NAME, BusyHost.BOOT, 0, 0, snapshot));
         long start = System.nanoTime();
         HostModel model = new HostModel(BusyHost.NAME);
         ApplyResult result = model.apply(codec.decode(bytes));

@@ -18,17 +18,19 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
 import io.gemtrack.events.EventStamper;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A large host of a simple shape, built either by events or as one snapshot: {@code processes} processes, each
  * with a DRM file holding {@code objectsPerProcess} pinned 64 KiB buffers it created, and mm counters of
- * different sizes so OOM rankings have a clear order.
+ * different sizes so OOM rankings have a clear order. The objects are numbered 1 to {@link #objects()}.
  */
 public record BusyHost(int processes, int objectsPerProcess) {
 
     public static final String NAME = "host-busy";
+    public static final String BOOT = "boot-1";
     private static final long OBJECT_BYTES = 64L << 10;
     private static final HostMemory MEMORY = new HostMemory(256L << 30, 0);
     private static final DrmDeviceAdded DEVICE = new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 1L << 40)));
@@ -39,7 +41,7 @@ public record BusyHost(int processes, int objectsPerProcess) {
 
     /** Folds the host's events into a new model; every event must apply. */
     public HostModel model() {
-        EventStamper stamper = new EventStamper(NAME, "boot-1");
+        EventStamper stamper = new EventStamper(NAME, BOOT);
         HostModel host = new HostModel(NAME);
         apply(host, stamper, MEMORY);
         apply(host, stamper, DEVICE);
@@ -55,6 +57,27 @@ public record BusyHost(int processes, int objectsPerProcess) {
             apply(host, stamper, counters(process));
         }
         return host;
+    }
+
+    /**
+     * Heap held by a model of this host, divided by its live objects: used heap after full collections with
+     * the model, less the same without it. Needs a JVM that honours {@link System#gc()}.
+     */
+    public double heapBytesPerObject() {
+        long before = usedHeapAfterGc();
+        HostModel model = model();
+        long after = usedHeapAfterGc();
+        if (model.liveObjects() != objects()) {
+            throw new IllegalStateException("the busy host has " + model.liveObjects() + " objects, not " + objects());
+        }
+        return (double) (after - before) / objects();
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** The same state as {@link #model()}, as the one event a resynchronising host sends. */

@@ -42,12 +42,25 @@ class BenchmarkWorkloadsTest {
     }
 
     @Test
+    void busyHostBenchmarkAppliesEveryEventAndLeavesTheHostAsItFoundIt() {
+        BusyHost shape = new BusyHost(20, 50);
+        ApplyBenchmark.Busy busy = new ApplyBenchmark.Busy(shape);
+        busy.setUp();
+        ApplyBenchmark benchmark = new ApplyBenchmark();
+        for (int i = 0; i < 200; i++) {
+            assertThat(benchmark.busyHostUnpinPin(busy)).isEqualTo(ApplyResult.APPLIED);
+        }
+        assertThat(busy.host().liveObjects()).isEqualTo(shape.objects());
+        assertThat(busy.host().ledger().residentBytes()).isEqualTo(shape.model().ledger().residentBytes());
+    }
+
+    @Test
     void busyHostBuiltByEventsEqualsTheOneRestoredFromItsSnapshot() throws Exception {
         BusyHost shape = new BusyHost(20, 50);
         HostModel byEvents = shape.model();
         EventCodec codec = new EventCodec();
         HostModel restored = new HostModel(BusyHost.NAME);
-        Event snapshot = new Event(BusyHost.NAME, "boot-1", 0, 0, shape.snapshot());
+        Event snapshot = new Event(BusyHost.NAME, BusyHost.BOOT, 0, 0, shape.snapshot());
         assertThat(restored.apply(codec.decode(codec.encode(snapshot)))).isEqualTo(ApplyResult.APPLIED);
 
         assertThat(restored.liveObjects()).isEqualTo(byEvents.liveObjects()).isEqualTo(1_000);

@@ -1,8 +1,8 @@
 package io.gemtrack.aggregator.model;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** An open DRM file description: the handles it has to GEM objects and the processes with an fd to it. */
@@ -10,7 +10,8 @@ final class DrmFile implements FdTarget {
 
     final long id;
     final int minor;
-    final Map<Integer, GemObject> handles = new TreeMap<>();
+    /** Handle to object, in no order (a snapshot sorts them): a file may hold most of a host's objects. */
+    final Int2ObjectOpenHashMap<GemObject> handles = new Int2ObjectOpenHashMap<>();
     /** Processes with an fd to this file and how many fds each has. */
     final Map<Process, Integer> fdOwners = new LinkedHashMap<>();
 

@@ -3,20 +3,29 @@ package io.gemtrack.aggregator.model;
 import io.gemtrack.events.Event;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The models of every host this aggregator owns, by host name. Not thread-safe; the caller serialises access. */
 public final class FleetModel {
 
-    private final Map<String, HostModel> hosts = new TreeMap<>();
+    /** Found by hash for every event; {@link #hostsByName} holds the same models in name order for the readers. */
+    private final Map<String, HostModel> hosts = new HashMap<>();
+    private final Map<String, HostModel> hostsByName = new TreeMap<>();
 
     public ApplyResult apply(Event event) {
-        return hosts.computeIfAbsent(event.host(), HostModel::new).apply(event);
+        HostModel host = hosts.get(event.host());
+        if (host == null) {
+            host = new HostModel(event.host());
+            put(host);
+        }
+        return host.apply(event);
     }
 
+    /** The hosts in name order. */
     public Collection<HostModel> hosts() {
-        return Collections.unmodifiableCollection(hosts.values());
+        return Collections.unmodifiableCollection(hostsByName.values());
     }
 
     public HostModel host(String name) {
@@ -26,10 +35,12 @@ public final class FleetModel {
     /** Takes over a host restored elsewhere (from a checkpoint), replacing any model of the same name. */
     public void put(HostModel host) {
         hosts.put(host.host(), host);
+        hostsByName.put(host.host(), host);
     }
 
     /** Lets go of a host another aggregator now owns. */
     public void remove(String name) {
         hosts.remove(name);
+        hostsByName.remove(name);
     }
 }

@@ -40,8 +40,11 @@ public final class HostModel {
         EventBody body = event.body();
         boolean snapshot = body instanceof HostSnapshot;
         if (!event.bootId().equals(bootId)) {
+            if (bootId != null) {
+                // Before the first boot the state is the empty one the constructor made.
+                state = newState();
+            }
             bootId = event.bootId();
-            state = newState();
             synchronised = true;
             nextSeq = snapshot ? event.seq() : 0;
         }
@@ -162,7 +165,7 @@ public final class HostModel {
     }
 
     public Collection<GemObject> objects() {
-        return Collections.unmodifiableCollection(state.objects.values());
+        return Collections.unmodifiableCollection(state.objects);
     }
 
     public GemObject object(long id) {

@@ -36,7 +36,14 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
+import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMaps;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +61,11 @@ import java.util.function.BiConsumer;
  * <p>Accounting is incremental: whatever changes something a policy looks at (resident bytes, the holder
  * set, the creator's mm) retracts the object's contribution from the {@link Ledger} first and adds it back
  * after; changes that leave those alone (another reference of an existing holder) skip the ledger.
+ *
+ * <p>The maps that grow with objects, files and tasks are open-addressing tables with primitive keys (the
+ * objects' own {@link ObjectTable}, fastutil's maps for the rest): no boxed key and no node per entry. They
+ * have no order, so {@link #snapshot} sorts by id, and nothing the fold computes depends on the order it
+ * visits them in (every contribution is a sum).
  */
 final class HostState {
 
@@ -95,12 +107,12 @@ final class HostState {
     HostMemory memory;
     final Map<Integer, DrmDeviceAdded> devices = new TreeMap<>();
     /** Every task, leaders and threads, to its thread group. */
-    final Map<Integer, Process> tasks = new HashMap<>();
+    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>();
     /** Thread groups by leader pid. */
     final Map<Integer, Process> processes = new TreeMap<>();
-    final Map<Long, DrmFile> files = new HashMap<>();
-    final Map<Long, GemObject> objects = new HashMap<>();
-    final Map<Long, DmaBuf> dmaBufs = new HashMap<>();
+    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
+    final ObjectTable objects = new ObjectTable();
+    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
     private final Runnable counterMismatch;
 
     /** @param counterMismatch told of every counters sample that disagrees with the {@code rfc} charge */
@@ -112,7 +124,9 @@ final class HostState {
     void apply(EventBody body) {
         BiConsumer<HostState, EventBody> handler = HANDLERS.get(body.getClass());
         // A type added to the schema before the model learns it is bad input, not a reason to stop consuming.
-        require(handler != null, "the model has no rule for %s events", EventBody.typeName(body.getClass()));
+        if (handler == null) {
+            throw violation("the model has no rule for %s events", EventBody.typeName(body.getClass()));
+        }
         handler.accept(this, body);
     }
 
@@ -130,7 +144,7 @@ final class HostState {
         Process child = addProcess(fork.pid(), fork.parentPid(), fork.comm(), parent == null ? 0 : parent.oomScoreAdj);
         if (parent != null) {
             parent.fds.forEach((fd, target) -> installFd(child, fd, target));
-            parent.mm.mappings.forEach((object, count) -> map(child, object, count));
+            forEachMapping(parent.mm, (object, count) -> map(child, object, count));
         }
     }
 
@@ -143,7 +157,7 @@ final class HostState {
         endMm(process);
         process.mm = Mm.alive(process);
         process.counters = Process.zeroCounters(process.pid());
-        process.threads.forEach(tasks::remove);
+        removeThreads(process);
         process.threads.clear();
         process.comm = exec.comm();
     }
@@ -159,7 +173,7 @@ final class HostState {
             uninstallFd(process, fd);
         }
         endMm(process);
-        process.threads.forEach(tasks::remove);
+        removeThreads(process);
         tasks.remove(process.pid());
         processes.remove(process.pid());
     }
@@ -190,7 +204,9 @@ final class HostState {
     // ---- devices, files and fds --------------------------------------------------------------------------
 
     private void addDevice(DrmDeviceAdded device) {
-        require(!devices.containsKey(device.minor()), "DRM device minor %d already exists", device.minor());
+        if (devices.containsKey(device.minor())) {
+            throw violation("DRM device minor %d already exists", device.minor());
+        }
         devices.put(device.minor(), device);
         for (Region region : device.regions()) {
             ledger.region(device.minor(), region.name());
@@ -209,7 +225,9 @@ final class HostState {
     /** Its handles go with it; they cannot change any holder, since no fd refers to the file. */
     private void closeFile(DrmFileClose close) {
         DrmFile file = file(close.file());
-        require(file.unreferenced(), "DrmFileClose of file %d, which is still open at an fd", file.id);
+        if (!file.unreferenced()) {
+            throw violation("DrmFileClose of file %d, which is still open at an fd", file.id);
+        }
         file.handles.values().forEach(object -> object.handles--);
         files.remove(file.id);
     }
@@ -222,7 +240,9 @@ final class HostState {
 
     private void closeFd(FdClose close) {
         Process process = process(close.pid());
-        require(process.fds.containsKey(close.fd()), "%s has no fd %d", process, close.fd());
+        if (!process.fds.containsKey(close.fd())) {
+            throw violation("%s has no fd %d", process, close.fd());
+        }
         uninstallFd(process, close.fd());
     }
 
@@ -248,7 +268,9 @@ final class HostState {
     private void deleteHandle(GemHandleDelete delete) {
         DrmFile file = file(delete.file());
         GemObject object = file.handles.get(delete.handle());
-        require(object != null, "file %d has no handle %d", file.id, delete.handle());
+        if (object == null) {
+            throw violation("file %d has no handle %d", file.id, delete.handle());
+        }
         file.handles.remove(delete.handle());
         object.handles--;
         file.fdOwners.forEach((owner, fds) -> releaseReferences(object, owner, fds));
@@ -256,21 +278,26 @@ final class HostState {
 
     private void pin(GemPin pin) {
         GemObject object = pinnable(pin.object());
-        require(object.residentBytes + pin.bytes() <= object.sizeBytes(),
-                "GemPin of %d bytes would make %s resident beyond its %d bytes", pin.bytes(), object, object.sizeBytes());
+        if (object.residentBytes + pin.bytes() > object.sizeBytes()) {
+            throw violation("GemPin of %d bytes would make %s resident beyond its %d bytes",
+                    pin.bytes(), object, object.sizeBytes());
+        }
         changeResident(object, pin.bytes());
     }
 
     private void unpin(GemUnpin unpin) {
         GemObject object = pinnable(unpin.object());
-        require(object.residentBytes >= unpin.bytes(),
-                "GemUnpin of %d bytes, but %s has only %d resident", unpin.bytes(), object, object.residentBytes);
+        if (object.residentBytes < unpin.bytes()) {
+            throw violation("GemUnpin of %d bytes, but %s has only %d resident", unpin.bytes(), object, object.residentBytes);
+        }
         changeResident(object, -unpin.bytes());
     }
 
     private GemObject pinnable(long id) {
         GemObject object = object(id);
-        require(!object.isCma(), "%s is CMA memory, resident in full from creation; it cannot be pinned or unpinned", object);
+        if (object.isCma()) {
+            throw violation("%s is CMA memory, resident in full from creation; it cannot be pinned or unpinned", object);
+        }
         return object;
     }
 
@@ -288,16 +315,26 @@ final class HostState {
     private void munmap(GemMunmap munmap) {
         Process process = process(munmap.pid());
         GemObject object = object(munmap.object());
-        require(process.mm.mappings.containsKey(object), "%s has no mapping of %s", process, object);
-        process.mm.mappings.computeIfPresent(object, (mapped, count) -> count == 1 ? null : count - 1);
+        Object2IntMap<GemObject> mappings = process.mm.mappings;
+        int count = mappings.getInt(object);
+        if (count <= 0) {
+            throw violation("%s has no mapping of %s", process, object);
+        }
+        if (count == 1) {
+            mappings.removeInt(object);
+        } else {
+            mappings.put(object, count - 1);
+        }
         object.mappings--;
         releaseReferences(object, process, 1);
     }
 
     private void free(GemFree free) {
         GemObject object = object(free.object());
-        require(!object.referenced(), "GemFree of %s, which still has %d handles, %d dma-bufs and %d mappings",
-                object, object.handles, object.dmaBufs, object.mappings);
+        if (object.referenced()) {
+            throw violation("GemFree of %s, which still has %d handles, %d dma-bufs and %d mappings",
+                    object, object.handles, object.dmaBufs, object.mappings);
+        }
         ledger.retract(object);
         objects.remove(object.id());
         object.creatorMm.created.remove(object);
@@ -329,7 +366,9 @@ final class HostState {
 
     private void release(DmaBufRelease release) {
         DmaBuf dmaBuf = dmaBuf(release.inode());
-        require(dmaBuf.unreferenced(), "DmaBufRelease of dma-buf %d, which is still open at an fd", dmaBuf.inode);
+        if (!dmaBuf.unreferenced()) {
+            throw violation("DmaBufRelease of dma-buf %d, which is still open at an fd", dmaBuf.inode);
+        }
         dmaBuf.object.dmaBufs--;
         dmaBufs.remove(dmaBuf.inode);
     }
@@ -355,7 +394,8 @@ final class HostState {
             state.requireNewFile(restored.file());
             state.files.put(restored.file(), new DrmFile(restored.file(), restored.minor()));
         }
-        snapshot.objects().forEach(state::restoreObject);
+        Map<Integer, Mm> deadMms = new HashMap<>();
+        snapshot.objects().forEach(restored -> state.restoreObject(restored, deadMms));
         for (SnapshotDmaBuf restored : snapshot.dmaBufs()) {
             state.requireNewDmaBuf(restored.inode());
             state.addDmaBuf(restored.inode(), state.object(restored.object()));
@@ -388,33 +428,56 @@ final class HostState {
             process.fds.forEach((fd, target) -> fds.add(target instanceof DrmFile file
                     ? new SnapshotFd(fd, file.id, 0) : new SnapshotFd(fd, 0, ((DmaBuf) target).inode)));
             List<SnapshotMapping> mappings = new ArrayList<>(process.mm.mappings.size());
-            process.mm.mappings.forEach((object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
+            forEachMapping(process.mm, (object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
             mappings.sort(Comparator.comparingLong(SnapshotMapping::object));
             snapshotProcesses.add(new SnapshotProcess(process.pid(), process.parentPid(), process.comm, List.copyOf(process.threads),
                     process.oomScoreAdj, process.counters, fds, mappings));
         }
         List<SnapshotFile> snapshotFiles = new ArrayList<>(files.size());
-        for (DrmFile file : new TreeMap<>(files).values()) {
-            List<SnapshotHandle> handles = new ArrayList<>(file.handles.size());
-            file.handles.forEach((handle, object) -> handles.add(new SnapshotHandle(handle, object.id())));
+        for (DrmFile file : inIdOrder(files)) {
+            int[] handleNumbers = file.handles.keySet().toIntArray();
+            Arrays.sort(handleNumbers);
+            List<SnapshotHandle> handles = new ArrayList<>(handleNumbers.length);
+            for (int handle : handleNumbers) {
+                handles.add(new SnapshotHandle(handle, file.handles.get(handle).id()));
+            }
             snapshotFiles.add(new SnapshotFile(file.id, file.minor, handles));
         }
         List<SnapshotObject> snapshotObjects = new ArrayList<>(objects.size());
-        for (GemObject object : new TreeMap<>(objects).values()) {
+        List<GemObject> objectsInIdOrder = new ArrayList<>(objects);
+        objectsInIdOrder.sort(Comparator.comparingLong(GemObject::id));
+        for (GemObject object : objectsInIdOrder) {
             snapshotObjects.add(new SnapshotObject(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
                     object.creatorPid(), object.creatorMmAlive(), object.residentBytes));
         }
         List<SnapshotDmaBuf> snapshotDmaBufs = new ArrayList<>(dmaBufs.size());
-        new TreeMap<>(dmaBufs).values().forEach(dmaBuf -> snapshotDmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id())));
+        inIdOrder(dmaBufs).forEach(dmaBuf -> snapshotDmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id())));
         return new HostSnapshot(memory, List.copyOf(devices.values()), snapshotProcesses, snapshotFiles, snapshotObjects,
                 snapshotDmaBufs);
     }
 
-    private void restoreObject(SnapshotObject restored) {
+    /** The values of {@code map} in ascending key order: the order of a snapshot, whatever order the map keeps. */
+    private static <T> List<T> inIdOrder(Long2ObjectMap<T> map) {
+        long[] ids = map.keySet().toLongArray();
+        Arrays.sort(ids);
+        List<T> values = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            values.add(map.get(id));
+        }
+        return values;
+    }
+
+    /**
+     * @param deadMms the dead creator mms restored so far, by pid: one per pid rather than one per object, as
+     *                nothing tells two dead mms of a pid apart
+     */
+    private void restoreObject(SnapshotObject restored, Map<Integer, Mm> deadMms) {
         requireNewObject(restored.object());
-        Mm creatorMm = restored.creatorMmAlive() ? process(restored.creatorPid()).mm : Mm.dead(restored.creatorPid());
-        require(!GemObject.isCma(restored.region()) || restored.residentBytes() == restored.sizeBytes(),
-                "CMA object %d must be resident in full", restored.object());
+        Mm creatorMm = restored.creatorMmAlive() ? process(restored.creatorPid()).mm
+                : deadMms.computeIfAbsent(restored.creatorPid(), Mm::dead);
+        if (GemObject.isCma(restored.region()) && restored.residentBytes() != restored.sizeBytes()) {
+            throw violation("CMA object %d must be resident in full", restored.object());
+        }
         addObject(new GemObject(restored.object(), ledger.region(restored.minor(), restored.region()),
                 restored.sizeBytes(), creatorMm, restored.residentBytes()));
     }
@@ -429,8 +492,10 @@ final class HostState {
     }
 
     private void addObject(GemObject object) {
-        objects.put(object.id(), object);
-        object.creatorMm.created.add(object);
+        objects.insert(object);
+        if (object.creatorMm.alive) {
+            object.creatorMm.created.add(object);
+        }
         ledger.add(object);
     }
 
@@ -460,15 +525,15 @@ final class HostState {
     }
 
     private void map(Process process, GemObject object, int count) {
-        process.mm.mappings.merge(object, count, Integer::sum);
+        process.mm.mappings.addTo(object, count);
         object.mappings += count;
         addReferences(object, process, count);
     }
 
-    /** The mm dies: its mappings go, and the objects it created lose their creator. */
+    /** The mm dies: its mappings go, and the objects it created lose their creator, for good. */
     private void endMm(Process process) {
         Mm mm = process.mm;
-        mm.mappings.forEach((object, count) -> {
+        forEachMapping(mm, (object, count) -> {
             object.mappings -= count;
             releaseReferences(object, process, count);
         });
@@ -476,6 +541,26 @@ final class HostState {
         mm.created.forEach(ledger::retract);
         mm.alive = false;
         mm.created.forEach(ledger::add);
+        // A dead mm stays as its objects' creator, but nothing about them changes when it dies again.
+        mm.created.clear();
+        mm.created.trim();
+    }
+
+    private static void forEachMapping(Mm mm, MappingAction action) {
+        for (Object2IntMap.Entry<GemObject> mapping : Object2IntMaps.fastIterable(mm.mappings)) {
+            action.accept(mapping.getKey(), mapping.getIntValue());
+        }
+    }
+
+    @FunctionalInterface
+    private interface MappingAction {
+        void accept(GemObject object, int count);
+    }
+
+    private void removeThreads(Process process) {
+        for (int thread : process.threads) {
+            tasks.remove(thread);
+        }
     }
 
     private void addReferences(GemObject object, Process process, int count) {
@@ -498,55 +583,78 @@ final class HostState {
 
     private Process process(int pid) {
         Process process = tasks.get(pid);
-        require(process != null, "unknown pid %d", pid);
+        if (process == null) {
+            throw violation("unknown pid %d", pid);
+        }
         return process;
     }
 
     private DrmFile file(long id) {
         DrmFile file = files.get(id);
-        require(file != null, "unknown DRM file %d", id);
+        if (file == null) {
+            throw violation("unknown DRM file %d", id);
+        }
         return file;
     }
 
     private GemObject object(long id) {
         GemObject object = objects.get(id);
-        require(object != null, "unknown object %d", id);
+        if (object == null) {
+            throw violation("unknown object %d", id);
+        }
         return object;
     }
 
     private DmaBuf dmaBuf(long inode) {
         DmaBuf dmaBuf = dmaBufs.get(inode);
-        require(dmaBuf != null, "unknown dma-buf %d", inode);
+        if (dmaBuf == null) {
+            throw violation("unknown dma-buf %d", inode);
+        }
         return dmaBuf;
     }
 
     private void requireNewTask(int pid) {
-        require(!tasks.containsKey(pid), "pid %d already exists", pid);
+        if (tasks.containsKey(pid)) {
+            throw violation("pid %d already exists", pid);
+        }
     }
 
     private void requireNewFile(long id) {
-        require(!files.containsKey(id), "DRM file %d already exists", id);
+        if (files.containsKey(id)) {
+            throw violation("DRM file %d already exists", id);
+        }
     }
 
     private void requireNewObject(long id) {
-        require(!objects.containsKey(id), "object %d already exists", id);
+        if (objects.containsId(id)) {
+            throw violation("object %d already exists", id);
+        }
     }
 
     private void requireNewDmaBuf(long inode) {
-        require(!dmaBufs.containsKey(inode), "dma-buf %d already exists", inode);
+        if (dmaBufs.containsKey(inode)) {
+            throw violation("dma-buf %d already exists", inode);
+        }
     }
 
     private static void requireFreeFd(Process process, int fd) {
-        require(!process.fds.containsKey(fd), "fd %d of %s is already in use", fd, process);
+        if (process.fds.containsKey(fd)) {
+            throw violation("fd %d of %s is already in use", fd, process);
+        }
     }
 
     private static void requireFreeHandle(DrmFile file, int handle) {
-        require(!file.handles.containsKey(handle), "handle %d of file %d is already in use", handle, file.id);
+        if (file.handles.containsKey(handle)) {
+            throw violation("handle %d of file %d is already in use", handle, file.id);
+        }
     }
 
-    private static void require(boolean condition, String reason, Object... arguments) {
-        if (!condition) {
-            throw new RuleViolation(String.format(reason, arguments));
-        }
+    /**
+     * The rule an event breaks. Checks call it only once they fail, as {@code if (...) throw violation(...)}
+     * rather than through a {@code require(condition, ...)}: the arguments' array and boxes would be made on
+     * every event, valid or not, and the fold is hot.
+     */
+    private static RuleViolation violation(String reason, Object... arguments) {
+        return new RuleViolation(String.format(reason, arguments));
     }
 }

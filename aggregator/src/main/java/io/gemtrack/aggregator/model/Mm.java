@@ -1,9 +1,7 @@
 package io.gemtrack.aggregator.model;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 
 /**
  * An address space. It lives from the fork or exec that made it to the exec or exit that ends it, and never
@@ -15,10 +13,14 @@ final class Mm {
     final Process owner;
     final int ownerPid;
     boolean alive;
-    /** GEM objects mapped into this mm and how many times each. */
-    final Map<GemObject, Integer> mappings = new HashMap<>();
-    /** Live objects this mm created: the ones whose creator changes when the mm dies. */
-    final Set<GemObject> created = new HashSet<>();
+    /** GEM objects mapped into this mm and how many times each (0 for an object not mapped). */
+    final Object2IntOpenHashMap<GemObject> mappings = new Object2IntOpenHashMap<>();
+    /**
+     * Live objects this mm created while it lives: the ones whose creator changes when it dies. Open addressing
+     * without a node per entry, since a process may create most of a host's million objects; emptied when
+     * the mm dies, as nothing changes for them after that. GemObject keeps Object's identity equality.
+     */
+    final ObjectOpenHashSet<GemObject> created = new ObjectOpenHashSet<>();
 
     private Mm(Process owner, int ownerPid, boolean alive) {
         this.owner = owner;

@@ -34,12 +34,12 @@ final class ModelDump {
                     .append("\n  charges ").append(charges(process)).append('\n');
         }
         new TreeMap<>(state.files).values().forEach(file -> out.append("file ").append(file.id).append(" minor=").append(file.minor)
-                .append(" handles=").append(file.handles.entrySet().stream().map(h -> h.getKey() + ":" + h.getValue().id())
+                .append(" handles=").append(new TreeMap<>(file.handles).entrySet().stream().map(h -> h.getKey() + ":" + h.getValue().id())
                         .collect(Collectors.joining(",")))
                 .append(" fdOwners=").append(file.fdOwners.entrySet().stream().sorted(Comparator.comparingInt(e -> e.getKey().pid()))
                         .map(e -> e.getKey().pid() + "x" + e.getValue()).collect(Collectors.joining(",")))
                 .append('\n'));
-        new TreeMap<>(state.objects).values().forEach(object -> out.append(object).append(" region=").append(object.minor()).append('/')
+        state.objects.stream().sorted(Comparator.comparingLong(GemObject::id)).forEach(object -> out.append(object).append(" region=").append(object.minor()).append('/')
                 .append(object.regionName()).append(" size=").append(object.sizeBytes()).append(" resident=").append(object.residentBytes)
                 .append(" creator=").append(creatorMm(object)).append(" handles=").append(object.handles)
                 .append(" dmaBufs=").append(object.dmaBufs).append(" mappings=").append(object.mappings)

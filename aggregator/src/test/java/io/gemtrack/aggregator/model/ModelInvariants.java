@@ -29,7 +29,7 @@ final class ModelInvariants {
         Map<RegionUsage, long[]> regions = new HashMap<>();
         long orphaned = 0;
 
-        for (GemObject object : state.objects.values()) {
+        for (GemObject object : state.objects) {
             Map<Integer, Integer> holders = references.getOrDefault(object, Map.of());
             assertThat(object.holders().stream().map(Process::pid).toList()).as("holders of %s", object)
                     .isEqualTo(List.copyOf(holders.keySet()));
@@ -92,7 +92,7 @@ final class ModelInvariants {
         }
         state.files.values().forEach(file -> file.handles.values().forEach(object -> counts.computeIfAbsent(object, o -> new int[3])[0]++));
         state.dmaBufs.values().forEach(dmaBuf -> counts.computeIfAbsent(dmaBuf.object, o -> new int[3])[1]++);
-        for (GemObject object : state.objects.values()) {
+        for (GemObject object : state.objects) {
             assertThat(new int[] {object.handles, object.dmaBufs, object.mappings}).as("handles, dma-bufs, mappings of %s", object)
                     .containsExactly(counts.getOrDefault(object, new int[3]));
         }

@@ -133,15 +133,15 @@ class RandomFoldTest {
                             : handleInFile((file, handle) -> new GemCreate(newId(), 0, REGIONS[random.nextInt(3)],
                             (1 + random.nextInt(8)) * PAGE, pick(state.processes.keySet()), file, handle)),
                     () -> state.objects.isEmpty() ? null
-                            : handleInFile((file, handle) -> new GemHandleCreate(file, handle, pick(state.objects.keySet()))),
+                            : handleInFile((file, handle) -> new GemHandleCreate(file, handle, pick(objectIds()))),
                     this::handleDelete,
                     this::pinOrUnpin,
                     () -> state.processes.isEmpty() || state.objects.isEmpty() ? null
-                            : new GemMmap(pick(state.tasks.keySet()), pick(state.objects.keySet())),
+                            : new GemMmap(pick(state.tasks.keySet()), pick(objectIds())),
                     this::munmap,
-                    () -> pickOrNull(state.objects.values().stream().filter(object -> !object.referenced()).map(object -> new GemFree(object.id())).toList()),
+                    () -> pickOrNull(state.objects.stream().filter(object -> !object.referenced()).map(object -> new GemFree(object.id())).toList()),
                     () -> state.objects.isEmpty() ? null
-                            : fdInProcess((pid, fd) -> new DmaBufExport(pick(state.objects.keySet()), newId(), pid, fd)),
+                            : fdInProcess((pid, fd) -> new DmaBufExport(pick(objectIds()), newId(), pid, fd)),
                     () -> state.dmaBufs.isEmpty() ? null
                             : fdInProcess((pid, fd) -> new DmaBufFdInstall(pid, fd, pick(state.dmaBufs.keySet()), FdOrigin.UNIX_SOCKET)),
                     () -> state.dmaBufs.isEmpty() ? null
@@ -187,7 +187,7 @@ class RandomFoldTest {
         }
 
         private EventBody pinOrUnpin() {
-            GemObject object = pickOrNull(state.objects.values().stream().filter(o -> !o.isCma()).toList());
+            GemObject object = pickOrNull(state.objects.stream().filter(o -> !o.isCma()).toList());
             if (object == null) {
                 return null;
             }
@@ -215,7 +215,7 @@ class RandomFoldTest {
 
         /** An id no file, object or dma-buf has. */
         private long newId() {
-            while (state.files.containsKey(nextId) || state.objects.containsKey(nextId) || state.dmaBufs.containsKey(nextId)) {
+            while (state.files.containsKey(nextId) || state.objects.containsId(nextId) || state.dmaBufs.containsKey(nextId)) {
                 nextId++;
             }
             return nextId++;
@@ -245,6 +245,10 @@ class RandomFoldTest {
                 handle++;
             }
             return event.apply(file.id, handle);
+        }
+
+        private List<Long> objectIds() {
+            return state.objects.stream().map(GemObject::id).toList();
         }
 
         private <T> T pick(Collection<T> items) {

@@ -3,6 +3,7 @@ package io.gemtrack.benchmarks.jmh;
 import io.gemtrack.aggregator.model.ApplyResult;
 import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.benchmarks.BusyHost;
 import io.gemtrack.benchmarks.Workload;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
@@ -17,6 +18,7 @@ import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.producer.scenario.BasicScenario;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -100,6 +102,53 @@ public class ApplyBenchmark {
 
     private ApplyResult apply(EventBody body) {
         return host.apply(new Event(HOST, BOOT, seq++, seq, body));
+    }
+
+    /**
+     * A host of a million live objects ({@link BusyHost}), whose events touch objects all over the model, so
+     * lookups and ledger updates miss the CPU caches as on a big host rather than a small one. The objects are
+     * drawn with a fixed seed.
+     */
+    @State(Scope.Thread)
+    public static class Busy {
+        private final BusyHost shape;
+        private final SplittableRandom random = new SplittableRandom(1);
+        private HostModel host;
+        private long seq;
+
+        public Busy() {
+            this(new BusyHost(1_000, 1_000));
+        }
+
+        public Busy(BusyHost shape) {
+            this.shape = shape;
+        }
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            host = shape.model();
+            seq = host.lastSeq() + 1;
+        }
+
+        long randomObject() {
+            return 1 + random.nextLong(shape.objects());
+        }
+
+        ApplyResult apply(EventBody body) {
+            return host.apply(new Event(BusyHost.NAME, BusyHost.BOOT, seq++, seq, body));
+        }
+
+        public HostModel host() {
+            return host;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public ApplyResult busyHostUnpinPin(Busy busy) {
+        long object = busy.randomObject();
+        busy.apply(new GemUnpin(object, EventBody.PAGE_SIZE));
+        return busy.apply(new GemPin(object, EventBody.PAGE_SIZE));
     }
 
     /** A whole fleet's stream into an empty model: includes creating 1,000 host models. */
