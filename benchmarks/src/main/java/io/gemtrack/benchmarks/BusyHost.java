@@ -2,6 +2,7 @@ package io.gemtrack.benchmarks;
 
 import io.gemtrack.aggregator.model.ApplyResult;
 import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -21,6 +22,7 @@ import io.gemtrack.events.EventStamper;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A large host of a simple shape, built either by events or as one snapshot: {@code processes} processes, each
@@ -41,22 +43,33 @@ public record BusyHost(int processes, int objectsPerProcess) {
 
     /** Folds the host's events into a new model; every event must apply. */
     public HostModel model() {
-        EventStamper stamper = new EventStamper(NAME, BOOT);
         HostModel host = new HostModel(NAME);
-        apply(host, stamper, MEMORY);
-        apply(host, stamper, DEVICE);
+        events(event -> {
+            ApplyResult result = host.apply(event);
+            if (result != ApplyResult.APPLIED) {
+                throw new IllegalStateException("the busy host's " + event.body() + " was not applied: " + result);
+            }
+        });
+        return host;
+    }
+
+    /** Hands the host's events, in order, to {@code sink}: made one at a time, since a large host has millions. */
+    public void events(Consumer<Event> sink) {
+        EventStamper stamper = new EventStamper(NAME, BOOT);
+        Consumer<EventBody> stamped = body -> sink.accept(stamper.stamp(stamper.nextSeq(), body));
+        stamped.accept(MEMORY);
+        stamped.accept(DEVICE);
         for (int process = 1; process <= processes; process++) {
             int pid = pid(process);
-            apply(host, stamper, new ProcessFork(pid, 1, "worker", false));
-            apply(host, stamper, new DrmFileOpen(pid, 3, process, 0));
+            stamped.accept(new ProcessFork(pid, 1, "worker", false));
+            stamped.accept(new DrmFileOpen(pid, 3, process, 0));
             for (int handle = 1; handle <= objectsPerProcess; handle++) {
                 long object = object(process, handle);
-                apply(host, stamper, new GemCreate(object, 0, "vram", OBJECT_BYTES, pid, process, handle));
-                apply(host, stamper, new GemPin(object, OBJECT_BYTES));
+                stamped.accept(new GemCreate(object, 0, "vram", OBJECT_BYTES, pid, process, handle));
+                stamped.accept(new GemPin(object, OBJECT_BYTES));
             }
-            apply(host, stamper, counters(process));
+            stamped.accept(counters(process));
         }
-        return host;
     }
 
     /**
@@ -73,7 +86,8 @@ public record BusyHost(int processes, int objectsPerProcess) {
         return (double) (after - before) / objects();
     }
 
-    private static long usedHeapAfterGc() {
+    /** The heap still in use after full collections: what live data holds, as far as a JVM can say. */
+    public static long usedHeapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
@@ -110,12 +124,5 @@ public record BusyHost(int processes, int objectsPerProcess) {
 
     private static MmCounters counters(int process) {
         return new MmCounters(pid(process), 0, (long) process << 12, 0, 0, 1L << 12, 0);
-    }
-
-    private static void apply(HostModel host, EventStamper stamper, EventBody body) {
-        ApplyResult result = host.apply(stamper.stamp(stamper.nextSeq(), body));
-        if (result != ApplyResult.APPLIED) {
-            throw new IllegalStateException("the busy host's " + body + " was not applied: " + result);
-        }
     }
 }
