@@ -30,6 +30,12 @@ class MalformedEventTest {
         assertThat(error.getMessage()).startsWith(prefix).contains(example.reason()).doesNotContain("\n");
     }
 
+    /** Guards the table for the tests that inject one record of every kind: a new kind needs an example. */
+    @Test
+    void theTableHasAnExampleOfEveryKind() {
+        assertThat(MalformedRecords.all()).extracting(MalformedRecords.Example::kind).containsAll(List.of(MalformedEventException.Kind.values()));
+    }
+
     /** Guards the table: each row breaks exactly one thing of a record that is otherwise fine. */
     @Test
     void theValidRecordTheTableIsBuiltFromDecodes() throws MalformedEventException {
