@@ -67,11 +67,11 @@ class AggregatorKillIT {
                     LOGS.resolve("successor.log"))) {
                 FleetStream.publishPaced(publisher, afterRestart);
                 Await.until("every host's last published seq applied by the successor (log: " + successor.log() + ")",
-                        CATCH_UP, successor::lastSeqs, fold.lastSeqs()::equals);
+                        CATCH_UP, successor.endpoint()::lastSeqs, fold.lastSeqs()::equals);
 
-                fold.assertHeldBy(successor.api(), fold.hosts());
-                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.metricsUrl());
-                double applied = Exposition.scrape(successor.metricsUrl()).samples().stream()
+                fold.assertHeldBy(successor.endpoint(), fold.hosts());
+                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.endpoint());
+                double applied = Exposition.scrape(successor.endpoint().metricsUrl()).samples().stream()
                         .filter(sample -> sample.name().equals("gemtrack_events_applied_total"))
                         .mapToDouble(Exposition.Sample::value).sum();
                 assertThat(applied).as("events the successor applied, having restored checkpoints at offsets %s", restoredFrom)

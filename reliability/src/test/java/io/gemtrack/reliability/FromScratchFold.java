@@ -6,7 +6,6 @@ import io.gemtrack.aggregator.kafka.CheckpointCodec;
 import io.gemtrack.aggregator.model.ApplyResult;
 import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
-import io.gemtrack.testkit.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
@@ -41,12 +40,13 @@ final class FromScratchFold {
         return lastSeqs;
     }
 
-    /** Asserts that the aggregator behind {@code api} holds each of {@code owned} exactly as the fold does. */
-    void assertHeldBy(ApiClient api, Collection<String> owned) {
+    /** Asserts that {@code aggregator} holds each of {@code owned} exactly as the fold does. */
+    void assertHeldBy(AggregatorEndpoint aggregator, Collection<String> owned) {
         assertThat(owned).as("hosts compared").isNotEmpty();
         for (String host : owned) {
             assertThat(hosts).as("hosts of the fold").containsKey(host);
-            assertThat(api.text("/api/hosts/" + host + "/checkpoint")).as("canonical dump of %s", host).isEqualTo(dump(host));
+            assertThat(aggregator.api().text("/api/hosts/" + host + "/checkpoint")).as("canonical dump of %s by %s", host, aggregator)
+                    .isEqualTo(dump(host));
         }
     }
 
