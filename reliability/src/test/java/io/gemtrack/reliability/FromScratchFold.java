@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The oracle every fault test ends with: each host's model folded from scratch in this JVM from every event that was
@@ -38,6 +39,11 @@ final class FromScratchFold {
         Map<String, Long> lastSeqs = new TreeMap<>();
         hosts.forEach((host, model) -> lastSeqs.put(host, model.lastSeq()));
         return lastSeqs;
+    }
+
+    /** What a fleet-wide query over all hosts would give: {@code figure} of every host's model, summed. */
+    long fleetTotal(ToLongFunction<HostModel> figure) {
+        return hosts.values().stream().mapToLong(figure).sum();
     }
 
     /** Asserts that {@code aggregator} holds each of {@code owned} exactly as the fold does. */
