@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,7 +53,7 @@ class AggregatorKillIT {
                 Await.until("a complete checkpoint round that covers events, for the successor to restore", CATCH_UP,
                         () -> resumeOffsets(checkpoints), offsets -> offsets.values().stream().anyMatch(offset -> offset > 0));
 
-                CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> publishPaced(publisher, aroundKill));
+                CompletableFuture<Void> streaming = FleetStream.publishPacedMeanwhile(publisher, aroundKill);
                 long killAfter = beforeKill.size() + aroundKill.size() / 2;
                 Await.until(killAfter + " events acknowledged, half of those published around the kill", CATCH_UP,
                         publisher::acknowledged, acknowledged -> acknowledged >= killAfter);
@@ -67,11 +66,11 @@ class AggregatorKillIT {
                     LOGS.resolve("successor.log"))) {
                 FleetStream.publishPaced(publisher, afterRestart);
                 Await.until("every host's last published seq applied by the successor (log: " + successor.log() + ")",
-                        CATCH_UP, successor::lastSeqs, fold.lastSeqs()::equals);
+                        CATCH_UP, successor.endpoint()::lastSeqs, fold.lastSeqs()::equals);
 
-                fold.assertHeldBy(successor.api(), fold.hosts());
-                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.metricsUrl());
-                double applied = Exposition.scrape(successor.metricsUrl()).samples().stream()
+                fold.assertHeldBy(successor.endpoint(), fold.hosts());
+                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.endpoint());
+                double applied = Exposition.scrape(successor.endpoint().metricsUrl()).samples().stream()
                         .filter(sample -> sample.name().equals("gemtrack_events_applied_total"))
                         .mapToDouble(Exposition.Sample::value).sum();
                 assertThat(applied).as("events the successor applied, having restored checkpoints at offsets %s", restoredFrom)
@@ -88,14 +87,5 @@ class AggregatorKillIT {
             checkpoints.read(partition).resumeAt().ifPresent(offset -> offsets.put(owner, offset));
         }
         return offsets;
-    }
-
-    private static void publishPaced(EventPublisher publisher, List<Event> events) {
-        try {
-            FleetStream.publishPaced(publisher, events);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
     }
 }

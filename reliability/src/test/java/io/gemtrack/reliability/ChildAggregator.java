@@ -2,14 +2,11 @@ package io.gemtrack.reliability;
 
 import io.gemtrack.broker.ChildJvm;
 import io.gemtrack.broker.KafkaBroker;
-import io.gemtrack.testkit.ApiClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,15 +19,13 @@ final class ChildAggregator implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
-    private final int httpPort;
+    private final AggregatorEndpoint endpoint;
     private final Path log;
-    private final ApiClient api;
 
     private ChildAggregator(Process process, int httpPort, Path log) {
         this.process = process;
-        this.httpPort = httpPort;
+        this.endpoint = new AggregatorEndpoint(httpPort);
         this.log = log;
-        this.api = new ApiClient(httpPort);
     }
 
     /**
@@ -56,7 +51,7 @@ final class ChildAggregator implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the aggregator exited with status " + process.exitValue() + "; see " + log);
                 }
-                return aggregator.api.get("/api/hosts").status();
+                return aggregator.endpoint.api().get("/api/hosts").status();
             }, status -> status == 200);
         } catch (AssertionError | InterruptedException e) {
             aggregator.kill();
@@ -65,23 +60,8 @@ final class ChildAggregator implements AutoCloseable {
         return aggregator;
     }
 
-    ApiClient api() {
-        return api;
-    }
-
-    String metricsUrl() {
-        return "http://127.0.0.1:" + httpPort + "/metrics";
-    }
-
-    /** Every host it owns with the last {@code seq} applied. */
-    Map<String, Long> lastSeqs() {
-        return lastSeqs(api);
-    }
-
-    static Map<String, Long> lastSeqs(ApiClient api) {
-        Map<String, Long> lastSeqs = new TreeMap<>();
-        api.get("/api/hosts").body().forEach(host -> lastSeqs.put(host.get("host").asText(), host.get("lastSeq").asLong()));
-        return lastSeqs;
+    AggregatorEndpoint endpoint() {
+        return endpoint;
     }
 
     Path log() {

@@ -16,8 +16,9 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static void assertNone(String bootstrapServers, String topic, String... metricsUrls) {
-        for (String url : metricsUrls) {
+    static void assertNone(String bootstrapServers, String topic, AggregatorEndpoint... aggregators) {
+        for (AggregatorEndpoint aggregator : aggregators) {
+            String url = aggregator.metricsUrl();
             List<Exposition.Sample> counts = Exposition.scrape(url).samples().stream()
                     .filter(sample -> sample.name().equals("gemtrack_dead_letters_total")).toList();
             assertThat(counts).as("gemtrack_dead_letters_total at %s, one series per reason", url).isNotEmpty()

@@ -7,6 +7,8 @@ import io.gemtrack.producer.sim.FleetSimulation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The events of a seeded fleet of emulated hosts, and their publication at a pace a consumer reads along with. */
 final class FleetStream {
@@ -37,5 +39,17 @@ final class FleetStream {
             publisher.flushExpectingNoFailure();
             Thread.sleep(PAUSE.toMillis());
         }
+    }
+
+    /** {@link #publishPaced} on another thread, for a test that acts while the events arrive. */
+    static CompletableFuture<Void> publishPacedMeanwhile(EventPublisher publisher, List<Event> events) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                publishPaced(publisher, events);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        });
     }
 }

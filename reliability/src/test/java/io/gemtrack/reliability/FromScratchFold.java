@@ -6,7 +6,6 @@ import io.gemtrack.aggregator.kafka.CheckpointCodec;
 import io.gemtrack.aggregator.model.ApplyResult;
 import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
-import io.gemtrack.testkit.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The oracle every fault test ends with: each host's model folded from scratch in this JVM from every event that was
@@ -83,12 +83,18 @@ final class FromScratchFold {
         return lastSeqs;
     }
 
-    /** Asserts that the aggregator behind {@code api} holds each of {@code owned} exactly as the fold does. */
-    void assertHeldBy(ApiClient api, Collection<String> owned) {
+    /** What a fleet-wide query over all hosts would give: {@code figure} of every host's model, summed. */
+    long fleetTotal(ToLongFunction<HostModel> figure) {
+        return hosts.values().stream().mapToLong(figure).sum();
+    }
+
+    /** Asserts that {@code aggregator} holds each of {@code owned} exactly as the fold does. */
+    void assertHeldBy(AggregatorEndpoint aggregator, Collection<String> owned) {
         assertThat(owned).as("hosts compared").isNotEmpty();
         for (String host : owned) {
             assertThat(hosts).as("hosts of the fold").containsKey(host);
-            assertThat(api.text("/api/hosts/" + host + "/checkpoint")).as("canonical dump of %s", host).isEqualTo(dump(host));
+            assertThat(aggregator.api().text("/api/hosts/" + host + "/checkpoint")).as("canonical dump of %s by %s", host, aggregator)
+                    .isEqualTo(dump(host));
         }
     }
 
