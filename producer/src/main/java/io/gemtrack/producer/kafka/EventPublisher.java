@@ -30,7 +30,10 @@ public final class EventPublisher implements AutoCloseable {
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
+            // While the broker is away, send() waits for its metadata: as long as a record may wait for delivery,
+            // not Kafka's 60 s, so an outage of a few minutes holds the producer back instead of losing events.
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
