@@ -71,9 +71,9 @@ class LargeHostIT {
     }
 
     private static ApiClient awaitLastSeq(Aggregator aggregator, long lastSeq) throws InterruptedException {
-        ApiClient api = new ApiClient(aggregator.httpPort());
+        AggregatorEndpoint endpoint = new AggregatorEndpoint(aggregator.httpPort());
         Await.until(BusyHost.NAME + " applied up to seq " + lastSeq, CATCH_UP,
-                () -> ChildAggregator.lastSeqs(api).getOrDefault(BusyHost.NAME, -1L), seq -> seq == lastSeq);
-        return api;
+                () -> endpoint.lastSeqs().getOrDefault(BusyHost.NAME, -1L), seq -> seq == lastSeq);
+        return endpoint.api();
     }
 }

@@ -90,13 +90,13 @@ class StreamFaultsIT {
         try (Aggregator aggregator = new Aggregator(config(kafka, "faults-reorder.events"))) {
             FromScratchFold fold = publishAndAwait(kafka, "faults-reorder.events", delivered, aggregator);
 
-            Exposition metrics = Exposition.scrape(metricsUrl(aggregator));
+            Exposition metrics = Exposition.scrape(new AggregatorEndpoint(aggregator.httpPort()).metricsUrl());
             assertThat(metrics.value("gemtrack_events_duplicate_total")).as("duplicates counted")
                     .hasValue((double) duplicatesSent).hasValue((double) fold.count(ApplyResult.Duplicate.class));
             assertThat(metrics.value("gemtrack_events_skipped_total")).as("events skipped while %s waited for a snapshot", reordered)
                     .hasValue((double) fold.count(ApplyResult.Skipped.class));
             assertThat(fold.count(ApplyResult.Skipped.class)).as("events skipped after the swaps").isPositive();
-            fold.assertHeldBy(new ApiClient(aggregator.httpPort()), fold.hosts());
+            fold.assertHeldBy(new AggregatorEndpoint(aggregator.httpPort()), fold.hosts());
             fold.assertSameStateAs(FromScratchFold.of(clean));
         }
     }
@@ -126,7 +126,8 @@ class StreamFaultsIT {
 
         String topic = "faults-gap.events";
         try (Aggregator aggregator = new Aggregator(config(kafka, topic))) {
-            ApiClient api = new ApiClient(aggregator.httpPort());
+            AggregatorEndpoint endpoint = new AggregatorEndpoint(aggregator.httpPort());
+            ApiClient api = endpoint.api();
             publishAndAwait(kafka, topic, beforeResync, aggregator);
             var waiting = api.get("/api/hosts/" + gapped).body();
             assertThat(waiting.get("synchronised").asBoolean()).as("%s synchronised after losing events", gapped).isFalse();
@@ -139,9 +140,9 @@ class StreamFaultsIT {
 
             var resynchronised = api.get("/api/hosts/" + gapped).body();
             assertThat(resynchronised.get("synchronised").asBoolean()).as("%s synchronised after its snapshot", gapped).isTrue();
-            assertThat(Exposition.scrape(metricsUrl(aggregator)).value("gemtrack_events_skipped_total"))
+            assertThat(Exposition.scrape(new AggregatorEndpoint(aggregator.httpPort()).metricsUrl()).value("gemtrack_events_skipped_total"))
                     .hasValue((double) waiting.get("skippedEvents").asLong());
-            fold.assertHeldBy(api, fold.hosts());
+            fold.assertHeldBy(endpoint, fold.hosts());
             fold.assertSameStateAs(FromScratchFold.of(clean));
         }
     }
@@ -197,9 +198,8 @@ class StreamFaultsIT {
             }
             publisher.flushExpectingNoFailure();
             raw.flush();
-            ApiClient api = new ApiClient(aggregator.httpPort());
-            Await.until("every host's last seq applied despite the poison", CATCH_UP,
-                    () -> ChildAggregator.lastSeqs(api), fold.lastSeqs()::equals);
+            AggregatorEndpoint endpoint = new AggregatorEndpoint(aggregator.httpPort());
+            Await.until("every host's last seq applied despite the poison", CATCH_UP, endpoint::lastSeqs, fold.lastSeqs()::equals);
 
             assertThat(fold.count(ApplyResult.Rejected.class)).as("invariant breaks the fold rejects").isEqualTo(invariantBreaks);
             Map<String, Long> expectedReasons = poison.stream().collect(Collectors.groupingBy(Poison::reason, TreeMap::new, Collectors.counting()));
@@ -222,12 +222,12 @@ class StreamFaultsIT {
             assertThat(deadLetters.stream().map(ConsumerRecord::value).filter(bytes -> bytes != null).toList())
                     .as("every poison record's original bytes").containsAll(sentPoison);
 
-            Exposition metrics = Exposition.scrape(metricsUrl(aggregator));
+            Exposition metrics = Exposition.scrape(new AggregatorEndpoint(aggregator.httpPort()).metricsUrl());
             for (Map.Entry<String, Long> reason : expectedReasons.entrySet()) {
                 assertThat(metrics.value("gemtrack_dead_letters_total", "reason", reason.getKey())).as("dead letters %s", reason.getKey())
                         .hasValue((double) reason.getValue());
             }
-            fold.assertHeldBy(api, fold.hosts());
+            fold.assertHeldBy(endpoint, fold.hosts());
         }
     }
 
@@ -254,8 +254,8 @@ class StreamFaultsIT {
         }
         FromScratchFold fold = new FromScratchFold();
         delivered.forEach(fold::applyAsDelivered);
-        ApiClient api = new ApiClient(aggregator.httpPort());
-        Await.until("every host's last delivered seq applied", CATCH_UP, () -> ChildAggregator.lastSeqs(api), fold.lastSeqs()::equals);
+        Await.until("every host's last delivered seq applied", CATCH_UP, new AggregatorEndpoint(aggregator.httpPort())::lastSeqs,
+                fold.lastSeqs()::equals);
         return fold;
     }
 
@@ -281,10 +281,6 @@ class StreamFaultsIT {
             }
         }
         throw new AssertionError("no run of " + length + " events without a snapshot, followed by one");
-    }
-
-    private static String metricsUrl(Aggregator aggregator) {
-        return "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
