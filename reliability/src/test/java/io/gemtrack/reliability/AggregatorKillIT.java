@@ -71,9 +71,7 @@ class AggregatorKillIT {
 
                 fold.assertHeldBy(successor.api(), fold.hosts());
                 DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.metricsUrl());
-                double applied = Exposition.scrape(successor.metricsUrl()).samples().stream()
-                        .filter(sample -> sample.name().equals("gemtrack_events_applied_total"))
-                        .mapToDouble(Exposition.Sample::value).sum();
+                double applied = Exposition.scrape(successor.metricsUrl()).sum("gemtrack_events_applied_total");
                 assertThat(applied).as("events the successor applied, having restored checkpoints at offsets %s", restoredFrom)
                         .isGreaterThanOrEqualTo(afterRestart.size()).isLessThan(events.size());
             }
