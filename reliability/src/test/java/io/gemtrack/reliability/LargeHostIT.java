@@ -24,11 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A host of 100,000 processes holding 1,000,000 live GEM objects, streamed through the broker to an aggregator: the
  * aggregator's whole heap stays within {@value #BOUND_BYTES_PER_OBJECT} bytes per object (Kafka buffers, metrics
- * and history included: 254 measured, the model alone needs about 100; a leak of 64 bytes per event, of its 2.3
- * million, would break it), and its model equals the from-scratch fold. The host's checkpoint, decoded and restored, dumps to
- * the same bytes. Then the aggregator is replaced: the host's checkpoint is larger than a checkpoint record may be,
- * so no round completes and the successor rebuilds the host by replaying its events from the start, again equal to
- * the fold.
+ * and history included: 254 measured, the model alone needs about 100; a leak of about 64 bytes per event, of its
+ * 2.3 million, would break it), and its model equals the from-scratch fold. The host's checkpoint, decoded and
+ * restored, dumps to the same bytes. Then the aggregator is replaced: the host's checkpoint is larger than a
+ * checkpoint record may be, so no round completes and the successor rebuilds the host by replaying its events from
+ * the start, again equal to the fold.
  *
  * <p>Tagged {@code large}: about a minute and a half and a 2 GB heap (reliability/pom.xml), so {@code mvn verify}
  * leaves it out and {@code -Plarge} (which {@code scripts/test}, and so CI, passes) runs it.
