@@ -70,9 +70,7 @@ class AggregatorKillIT {
 
                 fold.assertHeldBy(successor.endpoint(), fold.hosts());
                 DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.endpoint());
-                double applied = Exposition.scrape(successor.endpoint().metricsUrl()).samples().stream()
-                        .filter(sample -> sample.name().equals("gemtrack_events_applied_total"))
-                        .mapToDouble(Exposition.Sample::value).sum();
+                double applied = Exposition.scrape(successor.endpoint().metricsUrl()).sum("gemtrack_events_applied_total");
                 assertThat(applied).as("events the successor applied, having restored checkpoints at offsets %s", restoredFrom)
                         .isGreaterThanOrEqualTo(afterRestart.size()).isLessThan(events.size());
             }

@@ -97,6 +97,11 @@ public final class Exposition {
                 .findFirst();
     }
 
+    /** The sum of the samples with this name over all their label sets, as PromQL's {@code sum(name)}; 0 if there are none. */
+    public double sum(String name) {
+        return samples.stream().filter(s -> s.name().equals(name)).mapToDouble(Sample::value).sum();
+    }
+
     private static boolean hasLabels(Sample sample, String... labels) {
         for (int i = 0; i + 1 < labels.length; i += 2) {
             if (!labels[i + 1].equals(sample.labels().get(labels[i]))) {

@@ -90,14 +90,18 @@ class SequenceAndSnapshotTest {
         assertThat(host.model().sequenceGaps()).isZero();
     }
 
+    /** A rejected event's seq counts as delivered: the next seq follows it, and the same event sent again is a duplicate. */
     @Test
     void rejectedEventIsNoGap() {
         HostScript host = foldedHost();
+        Event unknownObject = host.next(new GemFree(42));
+        assertThat(host.model().apply(unknownObject)).isInstanceOf(ApplyResult.Rejected.class);
         host.assertRejected(new GemFree(1), "still has");
 
         host.apply(new ProcessFork(300, 1, "next", false));
         assertThat(host.model().sequenceGaps()).isZero();
         assertThat(host.model().synchronised()).isTrue();
+        assertThat(host.model().apply(unknownObject)).as("the rejected event sent again").isEqualTo(ApplyResult.DUPLICATE);
     }
 
     @Test
