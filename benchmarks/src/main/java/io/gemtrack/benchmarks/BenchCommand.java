@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
     private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
+    private static final String WARM_UP = "warm-up-";
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -88,13 +89,12 @@ public final class BenchCommand implements Callable<Integer> {
             double kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance", "records/s",
                     () -> tools.consumerRecordsPerSecond("bench.perf", records));
             double gemtrackAggregator = step(out, "4/6 gemtrack aggregator", "events/s", () -> aggregate(bootstrap, "bench.events", records));
-            Histogram latency = latency(out, bootstrap);
+            Latency latency = latency(out, bootstrap);
             out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
             out.flush();
             BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
             result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
-                    kafkaConsumer, gemtrackAggregator, latencyRate, latency.getValueAtPercentile(50),
-                    latency.getValueAtPercentile(99), host.objects(), host.heapBytesPerObject(), recovery(host));
+                    kafkaConsumer, gemtrackAggregator, latencyRate, latency, host.objects(), host.heapBytesPerObject(), recovery(host));
         }
         result.print(out);
         out.flush();
@@ -185,8 +185,11 @@ public final class BenchCommand implements Callable<Integer> {
         return perSecond(expected - 1, firstAndLast[1] - firstAndLast[0]);
     }
 
-    /** Record timestamp (set by the producer at send) to applied, at a fixed rate, after a warm-up host. */
-    private Histogram latency(PrintWriter out, String bootstrap) throws InterruptedException {
+    /**
+     * Record timestamp (set by the producer at send) to applied, at a fixed rate, after a warm-up host; and, for the
+     * same records at the same time, to a bare Kafka consumer's poll: the part of the latency that is Kafka's.
+     */
+    private Latency latency(PrintWriter out, String bootstrap) throws InterruptedException {
         long total = (long) latencyRate * latencySeconds;
         out.printf("5/6 end-to-end latency at %,d events/s for %d s ...", latencyRate, latencySeconds);
         out.flush();
@@ -210,11 +213,14 @@ public final class BenchCommand implements Callable<Integer> {
             }
         };
         Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
+        Latency result;
         try (Aggregator aggregator = new Aggregator(config(bootstrap, "bench.latency"), listener);
-             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", partitions)) {
+             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", partitions);
+             KafkaLatencyFloor floor = new KafkaLatencyFloor(bootstrap, "bench.latency", WARM_UP)) {
             warmUp.events().stream().map(BenchCommand::renamed).forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
             awaitApplied(warm, applied, warmUp.size());
+            awaitSeen(floor, warmUp.size());
             long interval = TimeUnit.SECONDS.toNanos(1) / latencyRate;
             long start = System.nanoTime();
             List<Event> events = measured.events();
@@ -228,14 +234,33 @@ public final class BenchCommand implements Callable<Integer> {
             }
             publisher.flushExpectingNoFailure();
             awaitApplied(done, applied, expected);
+            awaitSeen(floor, expected);
+            result = new Latency(latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
+                    floor.percentile(50), floor.percentile(99));
         }
-        out.printf(" p50 %d ms, p99 %d ms%n", latency.getValueAtPercentile(50), latency.getValueAtPercentile(99));
-        return latency;
+        out.printf(" p50 %d ms, p99 %d ms (a bare Kafka consumer of the same records: p50 %d ms, p99 %d ms)%n",
+                result.p50Millis(), result.p99Millis(), result.kafkaP50Millis(), result.kafkaP99Millis());
+        return result;
+    }
+
+    /** End-to-end latency percentiles, gemtrack's and a bare Kafka consumer's of the same records. */
+    record Latency(long p50Millis, long p99Millis, long kafkaP50Millis, long kafkaP99Millis) {
+    }
+
+    private static void awaitSeen(KafkaLatencyFloor floor, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        while (floor.seen() < expected) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the bare Kafka consumer read " + floor.seen() + " of " + expected
+                        + " records within " + APPLY_TIMEOUT);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** The warm-up host gets a name of its own, so its events never collide with the measured hosts' sequence numbers. */
     private static Event renamed(Event event) {
-        return new Event("warm-up-" + event.host(), event.bootId(), event.seq(), event.ts(), event.body());
+        return new Event(WARM_UP + event.host(), event.bootId(), event.seq(), event.ts(), event.body());
     }
 
     private static Aggregator.Config config(String bootstrap, String topic) {
