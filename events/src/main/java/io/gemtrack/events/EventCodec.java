@@ -147,14 +147,14 @@ public final class EventCodec {
                 }
                 envelopeFieldsSeen++;
             }
-            expect(schema == Event.SCHEMA_VERSION && seq >= 0 && ts >= 0);
+            // Every envelope field was read exactly once, and integral() took only non-negative numbers.
+            expect(schema == Event.SCHEMA_VERSION);
             BodyType type = bodyTypes.get(typeName);
             expect(type != null);
             if (!type.flat() && !checkDuplicates) {
                 return decodeValid(bytes, true);
             }
-            JsonToken first = parser.nextToken();
-            expect(first == JsonToken.FIELD_NAME || first == JsonToken.END_OBJECT);
+            expect(parser.nextToken() == JsonToken.FIELD_NAME);
             EventBody body;
             if (checkDuplicates) {
                 body = type.reader().readValue(parser);
@@ -164,7 +164,7 @@ public final class EventCodec {
                 expect(counted.fields == type.fields());
             }
             // Binding ends on the body's closing brace, which is the event's (and clears it): only the end may follow.
-            expect(body != null && parser.nextToken() == null);
+            expect(parser.nextToken() == null);
             return new Event(host, bootId, seq, ts, body);
         }
     }
@@ -181,15 +181,14 @@ public final class EventCodec {
 
     /**
      * Counts the field names of the object being bound at its own level (not inside nested values). It starts on
-     * the body's first field name, one level inside the event object.
+     * the body's first field name, one level inside the event object, which it counts.
      */
     private static final class TopLevelFieldCounter extends JsonParserDelegate {
         private int depth;
-        private int fields;
+        private int fields = 1;
 
         TopLevelFieldCounter(JsonParser parser) {
             super(parser);
-            fields = parser.currentToken() == JsonToken.FIELD_NAME ? 1 : 0;
         }
 
         @Override
