@@ -1,13 +1,19 @@
 package io.gemtrack.events.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The topics gemtrack uses, and their creation. Names follow Kafka's dotted convention. */
@@ -19,6 +25,9 @@ public final class Topics {
     public static final String DEAD_LETTERS = "gemtrack.events.dlq";
 
     public static final int DEFAULT_PARTITIONS = 8;
+
+    private static final Duration WRITABLE_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration WRITABLE_RETRY_BACKOFF = Duration.ofMillis(50);
 
     private Topics() {
     }
@@ -60,8 +69,23 @@ public final class Topics {
         }
     }
 
-    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    /**
+     * Creates the topics that do not exist yet (existing ones are left as they are) and returns once every partition
+     * of every topic takes writes.
+     *
+     * <p>Why wait: a new partition is in the metadata a moment before its leader's log exists. An idempotent producer
+     * whose first batch for the partition fails then ({@code NOT_LEADER_OR_FOLLOWER}) while its second batch lands
+     * finds the first rejected forever with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, since the broker accepted the
+     * second as the start of a producer it had no state for: the records wait until the delivery timeout and fail.
+     * A partition whose leader answers a list-offsets request (which the admin client retries until it does) has its
+     * log and takes the first batch.
+     */
     public static void ensure(Admin admin, NewTopic... topics) {
+        create(admin, topics);
+        awaitWritable(admin, Arrays.stream(topics).map(NewTopic::name).toList());
+    }
+
+    private static void create(Admin admin, NewTopic... topics) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -81,6 +105,32 @@ public final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void awaitWritable(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + WRITABLE_TIMEOUT.toNanos();
+        try {
+            while (true) {
+                try {
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+                            description.partitions().forEach(partition ->
+                                    partitions.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(partitions).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    // Right after creation the broker may not know the topic yet either: the admin client retries
+                    // a partition without a leader, not a topic it was told does not exist.
+                    if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topics " + topics + " do not take writes: " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+                Thread.sleep(WRITABLE_RETRY_BACKOFF.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topics " + topics + " to take writes", e);
         }
     }
 }

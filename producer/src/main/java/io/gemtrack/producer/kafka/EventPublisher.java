@@ -58,9 +58,6 @@ public final class EventPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(effective);
         this.connections = new ConnectionWatch(producer::metrics);
         this.topic = topic;
-        // Wait for the (possibly just created) topic's metadata before the first send: a partition's first
-        // batches sent while its metadata was still arriving have been seen to stall until the delivery timeout.
-        producer.partitionsFor(topic);
     }
 
     public void publish(Event event) {
