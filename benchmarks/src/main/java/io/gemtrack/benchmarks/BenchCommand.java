@@ -12,8 +12,10 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.events.kafka.Topics;
 import io.gemtrack.producer.kafka.EventPublisher;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -101,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What the figures depend on, for BENCHMARKS.md: cores, processor, JVM and its heap. */
+    /** What the figures depend on, for BENCHMARKS.md: cores, processor, JVM, its heap and its collector. */
     private static String machine() {
         String processor = "";
         try (java.util.stream.Stream<String> cpuinfo = Files.lines(Path.of("/proc/cpuinfo"))) {
@@ -110,9 +113,11 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException e) {
             // Not Linux: the core count and the JVM still say most of it.
         }
-        return String.format("%d cores, %s%s %s, Java %s, max heap %,d MiB", Runtime.getRuntime().availableProcessors(), processor,
-                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20);
+        String collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(" + "));
+        return String.format("%d cores, %s%s %s, Java %s, max heap %,d MiB, GC %s", Runtime.getRuntime().availableProcessors(),
+                processor, System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20, collectors);
     }
 
     private void validate() {
