@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
     private static final String WARM_UP = "warm-up-";
+    /** gemtrack's first runs (see {@link Runs}) use this topic and other host names. */
+    private static final String FIRST_RUN_TOPIC = "bench.first-run";
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,20 +81,29 @@ public final class BenchCommand implements Callable<Integer> {
         long records = workload.size();
         out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);
         out.printf("machine: %s%n", machine());
+        out.println("each throughput step runs twice in its JVM: cold, then warm (on code the first run compiled)");
         out.flush();
         BenchResult result;
         try (KafkaBroker broker = KafkaBroker.startTemporary()) {
             out.printf("embedded broker at %s%n", broker.bootstrapServers());
             String bootstrap = broker.bootstrapServers();
             KafkaPerfTools tools = new KafkaPerfTools(bootstrap);
-            createTopics(bootstrap, "bench.perf", "bench.events", "bench.latency");
+            createTopics(bootstrap, "bench.perf", "bench.perf" + KafkaPerfTools.WARM_UP_SUFFIX, "bench.events", FIRST_RUN_TOPIC, "bench.latency");
 
-            double kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", "records/s",
-                    () -> tools.producerRecordsPerSecond("bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS));
-            double gemtrackProducer = step(out, "2/6 gemtrack producer", "events/s", () -> produce(bootstrap, "bench.events", workload));
-            double kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance", "records/s",
-                    () -> tools.consumerRecordsPerSecond("bench.perf", records));
-            double gemtrackAggregator = step(out, "4/6 gemtrack aggregator", "events/s", () -> aggregate(bootstrap, "bench.events", records));
+            Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
+                    "bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS), rates("records/s"));
+            List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
+            Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
+                    produce(bootstrap, FIRST_RUN_TOPIC, firstRunEvents), produce(bootstrap, "bench.events", workload.events())),
+                    rates("events/s"));
+            Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
+                    () -> tools.consumerRecordsPerSecond("bench.perf", records), rates("records/s"));
+            Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
+                AggregatorRun first = aggregate(bootstrap, FIRST_RUN_TOPIC, firstRunEvents.size());
+                // The first run's model is garbage now: collected here, not by a full collection inside the second.
+                System.gc();
+                return new Runs<>(first, aggregate(bootstrap, "bench.events", records));
+            }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
             Latency latency = latency(out, bootstrap);
             out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
             out.flush();
@@ -143,13 +155,31 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double step(PrintWriter out, String name, String unit, Callable<Double> measurement) throws Exception {
+    private static <T> T step(PrintWriter out, String name, Callable<T> measurement, Function<T, String> shown) throws Exception {
         out.printf("%s ...", name);
         out.flush();
-        double rate = measurement.call();
-        out.printf(" %,.0f %s%n", rate, unit);
+        T result = measurement.call();
+        out.printf(" %s%n", shown.apply(result));
         out.flush();
-        return rate;
+        return result;
+    }
+
+    private static Function<Runs<Double>, String> rates(String unit) {
+        return runs -> String.format("cold %,.0f %s, warm %,.0f %s", runs.cold(), unit, runs.warm(), unit);
+    }
+
+    private static String aggregatorRun(AggregatorRun run, long events) {
+        return String.format("%,.0f events/s (the machine kept %.2f of %d cores busy, gemtrack %.2f: %.1f µs per event, %,d ms in GC)",
+                run.perSecond(), run.cpu().machineCoresBusy(), Runtime.getRuntime().availableProcessors(),
+                run.cpu().processCores(), run.cpu().processCpuNanos() / 1_000.0 / events, run.cpu().gcMillis());
+    }
+
+    /**
+     * A throughput step's two runs in one JVM, Kafka's tools' ({@link WarmedUpTool}) and gemtrack's alike: the first
+     * starts cold and compiles the code it runs, the second runs on compiled code. They differ a lot: cold, the JIT's
+     * compiler thread took as much CPU as the aggregator's consumer thread (JFR), on a machine with two cores.
+     */
+    record Runs<T>(T cold, T warm) {
     }
 
     /** ProducerPerformance draws its payloads from a file, one per line: gemtrack's own encoded events. */
@@ -160,34 +190,42 @@ public final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private double produce(String bootstrap, String topic, Workload workload) {
+    private double produce(String bootstrap, String topic, List<Event> events) {
         try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrap), topic, partitions)) {
             long start = System.nanoTime();
-            workload.events().forEach(publisher::publish);
+            events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
-            return perSecond(workload.size(), System.nanoTime() - start);
+            return perSecond(events.size(), System.nanoTime() - start);
         }
     }
 
-    /** Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is timed. */
-    private static double aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
+    /**
+     * Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is
+     * timed; and the CPU used in that time.
+     */
+    private static AggregatorRun aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
         AtomicLong applied = new AtomicLong();
-        long[] firstAndLast = new long[2];
+        CpuUse.Reading[] firstAndLast = new CpuUse.Reading[2];
         CountDownLatch done = new CountDownLatch(1);
         AppliedListener listener = (record, event) -> {
             long count = applied.incrementAndGet();
             if (count == 1) {
-                firstAndLast[0] = System.nanoTime();
+                firstAndLast[0] = CpuUse.Reading.now();
             }
             if (count == expected) {
-                firstAndLast[1] = System.nanoTime();
+                firstAndLast[1] = CpuUse.Reading.now();
                 done.countDown();
             }
         };
         try (Aggregator aggregator = new Aggregator(config(bootstrap, topic), listener)) {
             awaitApplied(done, applied, expected);
         }
-        return perSecond(expected - 1, firstAndLast[1] - firstAndLast[0]);
+        return new AggregatorRun(perSecond(expected - 1, firstAndLast[1].wallNanos() - firstAndLast[0].wallNanos()),
+                firstAndLast[0].until(firstAndLast[1]));
+    }
+
+    /** The aggregator's rate, and the CPU the machine and gemtrack used while it was timed. */
+    record AggregatorRun(double perSecond, CpuUse cpu) {
     }
 
     /**

@@ -9,17 +9,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Apache Kafka's own {@code ProducerPerformance} and {@code ConsumerPerformance} (from {@code kafka-tools}), each
- * run in a child JVM as Kafka's scripts run them, with their printed results parsed back.
+ * run in a child JVM as Kafka's scripts run them, with their printed results parsed back. Each runs twice in its JVM
+ * ({@link WarmedUpTool}), as gemtrack's steps do: cold, then on compiled code.
  */
 final class KafkaPerfTools {
 
     private static final Pattern PRODUCER_SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec .* 50th");
+
+    /** Where each tool's first run writes, or the group it reads in, so the second starts as if alone. */
+    static final String WARM_UP_SUFFIX = ".warm-up";
 
     private final String bootstrapServers;
 
@@ -29,32 +34,48 @@ final class KafkaPerfTools {
 
     /**
      * Sends {@code records} records as fast as the broker takes them, with payloads drawn from {@code payloadFile}
-     * (one per line) and the given producer settings; returns records per second.
+     * (one per line) and the given producer settings; returns records per second of each run. The first run writes
+     * to another topic, so {@code topic} holds {@code records} records.
      */
-    double producerRecordsPerSecond(String topic, long records, Path payloadFile, Map<String, Object> producerConfig) {
+    BenchCommand.Runs<Double> producerRecordsPerSecond(String topic, long records, Path payloadFile, Map<String, Object> producerConfig) {
+        return runTwice("org.apache.kafka.tools.ProducerPerformance",
+                producerArguments(topic + WARM_UP_SUFFIX, records, payloadFile, producerConfig),
+                producerArguments(topic, records, payloadFile, producerConfig), output -> {
+                    Matcher summary = PRODUCER_SUMMARY.matcher(output);
+                    if (!summary.find()) {
+                        throw new IllegalStateException("ProducerPerformance printed no summary:\n" + output);
+                    }
+                    return Double.parseDouble(summary.group(2));
+                });
+    }
+
+    private List<String> producerArguments(String topic, long records, Path payloadFile, Map<String, Object> producerConfig) {
         List<String> arguments = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records),
                 "--throughput", "-1", "--payload-file", payloadFile.toString(), "--producer-props",
                 "bootstrap.servers=" + bootstrapServers));
         producerConfig.forEach((key, value) -> arguments.add(key + "=" + value));
-        String output = run("org.apache.kafka.tools.ProducerPerformance", arguments);
-        Matcher summary = PRODUCER_SUMMARY.matcher(output);
-        if (!summary.find()) {
-            throw new IllegalStateException("ProducerPerformance printed no summary:\n" + output);
-        }
-        return Double.parseDouble(summary.group(2));
+        return arguments;
     }
 
-    /** Reads {@code records} records from the start of {@code topic} in a new group; returns records per second of fetching. */
-    double consumerRecordsPerSecond(String topic, long records) {
-        String output = run("org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server", bootstrapServers,
-                "--topic", topic, "--messages", Long.toString(records), "--group", "bench-consumer-performance",
-                "--timeout", "60000"));
-        Map<String, String> stats = statsTable(output);
-        String rate = stats.get("fetch.nMsg.sec");
-        if (rate == null) {
-            throw new IllegalStateException("ConsumerPerformance printed no fetch.nMsg.sec:\n" + output);
-        }
-        return Double.parseDouble(rate);
+    /**
+     * Reads {@code records} records from the start of {@code topic} in a new group; returns records per second of
+     * fetching, for each run. The first reads the same records in another group.
+     */
+    BenchCommand.Runs<Double> consumerRecordsPerSecond(String topic, long records) {
+        return runTwice("org.apache.kafka.tools.ConsumerPerformance",
+                consumerArguments(topic, records, "bench-consumer-performance" + WARM_UP_SUFFIX),
+                consumerArguments(topic, records, "bench-consumer-performance"), output -> {
+                    String rate = statsTable(output).get("fetch.nMsg.sec");
+                    if (rate == null) {
+                        throw new IllegalStateException("ConsumerPerformance printed no fetch.nMsg.sec:\n" + output);
+                    }
+                    return Double.parseDouble(rate);
+                });
+    }
+
+    private List<String> consumerArguments(String topic, long records, String group) {
+        return List.of("--bootstrap-server", bootstrapServers, "--topic", topic, "--messages", Long.toString(records),
+                "--group", group, "--timeout", "60000");
     }
 
     /** ConsumerPerformance prints a comma-separated header line and, under it, one line of values. */
@@ -73,10 +94,23 @@ final class KafkaPerfTools {
         return stats;
     }
 
-    private static String run(String mainClass, List<String> arguments) {
+    /** Runs the tool twice in a child JVM ({@link WarmedUpTool}) and parses the rate out of each run's output. */
+    private static BenchCommand.Runs<Double> runTwice(String mainClass, List<String> firstArguments, List<String> secondArguments,
+                                                      Function<String, Double> rate) {
+        String[] runs = output(mainClass, firstArguments, secondArguments).split(Pattern.quote(WarmedUpTool.END_OF_RUN));
+        if (runs.length < 2) {
+            throw new IllegalStateException(mainClass + " did not finish both runs:\n" + String.join("", runs));
+        }
+        return new BenchCommand.Runs<>(rate.apply(runs[0]), rate.apply(runs[1]));
+    }
+
+    private static String output(String mainClass, List<String> warmUpArguments, List<String> measuredArguments) {
+        List<String> arguments = new ArrayList<>(List.of(mainClass, Integer.toString(warmUpArguments.size())));
+        arguments.addAll(warmUpArguments);
+        arguments.addAll(measuredArguments);
         try {
             Process process = ChildJvm.builder(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
-                    mainClass, arguments).redirectErrorStream(true).start();
+                    WarmedUpTool.class.getName(), arguments).redirectErrorStream(true).start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = process.waitFor();
