@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
  * aggregator on the same records, so the ratios say how close gemtrack comes to what the broker can do here.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure gemtrack against Kafka's own ProducerPerformance and ConsumerPerformance on one embedded broker,",
-                "then end-to-end latency at a fixed rate, heap bytes per live GEM object and snapshot recovery time.",
+        description = {"Measure gemtrack against Kafka's own ProducerPerformance and ConsumerPerformance on one embedded broker, "
+                + "each run twice in its JVM (cold, then warm); then end-to-end latency at a fixed rate, heap bytes per live "
+                + "GEM object and snapshot recovery time. Takes about a minute.",
                 "Prints the ratios and a Markdown table for BENCHMARKS.md. JMH micro-benchmarks: gemtrack jmh."})
 public final class BenchCommand implements Callable<Integer> {
 
