@@ -172,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static String aggregatorRun(AggregatorRun run, long events) {
         return String.format("%,.0f events/s (the machine kept %.2f of %d cores busy, gemtrack %.2f: %.1f µs per event, %,d ms in GC)",
                 run.perSecond(), run.cpu().machineCoresBusy(), Runtime.getRuntime().availableProcessors(),
-                run.cpu().processCores(), run.cpu().processCpuNanos() / 1_000.0 / events, run.cpu().gcMillis());
+                run.cpu().processCores(), run.cpu().processCpuMicrosPer(events), run.cpu().gcMillis());
     }
 
     /**

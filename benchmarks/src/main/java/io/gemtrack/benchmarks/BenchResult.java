@@ -47,6 +47,6 @@ record BenchResult(long events, double averageRecordBytes, int partitions, Runs<
     private String cpu(AggregatorRun run) {
         CpuUse cpu = run.cpu();
         return String.format("%.2f, %.2f, %.1f µs, %,d ms", cpu.machineCoresBusy(), cpu.processCores(),
-                cpu.processCpuNanos() / 1_000.0 / events, cpu.gcMillis());
+                cpu.processCpuMicrosPer(events), cpu.gcMillis());
     }
 }

@@ -27,6 +27,11 @@ record CpuUse(double machineCoresBusy, double processCores, long processCpuNanos
      */
     private static final int[] BUSY_COLUMNS = {1, 2, 3, 6, 7};
 
+    /** This JVM's CPU time per event, for {@code events} events handled in the time measured. */
+    double processCpuMicrosPer(long events) {
+        return processCpuNanos / 1_000.0 / events;
+    }
+
     /** The counters at one moment; {@link #until} gives the use between two. */
     record Reading(long wallNanos, long machineBusyNanos, long processCpuNanos, long gcMillis) {
 

@@ -104,10 +104,10 @@ final class KafkaPerfTools {
         return new BenchCommand.Runs<>(rate.apply(runs[0]), rate.apply(runs[1]));
     }
 
-    private static String output(String mainClass, List<String> warmUpArguments, List<String> measuredArguments) {
-        List<String> arguments = new ArrayList<>(List.of(mainClass, Integer.toString(warmUpArguments.size())));
-        arguments.addAll(warmUpArguments);
-        arguments.addAll(measuredArguments);
+    private static String output(String mainClass, List<String> firstArguments, List<String> secondArguments) {
+        List<String> arguments = new ArrayList<>(List.of(mainClass, Integer.toString(firstArguments.size())));
+        arguments.addAll(firstArguments);
+        arguments.addAll(secondArguments);
         try {
             Process process = ChildJvm.builder(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
                     WarmedUpTool.class.getName(), arguments).redirectErrorStream(true).start();
