@@ -102,9 +102,9 @@ public final class CheckpointStore implements AutoCloseable {
         if (!allStored(partition, stored)) {
             return false;
         }
-        stored.add(send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset));
+        Future<RecordMetadata> marker = send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
         producer.flush();
-        return allStored(partition, stored);
+        return allStored(partition, List.of(marker));
     }
 
     /**
