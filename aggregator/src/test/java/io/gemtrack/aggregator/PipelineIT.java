@@ -3,8 +3,8 @@ package io.gemtrack.aggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;

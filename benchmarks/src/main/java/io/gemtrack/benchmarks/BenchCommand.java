@@ -2,15 +2,16 @@ package io.gemtrack.benchmarks;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.kafka.AppliedListener;
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
-import io.gemtrack.events.kafka.Topics;
-import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.Topics;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.testkit.BusyHost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -110,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
             result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
-                    kafkaConsumer, gemtrackAggregator, latencyRate, latency, host.objects(), host.heapBytesPerObject(), recovery(host));
+                    kafkaConsumer, gemtrackAggregator, latencyRate, latency, host.objects(), BusyHostModel.heapBytesPerObject(host), recovery(host));
         }
         result.print(out);
         out.flush();

@@ -2,7 +2,7 @@ package io.gemtrack.benchmarks;
 
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.testkit.BasicScenario;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,16 +1,17 @@
 package io.gemtrack.benchmarks;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.benchmarks.jmh.ApplyBenchmark;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.testkit.BusyHost;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A benchmark of events the model rejects would time the error path: every workload here must apply cleanly. */
 class BenchmarkWorkloadsTest {
@@ -51,13 +52,13 @@ class BenchmarkWorkloadsTest {
             assertThat(benchmark.busyHostUnpinPin(busy)).isEqualTo(ApplyResult.APPLIED);
         }
         assertThat(busy.host().liveObjects()).isEqualTo(shape.objects());
-        assertThat(busy.host().ledger().residentBytes()).isEqualTo(shape.model().ledger().residentBytes());
+        assertThat(busy.host().ledger().residentBytes()).isEqualTo(BusyHostModel.fold(shape).ledger().residentBytes());
     }
 
     @Test
     void busyHostBuiltByEventsEqualsTheOneRestoredFromItsSnapshot() throws Exception {
         BusyHost shape = new BusyHost(20, 50);
-        HostModel byEvents = shape.model();
+        HostModel byEvents = BusyHostModel.fold(shape);
         EventCodec codec = new EventCodec();
         HostModel restored = new HostModel(BusyHost.NAME);
         Event snapshot = new Event(BusyHost.NAME, BusyHost.BOOT, 0, 0, shape.snapshot());

@@ -1,8 +1,9 @@
 package io.gemtrack.benchmarks;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.gemtrack.testkit.BusyHost;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The model's memory bound of issue 8, as a test that measures bytes, not time: a live GEM object (here each
@@ -18,7 +19,7 @@ class ModelHeapBoundTest {
     void liveGemObjectCostsAtMostTheBoundInHeap() {
         BusyHost host = new BusyHost(200, 1_000);
 
-        double bytesPerObject = host.heapBytesPerObject();
+        double bytesPerObject = BusyHostModel.heapBytesPerObject(host);
 
         assertThat(bytesPerObject).as("heap bytes per live object of %,d", host.objects())
                 .isPositive().isLessThanOrEqualTo(BOUND_BYTES_PER_OBJECT);

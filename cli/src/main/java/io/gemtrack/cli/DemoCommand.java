@@ -2,13 +2,12 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
-import io.gemtrack.producer.ProduceCommand;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a

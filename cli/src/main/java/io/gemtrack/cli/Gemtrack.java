@@ -1,18 +1,15 @@
 package io.gemtrack.cli;
 
-import io.gemtrack.aggregator.AggregateCommand;
-import io.gemtrack.benchmarks.BenchCommand;
-import io.gemtrack.benchmarks.JmhCommand;
-import io.gemtrack.collector.CollectCommand;
-import io.gemtrack.producer.ProduceCommand;
-import picocli.CommandLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code gemtrack} launcher: one entry point for the demo and each part of the pipeline. */
-@Command(name = "gemtrack", mixinStandardHelpOptions = true, version = "gemtrack 0.1.0",
+@Command(name = "gemtrack", mixinStandardHelpOptions = true, versionProvider = Gemtrack.BuildVersion.class,
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
         subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, BrokerCommand.class,
-                BenchCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 
@@ -23,12 +20,29 @@ public final class Gemtrack implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The root command with its subcommands; a tool module adds its own commands to it before executing. */
+    public static CommandLine commandLine() {
         return new CommandLine(new Gemtrack()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, collect, aggregate or broker");
+    }
+
+    /** The version Maven built, from a resource it filtered: never written by hand. */
+    static final class BuildVersion implements CommandLine.IVersionProvider {
+
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = Gemtrack.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IOException("version.properties is missing from the class path: not a Maven build");
+                }
+                build.load(in);
+            }
+            return new String[] {"gemtrack " + build.getProperty("version")};
+        }
     }
 }

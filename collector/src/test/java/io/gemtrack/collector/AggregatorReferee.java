@@ -1,15 +1,16 @@
 package io.gemtrack.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.testkit.ProcTree;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The aggregator's model as the judge of a stream: every event must survive the wire (encode, decode) and be

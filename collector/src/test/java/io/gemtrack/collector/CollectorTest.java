@@ -1,13 +1,11 @@
 package io.gemtrack.collector;
 
-import static io.gemtrack.collector.ProcTree.fdinfo;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody.ProcessExit;
+import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.gemtrack.testkit.ProcTree.fdinfo;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CollectorTest {
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.events.Event;
-import io.gemtrack.events.kafka.Topics;
-import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;

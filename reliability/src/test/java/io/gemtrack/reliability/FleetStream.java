@@ -1,7 +1,7 @@
 package io.gemtrack.reliability;
 
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.FleetSimulation;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.gemtrack.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.aggregator.kafka.CheckpointCodec;
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.CheckpointCodec;
+import io.gemtrack.model.HostModel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
-import io.gemtrack.aggregator.policy.Policy;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;

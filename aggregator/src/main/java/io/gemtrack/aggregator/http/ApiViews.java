@@ -1,16 +1,16 @@
 package io.gemtrack.aggregator.http;
 
-import io.gemtrack.aggregator.model.GemObject;
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.model.Process;
-import io.gemtrack.aggregator.oom.OomAdvisor;
-import io.gemtrack.aggregator.oom.OomCandidate;
-import io.gemtrack.aggregator.oom.OomRanking;
-import io.gemtrack.aggregator.policy.Charges;
-import io.gemtrack.aggregator.policy.Ledger;
-import io.gemtrack.aggregator.policy.ObjectCharges;
-import io.gemtrack.aggregator.policy.Policy;
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.model.GemObject;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.model.Process;
+import io.gemtrack.oom.OomAdvisor;
+import io.gemtrack.oom.OomCandidate;
+import io.gemtrack.oom.OomRanking;
+import io.gemtrack.policy.Charges;
+import io.gemtrack.policy.Ledger;
+import io.gemtrack.policy.ObjectCharges;
+import io.gemtrack.policy.Policy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;

@@ -1,9 +1,9 @@
 package io.gemtrack.aggregator.http;
 
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.policy.Ledger;
-import io.gemtrack.aggregator.policy.Policy;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.policy.Ledger;
+import io.gemtrack.policy.Policy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package io.gemtrack.aggregator.kafka;
 
-import io.gemtrack.aggregator.model.HostCheckpoint;
-import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.model.CheckpointCodec;
+import io.gemtrack.model.HostCheckpoint;
+import io.gemtrack.model.HostModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.gemtrack.aggregator.kafka;
 
-import io.gemtrack.aggregator.metrics.AggregatorMetrics;
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostCheckpoint;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostCheckpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,7 +51,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final FleetModel fleet;
-    private final AggregatorMetrics metrics;
+    private final ConsumerMetrics metrics;
     private final DeadLetterPublisher deadLetters;
     private final AppliedListener listener;
     private final CheckpointStore checkpoints;
@@ -69,7 +69,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
-                         AggregatorMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
+                         ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

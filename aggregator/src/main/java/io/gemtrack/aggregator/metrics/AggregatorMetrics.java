@@ -1,8 +1,9 @@
 package io.gemtrack.aggregator.metrics;
 
+import io.gemtrack.aggregator.kafka.ConsumerMetrics;
 import io.gemtrack.aggregator.kafka.EventConsumer;
-import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * updated as events flow; everything about the hosts is read from the model at scrape time by a
  * {@link FleetCollector}, so a scrape shows one consistent state and applying an event costs no metric updates.
  */
-public final class AggregatorMetrics {
+public final class AggregatorMetrics implements ConsumerMetrics {
 
     /** How many processes per host get series of their own unless configured otherwise. */
     public static final int DEFAULT_TOP_PROCESSES = 10;
@@ -83,27 +84,32 @@ public final class AggregatorMetrics {
         registry.register(new FleetCollector(fleet, topProcesses));
     }
 
+    @Override
     public void applied(String type) {
         appliedByType.computeIfAbsent(type, eventsApplied::labelValues).inc();
     }
 
+    @Override
     public void duplicate() {
         eventsDuplicate.inc();
     }
 
+    @Override
     public void skipped() {
         eventsSkipped.inc();
     }
 
+    @Override
     public void deadLetter(String reason) {
         deadLetters.labelValues(reason).inc();
     }
 
+    @Override
     public void applyDuration(long nanos) {
         applyDuration.observe(nanos / 1e9);
     }
 
-    /** The lag of every partition the consumer is assigned now; partitions no longer assigned disappear. */
+    @Override
     public void consumerLag(Map<TopicPartition, Long> lagByPartition) {
         consumerLag = Map.copyOf(lagByPartition);
     }

@@ -2,8 +2,8 @@ package io.gemtrack.aggregator.metrics;
 
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostModel;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostModel;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;

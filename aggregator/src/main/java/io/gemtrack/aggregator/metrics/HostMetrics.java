@@ -3,10 +3,10 @@ package io.gemtrack.aggregator.metrics;
 import static io.gemtrack.aggregator.metrics.ModelMetric.counter;
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.policy.Ledger;
-import io.gemtrack.aggregator.policy.Policy;
-import io.gemtrack.aggregator.policy.RegionUsage;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.policy.Ledger;
+import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.RegionUsage;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 

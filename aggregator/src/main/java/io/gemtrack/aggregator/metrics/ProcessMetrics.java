@@ -2,9 +2,9 @@ package io.gemtrack.aggregator.metrics;
 
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.oom.OomAdvisor;
-import io.gemtrack.aggregator.policy.Policy;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.oom.OomAdvisor;
+import io.gemtrack.policy.Policy;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 

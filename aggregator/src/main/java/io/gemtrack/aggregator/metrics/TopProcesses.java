@@ -1,6 +1,6 @@
 package io.gemtrack.aggregator.metrics;
 
-import io.gemtrack.aggregator.model.Process;
+import io.gemtrack.model.Process;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,18 +1,20 @@
 package io.gemtrack.aggregator.differential;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.model.differential.BasicScenarioTruth;
+import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.testkit.ApiClient;
+import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The differential check end to end: the scenario goes through the real broker into a running aggregator,

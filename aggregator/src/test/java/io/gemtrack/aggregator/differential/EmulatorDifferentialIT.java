@@ -1,11 +1,10 @@
 package io.gemtrack.aggregator.differential;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The differential check end to end: every scenario, a few seeds each, one emulated host per pair, through the

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
-import io.gemtrack.aggregator.kafka.CheckpointCodec;
-import io.gemtrack.aggregator.model.HostModel;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.model.CheckpointCodec;
+import io.gemtrack.model.HostModel;
 import io.gemtrack.testkit.ApiClient;
+import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;

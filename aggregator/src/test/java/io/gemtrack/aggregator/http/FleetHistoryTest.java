@@ -2,10 +2,10 @@ package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.policy.Policy;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.policy.Policy;
+import io.gemtrack.testkit.BasicScenario;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;

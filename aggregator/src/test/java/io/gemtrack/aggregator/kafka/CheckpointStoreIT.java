@@ -1,10 +1,9 @@
 package io.gemtrack.aggregator.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.gemtrack.aggregator.model.HostCheckpoint;
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.events.kafka.Topics;
+import io.gemtrack.kafka.Topics;
+import io.gemtrack.model.CheckpointCodec;
+import io.gemtrack.model.HostCheckpoint;
+import io.gemtrack.model.HostModel;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.testkit.KafkaExtension;
@@ -14,6 +13,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Checkpoint rounds against a real broker: a round counts for recovery only when every host of it was stored. */
 @ExtendWith(KafkaExtension.class)

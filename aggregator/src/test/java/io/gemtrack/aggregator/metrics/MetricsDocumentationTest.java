@@ -2,8 +2,8 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

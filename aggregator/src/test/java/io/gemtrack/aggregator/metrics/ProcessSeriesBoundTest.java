@@ -2,10 +2,6 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.policy.Policy;
-import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.GemCreate;
@@ -13,7 +9,11 @@ import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.Region;
+import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventStamper;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.Exposition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;

@@ -3,13 +3,13 @@ package io.gemtrack.aggregator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.Aggregator;
-import io.gemtrack.aggregator.differential.HostFigures;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
-import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.events.Event;
-import io.gemtrack.producer.kafka.EventPublisher;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.testkit.ApiClient;
+import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.time.Duration;

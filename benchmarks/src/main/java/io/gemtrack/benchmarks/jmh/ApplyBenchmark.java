@@ -1,12 +1,8 @@
 package io.gemtrack.benchmarks.jmh;
 
-import io.gemtrack.aggregator.model.ApplyResult;
-import io.gemtrack.aggregator.model.FleetModel;
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.benchmarks.BusyHost;
+import io.gemtrack.benchmarks.BusyHostModel;
 import io.gemtrack.benchmarks.Workload;
 import io.gemtrack.events.Event;
-import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.GemFree;
 import io.gemtrack.events.EventBody.GemHandleCreate;
@@ -16,7 +12,12 @@ import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.MmCounters;
-import io.gemtrack.producer.scenario.BasicScenario;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.testkit.BasicScenario;
+import io.gemtrack.testkit.BusyHost;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,7 @@ public class ApplyBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            host = shape.model();
+            host = BusyHostModel.fold(shape);
             seq = host.lastSeq() + 1;
         }
 

@@ -1,10 +1,11 @@
 package io.gemtrack.benchmarks.jmh;
 
-import io.gemtrack.aggregator.model.HostModel;
-import io.gemtrack.aggregator.oom.OomAdvisor;
-import io.gemtrack.aggregator.oom.OomRanking;
-import io.gemtrack.aggregator.policy.Policy;
-import io.gemtrack.benchmarks.BusyHost;
+import io.gemtrack.benchmarks.BusyHostModel;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.oom.OomAdvisor;
+import io.gemtrack.oom.OomRanking;
+import io.gemtrack.policy.Policy;
+import io.gemtrack.testkit.BusyHost;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +33,7 @@ public class OomRankingBenchmark {
 
     @Setup
     public void setUp() {
-        host = new BusyHost(processes, 1).model();
+        host = BusyHostModel.fold(new BusyHost(processes, 1));
         chosen = Policy.valueOf(policy);
     }
 

@@ -1,8 +1,8 @@
 package io.gemtrack.benchmarks.jmh;
 
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
-import io.gemtrack.aggregator.model.FleetModel;
 import io.gemtrack.benchmarks.Workload;
+import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,16 +1,17 @@
 package io.gemtrack.collector.procfs;
 
-import static io.gemtrack.collector.ProcTree.fdinfo;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.entry;
-
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import io.gemtrack.testkit.ProcTree;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+
+import static io.gemtrack.testkit.ProcTree.fdinfo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The fixtures under {@code fdinfo/} follow what the drivers print (Documentation/gpu/drm-usage-stats.rst and the drivers' own docs). */
 class FdinfoTest {

@@ -1,13 +1,13 @@
 package io.gemtrack.collector.procfs;
 
-import static io.gemtrack.collector.ProcTree.fdinfo;
+import static io.gemtrack.testkit.ProcTree.fdinfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gemtrack.collector.ProcTree;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
+import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;

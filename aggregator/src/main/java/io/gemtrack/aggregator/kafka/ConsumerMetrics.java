@@ -1,0 +1,24 @@
+package io.gemtrack.aggregator.kafka;
+
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the consumer reports as records flow: the metrics module implements it, so the consumer depends on no
+ * metrics library and the two packages depend one way.
+ */
+public interface ConsumerMetrics {
+
+    void applied(String type);
+
+    void duplicate();
+
+    void skipped();
+
+    void deadLetter(String reason);
+
+    void applyDuration(long nanos);
+
+    /** The lag of every partition the consumer is assigned now; partitions no longer assigned disappear. */
+    void consumerLag(Map<TopicPartition, Long> lagByPartition);
+}

@@ -1,0 +1,94 @@
+package io.gemtrack.cli;
+
+import io.gemtrack.collector.Collector;
+import io.gemtrack.collector.procfs.ProcFs;
+import io.gemtrack.collector.procfs.ReadSkips;
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.errors.InterruptException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/** {@code gemtrack collect}: samples this Linux host's procfs and emits its events to Kafka, or as JSON lines to stdout. */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+        description = {"Sample a real Linux host (/proc: processes, mm counters, DRM fdinfo, dma-bufs) and emit its events"
+                + " to Kafka (or to stdout with --dry-run) until interrupted.",
+                "GEM objects are not visible one by one: each DRM client's memory in a region is reported as one object."})
+public final class CollectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PublishOptions kafka;
+
+    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Time between samples: a number with ms, s, m or h. Default: ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(names = "--proc", defaultValue = "/proc", description = "Root of the procfs to read. Default: ${DEFAULT-VALUE}.")
+    Path proc;
+
+    @Option(names = "--host", description = "Host name on the events. Default: the kernel's, from PROC/sys/kernel/hostname.")
+    String host;
+
+    @Option(names = "--samples", description = "Stop after this many samples. Default: sample until interrupted.")
+    Long samples;
+
+    @Option(names = "--dry-run", description = "Print the events as JSON lines to stdout instead of sending them.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException {
+        if (samples != null && samples < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
+        }
+        ProcFs procFs = new ProcFs(proc);
+        Collector collector = new Collector(procFs, host != null ? host : procFs.hostname(), System::nanoTime);
+        long count = samples != null ? samples : Long.MAX_VALUE;
+        if (dryRun) {
+            EventCodec codec = new EventCodec();
+            PrintWriter out = spec.commandLine().getOut();
+            collector.run(count, interval, event -> out.println(codec.encodeToString(event)));
+            out.flush();
+            report(collector, "");
+            return 0;
+        }
+        EventPublisher publisher = kafka.openPublisher(Topics.DEFAULT_PARTITIONS);
+        try {
+            collector.run(count, interval, publisher::publish);
+        } catch (InterruptException e) {
+            // Interrupted while Kafka waited for the broker: the stop that was asked for, not a failure.
+        } finally {
+            close(publisher);
+        }
+        report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
+        return publisher.failed() == 0 ? 0 : 1;
+    }
+
+    /** Waits for the events sent so far; when the thread is interrupted, Kafka drops them instead, so the stop is prompt. */
+    private static void close(EventPublisher publisher) {
+        try {
+            publisher.close();
+        } catch (InterruptException e) {
+            // Kafka has restored the thread's interrupt status; nothing else to do on the way out.
+        }
+    }
+
+    private void report(Collector collector, String destination) {
+        ReadSkips skips = collector.skips();
+        spec.commandLine().getErr().printf("collected %d samples of %s (boot %s): %d events%s; reads skipped: %d vanished,"
+                        + " %d permission denied, %d unreadable%n", collector.samples(), collector.host(), collector.bootId(),
+                collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable());
+    }
+}

@@ -1,0 +1,232 @@
+package io.gemtrack.cli;
+
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.Topics;
+import io.gemtrack.producer.EventPump;
+import io.gemtrack.producer.scenario.Scenario;
+import io.gemtrack.producer.scenario.Scenarios;
+import io.gemtrack.producer.sim.FleetSimulation;
+import io.gemtrack.producer.truth.TruthJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.errors.InterruptException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/** {@code gemtrack produce}: runs emulated hosts and emits their events to Kafka, or as JSON lines to stdout. */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ProduceCommand.ScenarioHelp.class,
+        description = "Run emulated Linux hosts (a seeded simulation of processes, DRM files, GEM buffers and dma-bufs,"
+                + " with the RFC's MM_DRIVERPAGES) and emit their events to Kafka, or to stdout with --dry-run,"
+                + " until --events or --duration is reached or Ctrl-C.")
+public final class ProduceCommand implements Callable<Integer> {
+
+    static final int MAX_HOSTS = 10_000;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PublishOptions kafka;
+
+    @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
+            description = "Partitions of the topic when it has to be created. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--scenario", defaultValue = Scenarios.MIXED, paramLabel = "NAME[,NAME...]",
+            description = "What the hosts run (see below); several run side by side. Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--hosts", defaultValue = "1", description = "Number of emulated hosts, 1 to " + MAX_HOSTS + ". Default: ${DEFAULT-VALUE}.")
+    int hosts;
+
+    @Option(names = "--rate", defaultValue = "1000", paramLabel = "EVENTS_PER_SECOND|max",
+            description = "Events per second over all hosts, or max: as fast as the broker takes them. Default: ${DEFAULT-VALUE}.")
+    String rate;
+
+    @Option(names = "--seed", description = "Seed of the simulation: the same seed gives the same events. Default: a random one, printed.")
+    Long seed;
+
+    @Option(names = "--events", description = "Stop after this many events (at the end of the action reaching it). Default: no limit.")
+    Long events;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop after this long: a number with ms, s, m or h. Default: no limit.")
+    Duration duration;
+
+    @Option(names = "--snapshot-every", defaultValue = "1000",
+            description = "Events of a host between its HostSnapshots (one is always sent at boot); 0: only at boot. Default: ${DEFAULT-VALUE}.")
+    long snapshotEvery;
+
+    @Option(names = "--fork-flaw", description = "Emulate the fork flaw found in the RFC's review: fork copies MM_DRIVERPAGES into the child.")
+    boolean forkFlaw;
+
+    @Option(names = "--truth", paramLabel = "FILE", description = "At the end, write every host's ground truth to FILE as JSON.")
+    Path truth;
+
+    @Option(names = "--dry-run", description = "Print the events as JSON lines to stdout instead of sending them.")
+    boolean dryRun;
+
+    /** Lists the scenarios, with what each does, below the options in {@code --help}. */
+    static final class ScenarioHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<String> footer = new ArrayList<>(List.of("", "Scenarios (--scenario):"));
+            Scenarios.ALL.forEach(scenario -> footer.add(String.format("  %-13s %s", scenario.name(), scenario.description())));
+            footer.add(String.format("  %-13s %s", Scenarios.MIXED, "all of the above side by side on every host"));
+            spec.usageMessage().footer(footer.toArray(String[]::new));
+            return spec;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<Scenario> scenarios = validatedScenarios();
+        long perSecond = validatedRate();
+        if (hosts < 1 || hosts > MAX_HOSTS) {
+            throw invalid("--hosts", "must be between 1 and " + MAX_HOSTS + ", was " + hosts);
+        }
+        if (events != null) {
+            requireAtLeast("--events", events, 1);
+        }
+        requireAtLeast("--snapshot-every", snapshotEvery, 0);
+        requireAtLeast("--partitions", partitions, 1);
+        long runSeed = seed != null ? seed : new SplittableRandom().nextLong();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,
+                String.join(",", scenarios.stream().map(Scenario::name).toList()), runSeed, runSeed);
+        err.flush();
+        FleetSimulation fleet = new FleetSimulation(hosts, runSeed, scenarios, forkFlaw, snapshotEvery);
+        EventPump.Limits limits = new EventPump.Limits(events == null ? 0 : events, duration, perSecond);
+        EventPump.Totals totals = dryRun ? printEvents(fleet, limits, err) : publishEvents(fleet, limits, err);
+        if (truth != null) {
+            TruthJson.write(truth, new TruthJson.Dump(runSeed, scenarios.stream().map(Scenario::name).toList(), forkFlaw, fleet.truth()));
+            err.printf("produce: ground truth of %d host(s) written to %s%n", hosts, truth);
+        }
+        err.flush();
+        return totals.errors() == 0 ? 0 : 1;
+    }
+
+    private EventPump.Totals printEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
+        EventCodec codec = new EventCodec();
+        BufferedWriter lines = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+        EventPump.Totals totals = runUntilStopped(new EventPump(fleet, event -> {
+            try {
+                lines.write(codec.encodeToString(event));
+                lines.newLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, () -> 0, () -> false, err), limits);
+        try {
+            lines.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        err.printf("produce: printed %,d events of %d host(s), %,.0f events/s%n", totals.events(), hosts, totals.perSecond());
+        return totals;
+    }
+
+    private EventPump.Totals publishEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
+        EventPublisher publisher = kafka.openPublisher(partitions);
+        EventPump.Totals totals;
+        try {
+            totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),
+                    limits);
+        } catch (InterruptException e) {
+            // Interrupted while Kafka waited for room in its buffer: the stop that was asked for.
+            totals = new EventPump.Totals(publisher.acknowledged() + publisher.failed(), Duration.ZERO, publisher.failed());
+        } finally {
+            try {
+                publisher.close();
+            } catch (InterruptException e) {
+                // Kafka has restored the thread's interrupt status; the events still buffered are dropped.
+            }
+        }
+        err.printf("produce: sent %,d events of %d host(s) to %s, %,d acknowledged, %,d failed, %,.0f events/s%n",
+                totals.events(), hosts, kafka.topic(), publisher.acknowledged(), publisher.failed(), totals.perSecond());
+        Exception lastError = publisher.lastError();
+        if (lastError != null) {
+            err.printf("produce: last error: %s%n", lastError);
+        }
+        return new EventPump.Totals(totals.events(), totals.elapsed(), publisher.failed());
+    }
+
+    /**
+     * Runs the pump; Ctrl-C asks it to stop at the next action boundary and waits for it, so what was produced is
+     * flushed and the truth written before the JVM goes.
+     */
+    private EventPump.Totals runUntilStopped(EventPump pump, EventPump.Limits limits) {
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested.set(true);
+            try {
+                stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gemtrack-produce-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return pump.run(limits, stopRequested::get);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running; it has just been released.
+            }
+        }
+    }
+
+    private List<Scenario> validatedScenarios() {
+        try {
+            return Scenarios.parse(scenario);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--scenario", e.getMessage());
+        }
+    }
+
+    /** Events per second, 0 for {@code max}. */
+    private long validatedRate() {
+        if (rate.equals("max")) {
+            return 0;
+        }
+        try {
+            long perSecond = Long.parseLong(rate);
+            if (perSecond >= 1) {
+                return perSecond;
+            }
+        } catch (NumberFormatException e) {
+            // Named below with the allowed values.
+        }
+        throw invalid("--rate", "'" + rate + "' is neither a positive number of events per second nor max");
+    }
+
+    private void requireAtLeast(String option, long value, long least) {
+        if (value < least) {
+            throw invalid(option, "must be at least " + least + ", was " + value);
+        }
+    }
+
+    private CommandLine.ParameterException invalid(String option, String reason) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + reason);
+    }
+}

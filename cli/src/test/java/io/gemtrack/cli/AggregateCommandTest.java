@@ -1,0 +1,51 @@
+package io.gemtrack.cli;
+
+import io.gemtrack.aggregator.Aggregator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AggregateCommandTest {
+
+    @Test
+    void negativeTopProcessesIsRejectedBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new AggregateCommand());
+        commandLine.setErr(new PrintWriter(err, true));
+
+        assertThat(commandLine.execute("--top-processes", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--top-processes must be 0 or more, not -1");
+    }
+
+    @Test
+    void helpDocumentsTopProcessesWithItsDefault() {
+        String usage = new CommandLine(new AggregateCommand()).getUsageMessage();
+
+        assertThat(usage).contains("--top-processes", "Default: 10");
+    }
+
+    @Test
+    void checkpointIntervalTakesADurationWithItsUnitAndDefaultsToTheConfigsDefault() {
+        assertThat(CommandLine.populateCommand(new AggregateCommand(), "--checkpoint-interval", "200ms").checkpointInterval)
+                .isEqualTo(Duration.ofMillis(200));
+        assertThat(CommandLine.populateCommand(new AggregateCommand()).checkpointInterval)
+                .isEqualTo(Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    @Test
+    void aBadCheckpointIntervalIsNamedInTheErrorBeforeAnythingStarts() {
+        for (String bad : new String[] {"0s", "soon", "30"}) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = new CommandLine(new AggregateCommand());
+            commandLine.setErr(new PrintWriter(err, true));
+
+            assertThat(commandLine.execute("--checkpoint-interval", bad)).as(bad).isEqualTo(2);
+            assertThat(err.toString()).contains("Invalid value for option '--checkpoint-interval': '" + bad
+                    + "' is not a positive interval like 500ms, 5s, 2m or 1h");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.gemtrack.kafka;
+
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventCodec;
+import io.gemtrack.kafka.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends events to Kafka keyed by host, so each host's events stay in order in one partition. The producer
+ * is idempotent with {@code acks=all}: retries after a broker hiccup neither lose nor duplicate events.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    /**
+     * gemtrack's producer settings: idempotent with {@code acks=all} (no loss, no duplicates on retry), and
+     * batched and compressed, since a host's events are small, frequent and alike.
+     */
+    public static final Map<String, Object> DEFAULTS = Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
+            // While the broker is away, send() waits for its metadata: as long as a record may wait for delivery,
+            // not Kafka's 60 s, so an outage of a few minutes holds the producer back instead of losing events.
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final EventCodec codec = new EventCodec();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> lastError = new AtomicReference<>();
+    private final ConnectionWatch connections;
+
+    /**
+     * @param config Kafka producer properties; at least {@code bootstrap.servers}. {@link #DEFAULTS} apply
+     *               where the caller sets nothing.
+     */
+    public EventPublisher(Map<String, Object> config, String topic, int partitions) {
+        Map<String, Object> effective = new HashMap<>(DEFAULTS);
+        effective.putAll(config);
+        effective.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        effective.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", effective.get("bootstrap.servers")))) {
+            Topics.ensure(admin, Topics.events(topic, partitions));
+        }
+        this.producer = new KafkaProducer<>(effective);
+        this.connections = new ConnectionWatch(producer::metrics);
+        this.topic = topic;
+    }
+
+    public void publish(Event event) {
+        producer.send(new ProducerRecord<>(topic, event.host(), codec.encode(event)), (metadata, error) -> {
+            if (error == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                lastError.set(error);
+            }
+        });
+    }
+
+    /** Blocks until every event sent so far is acknowledged or has failed. */
+    public void flush() {
+        producer.flush();
+    }
+
+    /**
+     * Flushes and fails unless every event sent so far was acknowledged: for callers, such as tests, for which
+     * one lost event makes everything after it meaningless.
+     */
+    public void flushExpectingNoFailure() {
+        flush();
+        if (failed() > 0) {
+            throw new IllegalStateException(failed() + " events were not acknowledged by the broker; last error: "
+                    + lastError(), lastError());
+        }
+    }
+
+    /**
+     * Whether the connection to the brokers was lost and has come back since this last answered yes. Nothing sent
+     * was lost on the producer's side (it retried), but what the brokers had stored may have been, if one failed.
+     */
+    public boolean reconnected() {
+        return connections.reconnected();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The most recent send failure, or {@code null}. */
+    public Exception lastError() {
+        return lastError.get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.gemtrack.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The topics gemtrack uses, and their creation. Names follow Kafka's dotted convention. */
+public final class Topics {
+
+    /** Host-keyed events; all events of one host land in one partition, in order. */
+    public static final String EVENTS = "gemtrack.events";
+    /** Records the aggregator could not apply, with the original bytes and the reason in headers. */
+    public static final String DEAD_LETTERS = "gemtrack.events.dlq";
+
+    public static final int DEFAULT_PARTITIONS = 8;
+
+    private static final Duration WRITABLE_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration WRITABLE_RETRY_BACKOFF = Duration.ofMillis(50);
+
+    private Topics() {
+    }
+
+    /** An events topic: retention unlimited, since the log is the source of truth that models are folded from. */
+    public static NewTopic events(String name, int partitions) {
+        return new NewTopic(name, partitions, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    }
+
+    /** Where the aggregators of events topic {@code events} keep host checkpoints. */
+    public static String checkpointsOf(String events) {
+        return events + ".checkpoints";
+    }
+
+    /**
+     * A checkpoint topic: compacted (only each host's latest checkpoint matters), partitioned like the events topic
+     * so a partition's checkpoints are read by whoever owns its events, and with room for a large host's record.
+     */
+    public static NewTopic checkpoints(String name, int partitions, int maxRecordBytes) {
+        return new NewTopic(name, partitions, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+    }
+
+    public static NewTopic deadLetters(String name) {
+        return new NewTopic(name, 1, (short) 1);
+    }
+
+    /** How many partitions an existing topic has. */
+    public static int partitions(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    /**
+     * Creates the topics that do not exist yet (existing ones are left as they are) and returns once every partition
+     * of every topic takes writes.
+     *
+     * <p>Why wait: a new partition is in the metadata a moment before its leader's log exists. An idempotent producer
+     * whose first batch for the partition fails then ({@code NOT_LEADER_OR_FOLLOWER}) while its second batch lands
+     * finds the first rejected forever with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, since the broker accepted the
+     * second as the start of a producer it had no state for: the records wait until the delivery timeout and fail.
+     * A partition whose leader answers a list-offsets request (which the admin client retries until it does) has its
+     * log and takes the first batch.
+     */
+    public static void ensure(Admin admin, NewTopic... topics) {
+        create(admin, topics);
+        awaitWritable(admin, Arrays.stream(topics).map(NewTopic::name).toList());
+    }
+
+    private static void create(Admin admin, NewTopic... topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (NewTopic topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(topic);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics " + List.of(topics) + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void awaitWritable(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + WRITABLE_TIMEOUT.toNanos();
+        try {
+            while (true) {
+                try {
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+                            description.partitions().forEach(partition ->
+                                    partitions.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(partitions).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    // Right after creation the broker may not know the topic yet either: the admin client retries
+                    // a partition without a leader, not a topic it was told does not exist.
+                    if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topics " + topics + " do not take writes: " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+                Thread.sleep(WRITABLE_RETRY_BACKOFF.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topics " + topics + " to take writes", e);
+        }
+    }
+}
