@@ -276,7 +276,7 @@ public final class EventCodec {
         try {
             return new Event(host, bootId, seq, ts, strictMapper.treeToValue(node, type));
         } catch (InvalidEventException e) {
-            throw new MalformedEventException(Kind.INVALID_VALUE, e.field(), e.reason());
+            throw malformed(e);
         } catch (JacksonException e) {
             throw translate(e, node);
         }
@@ -285,7 +285,7 @@ public final class EventCodec {
     /** Jackson's own messages name its classes and features; a dead letter should speak of the record instead. */
     private static MalformedEventException translate(JacksonException e, JsonNode body) {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidEventException invalid) {
-            return new MalformedEventException(Kind.INVALID_VALUE, invalid.field(), invalid.reason());
+            return malformed(invalid);
         }
         String path = e instanceof JsonMappingException mapping ? path(mapping.getPath()) : null;
         if (e instanceof UnrecognizedPropertyException unknown) {
@@ -301,6 +301,11 @@ public final class EventCodec {
                     + ", was " + valueAt(body, mismatch.getPath()));
         }
         return new MalformedEventException(Kind.WRONG_TYPE, path, originalMessage(e));
+    }
+
+    private static MalformedEventException malformed(InvalidEventException invalid) {
+        return new MalformedEventException(invalid.outOfBounds() ? Kind.OUT_OF_BOUNDS : Kind.INVALID_VALUE, invalid.field(),
+                invalid.reason());
     }
 
     private static String describe(Class<?> type) {
