@@ -32,7 +32,7 @@ public final class Bounds {
     /** The monotonic timestamp in nanoseconds: 2^62 − 1 is 146 years of uptime and leaves room to add durations. */
     public static final long MAX_TS = (1L << 62) - 1;
 
-    /** DRM file, GEM object and dma-buf ids: numbered by their source, read exactly by every JSON reader like {@link #MAX_SEQ}. */
+    /** DRM file, GEM object and dma-buf ids: numbered by their source, and read exactly by JSON readers like {@link #MAX_SEQ}. */
     public static final long MAX_ID = (1L << 53) - 1;
 
     /**

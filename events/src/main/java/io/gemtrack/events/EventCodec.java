@@ -40,8 +40,9 @@ import java.util.stream.Collectors;
  * {@code host}, {@code bootId}, {@code seq}, {@code ts}) followed by the fields of the body.
  *
  * <p>Reading is strict: every field is required, nothing is coerced (no {@code "5"} for {@code 5}, no
- * {@code 1.5} for an integer), unknown fields and duplicate keys are errors. Each failure is a
- * {@link MalformedEventException} naming the field, so no bad record is half-read or silently defaulted.
+ * {@code 1.5} for an integer), unknown fields and duplicate keys are errors, and so is a value beyond the
+ * schema's {@link Bounds}. Each failure is a {@link MalformedEventException} naming the field, so no bad
+ * record is half-read or silently defaulted.
  * Instances are thread-safe.
  */
 public final class EventCodec {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * One bad record of every kind the aggregator may meet, each breaking exactly one thing of {@link #VALID}, with
  * the error decoding it must give. The codec's unit test and the pipeline's poison-record test share this table
- * (through the events module's test jar).
+ * (through the events module's test jar). {@link #fieldsAtTheirLimits} adds every field of every event type at the
+ * limits of the schema and just past them, too many records to be poison among a test stream.
  */
 public final class MalformedRecords {
 
@@ -110,7 +111,8 @@ public final class MalformedRecords {
                                 + "\"threads\":[],\"oomScoreAdj\":0,\"fds\":[],\"mappings\":[]}]}",
                         Kind.MISSING_FIELD, "processes[0].counters", "is required"),
                 new Example("snapshot fd naming both a file and a dma-buf",
-                        snapshotOfOneProcess("{\"fd\":3,\"file\":9,\"inode\":7}", ""), Kind.INVALID_VALUE, "fds", "exactly one of file and inode must be set"),
+                        snapshotOfOneProcess("{\"fd\":3,\"file\":9,\"inode\":7}", ""), Kind.INVALID_VALUE, "fds",
+                        "exactly one of file and inode must be set"),
                 // Records that passed validation before the schema had bounds, and broke the pipeline.
                 new Example("size beyond 4 PiB", VALID.replace("\"sizeBytes\":8192", "\"sizeBytes\":9223372036854771712"),
                         Kind.OUT_OF_BOUNDS, "sizeBytes", "must be <= 4503599627366400, was 9223372036854771712"),
@@ -118,7 +120,8 @@ public final class MalformedRecords {
                         VALID.replace("\"seq\":1", "\"seq\":" + Long.MAX_VALUE), Kind.OUT_OF_BOUNDS, "seq",
                         "must be <= 9007199254740991, was 9223372036854775807"),
                 new Example("snapshot mapping count of the int range",
-                        snapshotOfOneProcess("", "{\"object\":42,\"count\":2147483647}"), Kind.OUT_OF_BOUNDS, "mappings.count", "must be <= 16777216, was 2147483647"),
+                        snapshotOfOneProcess("", "{\"object\":42,\"count\":2147483647}"), Kind.OUT_OF_BOUNDS,
+                        "mappings.count", "must be <= 16777216, was 2147483647"),
                 new Example("command name of a thousand bytes", "{" + ENVELOPE.replace("GemCreate", "ProcessFork")
                                 + ",\"pid\":5,\"parentPid\":1,\"comm\":\"" + "x".repeat(1000) + "\",\"thread\":false}",
                         Kind.OUT_OF_BOUNDS, "comm", "must be at most 64 bytes of UTF-8, was 1000"),
@@ -192,6 +195,12 @@ public final class MalformedRecords {
         return "\"minor\":1,\"driver\":\"i915\",\"regions\":[{\"name\":\"vram\",\"capacityBytes\":8589934592}]";
     }
 
+    private static final List<String> ENVELOPE_FIELDS = List.of("schema", "type", "host", "bootId", "seq", "ts");
+    /** The record's discriminators and the enum, whose every value is covered elsewhere. */
+    private static final List<String> UNLIMITED = List.of("schema", "type", "origin");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PLACEHOLDER = "@value@";
+
     /** A value at a limit and one just past it, as JSON literals, with the error the one past it gives. */
     private record Limit(String name, String at, String past, Kind kind, String reason) {
     }
@@ -260,7 +269,8 @@ public final class MalformedRecords {
 
     /** What a host name may not contain, beyond the rules of all text: each next to a near neighbour it may. */
     private static final List<Limit> HOST_RULES = List.of(
-            new Limit("a slash", quoted("rack-1.h"), quoted("rack-1/h"), Kind.INVALID_VALUE, "must not contain '/', has one at index 6"),
+            new Limit("a slash", quoted("rack-1.h"), quoted("rack-1/h"), Kind.INVALID_VALUE,
+                    "must not contain '/', has one at index 6"),
             new Limit("a C0 control character", quoted("h 1"), "\"h\\u00071\"", Kind.INVALID_VALUE,
                     "must not contain control characters, has U+0007 at index 1"),
             new Limit("a C1 control character", quoted("h\u00e91"), "\"h\\u00851\"", Kind.INVALID_VALUE,
@@ -319,12 +329,6 @@ public final class MalformedRecords {
             }
         }
     }
-
-    private static final List<String> ENVELOPE_FIELDS = List.of("schema", "type", "host", "bootId", "seq", "ts");
-    /** The record's discriminators and the enum, whose every value is covered elsewhere. */
-    private static final List<String> UNLIMITED = List.of("schema", "type", "origin");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PLACEHOLDER = "@value@";
 
     /** The record with the value at {@code path} replaced by a JSON literal, which may be one Jackson would not write. */
     private static String withValue(ObjectNode record, String path, String literal) {
