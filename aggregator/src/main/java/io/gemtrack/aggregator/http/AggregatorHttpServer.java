@@ -86,8 +86,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
             if (!exchange.getRequestURI().getRawPath().equals("/metrics")) {
                 respond(exchange, 404, TEXT, "not found: " + exchange.getRequestURI().getPath() + "\n");
             } else if (!isGetOrHead(exchange)) {
-                refuseMethod(exchange);
-                respond(exchange, 405, TEXT, "only " + ALLOWED_METHODS + " are supported\n");
+                respondMethodNotAllowed(exchange);
             } else {
                 metrics.handle(exchange);
             }
@@ -102,9 +101,14 @@ public final class AggregatorHttpServer implements AutoCloseable {
         return exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD");
     }
 
-    /** Names the methods there are in the response to a request of another, which the caller then answers with 405. */
+    /** Sets the Allow header that a 405 must carry, for a caller that answers 405 in a format of its own. */
     static void refuseMethod(HttpExchange exchange) {
         exchange.getResponseHeaders().set("Allow", ALLOWED_METHODS);
+    }
+
+    static void respondMethodNotAllowed(HttpExchange exchange) throws IOException {
+        refuseMethod(exchange);
+        respond(exchange, 405, TEXT, "only " + ALLOWED_METHODS + " are supported\n");
     }
 
     static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -34,9 +34,7 @@ final class WebViewHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         if (!AggregatorHttpServer.isGetOrHead(exchange)) {
-            AggregatorHttpServer.refuseMethod(exchange);
-            AggregatorHttpServer.respond(exchange, 405, AggregatorHttpServer.TEXT,
-                    "only " + AggregatorHttpServer.ALLOWED_METHODS + " are supported\n");
+            AggregatorHttpServer.respondMethodNotAllowed(exchange);
             return;
         }
         String path = exchange.getRequestURI().getPath();
