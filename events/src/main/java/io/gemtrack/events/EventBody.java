@@ -23,6 +23,11 @@ public sealed interface EventBody {
             Check.nonNegative("parentPid", parentPid);
             Check.notBlank("comm", comm);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The task replaced its program: it gets a fresh mm, the old one dies if this was its last user. */
@@ -31,12 +36,22 @@ public sealed interface EventBody {
             Check.positive("pid", pid);
             Check.notBlank("comm", comm);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The task exited: its fds close and its mm dies if this was its last user. */
     record ProcessExit(int pid) implements EventBody {
         public ProcessExit {
             Check.positive("pid", pid);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -45,6 +60,11 @@ public sealed interface EventBody {
             Check.positive("pid", pid);
             Check.inRange("oomScoreAdj", oomScoreAdj, -1000, 1000);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot. */
@@ -52,6 +72,11 @@ public sealed interface EventBody {
         public HostMemory {
             Check.positivePageMultiple("memTotalBytes", memTotalBytes);
             Check.pageMultiple("swapTotalBytes", swapTotalBytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -66,6 +91,11 @@ public sealed interface EventBody {
             Check.pageMultiple("swapBytes", swapBytes);
             Check.pageMultiple("pageTableBytes", pageTableBytes);
             // The counter is reported as the kernel holds it: the fork flaw can drive it negative.
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -85,6 +115,11 @@ public sealed interface EventBody {
                 throw new InvalidEventException("regions", "must not be empty");
             }
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** A process opened a DRM device node: a new file description installed at {@code fd}. */
@@ -95,12 +130,22 @@ public sealed interface EventBody {
             Check.positive("file", file);
             Check.nonNegative("minor", minor);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last reference to a DRM file went; its handles are gone with it. */
     record DrmFileClose(long file) implements EventBody {
         public DrmFileClose {
             Check.positive("file", file);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -114,6 +159,11 @@ public sealed interface EventBody {
             Check.positive("file", file);
             Check.present("origin", origin);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** An fd of any kind (DRM file or dma-buf) was closed. */
@@ -121,6 +171,11 @@ public sealed interface EventBody {
         public FdClose {
             Check.positive("pid", pid);
             Check.nonNegative("fd", fd);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -136,6 +191,11 @@ public sealed interface EventBody {
             Check.positive("file", file);
             Check.positive("handle", handle);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** Another handle to an existing object (GEM_OPEN of a flink name). */
@@ -145,12 +205,22 @@ public sealed interface EventBody {
             Check.positive("handle", handle);
             Check.positive("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemHandleDelete(long file, int handle) implements EventBody {
         public GemHandleDelete {
             Check.positive("file", file);
             Check.positive("handle", handle);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -160,12 +230,22 @@ public sealed interface EventBody {
             Check.positive("object", object);
             Check.positivePageMultiple("bytes", bytes);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemUnpin(long object, long bytes) implements EventBody {
         public GemUnpin {
             Check.positive("object", object);
             Check.positivePageMultiple("bytes", bytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -175,6 +255,11 @@ public sealed interface EventBody {
             Check.positive("pid", pid);
             Check.positive("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemMunmap(int pid, long object) implements EventBody {
@@ -182,12 +267,22 @@ public sealed interface EventBody {
             Check.positive("pid", pid);
             Check.positive("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last reference to the object went and its memory was released. */
     record GemFree(long object) implements EventBody {
         public GemFree {
             Check.positive("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -199,6 +294,11 @@ public sealed interface EventBody {
             Check.positive("pid", pid);
             Check.nonNegative("fd", fd);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** An existing dma-buf gained an fd in {@code pid} (dup or passed over a unix socket). */
@@ -209,6 +309,11 @@ public sealed interface EventBody {
             Check.positive("inode", inode);
             Check.present("origin", origin);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** A dma-buf was imported into a DRM file (possibly of another device), which holds it as {@code handle}. */
@@ -218,12 +323,22 @@ public sealed interface EventBody {
             Check.positive("file", file);
             Check.positive("handle", handle);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last fd and import of the dma-buf went. */
     record DmaBufRelease(long inode) implements EventBody {
         public DmaBufRelease {
             Check.positive("inode", inode);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -232,6 +347,11 @@ public sealed interface EventBody {
         public OomKill {
             Check.positive("pid", pid);
             Check.nonNegative("freedPages", freedPages);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -247,6 +367,11 @@ public sealed interface EventBody {
             files = Check.list("files", files);
             objects = Check.list("objects", objects);
             dmaBufs = Check.list("dmaBufs", dmaBufs);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -323,6 +448,67 @@ public sealed interface EventBody {
             Check.positive("dmaBufs.inode", inode);
             Check.positive("dmaBufs.object", object);
         }
+    }
+
+    /** Calls the method of {@code visitor} for this body's type. */
+    void accept(Visitor visitor);
+
+    /**
+     * Something done to each type of event body, a method per type, called through {@link #accept}. A type
+     * added to the schema cannot compile without its method here, nor a visitor without that method: a consumer
+     * that implements this handles every type, which the compiler checks rather than a lookup at run time.
+     */
+    interface Visitor {
+
+        void visit(ProcessFork processFork);
+
+        void visit(ProcessExec processExec);
+
+        void visit(ProcessExit processExit);
+
+        void visit(OomScoreAdj oomScoreAdj);
+
+        void visit(HostMemory hostMemory);
+
+        void visit(MmCounters mmCounters);
+
+        void visit(DrmDeviceAdded drmDeviceAdded);
+
+        void visit(DrmFileOpen drmFileOpen);
+
+        void visit(DrmFileClose drmFileClose);
+
+        void visit(FdInstall fdInstall);
+
+        void visit(FdClose fdClose);
+
+        void visit(GemCreate gemCreate);
+
+        void visit(GemHandleCreate gemHandleCreate);
+
+        void visit(GemHandleDelete gemHandleDelete);
+
+        void visit(GemPin gemPin);
+
+        void visit(GemUnpin gemUnpin);
+
+        void visit(GemMmap gemMmap);
+
+        void visit(GemMunmap gemMunmap);
+
+        void visit(GemFree gemFree);
+
+        void visit(DmaBufExport dmaBufExport);
+
+        void visit(DmaBufFdInstall dmaBufFdInstall);
+
+        void visit(DmaBufImport dmaBufImport);
+
+        void visit(DmaBufRelease dmaBufRelease);
+
+        void visit(OomKill oomKill);
+
+        void visit(HostSnapshot hostSnapshot);
     }
 
     /** Every event type, in a fixed order; the {@code type} field of an event is its simple name. */
