@@ -26,6 +26,11 @@ public sealed interface EventBody {
             Check.parentPid("parentPid", parentPid);
             Check.text("comm", comm, Bounds.MAX_COMM_BYTES);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The task replaced its program: it gets a fresh mm, the old one dies if this was its last user. */
@@ -34,12 +39,22 @@ public sealed interface EventBody {
             Check.pid("pid", pid);
             Check.text("comm", comm, Bounds.MAX_COMM_BYTES);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The task exited: its fds close and its mm dies if this was its last user. */
     record ProcessExit(int pid) implements EventBody {
         public ProcessExit {
             Check.pid("pid", pid);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -48,6 +63,11 @@ public sealed interface EventBody {
             Check.pid("pid", pid);
             Check.inRange("oomScoreAdj", oomScoreAdj, -1000, 1000);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot. */
@@ -55,6 +75,11 @@ public sealed interface EventBody {
         public HostMemory {
             Check.positiveBytes("memTotalBytes", memTotalBytes);
             Check.bytes("swapTotalBytes", swapTotalBytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -70,6 +95,11 @@ public sealed interface EventBody {
             Check.bytes("pageTableBytes", pageTableBytes);
             // The counter is reported as the kernel holds it: the fork flaw can drive it negative.
             Check.withinMagnitude("driverPages", driverPages, Bounds.MAX_PAGES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -89,6 +119,11 @@ public sealed interface EventBody {
                 throw new InvalidEventException("regions", "must not be empty");
             }
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** A process opened a DRM device node: a new file description installed at {@code fd}. */
@@ -99,12 +134,22 @@ public sealed interface EventBody {
             Check.id("file", file);
             Check.nonNegative("minor", minor);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last reference to a DRM file went; its handles are gone with it. */
     record DrmFileClose(long file) implements EventBody {
         public DrmFileClose {
             Check.id("file", file);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -118,6 +163,11 @@ public sealed interface EventBody {
             Check.id("file", file);
             Check.present("origin", origin);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** An fd of any kind (DRM file or dma-buf) was closed. */
@@ -125,6 +175,11 @@ public sealed interface EventBody {
         public FdClose {
             Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -140,6 +195,11 @@ public sealed interface EventBody {
             Check.id("file", file);
             Check.positive("handle", handle);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** Another handle to an existing object (GEM_OPEN of a flink name). */
@@ -149,12 +209,22 @@ public sealed interface EventBody {
             Check.positive("handle", handle);
             Check.id("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemHandleDelete(long file, int handle) implements EventBody {
         public GemHandleDelete {
             Check.id("file", file);
             Check.positive("handle", handle);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -164,12 +234,22 @@ public sealed interface EventBody {
             Check.id("object", object);
             Check.positiveBytes("bytes", bytes);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemUnpin(long object, long bytes) implements EventBody {
         public GemUnpin {
             Check.id("object", object);
             Check.positiveBytes("bytes", bytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -179,6 +259,11 @@ public sealed interface EventBody {
             Check.pid("pid", pid);
             Check.id("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     record GemMunmap(int pid, long object) implements EventBody {
@@ -186,12 +271,22 @@ public sealed interface EventBody {
             Check.pid("pid", pid);
             Check.id("object", object);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last reference to the object went and its memory was released. */
     record GemFree(long object) implements EventBody {
         public GemFree {
             Check.id("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -203,6 +298,11 @@ public sealed interface EventBody {
             Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** An existing dma-buf gained an fd in {@code pid} (dup or passed over a unix socket). */
@@ -213,6 +313,11 @@ public sealed interface EventBody {
             Check.id("inode", inode);
             Check.present("origin", origin);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** A dma-buf was imported into a DRM file (possibly of another device), which holds it as {@code handle}. */
@@ -222,12 +327,22 @@ public sealed interface EventBody {
             Check.id("file", file);
             Check.positive("handle", handle);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** The last fd and import of the dma-buf went. */
     record DmaBufRelease(long inode) implements EventBody {
         public DmaBufRelease {
             Check.id("inode", inode);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -238,6 +353,11 @@ public sealed interface EventBody {
             Check.withinMagnitude("badnessPoints", badnessPoints, Bounds.MAX_OOM_PAGES);
             Check.nonNegative("freedPages", freedPages);
             Check.atMost("freedPages", freedPages, Bounds.MAX_OOM_PAGES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -253,6 +373,11 @@ public sealed interface EventBody {
             files = Check.list("files", files);
             objects = Check.list("objects", objects);
             dmaBufs = Check.list("dmaBufs", dmaBufs);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -331,6 +456,67 @@ public sealed interface EventBody {
             Check.id("dmaBufs.inode", inode);
             Check.id("dmaBufs.object", object);
         }
+    }
+
+    /** Calls the method of {@code visitor} for this body's type. */
+    void accept(Visitor visitor);
+
+    /**
+     * Something done to each type of event body, a method per type, called through {@link #accept}. A type
+     * added to the schema cannot compile without its method here, nor a visitor without that method: a consumer
+     * that implements this handles every type, which the compiler checks rather than a lookup at run time.
+     */
+    interface Visitor {
+
+        void visit(ProcessFork processFork);
+
+        void visit(ProcessExec processExec);
+
+        void visit(ProcessExit processExit);
+
+        void visit(OomScoreAdj oomScoreAdj);
+
+        void visit(HostMemory hostMemory);
+
+        void visit(MmCounters mmCounters);
+
+        void visit(DrmDeviceAdded drmDeviceAdded);
+
+        void visit(DrmFileOpen drmFileOpen);
+
+        void visit(DrmFileClose drmFileClose);
+
+        void visit(FdInstall fdInstall);
+
+        void visit(FdClose fdClose);
+
+        void visit(GemCreate gemCreate);
+
+        void visit(GemHandleCreate gemHandleCreate);
+
+        void visit(GemHandleDelete gemHandleDelete);
+
+        void visit(GemPin gemPin);
+
+        void visit(GemUnpin gemUnpin);
+
+        void visit(GemMmap gemMmap);
+
+        void visit(GemMunmap gemMunmap);
+
+        void visit(GemFree gemFree);
+
+        void visit(DmaBufExport dmaBufExport);
+
+        void visit(DmaBufFdInstall dmaBufFdInstall);
+
+        void visit(DmaBufImport dmaBufImport);
+
+        void visit(DmaBufRelease dmaBufRelease);
+
+        void visit(OomKill oomKill);
+
+        void visit(HostSnapshot hostSnapshot);
     }
 
     /** Every event type, in a fixed order; the {@code type} field of an event is its simple name. */
