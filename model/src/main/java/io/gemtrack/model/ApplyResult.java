@@ -19,9 +19,23 @@ public sealed interface ApplyResult {
     record Rejected(String reason) implements ApplyResult {
     }
 
+    /**
+     * Applying the event failed unexpectedly (a bug, not bad input): the host is quarantined from now on, its state
+     * kept as the failure left it (SEMANTICS.md §10).
+     *
+     * @param cause what the model caught, for the runtime's log
+     */
+    record Quarantined(String reason, Throwable cause) implements ApplyResult {
+    }
+
+    /** The host is quarantined and waits for a snapshot or a new boot; the model ignored this event. */
+    record QuarantineSkipped() implements ApplyResult {
+    }
+
     ApplyResult APPLIED = new Applied();
     ApplyResult DUPLICATE = new Duplicate();
     ApplyResult SKIPPED = new Skipped();
+    ApplyResult QUARANTINE_SKIPPED = new QuarantineSkipped();
 
     static ApplyResult rejected(String reason) {
         return new Rejected(reason);

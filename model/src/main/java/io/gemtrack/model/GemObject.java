@@ -11,9 +11,14 @@ import java.util.List;
  * holders, with per holder the number of references that make it one (fd × handle pairs, dma-buf fds,
  * mappings), so a holder leaves exactly when its last reference goes.
  *
+ * <p>The counts of what takes an entry of its own elsewhere (handles, dma-bufs) are {@code int}s: 2^31 such entries
+ * do not fit in a heap. Mappings and the references of a holder are {@code long}s: they are counts without entries,
+ * summed over mms of up to {@link io.gemtrack.events.Bounds#MAX_MAPPINGS} mappings each and multiplied out of fds
+ * and handles (fds × handles), which a few ten thousand events take past 2^31.
+ *
  * <p>Most objects have one holder, so the holders field is a union: {@code null} for none, the
  * {@link Process} itself for one (its references in {@link #soleReferences}), or a pid-sorted
- * {@link SeveralHolders} for two or more. One holder then costs nothing beyond the object's 64 bytes, where
+ * {@link SeveralHolders} for two or more. One holder then costs nothing beyond the object's 72 bytes, where
  * a pair of arrays for it cost 48 more.
  */
 public final class GemObject implements AccountedObject {
@@ -25,10 +30,10 @@ public final class GemObject implements AccountedObject {
     private long residentBytes;
     private int handles;
     private int dmaBufs;
-    private int mappings;
+    private long mappings;
     /** {@code null}, a {@link Process} or {@link SeveralHolders}: see the class comment. */
     private Object holders;
-    private int soleReferences;
+    private long soleReferences;
 
     GemObject(long id, RegionUsage region, long sizeBytes, Mm creatorMm, long residentBytes) {
         this.id = id;
@@ -101,7 +106,7 @@ public final class GemObject implements AccountedObject {
         return ((SeveralHolders) holders).dropReferences(process, count);
     }
 
-    void addHolder(Process process, int count) {
+    void addHolder(Process process, long count) {
         if (holders == null) {
             holders = process;
             soleReferences = count;
@@ -207,7 +212,7 @@ public final class GemObject implements AccountedObject {
     }
 
     /** How many references (fd × handle pairs, dma-buf fds, mappings) make {@code process} a holder; 0 if none. */
-    public int referencesBy(Process process) {
+    public long referencesBy(Process process) {
         if (holders == process) {
             return soleReferences;
         }
@@ -222,7 +227,7 @@ public final class GemObject implements AccountedObject {
         return dmaBufs;
     }
 
-    public int mappings() {
+    public long mappings() {
         return mappings;
     }
 
@@ -235,13 +240,13 @@ public final class GemObject implements AccountedObject {
     private static final class SeveralHolders {
 
         Process[] processes;
-        int[] references;
+        long[] references;
         int count;
 
-        SeveralHolders(Process first, int firstReferences, Process second, int secondReferences) {
+        SeveralHolders(Process first, long firstReferences, Process second, long secondReferences) {
             boolean inOrder = first.pid() < second.pid();
             processes = inOrder ? new Process[] {first, second} : new Process[] {second, first};
-            references = inOrder ? new int[] {firstReferences, secondReferences} : new int[] {secondReferences, firstReferences};
+            references = inOrder ? new long[] {firstReferences, secondReferences} : new long[] {secondReferences, firstReferences};
             count = 2;
         }
 
@@ -263,12 +268,12 @@ public final class GemObject implements AccountedObject {
             return true;
         }
 
-        int referencesBy(Process process) {
+        long referencesBy(Process process) {
             int index = indexOf(process);
             return index < 0 ? 0 : references[index];
         }
 
-        void add(Process process, int added) {
+        void add(Process process, long added) {
             int at = -indexOf(process) - 1;
             if (count == processes.length) {
                 processes = Arrays.copyOf(processes, count * 2);

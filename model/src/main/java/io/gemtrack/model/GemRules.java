@@ -70,7 +70,9 @@ final class GemRules {
 
     static void mmap(HostState state, GemMmap mmap) {
         Process process = state.process(mmap.pid());
-        state.map(process, state.object(mmap.object()), 1);
+        GemObject object = state.object(mmap.object());
+        HostState.requireRoomForMappings(process, object, 1);
+        state.map(process, object, 1);
     }
 
     static void munmap(HostState state, GemMunmap munmap) {

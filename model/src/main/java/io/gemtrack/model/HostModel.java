@@ -4,10 +4,12 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody;
+import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Ledger;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The state of one host, folded from its events. A pure function of the events applied: no I/O, no clock,
@@ -29,6 +31,8 @@ public final class HostModel {
     private long sequenceGaps;
     private long skippedEvents;
     private long counterMismatches;
+    /** Why the host is quarantined, {@code null} while it is not. */
+    private String quarantine;
     // Package-private so the tests' canonical dump and from-scratch oracle can read the whole state.
     HostState state = newState();
 
@@ -36,40 +40,126 @@ public final class HostModel {
         this.host = host;
     }
 
+    /**
+     * Applies one event: the sequence rules of SEMANTICS.md §8, then the event's own rules. An event that is
+     * rejected changes nothing of the host, at a new boot neither: the host stays in its old boot (a rejected event
+     * of the current boot still counts as delivered, §8). An unexpected error while applying (a bug, not bad input)
+     * quarantines the host instead of escaping (SEMANTICS.md §10).
+     */
     public ApplyResult apply(Event event) {
         EventBody body = event.body();
         boolean snapshot = body instanceof HostSnapshot;
-        if (!event.bootId().equals(bootId)) {
-            if (bootId != null) {
-                // Before the first boot the state is the empty one the constructor made.
-                state = newState();
-            }
-            bootId = event.bootId();
-            synchronised = true;
-            nextSeq = snapshot ? event.seq() : 0;
-        }
-        if (event.seq() < nextSeq) {
+        boolean newBoot = !event.bootId().equals(bootId);
+        // The seq the event's boot expects next: a new boot starts at 0, or wherever its snapshot stands.
+        long expected = !newBoot ? nextSeq : snapshot ? event.seq() : 0;
+        if (event.seq() < expected) {
             return ApplyResult.DUPLICATE;
         }
-        if (event.seq() > nextSeq) {
-            sequenceGaps += event.seq() - nextSeq;
-            synchronised = false;
+        long gap = event.seq() - expected;
+        if (snapshot) {
+            return restore(event, (HostSnapshot) body, newBoot, gap);
         }
-        nextSeq = event.seq() + 1;
-        try {
-            if (snapshot) {
-                state = SnapshotRestore.restore((HostSnapshot) body, this::countMismatch);
-                synchronised = true;
-            } else if (!synchronised) {
-                skippedEvents++;
-                return ApplyResult.SKIPPED;
-            } else {
-                state.apply(body);
+        if (!newBoot && quarantine != null) {
+            countDelivered(event.seq(), gap);
+            synchronised &= gap == 0;
+            skippedEvents++;
+            return ApplyResult.QUARANTINE_SKIPPED;
+        }
+        if (gap > 0 || (!newBoot && !synchronised)) {
+            if (newBoot) {
+                replaceState(event.bootId(), newState());
             }
-            return ApplyResult.APPLIED;
-        } catch (RuleViolation violation) {
-            return ApplyResult.rejected(violation.getMessage());
+            countDelivered(event.seq(), gap);
+            synchronised = false;
+            skippedEvents++;
+            return ApplyResult.SKIPPED;
         }
+        HostState target = newBoot ? newState() : state;
+        try {
+            target.apply(body);
+        } catch (RuleViolation violation) {
+            if (!newBoot) {
+                countDelivered(event.seq(), 0);
+            }
+            return ApplyResult.rejected(violation.getMessage());
+        } catch (RuntimeException failure) {
+            // The state may be half changed: kept as the error left it, for inspection, and applied to no more.
+            if (newBoot) {
+                replaceState(event.bootId(), target);
+            }
+            countDelivered(event.seq(), 0);
+            return quarantined(event, failure);
+        }
+        if (newBoot) {
+            replaceState(event.bootId(), target);
+        }
+        countDelivered(event.seq(), 0);
+        return ApplyResult.APPLIED;
+    }
+
+    /** A snapshot replaces the state whole, or, rejected, changes nothing (at a new boot, not even the boot). */
+    private ApplyResult restore(Event event, HostSnapshot snapshot, boolean newBoot, long gap) {
+        HostState restored;
+        try {
+            restored = SnapshotRestore.restore(snapshot, this::countMismatch);
+        } catch (RuleViolation violation) {
+            if (!newBoot) {
+                countDelivered(event.seq(), gap);
+                synchronised &= gap == 0;
+            }
+            return ApplyResult.rejected(violation.getMessage());
+        } catch (RuntimeException failure) {
+            // The state before the snapshot is untouched; it is the one kept for inspection.
+            if (!newBoot) {
+                countDelivered(event.seq(), gap);
+            }
+            return quarantined(event, failure);
+        }
+        replaceState(event.bootId(), restored);
+        countDelivered(event.seq(), gap);
+        return ApplyResult.APPLIED;
+    }
+
+    /**
+     * A snapshot or a new boot replaces the state whole: the host is synchronised, and no longer quarantined, since
+     * nothing of the state that failed is left.
+     */
+    private void replaceState(String newBootId, HostState newState) {
+        bootId = newBootId;
+        state = newState;
+        synchronised = true;
+        quarantine = null;
+    }
+
+    /** Event {@code seq} of the current boot reached the model, after {@code gap} events that never did. */
+    private void countDelivered(long seq, long gap) {
+        if (gap > 0) {
+            sequenceGaps = ExactSums.saturatedAdd(sequenceGaps, gap);
+        }
+        nextSeq = seq + 1;
+    }
+
+    private ApplyResult quarantined(Event event, Throwable failure) {
+        String reason = "applying " + event.type() + " seq " + event.seq() + " failed: " + failure;
+        quarantine(reason);
+        return new ApplyResult.Quarantined(reason, failure);
+    }
+
+    /**
+     * Quarantines the host: from now on its events are skipped (and counted) until a snapshot or a new boot replaces
+     * its state, which is kept as it is for inspection. The runtime calls this when it cannot checkpoint, export or
+     * show the host; the model itself when applying an event fails unexpectedly. A host already quarantined keeps its
+     * first reason.
+     */
+    public void quarantine(String reason) {
+        if (quarantine == null) {
+            quarantine = reason;
+        }
+    }
+
+    /** Why the host is quarantined; empty while it is not. */
+    public Optional<String> quarantineReason() {
+        return Optional.ofNullable(quarantine);
     }
 
     /** The whole model as values; {@link #restore} of it gives a model equal to this one. */
@@ -79,6 +169,16 @@ public final class HostModel {
         List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
                 memoryKnown, mismatched, SnapshotExport.export(state, memory));
+    }
+
+    /**
+     * What a checkpoint keeps of a quarantined host: its sequence bookkeeping and counters, with an empty state.
+     * Its own state may be what broke it, and may not be checkpointed or restored at all; quarantined again when
+     * restored, the host skips its events until a snapshot or a new boot, as it did before.
+     */
+    public HostCheckpoint checkpointWithoutState() {
+        return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
+                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY));
     }
 
     /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
@@ -135,7 +235,7 @@ public final class HostModel {
         return sequenceGaps;
     }
 
-    /** Events ignored while the host was unsynchronised. */
+    /** Events ignored while the host was unsynchronised or quarantined. */
     public long skippedEvents() {
         return skippedEvents;
     }

@@ -2,6 +2,7 @@ package io.gemtrack.model;
 
 import static io.gemtrack.model.RuleViolation.violation;
 
+import io.gemtrack.events.Bounds;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
@@ -293,6 +294,18 @@ final class HostState {
     static void requireFreeFd(Process process, int fd) {
         if (process.hasFd(fd)) {
             throw violation("fd %d of %s is already in use", fd, process);
+        }
+    }
+
+    /**
+     * An mm maps one object at most {@link Bounds#MAX_MAPPINGS} times, the bound of a snapshot's mapping count, so
+     * that every state can be checkpointed as a snapshot. A fork copies counts within it.
+     */
+    static void requireRoomForMappings(Process process, GemObject object, int count) {
+        int mapped = process.mm().mappingsOf(object);
+        if (count > Bounds.MAX_MAPPINGS - mapped) {
+            throw violation("%s maps %s %d times; %d more would exceed the %d mappings one mm may have", process, object,
+                    mapped, count, Bounds.MAX_MAPPINGS);
         }
     }
 

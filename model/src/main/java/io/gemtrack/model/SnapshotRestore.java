@@ -60,7 +60,9 @@ final class SnapshotRestore {
                 state.installFd(process, fd.fd(), fd.file() != 0 ? state.file(fd.file()) : state.dmaBuf(fd.inode()));
             }
             for (SnapshotMapping mapping : restored.mappings()) {
-                state.map(process, state.object(mapping.object()), mapping.count());
+                GemObject object = state.object(mapping.object());
+                HostState.requireRoomForMappings(process, object, mapping.count());
+                state.map(process, object, mapping.count());
             }
         }
         return state;

@@ -5,6 +5,7 @@ import io.gemtrack.events.EventBody;
 import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.model.Process;
+import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,9 +45,11 @@ public final class OomAdvisor {
 
     private static OomCandidate candidate(Process process, Policy policy, long totalPages) {
         MmCounters counters = process.counters();
+        // A process's own figures are each within the schema's byte bound, so their sums are far below 2^63; a
+        // charge may be as large as a long reads, and the figures that include one saturate.
         long rss = counters.fileBytes() + counters.anonBytes() + counters.shmemBytes();
         long charged = process.charged(policy);
-        long badnessPages = (rss + charged + counters.swapBytes() + counters.pageTableBytes()) / EventBody.PAGE_SIZE;
+        long badnessPages = ExactSums.saturatedAdd(rss + counters.swapBytes() + counters.pageTableBytes(), charged) / EventBody.PAGE_SIZE;
         long points = badnessPages + process.oomScoreAdj() * (totalPages / 1000);
         return new OomCandidate(process.pid(), process.comm(), process.oomScoreAdj(), charged, badnessPages, points,
                 freedByKill(process));
@@ -55,8 +58,8 @@ public final class OomAdvisor {
     /** What returns to the system: file pages stay cached and shared buffers stay alive in their other holders. */
     public static long freedByKill(Process process) {
         MmCounters counters = process.counters();
-        return counters.anonBytes() + counters.swapBytes() + counters.pageTableBytes()
-                + process.charged(Policy.freeable);
+        return ExactSums.saturatedAdd(counters.anonBytes() + counters.swapBytes() + counters.pageTableBytes(),
+                process.charged(Policy.freeable));
     }
 
     public static WhatIfKilled whatIfKilled(HostModel host, Process process) {

@@ -12,6 +12,9 @@ import java.util.TreeMap;
  * it appears and {@link #retract retracts} it before anything the policies look at changes (resident bytes,
  * holders, the creator's mm), adding it back afterwards. So an event costs the objects it touches times
  * their holders, never a pass over the host.
+ *
+ * <p>Every byte figure is a sum over objects, which can exceed a {@code long}: each is kept exactly in an
+ * {@link ExactSums} and read saturated at {@link Long#MAX_VALUE}, so a retraction always undoes its addition.
  */
 public final class Ledger {
 
@@ -21,19 +24,24 @@ public final class Ledger {
     private static final Comparator<RegionKey> REGION_ORDER =
             Comparator.comparingInt(RegionKey::minor).thenComparing(RegionKey::name);
 
-    /** In ordinal order, so a policy's index here is its index in the arrays below. */
+    /** In ordinal order, so a policy's index here is its index in the sums below. */
     private static final Policy[] POLICIES = Policy.values();
+
+    /** The sums' indices in {@link #sums}: three of the host, then three per policy (by ordinal). */
+    private static final int GEM_BYTES = 0;
+    private static final int RESIDENT_BYTES = 1;
+    private static final int ORPHANED_BYTES = 2;
+    private static final int CHARGED = 3;
+    private static final int UNACCOUNTED = CHARGED + POLICIES.length;
+    private static final int OVERCHARGED = UNACCOUNTED + POLICIES.length;
 
     /** Found by hash on every GemCreate; {@link #orderedRegions} keeps the same ones in order for the readers. */
     private final Map<RegionKey, RegionUsage> regions = new HashMap<>();
     private final Map<RegionKey, RegionUsage> orderedRegions = new TreeMap<>(REGION_ORDER);
-    private final long[] charged = new long[POLICIES.length];
-    private final long[] unaccounted = new long[POLICIES.length];
-    private final long[] overcharged = new long[POLICIES.length];
+    private final ExactSums sums = new ExactSums(OVERCHARGED + POLICIES.length);
+    /** What one policy charges for the object being added or retracted, over all processes. */
+    private final ExactSums objectCharged = new ExactSums(1);
     private long objects;
-    private long gemBytes;
-    private long residentBytes;
-    private long orphanedBytes;
 
     /** The usage of a region, created empty when a device declares it or an object first uses it. */
     public RegionUsage region(int minor, String name) {
@@ -60,17 +68,22 @@ public final class Ledger {
         long size = object.sizeBytes();
         object.region().add(sign, size, resident);
         objects += sign;
-        gemBytes += sign * size;
-        residentBytes += sign * resident;
+        sums.add(GEM_BYTES, sign * size);
+        sums.add(RESIDENT_BYTES, sign * resident);
         if (object.creatorCharges() == null) {
-            orphanedBytes += sign * resident;
+            sums.add(ORPHANED_BYTES, sign * resident);
         }
         // Twice per event: an array and indices rather than the list's iterator, as the profile asked.
         for (int i = 0; i < POLICIES.length; i++) {
-            long chargedForObject = POLICIES[i].charge(object, sign);
-            charged[i] += sign * chargedForObject;
-            unaccounted[i] += sign * Math.max(0, resident - chargedForObject);
-            overcharged[i] += sign * Math.max(0, chargedForObject - resident);
+            objectCharged.clear(0);
+            POLICIES[i].charge(object, sign, objectCharged);
+            sums.add(CHARGED + i, sign, objectCharged, 0);
+            if (objectCharged.exceeds(0, resident)) {
+                sums.add(OVERCHARGED + i, sign, objectCharged, 0);
+                sums.add(OVERCHARGED + i, -sign * resident);
+            } else {
+                sums.add(UNACCOUNTED + i, sign * (resident - objectCharged.get(0)));
+            }
         }
     }
 
@@ -81,17 +94,17 @@ public final class Ledger {
 
     /** Σ over processes of what {@code policy} charges them. */
     public long charged(Policy policy) {
-        return charged[policy.ordinal()];
+        return sums.get(CHARGED + policy.ordinal());
     }
 
     /** Σ over live objects of the resident bytes {@code policy} charges to no one. */
     public long unaccounted(Policy policy) {
-        return unaccounted[policy.ordinal()];
+        return sums.get(UNACCOUNTED + policy.ordinal());
     }
 
     /** Σ over live objects of the bytes {@code policy} charges beyond what is resident. */
     public long overcharged(Policy policy) {
-        return overcharged[policy.ordinal()];
+        return sums.get(OVERCHARGED + policy.ordinal());
     }
 
     public long objects() {
@@ -99,15 +112,15 @@ public final class Ledger {
     }
 
     public long gemBytes() {
-        return gemBytes;
+        return sums.get(GEM_BYTES);
     }
 
     public long residentBytes() {
-        return residentBytes;
+        return sums.get(RESIDENT_BYTES);
     }
 
     /** Resident bytes of live objects whose creator's mm is dead: memory the RFC charges to no one. */
     public long orphanedBytes() {
-        return orphanedBytes;
+        return sums.get(ORPHANED_BYTES);
     }
 }

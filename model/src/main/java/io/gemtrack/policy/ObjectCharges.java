@@ -51,7 +51,9 @@ public final class ObjectCharges {
                 return object.region();
             }
         };
-        Policy.all().forEach(policy -> policy.charge(separately, 1));
+        // What each policy charges for the object in all: the ledger's business, not needed here.
+        ExactSums inAll = new ExactSums(1);
+        Policy.all().forEach(policy -> policy.charge(separately, 1, inAll));
         return new ObjectCharges(creator, holders);
     }
 

@@ -1,13 +1,18 @@
 package io.gemtrack.policy;
 
-/** GEM bytes and resident bytes of the live objects of one memory region of one DRM device. */
+/**
+ * GEM bytes and resident bytes of the live objects of one memory region of one DRM device: exact, and read saturated
+ * at {@link Long#MAX_VALUE} (see {@link ExactSums}).
+ */
 public final class RegionUsage {
 
     private final int minor;
     private final String name;
+    private static final int GEM_BYTES = 0;
+    private static final int RESIDENT_BYTES = 1;
+
     private long objects;
-    private long gemBytes;
-    private long residentBytes;
+    private final ExactSums bytes = new ExactSums(2);
 
     RegionUsage(int minor, String name) {
         this.minor = minor;
@@ -16,8 +21,8 @@ public final class RegionUsage {
 
     void add(int sign, long sizeBytes, long resident) {
         objects += sign;
-        gemBytes += sign * sizeBytes;
-        residentBytes += sign * resident;
+        bytes.add(GEM_BYTES, sign * sizeBytes);
+        bytes.add(RESIDENT_BYTES, sign * resident);
     }
 
     public int minor() {
@@ -33,10 +38,10 @@ public final class RegionUsage {
     }
 
     public long gemBytes() {
-        return gemBytes;
+        return bytes.get(GEM_BYTES);
     }
 
     public long residentBytes() {
-        return residentBytes;
+        return bytes.get(RESIDENT_BYTES);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.RegionUsage;
+import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -12,89 +14,105 @@ import java.util.TreeMap;
 
 /**
  * An oracle for the incremental bookkeeping: recomputes holders from fds, handles and mappings (SEMANTICS.md
- * §4) and every charge straight from the table of §5, the slow and obvious way, and asserts the model's
- * running figures equal them. Tests call it after every event.
+ * §4) and every charge straight from the table of §5, the slow and obvious way, in unbounded integers read
+ * saturated at {@link Long#MAX_VALUE} (§10), and asserts the model's running figures equal them. Tests call it
+ * after every event.
  */
-final class ModelInvariants {
+public final class ModelInvariants {
 
     private ModelInvariants() {
     }
 
-    static void check(HostModel model) {
+    public static void check(HostModel model) {
         HostState state = model.state;
-        Map<GemObject, Map<Integer, Integer>> references = references(state);
-        Map<Integer, Map<Policy, Long>> expectedCharges = new TreeMap<>();
-        Map<Policy, long[]> expectedTotals = new EnumMap<>(Policy.class);
-        Policy.all().forEach(policy -> expectedTotals.put(policy, new long[3]));
-        Map<RegionUsage, long[]> regions = new HashMap<>();
-        long orphaned = 0;
+        Map<GemObject, Map<Integer, Long>> references = references(state);
+        Map<Integer, Map<Policy, BigInteger>> expectedCharges = new TreeMap<>();
+        Map<Policy, BigInteger[]> expectedTotals = new EnumMap<>(Policy.class);
+        Policy.all().forEach(policy -> expectedTotals.put(policy, zeros(3)));
+        Map<RegionUsage, BigInteger[]> regions = new HashMap<>();
+        BigInteger orphaned = BigInteger.ZERO;
 
         for (GemObject object : state.objects) {
-            Map<Integer, Integer> holders = references.getOrDefault(object, Map.of());
+            Map<Integer, Long> holders = references.getOrDefault(object, Map.of());
             assertThat(object.holders().stream().map(Process::pid).toList()).as("holders of %s", object)
                     .isEqualTo(List.copyOf(holders.keySet()));
             holders.forEach((pid, count) -> assertThat(object.referencesBy(state.processes.get(pid)))
                     .as("references of %s by %d", object, pid).isEqualTo(count));
-            long resident = object.residentBytes();
+            BigInteger resident = BigInteger.valueOf(object.residentBytes());
             Process creator = object.creatorMm().alive() ? object.creatorMm().owner() : null;
             if (creator == null) {
-                orphaned += resident;
+                orphaned = orphaned.add(resident);
             }
-            long[] region = regions.computeIfAbsent(object.region(), key -> new long[3]);
-            region[0]++;
-            region[1] += object.sizeBytes();
-            region[2] += resident;
+            BigInteger[] region = regions.computeIfAbsent(object.region(), key -> zeros(3));
+            region[0] = region[0].add(BigInteger.ONE);
+            region[1] = region[1].add(BigInteger.valueOf(object.sizeBytes()));
+            region[2] = region[2].add(resident);
             for (Policy policy : Policy.all()) {
                 Map<Integer, Long> charged = chargesFor(policy, object, creator, List.copyOf(holders.keySet()));
                 charged.forEach((pid, bytes) -> expectedCharges.computeIfAbsent(pid, p -> new EnumMap<>(Policy.class))
-                        .merge(policy, bytes, Long::sum));
-                long total = charged.values().stream().mapToLong(Long::longValue).sum();
-                long[] totals = expectedTotals.get(policy);
-                totals[0] += total;
-                totals[1] += Math.max(0, resident - total);
-                totals[2] += Math.max(0, total - resident);
+                        .merge(policy, BigInteger.valueOf(bytes), BigInteger::add));
+                BigInteger total = charged.values().stream().map(BigInteger::valueOf).reduce(BigInteger.ZERO, BigInteger::add);
+                BigInteger[] totals = expectedTotals.get(policy);
+                totals[0] = totals[0].add(total);
+                totals[1] = totals[1].add(resident.subtract(total).max(BigInteger.ZERO));
+                totals[2] = totals[2].add(total.subtract(resident).max(BigInteger.ZERO));
             }
         }
         for (Process process : state.processes.values()) {
             for (Policy policy : Policy.all()) {
-                long expected = expectedCharges.getOrDefault(process.pid(), Map.of()).getOrDefault(policy, 0L);
-                assertThat(process.charged(policy)).as("%s charge of %s", policy, process).isEqualTo(expected);
+                BigInteger expected = expectedCharges.getOrDefault(process.pid(), Map.of()).getOrDefault(policy, BigInteger.ZERO);
+                assertThat(process.charged(policy)).as("%s charge of %s", policy, process).isEqualTo(saturated(expected));
             }
         }
         for (Policy policy : Policy.all()) {
-            long[] totals = expectedTotals.get(policy);
+            BigInteger[] totals = expectedTotals.get(policy);
             assertThat(new long[] {state.ledger.charged(policy), state.ledger.unaccounted(policy), state.ledger.overcharged(policy)})
-                    .as("%s charged, unaccounted, overcharged", policy).containsExactly(totals);
+                    .as("%s charged, unaccounted, overcharged", policy).containsExactly(saturated(totals));
         }
-        assertThat(state.ledger.orphanedBytes()).as("orphaned").isEqualTo(orphaned);
+        assertThat(state.ledger.orphanedBytes()).as("orphaned").isEqualTo(saturated(orphaned));
         assertThat(state.ledger.objects()).as("objects").isEqualTo(state.objects.size());
         for (RegionUsage region : state.ledger.regions()) {
-            long[] expected = regions.getOrDefault(region, new long[3]);
+            BigInteger[] expected = regions.getOrDefault(region, zeros(3));
             assertThat(new long[] {region.objects(), region.gemBytes(), region.residentBytes()})
-                    .as("region %d/%s", region.minor(), region.name()).containsExactly(expected);
+                    .as("region %d/%s", region.minor(), region.name()).containsExactly(saturated(expected));
         }
         checkTasks(state);
     }
 
+    private static BigInteger[] zeros(int count) {
+        BigInteger[] zeros = new BigInteger[count];
+        Arrays.fill(zeros, BigInteger.ZERO);
+        return zeros;
+    }
+
+    /** A figure as the model reads it out: exact within a {@code long}, else the nearest {@code long}. */
+    private static long saturated(BigInteger value) {
+        return value.max(BigInteger.valueOf(Long.MIN_VALUE)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+    }
+
+    private static long[] saturated(BigInteger[] values) {
+        return Arrays.stream(values).mapToLong(ModelInvariants::saturated).toArray();
+    }
+
     /** Per object, per holder pid (ascending), the references that make it a holder; checks the objects' counts too. */
-    private static Map<GemObject, Map<Integer, Integer>> references(HostState state) {
-        Map<GemObject, Map<Integer, Integer>> references = new HashMap<>();
-        Map<GemObject, int[]> counts = new HashMap<>();
+    private static Map<GemObject, Map<Integer, Long>> references(HostState state) {
+        Map<GemObject, Map<Integer, Long>> references = new HashMap<>();
+        Map<GemObject, long[]> counts = new HashMap<>();
         for (Process process : state.processes.values()) {
             for (FdTarget target : process.fds().values()) {
                 target.forEachObject(object -> references.computeIfAbsent(object, o -> new TreeMap<>())
-                        .merge(process.pid(), 1, Integer::sum));
+                        .merge(process.pid(), 1L, Long::sum));
             }
             process.mm().mappings().forEach((object, count) -> {
-                references.computeIfAbsent(object, o -> new TreeMap<>()).merge(process.pid(), count, Integer::sum);
-                counts.computeIfAbsent(object, o -> new int[3])[2] += count;
+                references.computeIfAbsent(object, o -> new TreeMap<>()).merge(process.pid(), (long) count, Long::sum);
+                counts.computeIfAbsent(object, o -> new long[3])[2] += count;
             });
         }
-        state.files.values().forEach(file -> file.handles().values().forEach(object -> counts.computeIfAbsent(object, o -> new int[3])[0]++));
-        state.dmaBufs.values().forEach(dmaBuf -> counts.computeIfAbsent(dmaBuf.object(), o -> new int[3])[1]++);
+        state.files.values().forEach(file -> file.handles().values().forEach(object -> counts.computeIfAbsent(object, o -> new long[3])[0]++));
+        state.dmaBufs.values().forEach(dmaBuf -> counts.computeIfAbsent(dmaBuf.object(), o -> new long[3])[1]++);
         for (GemObject object : state.objects) {
-            assertThat(new int[] {object.handles(), object.dmaBufs(), object.mappings()}).as("handles, dma-bufs, mappings of %s", object)
-                    .containsExactly(counts.getOrDefault(object, new int[3]));
+            assertThat(new long[] {object.handles(), object.dmaBufs(), object.mappings()}).as("handles, dma-bufs, mappings of %s", object)
+                    .containsExactly(counts.getOrDefault(object, new long[3]));
         }
         return references;
     }
