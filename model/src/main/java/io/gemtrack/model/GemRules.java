@@ -22,7 +22,9 @@ final class GemRules {
         Process creator = state.process(create.creatorPid());
         DrmFile file = state.file(create.file());
         HostState.requireFreeHandle(file, create.handle());
+        state.requireDeclaredRegion(create.minor(), create.region());
         long resident = GemObject.isCma(create.region()) ? create.sizeBytes() : 0;
+        state.requireCapacity(create.minor(), create.region(), resident);
         GemObject object = state.addObject(create.object(), create.minor(), create.region(), create.sizeBytes(), creator.mm(),
                 resident);
         state.addHandle(file, create.handle(), object);
@@ -49,6 +51,7 @@ final class GemRules {
             throw violation("GemPin of %d bytes would make %s resident beyond its %d bytes",
                     pin.bytes(), object, object.sizeBytes());
         }
+        state.requireCapacity(object.minor(), object.regionName(), pin.bytes());
         state.changeResident(object, pin.bytes());
     }
 

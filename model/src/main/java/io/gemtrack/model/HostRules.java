@@ -15,6 +15,7 @@ final class HostRules {
 
     static void addDevice(HostState state, DrmDeviceAdded device) {
         state.requireNewDevice(device.minor());
+        HostState.requireDistinctRegions(device);
         state.addDevice(device);
     }
 }

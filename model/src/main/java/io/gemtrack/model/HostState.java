@@ -9,11 +9,14 @@ import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.Region;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.policy.Ledger;
+import io.gemtrack.policy.RegionUsage;
 import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -80,7 +83,7 @@ final class HostState {
     void addDevice(DrmDeviceAdded device) {
         devices.put(device.minor(), device);
         for (Region region : device.regions()) {
-            ledger.region(device.minor(), region.name());
+            ledger.declareRegion(device.minor(), region.name(), region.capacityBytes());
         }
     }
 
@@ -264,6 +267,43 @@ final class HostState {
     void requireNewDevice(int minor) {
         if (devices.containsKey(minor)) {
             throw violation("DRM device minor %d already exists", minor);
+        }
+    }
+
+    /** Each region of a device is declared once: two capacities for one region would contradict each other. */
+    static void requireDistinctRegions(DrmDeviceAdded device) {
+        Set<String> names = new HashSet<>();
+        for (Region region : device.regions()) {
+            if (!names.add(region.name())) {
+                throw violation("DRM device minor %d declares region %s twice", device.minor(), region.name());
+            }
+        }
+    }
+
+    /**
+     * A host that declares its devices creates objects only in the regions they declared. One that declares none
+     * (the collector sees devices only through fdinfo, without their capacities) is taken at its word.
+     */
+    void requireDeclaredRegion(int minor, String region) {
+        if (devices.isEmpty()) {
+            return;
+        }
+        DrmDeviceAdded device = devices.get(minor);
+        if (device == null) {
+            throw violation("no DRM device minor %d was declared on this host", minor);
+        }
+        RegionUsage usage = ledger.existingRegion(minor, region);
+        if (usage == null || !usage.declared()) {
+            throw violation("DRM device minor %d (%s) declared no region %s", minor, device.driver(), region);
+        }
+    }
+
+    /** A declared region never holds more resident bytes than its capacity; one no device declared has none known. */
+    void requireCapacity(int minor, String region, long moreResidentBytes) {
+        RegionUsage usage = ledger.existingRegion(minor, region);
+        if (usage != null && usage.declared() && moreResidentBytes > usage.capacityBytes() - usage.residentBytes()) {
+            throw violation("%d more resident bytes would exceed the %d bytes of region %s of DRM device minor %d, which"
+                    + " holds %d", moreResidentBytes, usage.capacityBytes(), region, minor, usage.residentBytes());
         }
     }
 

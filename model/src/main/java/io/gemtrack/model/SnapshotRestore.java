@@ -79,6 +79,8 @@ final class SnapshotRestore {
         if (GemObject.isCma(restored.region()) && restored.residentBytes() != restored.sizeBytes()) {
             throw violation("CMA object %d must be resident in full", restored.object());
         }
+        state.requireDeclaredRegion(restored.minor(), restored.region());
+        state.requireCapacity(restored.minor(), restored.region(), restored.residentBytes());
         state.addObject(restored.object(), restored.minor(), restored.region(), restored.sizeBytes(), creatorMm,
                 restored.residentBytes());
     }

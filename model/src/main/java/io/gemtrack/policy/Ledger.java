@@ -43,6 +43,16 @@ public final class Ledger {
     private final ExactSums objectCharged = new ExactSums(1);
     private long objects;
 
+    /** A device declares a region: its usage, created empty if need be, learns its capacity. */
+    public void declareRegion(int minor, String name, long capacityBytes) {
+        region(minor, name).declare(capacityBytes);
+    }
+
+    /** The usage of a region if a device declared it or an object used it; {@code null} otherwise. */
+    public RegionUsage existingRegion(int minor, String name) {
+        return regions.get(new RegionKey(minor, name));
+    }
+
     /** The usage of a region, created empty when a device declares it or an object first uses it. */
     public RegionUsage region(int minor, String name) {
         RegionKey key = new RegionKey(minor, name);

@@ -13,6 +13,8 @@ public final class RegionUsage {
 
     private long objects;
     private final ExactSums bytes = new ExactSums(2);
+    /** The capacity a DrmDeviceAdded declared; 0 for a region no device declared, whose capacity is unknown. */
+    private long capacityBytes;
 
     RegionUsage(int minor, String name) {
         this.minor = minor;
@@ -23,6 +25,21 @@ public final class RegionUsage {
         objects += sign;
         bytes.add(GEM_BYTES, sign * sizeBytes);
         bytes.add(RESIDENT_BYTES, sign * resident);
+    }
+
+    /** A device declares the region, with the most bytes that may be resident in it. */
+    void declare(long capacityBytes) {
+        this.capacityBytes = capacityBytes;
+    }
+
+    /** Whether a DrmDeviceAdded declared the region (and so its capacity). */
+    public boolean declared() {
+        return capacityBytes > 0;
+    }
+
+    /** The most bytes that may be resident in the region; 0 when no device declared it. */
+    public long capacityBytes() {
+        return capacityBytes;
     }
 
     public int minor() {

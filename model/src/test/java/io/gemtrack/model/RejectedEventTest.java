@@ -30,10 +30,12 @@ import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.Region;
 import io.gemtrack.events.EventBody.SnapshotFd;
+import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
 import io.gemtrack.events.EventBody;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,6 +104,20 @@ class RejectedEventTest {
                 invalid("import at a handle in use", new DmaBufImport(1000, 1, 1), "handle 1 of file 1"),
                 invalid("release of a dma-buf still at an fd", new DmaBufRelease(1000), "still open"),
                 invalid("oom kill of an unknown pid", new OomKill(999, 10, 10), "unknown pid 999"),
+                invalid("create on a device the host never declared", new GemCreate(9, 1, "vram", MIB, 200, 2, 7),
+                        "no DRM device minor 1 was declared"),
+                invalid("create in a region the device never declared", new GemCreate(9, 0, "gtt", MIB, 200, 2, 7),
+                        "minor 0 (amdgpu) declared no region gtt"),
+                invalid("CMA create beyond the region's capacity", new GemCreate(9, 0, "cma", 256 * MIB, 200, 2, 7),
+                        "would exceed the 268435456 bytes of region cma"),
+                invalid("device declaring a region twice", new DrmDeviceAdded(1, "i915",
+                        List.of(new Region("system", MIB), new Region("system", 2 * MIB))), "declares region system twice"),
+                invalid("snapshot with an object in an undeclared region", new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU),
+                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "gtt", MIB, 100, false, 0)), List.of()),
+                        "declared no region gtt"),
+                invalid("snapshot with more resident than a region holds", new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU),
+                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "cma", 512 * MIB, 100, false, 512 * MIB)), List.of()),
+                        "would exceed the 268435456 bytes of region cma"),
                 invalid("snapshot with an fd to an unknown file", new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
                         new SnapshotProcess(100, 1, "x", List.of(), 0, new MmCounters(100, 0, 0, 0, 0, 0, 0),
                                 List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of()),
@@ -116,5 +132,13 @@ class RejectedEventTest {
     @MethodSource("invalidEvents")
     void isRejectedAndLeavesTheModelExactlyAsItWas(String name, EventBody event, String reason) {
         richHost().assertRejected(event, reason);
+    }
+
+    /** Case 7 of the issue: more bytes pinned than a region's capacity were accepted. */
+    @Test
+    void pinBeyondTheRegionsCapacityIsRejected() {
+        HostScript host = richHost().apply(new GemCreate(3, 0, "vram", 4L << 30, 200, 2, 3), new GemPin(3, (4L << 30) - 4 * MIB));
+
+        host.assertRejected(new GemPin(3, PAGE), "4096 more resident bytes would exceed the 4294967296 bytes of region vram");
     }
 }

@@ -155,4 +155,55 @@ class SequenceAndSnapshotTest {
         assertThat(host.model().synchronised()).isTrue();
         assertThat(host.model().objects()).hasSize(3);
     }
+
+    /** Case 5 of the issue: a rejected snapshot that starts a new boot left the host synchronised and empty. */
+    @Test
+    void rejectedSnapshotOfANewBootLeavesTheHostExactlyAsItWasInItsOldBoot() {
+        HostScript host = foldedHost();
+        String before = host.dump();
+        long lastSeq = host.model().lastSeq();
+        host.reboot("boot-2");
+
+        ApplyResult result = host.send(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
+                new SnapshotProcess(100, 1, "x", List.of(), 0, Process.zeroCounters(100), List.of(new SnapshotFd(3, 9, 0)), List.of())),
+                List.of(), List.of(), List.of()));
+
+        assertThat(result).isInstanceOf(ApplyResult.Rejected.class);
+        assertThat(host.dump()).isEqualTo(before);
+        assertThat(host.model().bootId()).isEqualTo("boot-1");
+        assertThat(host.model().lastSeq()).isEqualTo(lastSeq);
+        assertThat(host.model().synchronised()).isTrue();
+        assertThat(host.model().sequenceGaps()).isZero();
+
+        assertThat(host.send(new ProcessFork(500, 1, "init", false))).as("the new boot's next event: its snapshot is missing")
+                .isEqualTo(ApplyResult.SKIPPED);
+        assertThat(host.model().bootId()).isEqualTo("boot-2");
+        assertThat(host.model().sequenceGaps()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectedFirstEventOfANewBootLeavesTheHostInItsOldBoot() {
+        HostScript host = foldedHost();
+        String before = host.dump();
+        host.reboot("boot-2");
+
+        assertThat(host.send(new GemFree(1))).isInstanceOf(ApplyResult.Rejected.class);
+
+        assertThat(host.dump()).isEqualTo(before);
+        assertThat(host.model().bootId()).isEqualTo("boot-1");
+    }
+
+    @Test
+    void rejectedSnapshotOfTheSameBootCountsAsDeliveredAndChangesNothingElse() {
+        HostScript host = foldedHost();
+        String before = host.dump();
+        long lastSeq = host.model().lastSeq();
+
+        host.assertRejected(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(), List.of(), List.of(new SnapshotObject(1, 0,
+                "cma", MIB, 100, true, 0)), List.of()), "unknown pid 100");
+
+        assertThat(host.dump()).isEqualTo(before);
+        assertThat(host.model().lastSeq()).isEqualTo(lastSeq + 1);
+        assertThat(host.model().synchronised()).isTrue();
+    }
 }
