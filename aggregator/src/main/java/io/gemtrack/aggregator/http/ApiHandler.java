@@ -1,6 +1,5 @@
 package io.gemtrack.aggregator.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.model.CheckpointCodec;
@@ -17,7 +16,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,24 +35,15 @@ import java.util.Optional;
  * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
  *                                                       models give equal bytes (for comparing two aggregators)
  * </pre>
- * Errors are JSON too: 404 for an unknown resource, host, pid or object; 400 for a bad parameter.
+ * Errors are JSON too: 404 for an unknown resource, host, pid or object; 400 for a bad parameter; 500, logged, for
+ * anything unexpected (see {@link JsonHandler}).
  */
 public final class ApiHandler implements HttpHandler {
 
-    /** A request the API cannot answer, with the HTTP status that says why. */
-    private static final class ApiException extends Exception {
-        private final int status;
-
-        ApiException(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
     private final FleetModel fleet;
     private final FleetHistory history;
-    private final ObjectMapper json = new ObjectMapper();
     private final CheckpointCodec checkpoints = new CheckpointCodec();
+    private final JsonHandler json = new JsonHandler(this::respond);
 
     public ApiHandler(FleetModel fleet, FleetHistory history) {
         this.fleet = fleet;
@@ -63,21 +52,17 @@ public final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                throw new ApiException(405, "only GET is supported");
-            }
-            Object answer;
-            synchronized (fleet) {
-                answer = answer(exchange.getRequestURI());
-            }
-            // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
-            byte[] body = answer instanceof HostCheckpoint checkpoint ? checkpoints.encode(checkpoint) : json.writeValueAsBytes(answer);
-            AggregatorHttpServer.respond(exchange, 200, "application/json", body);
-        } catch (ApiException e) {
-            AggregatorHttpServer.respond(exchange, e.status, "application/json",
-                    json.writeValueAsString(Map.of("error", e.getMessage(), "status", e.status)));
+        json.handle(exchange);
+    }
+
+    private JsonHandler.Answer respond(URI uri) throws ApiException, IOException {
+        Object answer;
+        synchronized (fleet) {
+            answer = answer(uri);
         }
+        // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
+        return answer instanceof HostCheckpoint checkpoint ? new JsonHandler.Answer(200, checkpoints.encode(checkpoint))
+                : JsonHandler.json(200, answer);
     }
 
     private Object answer(URI uri) throws ApiException {
