@@ -3,6 +3,7 @@ package io.gemtrack.aggregator;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
+import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
@@ -13,12 +14,18 @@ import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
- * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API and the web
- * view. {@link #close()} stops everything.
+ * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API, {@code /health}
+ * and the web view. {@link #close()} stops everything.
+ *
+ * <p>If its consumer stops on an error (its thread or the applier's), it applies nothing more: {@code /health}
+ * answers 503, {@code gemtrack_consumer_up} is 0, and {@link #failure()} and {@link #whenFailed()} tell whoever runs
+ * it, which should close it and exit so that a supervisor starts it again from its checkpoints.
  */
 public final class Aggregator implements AutoCloseable {
 
@@ -74,13 +81,24 @@ public final class Aggregator implements AutoCloseable {
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval());
         history = FleetHistory.started(fleet);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history));
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history),
+                new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The error the consumer stopped on; empty while it consumes, and after a close. */
+    public Optional<Throwable> failure() {
+        return consumer.status().failure();
+    }
+
+    /** Completes with the error the consumer stops on, if it ever does (not on a close): to wait for, or act on. */
+    public CompletionStage<Throwable> whenFailed() {
+        return consumer.status().whenFailed();
     }
 
     @Override

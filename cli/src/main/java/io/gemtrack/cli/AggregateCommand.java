@@ -13,10 +13,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code gemtrack aggregate}: runs an aggregator until interrupted. */
+/**
+ * {@code gemtrack aggregate}: runs an aggregator until interrupted, or until its consumer fails: then it prints a line
+ * naming the error (the log above has its stack trace), goes on answering {@code /health} with 503 for
+ * {@code --linger-after-failure}, and exits with status {@value #CONSUMER_FAILED}, so that a supervisor starts it
+ * again and it recovers from its checkpoints.
+ */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
         description = "Consume events into per-host models; serve Prometheus /metrics and the JSON API.")
 public final class AggregateCommand implements Callable<Integer> {
+
+    /** The exit status after the consumer stopped on an error. */
+    static final int CONSUMER_FAILED = 1;
 
     @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
             description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
@@ -50,6 +58,12 @@ public final class AggregateCommand implements Callable<Integer> {
                     + " or h. A restarted aggregator, or one taking over hosts, replays what came after. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--linger-after-failure", defaultValue = "5s", converter = DurationConverter.class,
+            description = "When the event consumer fails, how long /health goes on answering 503 and /metrics "
+                    + "gemtrack_consumer_up 0 before the process exits with status 1, so that a probe or a scrape records "
+                    + "why. Default: ${DEFAULT-VALUE}.")
+    Duration lingerAfterFailure;
+
     @Spec
     CommandSpec spec;
 
@@ -64,9 +78,20 @@ public final class AggregateCommand implements Callable<Integer> {
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
                     + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
+            aggregator.whenFailed().thenRun(stopped::countDown);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();
+            if (aggregator.failure().isPresent()) {
+                spec.commandLine().getErr().println(failureMessage(aggregator.failure().get()));
+                Thread.sleep(lingerAfterFailure.toMillis());
+                return CONSUMER_FAILED;
+            }
         }
         return 0;
+    }
+
+    /** The one line that tells why an aggregator stopped on its own. */
+    static String failureMessage(Throwable failure) {
+        return "gemtrack: stopping: the aggregator's event consumer failed: " + failure + " (the log above has its stack trace)";
     }
 }

@@ -37,6 +37,13 @@ class AggregateCommandTest {
     }
 
     @Test
+    void aFailedAggregatorLingersFiveSecondsUnlessToldOtherwise() {
+        assertThat(CommandLine.populateCommand(new AggregateCommand()).lingerAfterFailure).isEqualTo(Duration.ofSeconds(5));
+        assertThat(CommandLine.populateCommand(new AggregateCommand(), "--linger-after-failure", "100ms").lingerAfterFailure)
+                .isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void aBadCheckpointIntervalIsNamedInTheErrorBeforeAnythingStarts() {
         for (String bad : new String[] {"0s", "soon", "30"}) {
             StringWriter err = new StringWriter();

@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The aggregator's HTTP endpoint: Prometheus metrics at {@code /metrics} (client_java's own handler), the
- * JSON API under {@code /api/} and the web view at {@code /}, on one port so one address serves both
- * Prometheus and people.
+ * JSON API under {@code /api/}, {@code /health} for supervisors and the web view at {@code /}, on one port so one
+ * address serves Prometheus, supervisors and people.
  */
 public final class AggregatorHttpServer implements AutoCloseable {
 
@@ -27,7 +27,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
         return thread;
     });
 
-    public AggregatorHttpServer(String bindAddress, int port, PrometheusRegistry registry, HttpHandler api) {
+    public AggregatorHttpServer(String bindAddress, int port, PrometheusRegistry registry, HttpHandler api, HttpHandler health) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
         } catch (IOException e) {
@@ -36,6 +36,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
         }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/", api);
+        server.createContext("/health", health);
         server.createContext("/", new WebViewHandler());
         server.setExecutor(executor);
         server.start();

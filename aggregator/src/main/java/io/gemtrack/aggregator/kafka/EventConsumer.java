@@ -67,6 +67,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     /** The batch the applier is working on, if any. */
     private Future<?> applying = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
+    private final ConsumerStatus status = new ConsumerStatus();
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
@@ -93,11 +94,26 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.checkpointInterval = checkpointInterval;
     }
 
+    /** Whether this consumer is consuming, and the error it stopped on if it did. */
+    public ConsumerStatus status() {
+        return status;
+    }
+
+    /**
+     * Polls and applies until {@link #close()}. An error on this thread or the applier's ends it: the error is logged
+     * with its stack trace, and {@link #status()} and the {@code up} metric say so at once; it is not rethrown, so the
+     * thread's default handler does not print it a second time.
+     */
     @Override
     public void run() {
+        count(() -> metrics.consumerUp(true));
         try {
             consumer.subscribe(List.of(topic), new HostHandover());
             while (running) {
+                if (applying.isDone()) {
+                    // Finds an applier's error now rather than at the next batch, which may never come.
+                    drain();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     List<Decoded> batch = decode(records);
@@ -113,18 +129,26 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             drain();
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                failed(e);
             }
-        } catch (RuntimeException e) {
-            log.error("the event consumer stopped on an unexpected error", e);
-            throw e;
+        } catch (RuntimeException | Error e) {
+            failed(e);
         } finally {
             try {
                 consumer.close();
             } finally {
                 applier.shutdownNow();
+                status.stopped();
+                count(() -> metrics.consumerUp(false));
             }
         }
+    }
+
+    /** Tells of the error before the Kafka consumer is closed, which takes a moment and must not write a checkpoint. */
+    private void failed(Throwable e) {
+        log.error("the event consumer stopped on an error: this aggregator applies no more events", e);
+        count(() -> metrics.consumerUp(false));
+        status.failed(e);
     }
 
     /**
@@ -135,6 +159,9 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         try {
             applying.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,16 +236,24 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     /** Hosts move with their partitions: checkpointed when one leaves, restored (and replayed) when one arrives. */
     private final class HostHandover implements ConsumerRebalanceListener {
 
+        /**
+         * Also called while a failed consumer closes. It then writes no checkpoint: its model may hold part of a batch,
+         * and its position may be past records it never applied, which a checkpoint would claim.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            drain();
-            checkpoint(partitions);
+            if (status.failure().isEmpty()) {
+                drain();
+                checkpoint(partitions);
+            }
             forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            drain();
+            if (status.failure().isEmpty()) {
+                drain();
+            }
             forget(partitions);
         }
 

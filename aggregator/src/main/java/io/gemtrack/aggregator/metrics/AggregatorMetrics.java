@@ -33,6 +33,7 @@ public final class AggregatorMetrics implements ConsumerMetrics {
     private final Histogram applyDuration;
     /** The lag of each assigned partition as of the consumer's last poll; replaced whole, read by scrapes. */
     private volatile Map<TopicPartition, Long> consumerLag = Map.of();
+    private volatile boolean consumerUp;
 
     public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet) {
         this(registry, fleet, DEFAULT_TOP_PROCESSES);
@@ -81,6 +82,11 @@ public final class AggregatorMetrics implements ConsumerMetrics {
                 .callback(callback -> consumerLag.forEach((partition, lag) ->
                         callback.call(lag, partition.topic(), Integer.toString(partition.partition()))))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("gemtrack_consumer_up")
+                .help("1 while the event consumer is consuming; 0 once it stopped, on an error or a close.")
+                .callback(callback -> callback.call(consumerUp ? 1 : 0))
+                .register(registry);
         registry.register(new FleetCollector(fleet, topProcesses));
     }
 
@@ -107,6 +113,11 @@ public final class AggregatorMetrics implements ConsumerMetrics {
     @Override
     public void applyDuration(long nanos) {
         applyDuration.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void consumerUp(boolean up) {
+        consumerUp = up;
     }
 
     @Override

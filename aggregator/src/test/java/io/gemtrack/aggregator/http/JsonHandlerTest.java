@@ -34,7 +34,7 @@ class JsonHandlerTest {
         HttpResponse<String> answer;
         // slf4j-simple writes to whatever System.err is at the time of the call.
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try (AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), failing)) {
+        try (AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), failing, failing)) {
             answer = get(server, "/api/hosts/a");
         } finally {
             System.setErr(stderr);
@@ -58,7 +58,7 @@ class JsonHandlerTest {
             }
             return JsonHandler.json(200, Map.of("path", uri.getPath()));
         });
-        try (AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), route)) {
+        try (AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), route, route)) {
             HttpResponse<String> missing = get(server, "/api/hosts/missing");
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(JSON.readTree(missing.body()).get("error").asText()).isEqualTo("unknown host missing");
