@@ -7,8 +7,10 @@ import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostCheckpoint;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +47,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     /** Dead-letter reason for events that parse but contradict the model (free of an unknown object, ...). */
     public static final String MODEL_INVARIANT = "MODEL_INVARIANT";
+    /**
+     * Dead-letter reason for an event whose record's key is not its host: partitions, and so which aggregator owns a
+     * host, follow the key, so applying it could split a host's events over two aggregators.
+     */
+    public static final String KEY_MISMATCH = "KEY_MISMATCH";
 
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
 
@@ -194,6 +201,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             return;
         }
         Event event = decoded.event();
+        if (!Arrays.equals(record.key(), event.host().getBytes(StandardCharsets.UTF_8))) {
+            String key = record.key() == null ? "no key" : "key '" + new String(record.key(), StandardCharsets.UTF_8) + "'";
+            deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
+            count(() -> metrics.deadLetter(KEY_MISMATCH));
+            return;
+        }
         ApplyResult result;
         long applyNanos;
         synchronized (fleet) {

@@ -67,6 +67,7 @@ public final class AggregatorMetrics implements ConsumerMetrics {
             deadLetters.initLabelValues(kind.name());
         }
         deadLetters.initLabelValues(EventConsumer.MODEL_INVARIANT);
+        deadLetters.initLabelValues(EventConsumer.KEY_MISMATCH);
         applyDuration = Histogram.builder()
                 .name("gemtrack_apply_duration_seconds")
                 .help("Time to apply one decoded event to its host's model, without waiting for the model's lock.")
