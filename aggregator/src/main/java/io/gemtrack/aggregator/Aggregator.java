@@ -77,7 +77,7 @@ public final class Aggregator implements AutoCloseable {
         checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
-        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
+        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), metrics);
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval());
         history = FleetHistory.started(fleet);

@@ -13,10 +13,8 @@ import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import io.gemtrack.testkit.TopicRecords;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +39,7 @@ class PipelineIT {
                 "pipeline-it", topic, topic + ".dlq", "127.0.0.1", 0);
         try (Aggregator aggregator = new Aggregator(config)) {
             String url = "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";
-            Exposition scrape = awaitScrape(url, s -> s.value("gemtrack_events_applied_total", "type", "GemFree").isPresent());
+            Exposition scrape = Exposition.awaitScrape(url, s -> s.value("gemtrack_events_applied_total", "type", "GemFree").isPresent());
 
             assertThat(scrape.value("gemtrack_host_gem_bytes", "host", "host-a")).contains((double) BasicScenario.SHARED_BUFFER_BYTES);
             assertThat(scrape.value("gemtrack_host_gem_objects", "host", "host-a")).contains(1.0);
@@ -80,7 +78,7 @@ class PipelineIT {
             publisher.flushExpectingNoFailure();
 
             String url = "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";
-            Exposition scrape = awaitScrape(url, s -> s.sum("gemtrack_events_applied_total") + s.sum("gemtrack_dead_letters_total")
+            Exposition scrape = Exposition.awaitScrape(url, s -> s.sum("gemtrack_events_applied_total") + s.sum("gemtrack_dead_letters_total")
                     == events.size() + 2);
             assertThat(scrape.value("gemtrack_dead_letters_total", "reason", EventConsumer.KEY_MISMATCH)).contains(2.0);
             assertThat(scrape.sum("gemtrack_events_applied_total")).isEqualTo(events.size());
@@ -97,19 +95,5 @@ class PipelineIT {
                     .containsExactlyInAnyOrder("the record has key 'host-a', not its event's host 'host-b'",
                             "the record has no key, not its event's host 'host-b'");
         }
-    }
-
-    private static Exposition awaitScrape(String url, java.util.function.Predicate<Exposition> ready) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Optional<Exposition> last = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            Exposition scrape = Exposition.scrape(url);
-            if (ready.test(scrape)) {
-                return scrape;
-            }
-            last = Optional.of(scrape);
-            Thread.sleep(100);
-        }
-        throw new AssertionError("metrics never became ready; last scrape:\n" + last.map(Exposition::text).orElse("none"));
     }
 }

@@ -15,8 +15,6 @@ public interface ConsumerMetrics {
 
     void skipped();
 
-    void deadLetter(String reason);
-
     void applyDuration(long nanos);
 
     /** Whether the consumer is consuming: set when it starts, cleared when it stops, on an error or a close. */

@@ -197,14 +197,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         if (decoded.malformed() != null) {
             MalformedEventException e = decoded.malformed();
             deadLetters.send(record, e.kind().name(), e.getMessage());
-            count(() -> metrics.deadLetter(e.kind().name()));
             return;
         }
         Event event = decoded.event();
         if (!Arrays.equals(record.key(), event.host().getBytes(StandardCharsets.UTF_8))) {
             String key = record.key() == null ? "no key" : "key '" + new String(record.key(), StandardCharsets.UTF_8) + "'";
             deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
-            count(() -> metrics.deadLetter(KEY_MISMATCH));
             return;
         }
         ApplyResult result;
@@ -219,7 +217,6 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         count(() -> metrics.applyDuration(applyNanos));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
-            count(() -> metrics.deadLetter(MODEL_INVARIANT));
         } else if (result == ApplyResult.DUPLICATE) {
             count(metrics::duplicate);
         } else if (result == ApplyResult.SKIPPED) {
