@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
@@ -58,6 +59,16 @@ public final class AggregateCommand implements Callable<Integer> {
                     + " or h. A restarted aggregator, or one taking over hosts, replays what came after. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--host-stale-after", defaultValue = "5m", converter = DurationConverter.class,
+            description = "A host none of whose records arrived for this long is shown stale (the API's stale field; "
+                    + "gemtrack_host_last_event_age_seconds has the time). Default: ${DEFAULT-VALUE}.")
+    Duration hostStaleAfter;
+
+    @Option(names = "--host-drop-after", defaultValue = "1h", converter = DurationConverter.class,
+            description = "A host none of whose records arrived for this long is dropped: its model, its series and its "
+                    + "checkpoint, so a restart does not bring it back. Longer than --host-stale-after. Default: ${DEFAULT-VALUE}.")
+    Duration hostDropAfter;
+
     @Option(names = "--linger-after-failure", defaultValue = "5s", converter = DurationConverter.class,
             description = "When the event consumer fails, how long /health goes on answering 503 and /metrics "
                     + "gemtrack_consumer_up 0 before the process exits with status 1, so that a probe or a scrape records "
@@ -72,8 +83,13 @@ public final class AggregateCommand implements Callable<Integer> {
         if (topProcesses < 0) {
             throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
         }
+        if (hostDropAfter.compareTo(hostStaleAfter) <= 0) {
+            throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
+                    + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
+        }
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval);
+                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
+                new HostActivity.Expiry(hostStaleAfter, hostDropAfter));
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "

@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
  * <pre>
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
- * GET /api/hosts                                        every host: totals, per-policy figures, sync state
+ * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
@@ -42,12 +43,15 @@ public final class ApiHandler implements HttpHandler {
 
     private final FleetModel fleet;
     private final FleetHistory history;
+    private final HostActivity activity;
     private final CheckpointCodec checkpoints = new CheckpointCodec();
     private final JsonHandler json = new JsonHandler(this::respond);
 
-    public ApiHandler(FleetModel fleet, FleetHistory history) {
+    /** @param activity when each host was last heard from, guarded by the fleet's lock */
+    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
         this.fleet = fleet;
         this.history = history;
+        this.activity = activity;
     }
 
     @Override
@@ -72,14 +76,15 @@ public final class ApiHandler implements HttpHandler {
             return Policy.all();
         }
         if (parts.equals(List.of("hosts"))) {
-            return fleet.hosts().stream().map(ApiViews::host).toList();
+            long now = HostActivity.now();
+            return fleet.hosts().stream().map(host -> ApiViews.host(host, activity, now)).toList();
         }
         if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
         HostModel host = host(parts.get(1));
         if (parts.size() == 2) {
-            return ApiViews.host(host);
+            return ApiViews.host(host, activity, HostActivity.now());
         }
         String resource = parts.get(2);
         Optional<Policy> policy = policy(uri);

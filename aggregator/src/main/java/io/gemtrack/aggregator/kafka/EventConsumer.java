@@ -54,6 +54,8 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
 
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
+    /** How often hosts are checked for having been silent for the drop time. */
+    private static final Duration DROP_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
@@ -63,12 +65,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final AppliedListener listener;
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
+    private final HostActivity activity;
     /**
      * The events partition of each host this consumer owns: a host's events all come from one partition. Written
      * by the applier; the consumer thread touches it only after {@link #drain()}, which orders the two.
      */
     private final Map<String, Integer> partitionOfHost = new HashMap<>();
     private long lastCheckpointNanos = System.nanoTime();
+    private long lastDropCheckNanos = System.nanoTime();
     private final EventCodec codec = new EventCodec();
     private final ExecutorService applier = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "gemtrack-apply"));
     /** The batch the applier is working on, if any. */
@@ -78,7 +82,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
-                         CheckpointStore checkpoints, Duration checkpointInterval) {
+                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
@@ -99,6 +103,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.listener = listener;
         this.checkpoints = checkpoints;
         this.checkpointInterval = checkpointInterval;
+        this.activity = activity;
     }
 
     /** Whether this consumer is consuming, and the error it stopped on if it did. */
@@ -123,14 +128,18 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
+                    HostActivity.Receipt received = HostActivity.Receipt.now();
                     List<Decoded> batch = decode(records);
                     drain();
-                    applying = applier.submit(() -> batch.forEach(this::handle));
+                    applying = applier.submit(() -> batch.forEach(decoded -> handle(decoded, received)));
                 }
                 count(this::reportLag);
                 if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
                     drain();
                     checkpoint(consumer.assignment());
+                }
+                if (System.nanoTime() - lastDropCheckNanos >= DROP_CHECK_INTERVAL.toNanos()) {
+                    dropSilentHosts();
                 }
             }
             drain();
@@ -192,7 +201,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         return decoded;
     }
 
-    private void handle(Decoded decoded) {
+    private void handle(Decoded decoded, HostActivity.Receipt received) {
         ConsumerRecord<byte[], byte[]> record = decoded.record();
         if (decoded.malformed() != null) {
             MalformedEventException e = decoded.malformed();
@@ -212,6 +221,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             long start = System.nanoTime();
             result = fleet.apply(event);
             applyNanos = System.nanoTime() - start;
+            activity.heard(event.host(), received);
         }
         partitionOfHost.putIfAbsent(event.host(), record.partition());
         count(() -> metrics.applyDuration(applyNanos));
@@ -225,6 +235,34 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             count(() -> metrics.applied(event.type()));
             listener.applied(record, event);
         }
+    }
+
+    /**
+     * Drops the hosts silent for the drop time: their models, and with them their series and history, and their
+     * checkpoints, each by a tombstone, so that a restart does not bring them back.
+     */
+    private void dropSilentHosts() {
+        lastDropCheckNanos = HostActivity.now();
+        synchronized (fleet) {
+            if (activity.dropDue(lastDropCheckNanos).isEmpty()) {
+                return;
+            }
+        }
+        // Which partition a host is of is the applier's to write until it is drained; and the batch it is applying
+        // may have heard from a host that was due.
+        drain();
+        Map<String, Integer> dropped = new HashMap<>();
+        synchronized (fleet) {
+            for (String host : activity.dropDue(HostActivity.now())) {
+                fleet.remove(host);
+                activity.forget(host);
+                dropped.put(host, partitionOfHost.remove(host));
+            }
+        }
+        dropped.forEach((host, partition) -> {
+            log.info("dropped host {}: silent for longer than {}", host, activity.expiry().dropAfter());
+            checkpoints.forget(partition, host);
+        });
     }
 
     /** Writes a checkpoint round of each partition, covering what this consumer has read of it. */
@@ -272,8 +310,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             drain();
             for (TopicPartition partition : partitions) {
                 CheckpointStore.Restored restored = checkpoints.read(partition.partition());
+                HostActivity.Receipt restoredAt = HostActivity.Receipt.now();
                 synchronized (fleet) {
-                    restored.hosts().forEach(fleet::put);
+                    restored.hosts().forEach(host -> {
+                        fleet.put(host);
+                        activity.heard(host.host(), restoredAt);
+                    });
                 }
                 restored.hosts().forEach(host -> partitionOfHost.put(host.host(), partition.partition()));
                 if (restored.resumeAt().isPresent()) {
@@ -293,6 +335,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                 partitionOfHost.entrySet().removeIf(owned -> {
                     if (gone.contains(owned.getValue())) {
                         fleet.remove(owned.getKey());
+                        activity.forget(owned.getKey());
                         return true;
                     }
                     return false;

@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.metrics;
 
 import io.gemtrack.aggregator.kafka.ConsumerMetrics;
 import io.gemtrack.aggregator.kafka.EventConsumer;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.model.FleetModel;
@@ -37,12 +38,15 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
     private volatile Map<TopicPartition, Long> consumerLag = Map.of();
     private volatile boolean consumerUp;
 
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet) {
-        this(registry, fleet, DEFAULT_TOP_PROCESSES);
+    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity) {
+        this(registry, fleet, activity, DEFAULT_TOP_PROCESSES);
     }
 
-    /** @param topProcesses how many processes per host (and policy) get per-process series of their own */
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, int topProcesses) {
+    /**
+     * @param activity     when each host was last heard from, guarded by the fleet's lock
+     * @param topProcesses how many processes per host (and policy) get per-process series of their own
+     */
+    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity, int topProcesses) {
         if (topProcesses < 0) {
             throw new IllegalArgumentException("topProcesses must not be negative: " + topProcesses);
         }
@@ -94,7 +98,7 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
                 .help("1 while the event consumer is consuming; 0 once it stopped, on an error or a close.")
                 .callback(callback -> callback.call(consumerUp ? 1 : 0))
                 .register(registry);
-        registry.register(new FleetCollector(fleet, topProcesses));
+        registry.register(new FleetCollector(fleet, activity, topProcesses));
     }
 
     @Override
