@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.HostQuarantine;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -79,15 +80,37 @@ public final class ApiHandler implements HttpHandler {
         }
         if (parts.equals(List.of("hosts"))) {
             long now = HostActivity.now();
-            return fleet.hosts().stream().map(host -> ApiViews.host(host, activity, now)).toList();
+            return fleet.hosts().stream().map(host -> hostView(host, now)).toList();
         }
         if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
         HostModel host = host(parts.get(1));
         if (parts.size() == 2) {
-            return ApiViews.host(host, activity, HostActivity.now());
+            return hostView(host, HostActivity.now());
         }
+        try {
+            return answer(uri, host, parts);
+        } catch (RuntimeException e) {
+            // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
+            HostQuarantine.quarantine(host, "answering GET " + path, e);
+            throw e;
+        }
+    }
+
+    /** A host as the list shows it: a host whose figures cannot be read is quarantined and shown without them. */
+    private ApiViews.HostView hostView(HostModel host, long now) {
+        try {
+            return ApiViews.host(host, activity, now);
+        } catch (RuntimeException e) {
+            HostQuarantine.quarantine(host, "showing it in the API", e);
+            return ApiViews.withoutFigures(host, activity, now);
+        }
+    }
+
+    /** What {@code /api/hosts/HOST/...} answers, below the host itself. */
+    private Object answer(URI uri, HostModel host, List<String> parts) throws ApiException {
+        String path = uri.getPath();
         String resource = parts.get(2);
         Optional<Policy> policy = policy(uri);
         if (resource.equals("processes") && parts.size() == 3) {

@@ -31,9 +31,10 @@ final class ApiViews {
     /**
      * @param lastReceivedEpochMillis when the aggregator last received a record of the host (or restored it), by its clock
      * @param stale                   whether that was longer ago than the aggregator's stale time
+     * @param quarantine              why the host is quarantined (SEMANTICS.md §10), {@code null} while it is not
      */
     record HostView(String host, String bootId, long lastSeq, boolean synchronised, long lastReceivedEpochMillis, boolean stale,
-                    long sequenceGaps, long skippedEvents,
+                    boolean quarantined, String quarantine, long sequenceGaps, long skippedEvents,
                     long counterMismatches, long processesWithCounterMismatch, long gemObjects, long gemBytes,
                     long residentBytes, long orphanedBytes, Map<Policy, Long> charged, Map<Policy, Long> unaccounted,
                     Map<Policy, Long> overcharged, List<RegionView> regions) {
@@ -76,11 +77,20 @@ final class ApiViews {
     }
 
     static HostView host(HostModel host, HostActivity activity, long nowNanos) {
-        Ledger ledger = host.ledger();
+        return host(host, activity, nowNanos, host.ledger(), host.processesWithCounterMismatch());
+    }
+
+    /** A host whose figures cannot be read: its bookkeeping, and the figures of an empty host. */
+    static HostView withoutFigures(HostModel host, HostActivity activity, long nowNanos) {
+        return host(host, activity, nowNanos, new Ledger(), 0);
+    }
+
+    private static HostView host(HostModel host, HostActivity activity, long nowNanos, Ledger ledger,
+                                 long processesWithCounterMismatch) {
         return new HostView(host.host(), host.bootId(), host.lastSeq(), host.synchronised(),
                 activity.lastHeardEpochMillis(host.host()).orElse(0), activity.stale(host.host(), nowNanos),
-                host.sequenceGaps(), host.skippedEvents(),
-                host.counterMismatches(), host.processesWithCounterMismatch(), ledger.objects(), ledger.gemBytes(),
+                host.quarantineReason().isPresent(), host.quarantineReason().orElse(null), host.sequenceGaps(), host.skippedEvents(),
+                host.counterMismatches(), processesWithCounterMismatch, ledger.objects(), ledger.gemBytes(),
                 ledger.residentBytes(), ledger.orphanedBytes(), perPolicy(ledger::charged),
                 perPolicy(ledger::unaccounted), perPolicy(ledger::overcharged),
                 ledger.regions().stream().map(region -> new RegionView(region.minor(), region.name(), region.objects(),

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,11 +51,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The marker is written only once every host of its round is stored. A host's checkpoint can fail (one larger
  * than {@link #MAX_CHECKPOINT_BYTES} even gzipped, a broker error): a marker after it would let recovery skip events that
- * host's older checkpoint does not cover. Without the marker, recovery resumes at the last complete round.
+ * host's older checkpoint does not cover. Without the marker, recovery resumes at the last complete round. A
+ * checkpoint that can never be stored (it cannot be encoded, or is too large) is reported back, so that its host is
+ * quarantined and the round written again with what is kept of a quarantined host: its bookkeeping, and the
+ * quarantine in a header.
  */
 public final class CheckpointStore implements AutoCloseable {
 
     static final String SOURCE_OFFSET_HEADER = "gemtrack.checkpoint.source.offset";
+    /**
+     * Why the host is quarantined, on the checkpoint of a quarantined host. A header rather than a field: the
+     * checkpoint's format stays the one every reader knows, and the state it holds is then empty.
+     */
+    static final String QUARANTINE_HEADER = "gemtrack.checkpoint.quarantine";
     private static final byte[] ROUND_MARKER = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
     private static final int CHECKPOINT_BATCH_BYTES = 1 << 20;
@@ -91,23 +101,59 @@ public final class CheckpointStore implements AutoCloseable {
     static final int COMPRESS_ABOVE_BYTES = 1 << 20;
 
     /**
+     * A host's checkpoint as a round stores it.
+     *
+     * @param quarantine why the host is quarantined, if it is: stored in a header beside the checkpoint (which is then
+     *                   the host's bookkeeping without its state), and set again on the model restored from it
+     */
+    public record Entry(HostCheckpoint checkpoint, Optional<String> quarantine) {
+    }
+
+    /**
+     * What became of a round.
+     *
+     * @param complete   whether every checkpoint and then the marker were stored, so recovery can resume at the round's offset
+     * @param unstorable the hosts whose checkpoint can never be stored as it is (it cannot be encoded, or is larger than
+     *                   the topic takes), with the error: the caller's to quarantine
+     */
+    public record Round(boolean complete, Map<String, Throwable> unstorable) {
+    }
+
+    /**
      * Writes the checkpoints of {@code hosts}, all of events partition {@code partition} and covering its offsets
      * below {@code sourceOffset}, and then the round's marker if they were all stored.
-     *
-     * @return whether the round is complete, so recovery can resume at {@code sourceOffset}
      */
-    public boolean writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
-        List<Future<RecordMetadata>> stored = new ArrayList<>(hosts.size());
-        for (HostCheckpoint host : hosts) {
-            stored.add(send(partition, host.host().getBytes(StandardCharsets.UTF_8), stored(codec.encode(host)), sourceOffset));
+    public Round writeRound(int partition, Collection<Entry> hosts, long sourceOffset) {
+        Map<String, Future<RecordMetadata>> stored = new LinkedHashMap<>();
+        Map<String, Throwable> unstorable = new LinkedHashMap<>();
+        for (Entry host : hosts) {
+            String name = host.checkpoint().host();
+            byte[] value;
+            try {
+                value = stored(codec.encode(host.checkpoint()));
+            } catch (RuntimeException e) {
+                unstorable.put(name, e);
+                continue;
+            }
+            ProducerRecord<byte[], byte[]> record = record(partition, name.getBytes(StandardCharsets.UTF_8), value, sourceOffset);
+            host.quarantine().ifPresent(reason -> record.headers().add(QUARANTINE_HEADER, reason.getBytes(StandardCharsets.UTF_8)));
+            stored.put(name, producer.send(record));
         }
         producer.flush();
-        if (!allStored(partition, stored)) {
-            return false;
+        boolean allStored = unstorable.isEmpty();
+        for (Map.Entry<String, Future<RecordMetadata>> host : stored.entrySet()) {
+            Throwable failure = failure(partition, host.getValue());
+            if (failure instanceof RecordTooLargeException) {
+                unstorable.put(host.getKey(), failure);
+            }
+            allStored &= failure == null;
         }
-        Future<RecordMetadata> marker = send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
+        if (!allStored) {
+            return new Round(false, unstorable);
+        }
+        Future<RecordMetadata> marker = producer.send(record(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset));
         producer.flush();
-        return allStored(partition, List.of(marker));
+        return new Round(failure(partition, marker) == null, unstorable);
     }
 
     /**
@@ -142,26 +188,25 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private static boolean allStored(int partition, List<Future<RecordMetadata>> records) {
-        for (Future<RecordMetadata> record : records) {
-            try {
-                record.get();
-            } catch (ExecutionException e) {
-                log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
-                        + " complete round", partition, e.getCause());
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    /** Why a checkpoint record was not stored, logged; {@code null} once it is. */
+    private static Throwable failure(int partition, Future<RecordMetadata> record) {
+        try {
+            record.get();
+            return null;
+        } catch (ExecutionException e) {
+            log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
+                    + " complete round", partition, e.getCause());
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
         }
-        return true;
     }
 
-    private Future<RecordMetadata> send(int partition, byte[] key, byte[] value, long sourceOffset) {
+    private ProducerRecord<byte[], byte[]> record(int partition, byte[] key, byte[] value, long sourceOffset) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
         record.headers().add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(sourceOffset).array());
-        return producer.send(record);
+        return record;
     }
 
     /**
@@ -215,7 +260,12 @@ public final class CheckpointStore implements AutoCloseable {
         List<HostModel> hosts = new ArrayList<>(latest.size());
         for (ConsumerRecord<byte[], byte[]> record : latest.values()) {
             try {
-                hosts.add(HostModel.restore(codec.decode(loaded(record.value()))));
+                HostModel host = HostModel.restore(codec.decode(loaded(record.value())));
+                Header quarantine = record.headers().lastHeader(QUARANTINE_HEADER);
+                if (quarantine != null) {
+                    host.quarantine(new String(quarantine.value(), StandardCharsets.UTF_8));
+                }
+                hosts.add(host);
             } catch (UnknownCheckpointFormatException e) {
                 // Another version's checkpoint rather than a damaged one: its format says all there is to say.
                 log.warn("checkpoint at {}@{} not restored ({}); replaying partition {} from its start", checkpoints, record.offset(),

@@ -15,6 +15,9 @@ public interface ConsumerMetrics {
 
     void skipped();
 
+    /** An event ignored because its host is quarantined. */
+    void quarantineSkipped();
+
     void applyDuration(long nanos);
 
     /** Whether the consumer is consuming: set when it starts, cleared when it stops, on an error or a close. */

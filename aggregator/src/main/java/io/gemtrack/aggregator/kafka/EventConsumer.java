@@ -6,7 +6,7 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
-import io.gemtrack.model.HostCheckpoint;
+import io.gemtrack.model.HostModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      * host, follow the key, so applying it could split a host's events over two aggregators.
      */
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
+    /**
+     * Dead-letter reason for the event whose applying failed unexpectedly, a bug rather than bad input: its host is
+     * quarantined (SEMANTICS.md §10), and the record kept here for whoever fixes the bug.
+     */
+    public static final String QUARANTINED = "QUARANTINED";
 
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
     /** How often hosts are checked for having been silent for the drop time. */
@@ -227,10 +233,16 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         count(() -> metrics.applyDuration(applyNanos));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
+        } else if (result instanceof ApplyResult.Quarantined quarantined) {
+            log.error("host {} quarantined: its events are skipped until a snapshot or a new boot; {}", event.host(),
+                    quarantined.reason(), quarantined.cause());
+            deadLetters.send(record, QUARANTINED, quarantined.reason());
         } else if (result == ApplyResult.DUPLICATE) {
             count(metrics::duplicate);
         } else if (result == ApplyResult.SKIPPED) {
             count(metrics::skipped);
+        } else if (result == ApplyResult.QUARANTINE_SKIPPED) {
+            count(metrics::quarantineSkipped);
         } else {
             count(() -> metrics.applied(event.type()));
             listener.applied(record, event);
@@ -265,20 +277,52 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         });
     }
 
-    /** Writes a checkpoint round of each partition, covering what this consumer has read of it. */
+    /**
+     * Writes a checkpoint round of each partition, covering what this consumer has read of it. A host whose checkpoint
+     * cannot be taken, encoded or stored (one too large for the topic) is quarantined, and the round written again at
+     * once with what is kept of a quarantined host, so that one host does not hold back the others' round.
+     */
     private void checkpoint(Collection<TopicPartition> partitions) {
         lastCheckpointNanos = System.nanoTime();
         for (TopicPartition partition : partitions) {
-            List<HostCheckpoint> hosts = new ArrayList<>();
-            synchronized (fleet) {
-                partitionOfHost.forEach((host, owner) -> {
-                    if (owner == partition.partition()) {
-                        hosts.add(fleet.host(host).checkpoint());
-                    }
-                });
+            long position = consumer.position(partition);
+            CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
+            if (!round.unstorable().isEmpty()) {
+                synchronized (fleet) {
+                    round.unstorable().forEach((host, error) -> HostQuarantine.quarantine(fleet.host(host), "storing its checkpoint", error));
+                }
+                checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             }
-            checkpoints.writeRound(partition.partition(), hosts, consumer.position(partition));
         }
+    }
+
+    /** The checkpoints of the hosts of events partition {@code partition}: whole, or for a quarantined host what is kept. */
+    private List<CheckpointStore.Entry> roundOf(TopicPartition partition) {
+        List<CheckpointStore.Entry> hosts = new ArrayList<>();
+        synchronized (fleet) {
+            partitionOfHost.forEach((name, owner) -> {
+                if (owner == partition.partition()) {
+                    hosts.add(entryOf(fleet.host(name)));
+                }
+            });
+        }
+        return hosts;
+    }
+
+    /**
+     * A quarantined host's state may be what failed, and may not be checkpointed or restored: its checkpoint is its
+     * bookkeeping alone, with the quarantine, which a restart restores. So no restart meets the record that broke it
+     * again, and none dies on it.
+     */
+    private static CheckpointStore.Entry entryOf(HostModel host) {
+        if (host.quarantineReason().isEmpty()) {
+            try {
+                return new CheckpointStore.Entry(host.checkpoint(), Optional.empty());
+            } catch (RuntimeException e) {
+                HostQuarantine.quarantine(host, "taking its checkpoint", e);
+            }
+        }
+        return new CheckpointStore.Entry(host.checkpointWithoutState(), host.quarantineReason());
     }
 
     /** Hosts move with their partitions: checkpointed when one leaves, restored (and replayed) when one arrives. */

@@ -34,6 +34,7 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
     private final Map<String, CounterDataPoint> appliedByType = new ConcurrentHashMap<>();
     private final Counter eventsDuplicate;
     private final Counter eventsSkipped;
+    private final Counter eventsQuarantined;
     private final Counter deadLetters;
     private final Counter deadLettersLost;
     private final Histogram applyDuration;
@@ -66,6 +67,10 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
                 .name("gemtrack_events_skipped_total")
                 .help("Events ignored because their host had lost events and was waiting for a snapshot.")
                 .register(registry);
+        eventsQuarantined = Counter.builder()
+                .name("gemtrack_events_quarantined_total")
+                .help("Events ignored because their host was quarantined and was waiting for a snapshot or a new boot.")
+                .register(registry);
         deadLetters = Counter.builder()
                 .name("gemtrack_dead_letters_total")
                 .help("Records stored in the dead-letter topic instead of being applied, by reason.")
@@ -77,6 +82,7 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
         }
         deadLetters.initLabelValues(EventConsumer.MODEL_INVARIANT);
         deadLetters.initLabelValues(EventConsumer.KEY_MISMATCH);
+        deadLetters.initLabelValues(EventConsumer.QUARANTINED);
         deadLettersLost = Counter.builder()
                 .name("gemtrack_dead_letter_send_failures_total")
                 .help("Records to be dead-lettered that the dead-letter topic did not take after every attempt: logged, not stored.")
@@ -124,6 +130,11 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
     @Override
     public void skipped() {
         eventsSkipped.inc();
+    }
+
+    @Override
+    public void quarantineSkipped() {
+        eventsQuarantined.inc();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.metrics;
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.HostQuarantine;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads every figure of the model at scrape time, holding the fleet's lock (the consumer applies events under
@@ -22,12 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 final class FleetCollector implements MultiCollector {
 
-    private static final Logger log = LoggerFactory.getLogger(FleetCollector.class);
-
     static final ModelMetric HOSTS = gauge("gemtrack_hosts",
             "Hosts whose events this aggregator consumes (those of its Kafka partitions).", null);
     static final ModelMetric UNSYNCHRONISED_HOSTS = gauge("gemtrack_unsynchronised_hosts",
             "Hosts that lost events and whose models wait for a snapshot.", null);
+    static final ModelMetric QUARANTINED = gauge("gemtrack_host_quarantined",
+            "1 while the host is quarantined (an unexpected error applying, checkpointing, exporting or showing it): its "
+                    + "events are skipped and its other series left out until a snapshot or a new boot. 0 otherwise.",
+            null, "host");
     static final ModelMetric LAST_EVENT_AGE = gauge("gemtrack_host_last_event_age_seconds",
             "Time since the aggregator last received a record of the host (or restored it from a checkpoint).", Unit.SECONDS,
             "host");
@@ -42,7 +43,7 @@ final class FleetCollector implements MultiCollector {
         this.fleet = fleet;
         this.activity = activity;
         this.processMetrics = new ProcessMetrics(topProcesses);
-        metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS, LAST_EVENT_AGE));
+        metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS, QUARANTINED, LAST_EVENT_AGE));
         metrics.addAll(HostMetrics.ALL);
         metrics.addAll(ProcessMetrics.ALL);
         metrics.addAll(OomMetrics.ALL);
@@ -69,17 +70,23 @@ final class FleetCollector implements MultiCollector {
     }
 
     /**
-     * One host's series. A failure leaves out what the host had not reported yet rather than failing the whole
-     * scrape, so one host's bad state cannot blind the metrics of all the others.
+     * One host's series, all or none: a host whose figures cannot be exported is quarantined and left out rather
+     * than failing the whole scrape, so one host's bad state cannot blind the metrics of all the others. A
+     * quarantined host shows only that it is.
      */
     private void report(HostModel host, ScrapeSamples samples) {
-        try {
-            HostMetrics.report(host, samples);
-            processMetrics.report(host, samples);
-            OomMetrics.report(host, samples);
-        } catch (RuntimeException e) {
-            log.warn("metrics of host {} are incomplete in this scrape", host.host(), e);
+        if (host.quarantineReason().isEmpty()) {
+            ScrapeSamples.Mark mark = samples.mark();
+            try {
+                HostMetrics.report(host, samples);
+                processMetrics.report(host, samples);
+                OomMetrics.report(host, samples);
+            } catch (RuntimeException e) {
+                samples.rollback(mark);
+                HostQuarantine.quarantine(host, "exporting its metrics", e);
+            }
         }
+        samples.add(QUARANTINED, host.quarantineReason().isPresent() ? 1 : 0, host.host());
     }
 
     /** The names client_java checks against other collectors' at registration (counters without _total). */

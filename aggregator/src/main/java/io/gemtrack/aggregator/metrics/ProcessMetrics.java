@@ -5,6 +5,7 @@ import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.model.Process;
 import io.gemtrack.oom.OomAdvisor;
+import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
@@ -110,24 +111,26 @@ final class ProcessMetrics {
         return top.top().stream().mapToInt(ranked -> ranked.process().pid()).toArray();
     }
 
-    /** The chosen processes still alive, and the figure summed over all the others. */
+    /**
+     * The chosen processes still alive, and the figure summed over all the others: exact, and saturated at
+     * {@link Long#MAX_VALUE} like the figures themselves, since a host's processes may add up to more than a long.
+     */
     private record Selection(List<Process> processes, long otherBytes) {
 
         static Selection of(HostModel host, int[] pids, ToLongFunction<Process> figure) {
             List<Process> alive = new ArrayList<>(pids.length);
-            long inTop = 0;
+            ExactSums other = new ExactSums(1);
+            for (Process process : host.processes()) {
+                other.add(0, figure.applyAsLong(process));
+            }
             for (int pid : pids) {
                 Process process = host.process(pid);
                 if (process != null) {
                     alive.add(process);
-                    inTop += figure.applyAsLong(process);
+                    other.add(0, -figure.applyAsLong(process));
                 }
             }
-            long total = 0;
-            for (Process process : host.processes()) {
-                total += figure.applyAsLong(process);
-            }
-            return new Selection(alive, total - inTop);
+            return new Selection(alive, other.get(0));
         }
     }
 

@@ -9,11 +9,11 @@ import java.util.PriorityQueue;
 import java.util.function.ToLongFunction;
 
 /**
- * The processes of a host with the largest figure (ties: lowest pid), at most {@code limit} of them, and the sum
- * of the figure over all the others: what keeps per-process series bounded while their sum stays the host's.
- * Processes whose figure is 0 are never in the top; they would only add series that say nothing.
+ * The processes of a host with the largest figure (ties: lowest pid), at most {@code limit} of them: what keeps
+ * per-process series bounded. Processes whose figure is 0 are never in the top; they would only add series that
+ * say nothing.
  */
-record TopProcesses(List<Ranked> top, long otherBytes) {
+record TopProcesses(List<Ranked> top) {
 
     record Ranked(Process process, long bytes) {
     }
@@ -24,10 +24,8 @@ record TopProcesses(List<Ranked> top, long otherBytes) {
 
     static TopProcesses of(Collection<Process> processes, int limit, ToLongFunction<Process> figure) {
         PriorityQueue<Ranked> top = new PriorityQueue<>(limit + 1, SMALLEST_FIRST);
-        long total = 0;
         for (Process process : processes) {
             long bytes = figure.applyAsLong(process);
-            total += bytes;
             if (bytes > 0 && limit > 0) {
                 top.add(new Ranked(process, bytes));
                 if (top.size() > limit) {
@@ -37,7 +35,6 @@ record TopProcesses(List<Ranked> top, long otherBytes) {
         }
         List<Ranked> largestFirst = new ArrayList<>(top);
         largestFirst.sort(SMALLEST_FIRST.reversed());
-        long inTop = largestFirst.stream().mapToLong(Ranked::bytes).sum();
-        return new TopProcesses(List.copyOf(largestFirst), total - inTop);
+        return new TopProcesses(List.copyOf(largestFirst));
     }
 }

@@ -10,8 +10,10 @@ import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,8 +53,8 @@ class CheckpointStoreIT {
         int limit = (smallBytes + largeBytes) / 2;
 
         try (CheckpointStore store = new CheckpointStore(config, topic, limit)) {
-            assertThat(store.writeRound(0, List.of(small), 10)).isTrue();
-            assertThat(store.writeRound(0, List.of(small, large), 20)).isFalse();
+            assertThat(store.writeRound(0, entries(small), 10).complete()).isTrue();
+            assertThat(store.writeRound(0, entries(small, large), 20).complete()).isFalse();
 
             CheckpointStore.Restored restored = store.read(0);
 
@@ -75,7 +77,7 @@ class CheckpointStoreIT {
         assertThat(laterFormat).as("host-b's checkpoint relabelled").isNotEqualTo(encoded.getBytes(StandardCharsets.UTF_8));
 
         try (CheckpointStore store = new CheckpointStore(config, topic)) {
-            assertThat(store.writeRound(0, List.of(first, second), 10)).isTrue();
+            assertThat(store.writeRound(0, entries(first, second), 10).complete()).isTrue();
             CheckpointStore.Restored current = store.read(0);
             assertThat(current.resumeAt()).hasValue(10);
             assertThat(current.hosts()).extracting(HostModel::host).containsExactly("host-a", "host-b");
@@ -91,5 +93,9 @@ class CheckpointStoreIT {
             assertThat(restored.resumeAt()).as("where recovery resumes: empty is the partition's start").isEmpty();
             assertThat(restored.hosts()).isEmpty();
         }
+    }
+
+    private static List<CheckpointStore.Entry> entries(HostCheckpoint... checkpoints) {
+        return Arrays.stream(checkpoints).map(checkpoint -> new CheckpointStore.Entry(checkpoint, Optional.empty())).toList();
     }
 }
