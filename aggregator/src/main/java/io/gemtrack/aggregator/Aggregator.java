@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
@@ -29,6 +31,8 @@ import org.apache.kafka.clients.admin.Admin;
  * it, which should close it and exit so that a supervisor starts it again from its checkpoints.
  */
 public final class Aggregator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
 
     /**
      * How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...).
@@ -87,17 +91,25 @@ public final class Aggregator implements AutoCloseable {
     /** @param listener told of every applied record, on the thread that applies them (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
         String checkpointTopic = Topics.checkpointsOf(config.topic());
+        int deadLetterBytes;
         try (Admin admin = Admin.create(config.kafka())) {
-            Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
-                    Topics.deadLetters(config.deadLetterTopic()));
-            Topics.ensure(admin, Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()),
-                    CheckpointStore.MAX_CHECKPOINT_BYTES));
+            Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS));
+            deadLetterBytes = DeadLetterPublisher.recordBytesFor(Topics.maxMessageBytes(admin, config.topic()));
+            Topics.ensure(admin, Topics.deadLetters(config.deadLetterTopic(), deadLetterBytes),
+                    Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()), CheckpointStore.MAX_CHECKPOINT_BYTES));
+            int deadLetterTopicBytes = Topics.maxMessageBytes(admin, config.deadLetterTopic());
+            if (deadLetterTopicBytes < deadLetterBytes) {
+                // An existing topic's settings are its owner's; what this costs is said, and counted when it happens.
+                log.warn("the dead-letter topic {} takes records of at most {} bytes, fewer than the {} a dead letter of the"
+                        + " largest record of {} needs: larger dead letters will be lost (gemtrack_dead_letter_send_failures_total)",
+                        config.deadLetterTopic(), deadLetterTopicBytes, deadLetterBytes, config.topic());
+            }
         }
         checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(config.hostExpiry());
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());
-        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), metrics);
+        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), deadLetterBytes, metrics);
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval(), activity);
         history = FleetHistory.started(fleet);

@@ -2,6 +2,7 @@ package io.gemtrack.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * tried again, up to {@link #ATTEMPTS} times in all, and then logged with its source record's topic, partition and
  * offset and reported {@linkplain Outcomes#deadLetterLost lost}. Only a record the broker has stored is reported
  * {@linkplain Outcomes#deadLetterStored stored}.
+ *
+ * <p>Dead letters fit: the producer takes records of {@link #recordBytesFor} the events topic's largest, which
+ * leaves {@link #HEADER_ROOM_BYTES} for the headers, and the message header is cut to {@link #MAX_MESSAGE_BYTES}.
+ * A source record larger than that (one the events topic took compressed) has its value cut to fit, with
+ * {@link #TRUNCATED_HEADER} saying how long it was, rather than not being stored at all.
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 
@@ -33,6 +40,15 @@ public final class DeadLetterPublisher implements AutoCloseable {
     public static final String TOPIC_HEADER = "gemtrack.errors.topic";
     public static final String PARTITION_HEADER = "gemtrack.errors.partition";
     public static final String OFFSET_HEADER = "gemtrack.errors.offset";
+    /** On a dead letter whose value was cut to fit: the length of the source record's value, in bytes. */
+    public static final String TRUNCATED_HEADER = "gemtrack.errors.truncated.from.bytes";
+
+    /** Room in a dead letter beyond its source record's key and value: the headers, and Kafka's record overhead. */
+    public static final int HEADER_ROOM_BYTES = 16 << 10;
+    /** The most of a message the message header keeps, in UTF-8 bytes; a message may quote a record's key. */
+    static final int MAX_MESSAGE_BYTES = 4 << 10;
+    /** What Kafka adds to a record of its own beyond the key, value and headers (lengths, attributes), generously. */
+    private static final int RECORD_OVERHEAD_BYTES = 512;
 
     /** How often a dead letter is sent before it counts as lost. */
     public static final int ATTEMPTS = 3;
@@ -59,8 +75,15 @@ public final class DeadLetterPublisher implements AutoCloseable {
         return thread;
     });
 
-    public DeadLetterPublisher(Map<String, Object> kafkaConfig, String topic, Outcomes outcomes) {
+    private final int maxRecordBytes;
+
+    /**
+     * @param maxRecordBytes the largest dead letter to send, the dead-letter topic's {@code max.message.bytes}:
+     *                       {@link #recordBytesFor} that of the events topic
+     */
+    public DeadLetterPublisher(Map<String, Object> kafkaConfig, String topic, int maxRecordBytes, Outcomes outcomes) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // A batch of one record each. A batch the topic refuses as too large is split by the producer and sent again,
@@ -71,20 +94,59 @@ public final class DeadLetterPublisher implements AutoCloseable {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(config);
         this.topic = topic;
+        this.maxRecordBytes = maxRecordBytes;
         this.outcomes = outcomes;
+    }
+
+    /** The size of the largest dead letter of a record from a topic whose {@code max.message.bytes} is {@code eventBytes}. */
+    public static int recordBytesFor(int eventBytes) {
+        return eventBytes + HEADER_ROOM_BYTES;
     }
 
     /** Sends {@code source} as a dead letter; its outcome is told to the {@link Outcomes} later. */
     public void send(ConsumerRecord<byte[], byte[]> source, String reason, String message) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, utf8(reason));
-        headers.add(MESSAGE_HEADER, utf8(message));
+        headers.add(MESSAGE_HEADER, cut(message));
         headers.add(TOPIC_HEADER, utf8(source.topic()));
         headers.add(PARTITION_HEADER, utf8(Integer.toString(source.partition())));
         headers.add(OFFSET_HEADER, utf8(Long.toString(source.offset())));
-        DeadLetter deadLetter = new DeadLetter(new ProducerRecord<>(topic, null, source.key(), source.value(), headers),
-                source.topic() + "-" + source.partition() + "@" + source.offset(), reason);
+        String coordinates = source.topic() + "-" + source.partition() + "@" + source.offset();
+        byte[] value = fitted(source.key(), source.value(), headers, coordinates);
+        DeadLetter deadLetter = new DeadLetter(new ProducerRecord<>(topic, null, source.key(), value, headers), coordinates, reason);
         attempt(deadLetter, 1);
+    }
+
+    /** The value whole if the dead letter fits the limit, else cut to fit, with a header that says how long it was. */
+    private byte[] fitted(byte[] key, byte[] value, RecordHeaders headers, String coordinates) {
+        int length = value == null ? 0 : value.length;
+        long others = RECORD_OVERHEAD_BYTES + (key == null ? 0 : key.length);
+        for (Header header : headers) {
+            others += header.key().length() + header.value().length;
+        }
+        if (others + length <= maxRecordBytes) {
+            return value;
+        }
+        byte[] original = utf8(Integer.toString(length));
+        headers.add(TRUNCATED_HEADER, original);
+        int kept = (int) Math.max(0, maxRecordBytes - others - TRUNCATED_HEADER.length() - original.length);
+        log.warn("the dead letter of {} keeps {} of the {} bytes of its value, to fit the {} bytes a dead letter may have",
+                coordinates, kept, length, maxRecordBytes);
+        return Arrays.copyOf(value, kept);
+    }
+
+    /** A message as the header holds it: at most {@link #MAX_MESSAGE_BYTES} of UTF-8, cut between characters. */
+    static byte[] cut(String message) {
+        byte[] bytes = utf8(message);
+        if (bytes.length <= MAX_MESSAGE_BYTES) {
+            return bytes;
+        }
+        int end = MAX_MESSAGE_BYTES;
+        // Back to the start of a character: UTF-8 continuation bytes are 10xxxxxx.
+        while ((bytes[end] & 0xc0) == 0x80) {
+            end--;
+        }
+        return Arrays.copyOf(bytes, end);
     }
 
     /** A dead letter on its way, with what its log line names: the source record's coordinates and the reason. */

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -53,8 +55,31 @@ public final class Topics {
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
     }
 
-    public static NewTopic deadLetters(String name) {
-        return new NewTopic(name, 1, (short) 1);
+    /**
+     * A dead-letter topic, with room for records of {@code maxRecordBytes}: a dead letter is its source record with
+     * headers added, so it is larger than the largest record the events topic takes
+     * ({@link DeadLetterPublisher#recordBytesFor}).
+     */
+    public static NewTopic deadLetters(String name, int maxRecordBytes) {
+        return new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+    }
+
+    /**
+     * The largest record batch an existing topic takes: its {@code max.message.bytes}, set on the topic or else the
+     * broker's default.
+     */
+    public static int maxMessageBytes(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the configuration of topic " + topic + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
     }
 
     /** How many partitions an existing topic has. */
