@@ -16,6 +16,7 @@ final class HostRules {
     static void addDevice(HostState state, DrmDeviceAdded device) {
         state.requireNewDevice(device.minor());
         HostState.requireDistinctRegions(device);
+        state.requireDeviceCoversObjects(device);
         state.addDevice(device);
     }
 }

@@ -281,6 +281,31 @@ final class HostState {
     }
 
     /**
+     * A device declared once objects live tells the truth about them too: each of its regions holds what lives in it
+     * within its capacity, and the objects on its minor are in regions it declares; the first device declared finds
+     * no object on another minor. So every object of a host that declares devices is in a declared region, and a
+     * checkpoint of the host restores under the same rules.
+     */
+    void requireDeviceCoversObjects(DrmDeviceAdded device) {
+        Set<String> declared = new HashSet<>();
+        for (Region region : device.regions()) {
+            declared.add(region.name());
+            RegionUsage usage = ledger.existingRegion(device.minor(), region.name());
+            if (usage != null && usage.residentBytes() > region.capacityBytes()) {
+                throw violation("DRM device minor %d declares region %s of %d bytes, which already holds %d resident",
+                        device.minor(), region.name(), region.capacityBytes(), usage.residentBytes());
+            }
+        }
+        for (RegionUsage usage : ledger.regions()) {
+            boolean covered = usage.minor() == device.minor() ? declared.contains(usage.name()) : !devices.isEmpty();
+            if (usage.objects() > 0 && !covered) {
+                throw violation("DRM device minor %d is declared while %d objects live in region %s of minor %d, which no"
+                        + " device declares", device.minor(), usage.objects(), usage.name(), usage.minor());
+            }
+        }
+    }
+
+    /**
      * A host that declares its devices creates objects only in the regions they declared. One that declares none
      * (the collector sees devices only through fdinfo, without their capacities) is taken at its word.
      */

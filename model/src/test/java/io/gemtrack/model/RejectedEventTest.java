@@ -134,6 +134,21 @@ class RejectedEventTest {
         richHost().assertRejected(event, reason);
     }
 
+    /** A device declared late cannot contradict the objects already live: the host could not be checkpointed then. */
+    @Test
+    void deviceDeclaredLateMustCoverTheObjectsAlreadyLive() {
+        HostScript host = new HostScript().apply(new ProcessFork(100, 1, "app", false), new DrmFileOpen(100, 3, 1, 0),
+                new GemCreate(1, 0, "vram", 8 * MIB, 100, 1, 1), new GemPin(1, 8 * MIB), new GemCreate(2, 1, "gtt", MIB, 100, 1, 2));
+
+        host.assertRejected(new DrmDeviceAdded(0, "amdgpu", List.of(new Region("system", MIB))),
+                "minor 0 is declared while 1 objects live in region vram of minor 0");
+        host.assertRejected(new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 4 * MIB))),
+                "declares region vram of 4194304 bytes, which already holds 8388608 resident");
+        host.assertRejected(new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 8 * MIB))),
+                "while 1 objects live in region gtt of minor 1");
+        host.apply(new GemHandleDelete(1, 2), new GemFree(2), new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 8 * MIB))));
+    }
+
     /** Case 7 of the issue: more bytes pinned than a region's capacity were accepted. */
     @Test
     void pinBeyondTheRegionsCapacityIsRejected() {
