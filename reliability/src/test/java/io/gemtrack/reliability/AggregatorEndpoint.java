@@ -15,6 +15,10 @@ final class AggregatorEndpoint {
         this.api = new ApiClient(port);
     }
 
+    int port() {
+        return port;
+    }
+
     ApiClient api() {
         return api;
     }
