@@ -46,6 +46,9 @@ public final class Aggregator implements AutoCloseable {
         }
     }
 
+    /** How long {@link #close()} waits for the final checkpoint before giving it up. */
+    private static final Duration FINAL_CHECKPOINT_TIMEOUT = Duration.ofSeconds(4);
+
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
     private final CheckpointStore checkpoints;
@@ -83,10 +86,19 @@ public final class Aggregator implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * Stops consuming, writes the final checkpoint and leaves the group, then stops serving. Bounded whatever the
+     * broker does: a final checkpoint not stored within {@link #FINAL_CHECKPOINT_TIMEOUT} is given up (the log says
+     * so), as a crash would have, and the consumer gets {@link EventConsumer#CLOSE_TIMEOUT} more to go.
+     */
     @Override
     public void close() throws InterruptedException {
         consumer.close();
-        consumerThread.join();
+        consumerThread.join(FINAL_CHECKPOINT_TIMEOUT.toMillis());
+        if (consumerThread.isAlive()) {
+            checkpoints.abandonWrites();
+            consumerThread.join(EventConsumer.CLOSE_TIMEOUT.toMillis());
+        }
         http.close();
         history.close();
         deadLetters.close();

@@ -6,14 +6,13 @@ import io.gemtrack.kafka.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code gemtrack aggregate}: runs an aggregator until interrupted. */
+/** {@code gemtrack aggregate}: runs an aggregator until a stop signal (see {@link Shutdown}). */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
         description = "Consume events into per-host models; serve Prometheus /metrics and the JSON API.")
 public final class AggregateCommand implements Callable<Integer> {
@@ -60,12 +59,10 @@ public final class AggregateCommand implements Callable<Integer> {
         }
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
                 deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval);
-        CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
                     + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
+            Shutdown.awaitSignal();
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
@@ -17,6 +18,11 @@ import picocli.CommandLine;
         description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
 
+    // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
+    // too): the producer gives up its unsent events, the aggregator its final checkpoint. Together within Shutdown.DEADLINE.
+    private static final Duration PRODUCER_STOP_TIMEOUT = PublishOptions.STOP_TIMEOUT.plusSeconds(1);
+    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(3);
+
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
             description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
     int httpPort;
@@ -30,10 +36,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running demo = start();
-        Shutdown.onSignal(demo::close);
-        System.out.print(demo.addresses());
-        Shutdown.awaitSignal();
+        try (Running demo = start()) {
+            System.out.print(demo.addresses());
+            Shutdown.awaitSignal();
+        }
         return 0;
     }
 
@@ -41,19 +47,23 @@ public final class DemoCommand implements Callable<Integer> {
     Running start() throws Exception {
         Running demo = new Running();
         try {
-            System.err.println("starting Kafka broker ...");
-            KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
+            KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
+            demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
+            Shutdown.onForcedExit(broker::destroyNow);
+            System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+            broker.start();
             demo.bootstrapServers = broker.bootstrapServers();
             Aggregator aggregator = demo.add(new Aggregator(
                     Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
             demo.httpPort = aggregator.httpPort();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
+            StopRequest producerStop = new StopRequest();
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
                     "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {
-                producer.interrupt();
-                producer.join(10_000);
+                producerStop.make();
+                producer.join(PRODUCER_STOP_TIMEOUT.toMillis());
             });
             return demo;
         } catch (Exception | Error e) {

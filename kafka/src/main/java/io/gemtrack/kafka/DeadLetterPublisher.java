@@ -1,6 +1,7 @@
 package io.gemtrack.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     public static final String TOPIC_HEADER = "gemtrack.errors.topic";
     public static final String PARTITION_HEADER = "gemtrack.errors.partition";
     public static final String OFFSET_HEADER = "gemtrack.errors.offset";
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -49,8 +51,12 @@ public final class DeadLetterPublisher implements AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Waits at most {@link #CLOSE_TIMEOUT} for the dead letters sent so far to be stored: a stopping aggregator must
+     * not wait for a broker that is gone.
+     */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }
