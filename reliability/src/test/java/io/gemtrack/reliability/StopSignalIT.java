@@ -156,7 +156,8 @@ class StopSignalIT {
         try (CommandProcess demo = CommandProcess.start(log("demo", signal, target), List.of("demo", "--http-port",
                 Integer.toString(httpPort), "--kafka-port", Integer.toString(kafkaPort), "--hosts", "2"))) {
             Path directory = Path.of(demo.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
-            demo.awaitOutput(Pattern.compile("produce: .* events sent"), START_TIMEOUT);
+            demo.awaitOutput(Pattern.compile("gemtrack demo is running"), START_TIMEOUT);
+            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, demo);
             assertChildrenTakeTheGroupsSignal(demo, signal);
 
             stopAndCheck(demo, signal, target, List.of(httpPort, kafkaPort));
@@ -192,7 +193,8 @@ class StopSignalIT {
         try (CommandProcess demo = CommandProcess.start(LOGS.resolve("demo-second-signal.log"), List.of("demo", "--http-port",
                 Integer.toString(httpPort), "--kafka-port", Integer.toString(kafkaPort), "--hosts", "2"))) {
             Path directory = Path.of(demo.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
-            demo.awaitOutput(Pattern.compile("produce: .* events sent"), START_TIMEOUT);
+            demo.awaitOutput(Pattern.compile("gemtrack demo is running"), START_TIMEOUT);
+            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, demo);
             long brokerPid = children(demo).get(0);
 
             // Ctrl-C stops the demo's broker at once, so the aggregator's final checkpoint waits for it in vain
@@ -279,7 +281,8 @@ class StopSignalIT {
 
     /** The end offset of every partition of {@code topic} that has records. */
     private static Map<Integer, Long> endOffsets(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 2_000,
+                "default.api.timeout.ms", 5_000))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int partition = 0; partition < Topics.partitions(admin, topic); partition++) {
                 latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());

@@ -46,12 +46,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     /** Dead-letter reason for events that parse but contradict the model (free of an unknown object, ...). */
     public static final String MODEL_INVARIANT = "MODEL_INVARIANT";
+
     /**
      * How long closing the Kafka consumer may take, the final checkpoint (written as the partitions are revoked) and
      * leaving the group included, before it drops its connections.
      */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
