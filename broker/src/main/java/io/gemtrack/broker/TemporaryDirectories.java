@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class TemporaryDirectories {
     public static final String PREFIX = "gemtrack-kafka-";
     static final String OWNER = "owner.pid";
     static final String BROKER = "broker.pid";
+    private static final Duration SAME_START = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(TemporaryDirectories.class);
 
@@ -86,7 +88,9 @@ public final class TemporaryDirectories {
 
     /**
      * Whether the process a pid file names still runs: a process of that pid started at the time recorded (a pid is
-     * handed out again once its process is gone).
+     * handed out again once its process is gone). The JVM derives a start time from the boot time, which it reads in
+     * whole seconds and which moves when the clock is set, so two JVMs may see the same process start a second or
+     * two apart; a process started within {@link #SAME_START} of the time recorded is taken to be the one recorded.
      */
     private static boolean isAlive(String pidAndStart) {
         String[] fields = pidAndStart.split(" ");
@@ -95,7 +99,8 @@ public final class TemporaryDirectories {
             return process.isPresent();
         }
         Instant recorded = Instant.ofEpochMilli(Long.parseLong(fields[1]));
-        return process.get().info().startInstant().map(recorded::equals).orElse(true);
+        return process.get().info().startInstant()
+                .map(started -> Duration.between(recorded, started).abs().compareTo(SAME_START) <= 0).orElse(true);
     }
 
     private static void remove(Path directory) {

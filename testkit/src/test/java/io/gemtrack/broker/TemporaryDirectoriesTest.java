@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,11 +64,21 @@ class TemporaryDirectoriesTest {
     @Test
     void aPidHandedOutAgainDoesNotKeepADirectory() throws Exception {
         Path left = directory("pid-reused");
-        Files.writeString(left.resolve(TemporaryDirectories.OWNER), ProcessHandle.current().pid() + " 0\n");
+        recordThisJvmStartedOff(left, Duration.ofMinutes(1));
 
         TemporaryDirectories.removeStale(parent);
 
         assertThat(left).as("directory whose owner's pid now belongs to a process started later").doesNotExist();
+    }
+
+    @Test
+    void anOwnerSeenToStartASecondOrTwoOffStillKeepsItsDirectory() throws Exception {
+        Path ownerRuns = directory("owner-runs");
+        recordThisJvmStartedOff(ownerRuns, Duration.ofSeconds(2));
+
+        TemporaryDirectories.removeStale(parent);
+
+        assertThat(ownerRuns).as("directory of a running owner whose JVM read another boot time").isDirectory();
     }
 
     @Test
@@ -96,6 +107,13 @@ class TemporaryDirectoriesTest {
         assertThat(left).doesNotExist();
         TemporaryDirectories.removeStale(parent);
         assertThat(created).as("kept: its owner runs").isDirectory();
+    }
+
+    /** Records this JVM as the owner of {@code directory}, but started {@code off} earlier than it did. */
+    private static void recordThisJvmStartedOff(Path directory, Duration off) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        long startedMillis = self.info().startInstant().orElseThrow().minus(off).toEpochMilli();
+        Files.writeString(directory.resolve(TemporaryDirectories.OWNER), self.pid() + " " + startedMillis + "\n");
     }
 
     private Path directory(String name) throws IOException {
