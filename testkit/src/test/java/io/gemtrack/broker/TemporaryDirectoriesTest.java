@@ -62,22 +62,15 @@ class TemporaryDirectoriesTest {
     }
 
     @Test
-    void aPidHandedOutAgainDoesNotKeepADirectory() throws Exception {
-        Path left = directory("pid-reused");
-        recordThisJvmStartedOff(left, Duration.ofMinutes(1));
-
-        TemporaryDirectories.removeStale(parent);
-
-        assertThat(left).as("directory whose owner's pid now belongs to a process started later").doesNotExist();
-    }
-
-    @Test
-    void anOwnerSeenToStartASecondOrTwoOffStillKeepsItsDirectory() throws Exception {
+    void aPidCountsAsItsRecordedProcessOnlyIfThatStartedWithinSecondsOfTheTimeRecorded() throws Exception {
+        Path pidReused = directory("pid-reused");
+        recordThisJvmStartedOff(pidReused, Duration.ofMinutes(1));
         Path ownerRuns = directory("owner-runs");
         recordThisJvmStartedOff(ownerRuns, Duration.ofSeconds(2));
 
         TemporaryDirectories.removeStale(parent);
 
+        assertThat(pidReused).as("directory whose owner's pid now belongs to a process started later").doesNotExist();
         assertThat(ownerRuns).as("directory of a running owner whose JVM read another boot time").isDirectory();
     }
 
