@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * broker started from a temporary directory removes it. Directories without an owner's pid file are left alone:
  * one may have been created a moment ago, or by a version that did not write one.
  */
-public final class TemporaryDirectories {
+final class TemporaryDirectories {
 
-    public static final String PREFIX = "gemtrack-kafka-";
+    static final String PREFIX = "gemtrack-kafka-";
     static final String OWNER = "owner.pid";
     static final String BROKER = "broker.pid";
     private static final Duration SAME_START = Duration.ofSeconds(10);
@@ -36,7 +36,7 @@ public final class TemporaryDirectories {
     }
 
     /** A new directory in {@code parent} owned by this JVM, after removing those left there by killed runs. */
-    public static Path create(Path parent) {
+    static Path create(Path parent) {
         removeStale(parent);
         try {
             Path directory = Files.createTempDirectory(parent, PREFIX);
@@ -54,7 +54,7 @@ public final class TemporaryDirectories {
     }
 
     /** Removes the directories in {@code parent} whose owner and broker are both gone. */
-    public static void removeStale(Path parent) {
+    static void removeStale(Path parent) {
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(parent, PREFIX + "*")) {
             for (Path directory : directories) {
                 if (isStale(directory)) {

@@ -16,8 +16,10 @@ import sun.misc.Signal;
  *
  * <p>The signals are handled here rather than left to the JVM, which would run its shutdown hooks: while they run
  * the JVM ignores every further signal, so one hook waiting for a broker that was gone held the process for
- * minutes. A signal ignored when the JVM started stays ignored (the JVM keeps that disposition): a command put in
- * the background by a non-interactive shell does not stop on SIGINT, as the shell intends, but does on SIGTERM.
+ * minutes. {@code sun.misc.Signal} is the JDK's one way to handle a signal (module {@code jdk.unsupported} keeps it
+ * for that, JEP 260), hence javac's warning about it. A signal ignored when the JVM started stays ignored (the JVM
+ * keeps that disposition): a command put in the background by a non-interactive shell does not stop on SIGINT, as
+ * the shell intends, but does on SIGTERM.
  *
  * <p>A process stopped by a signal exits with the shell's status for it, 128 plus the signal's number (130 for
  * SIGINT, 143 for SIGTERM), unless the command itself failed.
