@@ -133,8 +133,16 @@ public final class Aggregator implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
+        close(FINAL_CHECKPOINT_TIMEOUT);
+    }
+
+    /**
+     * {@link #close()}, giving the final checkpoint {@code finalCheckpointTimeout}: for a caller with more time than
+     * a stop signal leaves, and hosts whose checkpoint takes longer to write (a million objects).
+     */
+    public void close(Duration finalCheckpointTimeout) throws InterruptedException {
         consumer.close();
-        consumerThread.join(FINAL_CHECKPOINT_TIMEOUT.toMillis());
+        consumerThread.join(finalCheckpointTimeout.toMillis());
         if (consumerThread.isAlive()) {
             checkpoints.abandonWrites();
             consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
