@@ -9,6 +9,9 @@ import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.kafka.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -55,8 +58,9 @@ public final class CollectCommand implements Callable<Integer> {
         if (samples != null && samples < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
         }
+        requireProcFs();
         ProcFs procFs = new ProcFs(proc);
-        Collector collector = new Collector(procFs, host != null ? host : procFs.hostname(), System::nanoTime);
+        Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {
             EventCodec codec = new EventCodec();
@@ -75,6 +79,29 @@ public final class CollectCommand implements Callable<Integer> {
         PublishOptions.close(publisher, Shutdown.stopRequest());
         report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
         return publisher.failed() == 0 ? 0 : 1;
+    }
+
+    /** Fails, naming {@code --proc} and the file, unless it has the boot id every kernel's procfs has. */
+    private void requireProcFs() {
+        if (!Files.isDirectory(proc)) {
+            throw invalidProc(proc + " is not a directory");
+        }
+        Path bootId = proc.resolve(ProcFs.BOOT_ID);
+        if (!Files.isReadable(bootId)) {
+            throw invalidProc("cannot read " + bootId + " (is " + proc + " the root of a procfs?)");
+        }
+    }
+
+    private String hostname(ProcFs procFs) throws IOException {
+        try {
+            return procFs.hostname();
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw invalidProc("cannot read " + proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
+        }
+    }
+
+    private CommandLine.ParameterException invalidProc(String reason) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--proc': " + reason);
     }
 
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */

@@ -1,0 +1,99 @@
+package io.gemtrack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A user's mistake gets an error naming the flag, the file, the port or the address, before any work, and no stack trace. */
+class UserErrorsTest {
+
+    private static final int USAGE = 2;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private void assertNoStackTrace() {
+        assertThat(err.toString()).doesNotContain("\tat ", "Exception");
+    }
+
+    @Test
+    void demoWithNoHostsFailsBeforeStarting() {
+        assertThat(run("demo", "--hosts", "0")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--hosts': must be between 1 and 10000, was 0");
+        assertThat(out.toString()).doesNotContain("web view");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void demoWithAnHttpPortBeyondTheLastOne() {
+        assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void brokerWithANegativePort() {
+        assertThat(run("broker", "--port", "-1")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--port': -1 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromAProcThatDoesNotExist() {
+        assertThat(run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--proc': /nonexistent is not a directory");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromATreeWithoutABootId(@TempDir Path proc) {
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--proc': cannot read "
+                + proc.resolve("sys/kernel/random/boot_id") + " (is " + proc + " the root of a procfs?)");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromATreeWithoutAHostName(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("sys/kernel/random"));
+        Files.writeString(proc.resolve("sys/kernel/random/boot_id"), "6d9a4d8e-8a3b-4c4e-9d51-0e9bd8a0e1f2\n");
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void busyPortsAreNamedWithTheFlagThatMovesThem() throws IOException {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress("0.0.0.0", 0));
+            String port = Integer.toString(busy.getLocalPort());
+            assertBusy(port, "0.0.0.0", "--http-port", "demo", "--http-port", port);
+            assertBusy(port, "127.0.0.1", "--kafka-port", "demo", "--kafka-port", port);
+            assertBusy(port, "127.0.0.1", "--port", "broker", "--port", port);
+            assertBusy(port, "0.0.0.0", "--http-port", "aggregate", "--http-port", port);
+        }
+    }
+
+    private void assertBusy(String port, String address, String flag, String... command) {
+        err.getBuffer().setLength(0);
+        assertThat(run(command)).as(String.join(" ", command)).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack " + command[0] + ": port " + port + " (on " + address + ") is in use; "
+                + flag + " picks another (0: any free port)" + System.lineSeparator());
+    }
+}
