@@ -65,9 +65,18 @@ public final class CollectCommand implements Callable<Integer> {
         if (dryRun) {
             EventCodec codec = new EventCodec();
             PrintWriter out = spec.commandLine().getOut();
-            runUntilStopped(collector, count, event -> out.println(codec.encodeToString(event)));
-            out.flush();
-            report(collector, "");
+            try {
+                runUntilStopped(collector, count, event -> {
+                    out.println(codec.encodeToString(event));
+                    if (out.checkError()) {
+                        throw new OutputClosed();
+                    }
+                });
+                out.flush();
+                report(collector, "");
+            } catch (OutputClosed e) {
+                report(collector, " (stopped: stdout was closed)");
+            }
             return 0;
         }
         EventPublisher publisher = kafka.openPublisher(Topics.DEFAULT_PARTITIONS);
@@ -100,14 +109,22 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private CommandLine.ParameterException invalidProc(String reason) {
-        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--proc': " + reason);
+    /** The file is not the usage's fault: one line naming the option, status 1 (see {@link FailureReport}). */
+    private static IllegalArgumentException invalidProc(String reason) {
+        return new IllegalArgumentException("--proc: " + reason);
     }
 
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
     private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
         try (StopRequest.Interruption interruption = Shutdown.stopRequest().interruptOnRequest()) {
             collector.run(count, interval, sink);
+        }
+    }
+
+    /** Ends a dry run whose reader went away (a pipe to {@code head}, say): nobody reads what comes next. */
+    private static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super("stdout was closed", null, false, false);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.build.BuildInfo;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -30,6 +31,8 @@ public final class Gemtrack implements Runnable {
     /** Runs {@code commandLine} (the root, maybe with a tool module's commands added) as the process, then exits. */
     public static void main(CommandLine commandLine, String[] args) {
         Shutdown.install();
+        // Over System.out itself, so that checkError() tells a command printing events that its reader is gone.
+        commandLine.setOut(new PrintWriter(System.out, true));
         System.exit(Shutdown.exitStatus(commandLine.execute(args)));
     }
 

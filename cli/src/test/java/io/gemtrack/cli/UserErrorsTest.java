@@ -3,6 +3,7 @@ package io.gemtrack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -56,15 +58,15 @@ class UserErrorsTest {
 
     @Test
     void collectFromAProcThatDoesNotExist() {
-        assertThat(run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--proc': /nonexistent is not a directory");
+        assertThat(run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack collect: --proc: /nonexistent is not a directory" + System.lineSeparator());
         assertNoStackTrace();
     }
 
     @Test
     void collectFromATreeWithoutABootId(@TempDir Path proc) {
-        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--proc': cannot read "
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read "
                 + proc.resolve("sys/kernel/random/boot_id") + " (is " + proc + " the root of a procfs?)");
         assertNoStackTrace();
     }
@@ -73,8 +75,8 @@ class UserErrorsTest {
     void collectFromATreeWithoutAHostName(@TempDir Path proc) throws IOException {
         Files.createDirectories(proc.resolve("sys/kernel/random"));
         Files.writeString(proc.resolve("sys/kernel/random/boot_id"), "6d9a4d8e-8a3b-4c4e-9d51-0e9bd8a0e1f2\n");
-        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
         assertNoStackTrace();
     }
 
@@ -87,6 +89,53 @@ class UserErrorsTest {
             assertBusy(port, "127.0.0.1", "--kafka-port", "demo", "--kafka-port", port);
             assertBusy(port, "127.0.0.1", "--port", "broker", "--port", port);
             assertBusy(port, "0.0.0.0", "--http-port", "aggregate", "--http-port", port);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aClosedStdoutEndsProduceDryRunQuietly() {
+        assertThat(runPrintingTo(new ReaderLeavesAfter(10_000), "produce", "--dry-run", "--rate", "max")).isZero();
+        assertThat(err.toString()).contains("produce: printed ", "; stopped: stdout was closed").doesNotContain("sent");
+        assertNoStackTrace();
+    }
+
+    @Test
+    @Timeout(30)
+    void aClosedStdoutEndsCollectDryRunQuietly() {
+        assertThat(runPrintingTo(new ReaderLeavesAfter(1_000), "collect", "--dry-run", "--interval", "100ms")).isZero();
+        assertThat(err.toString()).contains("(stopped: stdout was closed)");
+        assertNoStackTrace();
+    }
+
+    /** Runs with stdout going to {@code stdout}, over a PrintWriter as {@link Gemtrack#main} makes it. */
+    private int runPrintingTo(OutputStream stdout, String... args) {
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(stdout, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    /** A pipe whose reader goes away after some bytes, as {@code head} does: writes fail from then on. */
+    private static final class ReaderLeavesAfter extends OutputStream {
+        private long left;
+
+        ReaderLeavesAfter(long bytes) {
+            left = bytes;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (length > left) {
+                left = 0;
+                throw new IOException("Broken pipe");
+            }
+            left -= length;
         }
     }
 
