@@ -92,6 +92,7 @@ public final class AggregateCommand implements Callable<Integer> {
         }
         Ports.requireValid(spec, "--http-port", httpPort);
         Ports.requireFree("--http-port", httpBind, httpPort);
+        KafkaReachability.require(Map.of("bootstrap.servers", bootstrapServers));
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
                 deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
                 new HostActivity.Expiry(hostStaleAfter, hostDropAfter));

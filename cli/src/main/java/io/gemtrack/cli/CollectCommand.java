@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -79,6 +80,7 @@ public final class CollectCommand implements Callable<Integer> {
             }
             return 0;
         }
+        KafkaReachability.require(Map.of("bootstrap.servers", kafka.bootstrapServers));
         EventPublisher publisher = kafka.openPublisher(Topics.DEFAULT_PARTITIONS);
         try {
             runUntilStopped(collector, count, publisher::publish);

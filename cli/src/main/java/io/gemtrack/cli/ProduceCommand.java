@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,6 +165,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private EventPump.Totals publishEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
+        KafkaReachability.require(Map.of("bootstrap.servers", kafka.bootstrapServers));
         EventPublisher publisher = kafka.openPublisher(partitions);
         EventPump.Totals totals;
         try {

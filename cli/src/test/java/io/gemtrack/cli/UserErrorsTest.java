@@ -93,6 +93,23 @@ class UserErrorsTest {
     }
 
     @Test
+    @Timeout(60)
+    void anUnreachableOrUnresolvableKafkaIsNamedBeforeAnyWork() {
+        for (String servers : new String[] {"127.0.0.1:1", "nosuchhost.invalid:9092"}) {
+            for (String command : new String[] {"produce", "collect", "aggregate"}) {
+                err.getBuffer().setLength(0);
+                String[] args = command.equals("aggregate") ? new String[] {command, "--bootstrap-server", servers, "--http-port", "0"}
+                        : new String[] {command, "--bootstrap-server", servers};
+                assertThat(run(args)).as(command).isEqualTo(FailureReport.FAILED);
+                assertThat(err.toString().lines().filter(line -> line.startsWith("gemtrack ")))
+                        .as(command).singleElement().asString()
+                        .startsWith("gemtrack " + command + ": cannot reach Kafka at " + servers + " (--bootstrap-server): ");
+                assertNoStackTrace();
+            }
+        }
+    }
+
+    @Test
     @Timeout(30)
     void aClosedStdoutEndsProduceDryRunQuietly() {
         assertThat(runPrintingTo(new ReaderLeavesAfter(10_000), "produce", "--dry-run", "--rate", "max")).isZero();
