@@ -44,6 +44,7 @@ public final class Aggregator implements AutoCloseable {
                          HostActivity.Expiry hostExpiry) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
+        public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
         /** With the default host expiry. */
@@ -62,7 +63,7 @@ public final class Aggregator implements AutoCloseable {
 
         public static Config defaults(String bootstrapServers) {
             return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
-                    Topics.DEAD_LETTERS, "0.0.0.0", DEFAULT_HTTP_PORT);
+                    Topics.DEAD_LETTERS, DEFAULT_HTTP_BIND_ADDRESS, DEFAULT_HTTP_PORT);
         }
 
         public Config withHttpPort(int port) {
@@ -75,6 +76,11 @@ public final class Aggregator implements AutoCloseable {
                     expiry);
         }
     }
+
+    /** How long {@link #close()} waits for the final checkpoint before giving it up. */
+    private static final Duration FINAL_CHECKPOINT_TIMEOUT = Duration.ofSeconds(4);
+    /** How long {@link #close()} then waits for the consumer to leave the group before it leaves the consumer behind. */
+    private static final Duration CONSUMER_LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
@@ -133,10 +139,27 @@ public final class Aggregator implements AutoCloseable {
         return consumer.status().whenFailed();
     }
 
+    /**
+     * Stops consuming, writes the final checkpoint and leaves the group, then stops serving. Bounded whatever the
+     * broker does: a final checkpoint not stored within {@link #FINAL_CHECKPOINT_TIMEOUT} is given up (the log says
+     * so), as if the aggregator had crashed, and the consumer gets {@link #CONSUMER_LEAVE_TIMEOUT} more to go.
+     */
     @Override
     public void close() throws InterruptedException {
+        close(FINAL_CHECKPOINT_TIMEOUT);
+    }
+
+    /**
+     * {@link #close()}, giving the final checkpoint {@code finalCheckpointTimeout}: for a caller with more time than
+     * a stop signal leaves, and hosts whose checkpoint takes longer to write (a million objects).
+     */
+    public void close(Duration finalCheckpointTimeout) throws InterruptedException {
         consumer.close();
-        consumerThread.join();
+        consumerThread.join(finalCheckpointTimeout.toMillis());
+        if (consumerThread.isAlive()) {
+            checkpoints.abandonWrites();
+            consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
+        }
         http.close();
         history.close();
         deadLetters.close();

@@ -2,12 +2,16 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
@@ -17,6 +21,11 @@ import picocli.CommandLine;
         description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
                 + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
 public final class DemoCommand implements Callable<Integer> {
+
+    // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
+    // too): the producer gives up its unsent events, the aggregator its final checkpoint. Together within Shutdown.DEADLINE.
+    private static final Duration PRODUCER_STOP_TIMEOUT = PublishOptions.STOP_TIMEOUT.plusSeconds(1);
+    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(3);
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
             description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -29,35 +38,56 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Running demo = start();
-        Shutdown.onSignal(demo::close);
-        System.out.print(demo.addresses());
-        // Until a signal ends the JVM, whose shutdown hook stops the demo, or the aggregator fails.
-        Throwable failure = demo.aggregator.whenFailed().toCompletableFuture().get();
-        System.err.println(AggregateCommand.failureMessage(failure));
-        demo.close();
-        return AggregateCommand.CONSUMER_FAILED;
+        validate();
+        try (Running demo = start()) {
+            System.out.print(demo.addresses());
+            CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
+            if (demo.aggregator.failure().isPresent()) {
+                System.err.println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
+                return AggregateCommand.CONSUMER_FAILED;
+            }
+        }
+        return 0;
+    }
+
+    /** Checks every option, and that the ports are free, before anything starts. */
+    void validate() {
+        if (hosts < 1 || hosts > ProduceCommand.MAX_HOSTS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--hosts': must be between 1 and "
+                    + ProduceCommand.MAX_HOSTS + ", was " + hosts);
+        }
+        Ports.requireValid(spec, "--http-port", httpPort);
+        Ports.requireValid(spec, "--kafka-port", kafkaPort);
+        Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
+        Ports.requireFree("--kafka-port", KafkaBroker.LISTENER_ADDRESS, kafkaPort);
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
     Running start() throws Exception {
         Running demo = new Running();
         try {
-            System.err.println("starting Kafka broker ...");
-            KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
+            KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
+            demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
+            Shutdown.onForcedExit(broker::destroyNow);
+            System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+            broker.start();
             demo.bootstrapServers = broker.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(
                     Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
             demo.httpPort = demo.aggregator.httpPort();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
+            StopRequest producerStop = new StopRequest();
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
                     "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {
-                producer.interrupt();
-                producer.join(10_000);
+                producerStop.make();
+                producer.join(PRODUCER_STOP_TIMEOUT.toMillis());
             });
             return demo;
         } catch (Exception | Error e) {

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
@@ -67,11 +68,13 @@ public final class CheckpointStore implements AutoCloseable {
     private static final byte[] ROUND_MARKER = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
     private static final int CHECKPOINT_BATCH_BYTES = 1 << 20;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Map<String, Object> kafkaConfig;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CheckpointCodec codec = new CheckpointCodec();
+    private volatile boolean abandoned;
 
     public CheckpointStore(Map<String, Object> kafkaConfig, String topic) {
         this(kafkaConfig, topic, MAX_CHECKPOINT_BYTES);
@@ -124,6 +127,18 @@ public final class CheckpointStore implements AutoCloseable {
      * below {@code sourceOffset}, and then the round's marker if they were all stored.
      */
     public Round writeRound(int partition, Collection<Entry> hosts, long sourceOffset) {
+        try {
+            return sendRound(partition, hosts, sourceOffset);
+        } catch (KafkaException | IllegalStateException e) {
+            // What the producer throws on a send it is closed under, or after: the round was given up.
+            if (abandoned) {
+                return new Round(false, Map.of());
+            }
+            throw e;
+        }
+    }
+
+    private Round sendRound(int partition, Collection<Entry> hosts, long sourceOffset) {
         Map<String, Future<RecordMetadata>> stored = new LinkedHashMap<>();
         Map<String, Throwable> unstorable = new LinkedHashMap<>();
         for (Entry host : hosts) {
@@ -154,6 +169,16 @@ public final class CheckpointStore implements AutoCloseable {
         Future<RecordMetadata> marker = producer.send(record(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset));
         producer.flush();
         return new Round(failure(partition, marker) == null, unstorable);
+    }
+
+    /**
+     * Gives up the round being written, and every later one, at once: for a stop that cannot wait for a broker that
+     * does not answer, or is gone. What was not stored yet fails, and recovery resumes at the last complete round, as
+     * after a crash. Safe to call from another thread than the one writing.
+     */
+    public void abandonWrites() {
+        abandoned = true;
+        producer.close(Duration.ZERO);
     }
 
     /**
@@ -188,14 +213,16 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    /** Why a checkpoint record was not stored, logged; {@code null} once it is. */
-    private static Throwable failure(int partition, Future<RecordMetadata> record) {
+    /** Why a checkpoint record was not stored, logged unless the round was given up; {@code null} once it is stored. */
+    private Throwable failure(int partition, Future<RecordMetadata> record) {
         try {
             record.get();
             return null;
         } catch (ExecutionException e) {
-            log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
-                    + " complete round", partition, e.getCause());
+            if (!abandoned) {
+                log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
+                        + " complete round", partition, e.getCause());
+            }
             return e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -292,8 +319,9 @@ public final class CheckpointStore implements AutoCloseable {
     public record Restored(List<HostModel> hosts, OptionalLong resumeAt) {
     }
 
+    /** Closes the producer, waiting at most {@link #CLOSE_TIMEOUT} for a broker that may be gone. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +60,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      */
     public static final String QUARANTINED = "QUARANTINED";
 
+    /**
+     * How long closing the Kafka consumer may take, the final checkpoint (written as the partitions are revoked) and
+     * leaving the group included, before it drops its connections.
+     */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
     /** How often hosts are checked for having been silent for the drop time. */
     private static final Duration DROP_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -157,7 +163,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             failed(e);
         } finally {
             try {
-                consumer.close();
+                consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             } finally {
                 applier.shutdownNow();
                 status.stopped();
@@ -284,6 +290,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      */
     private void checkpoint(Collection<TopicPartition> partitions) {
         lastCheckpointNanos = System.nanoTime();
+        List<TopicPartition> incomplete = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             long position = consumer.position(partition);
             CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
@@ -291,8 +298,15 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                 synchronized (fleet) {
                     round.unstorable().forEach((host, error) -> HostQuarantine.quarantine(fleet.host(host), "storing its checkpoint", error));
                 }
-                checkpoints.writeRound(partition.partition(), roundOf(partition), position);
+                round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             }
+            if (!round.complete()) {
+                incomplete.add(partition);
+            }
+        }
+        if (!running && !incomplete.isEmpty()) {
+            log.warn("final checkpoint skipped for {}: the broker refused it or had not stored it when the time to stop ran"
+                    + " out; whoever takes them over replays from their last complete checkpoint", incomplete);
         }
     }
 
@@ -345,6 +359,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (status.failure().isEmpty()) {
                 drain();
+                if (!running) {
+                    log.warn("final checkpoint skipped for {}: the group no longer counts this aggregator as their owner;"
+                            + " whoever takes them over replays from their last complete checkpoint", partitions);
+                }
             }
             forget(partitions);
         }
