@@ -1,5 +1,6 @@
 package io.gemtrack.collector.procfs;
 
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
@@ -23,7 +24,7 @@ final class Fdinfo {
      * of resident, before that of total) stands in for both where the newer keys are missing. A driver that
      * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
      */
-    static DrmClient drmClient(KeyValues fdinfo, int minor) throws MalformedProcFileException {
+    static DrmClient drmClient(KeyValues fdinfo, DeviceNode node) throws MalformedProcFileException {
         DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), fdinfo.text("drm-pdev").orElse(""),
                 fdinfo.requiredLong("drm-client-id"));
         SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
@@ -37,7 +38,7 @@ final class Fdinfo {
             long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
             regions.put(region, new RegionUsage(total, resident));
         }
-        return new DrmClient(id, minor, regions);
+        return new DrmClient(id, node, regions);
     }
 
     private static SortedMap<String, Long> regionSizes(KeyValues fdinfo, String prefix) throws MalformedProcFileException {

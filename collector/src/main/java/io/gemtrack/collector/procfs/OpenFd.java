@@ -20,11 +20,18 @@ public sealed interface OpenFd {
     }
 
     /**
-     * An open DRM file, from the usage-stats keys of its fdinfo (Documentation/gpu/drm-usage-stats.rst).
-     * {@code minor} is the number of the device node the fd refers to ({@code card0}: 0, {@code renderD128}: 128).
-     * {@code regions} is empty on kernels and drivers that print no memory keys.
+     * The character device an fd refers to, from stat(2) of the fd: a DRM node ({@code card0}: 0, {@code renderD128}:
+     * 128) or, when {@code accel}, a node of the accel subsystem ({@code /dev/accel/accel0}: 0), whose minors are
+     * numbered apart from DRM's.
      */
-    record DrmClient(DrmClientId id, int minor, SortedMap<String, RegionUsage> regions) implements OpenFd {
+    record DeviceNode(int major, int minor, boolean accel) {
+    }
+
+    /**
+     * An open DRM file, from the usage-stats keys of its fdinfo (Documentation/gpu/drm-usage-stats.rst), on the
+     * device {@code node} the fd refers to. {@code regions} is empty on kernels and drivers that print no memory keys.
+     */
+    record DrmClient(DrmClientId id, DeviceNode node, SortedMap<String, RegionUsage> regions) implements OpenFd {
         public DrmClient {
             regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
         }

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The three file operations the reader needs. A seam so tests can make reads fail the way a real host does
+ * The four file operations the reader needs. A seam so tests can make reads fail the way a real host does
  * where a fixture tree cannot: tests run as root, and root is never refused a read.
  */
 interface ProcFiles {
@@ -20,6 +21,9 @@ interface ProcFiles {
 
     /** The names in a directory. */
     List<String> list(Path directory) throws IOException;
+
+    /** stat(2), links followed. */
+    FileStat stat(Path path) throws IOException;
 
     ProcFiles DEFAULT = new ProcFiles() {
         @Override
@@ -37,6 +41,12 @@ interface ProcFiles {
             try (Stream<Path> entries = Files.list(directory)) {
                 return entries.map(entry -> entry.getFileName().toString()).toList();
             }
+        }
+
+        @Override
+        public FileStat stat(Path path) throws IOException {
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,rdev,ino");
+            return FileStat.of((Integer) attributes.get("mode"), (Long) attributes.get("rdev"), (Long) attributes.get("ino"));
         }
     };
 }

@@ -1,6 +1,6 @@
 package io.gemtrack.collector.procfs;
 
-import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,12 +21,11 @@ import java.util.regex.Pattern;
  *
  * <p>A live host changes while it is read. A process that exits mid-read, or whose files the kernel refuses,
  * is left out of the sample and counted in {@link ReadSkips}; an fd likewise. Only a failure to read the host
- * itself ({@code meminfo}, the process list) fails the sample.
+ * itself ({@code meminfo}, {@code devices}, the process list) fails the sample.
  */
 public final class ProcFs {
 
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,8}");
-    private static final Pattern DRM_NODE = Pattern.compile("/dev/dri/(?:card|renderD|controlD)([0-9]+)");
     /** The kernel's PF_KTHREAD task flag: a kernel thread has no mm and no fds of its own. */
     private static final long KERNEL_THREAD_FLAG = 0x00200000;
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
@@ -56,12 +54,14 @@ public final class ProcFs {
 
     public HostSample sample() throws IOException {
         KeyValues meminfo = keyValues(root.resolve("meminfo"));
+        Path devices = root.resolve("devices");
+        DeviceMajors majors = DeviceMajors.parse(devices, files.read(devices));
         SkipCounter skips = new SkipCounter();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    readProcess(root.resolve(name), skips).ifPresent(processes::add);
+                    readProcess(root.resolve(name), majors, skips).ifPresent(processes::add);
                 } catch (IOException e) {
                     skips.skip(e);
                 }
@@ -72,7 +72,7 @@ public final class ProcFs {
     }
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, SkipCounter skips) throws IOException {
+    private Optional<ProcessSample> readProcess(Path dir, DeviceMajors majors, SkipCounter skips) throws IOException {
         Stat stat = Stat.parse(dir.resolve("stat"), files.read(dir.resolve("stat")));
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
@@ -83,19 +83,19 @@ public final class ProcFs {
         Path oomScoreAdj = dir.resolve("oom_score_adj");
         return Optional.of(new ProcessSample(Integer.parseInt(dir.getFileName().toString()), stat.startTime(),
                 (int) status.requiredLong("PPid"), status.text("Name").orElse(UNNAMED),
-                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, skips)));
+                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, majors, skips)));
     }
 
     /**
      * The DRM and dma-buf fds. The kernel checks one access right for the fd list, every link and every fdinfo, so
      * a refusal of any is counted once and the process reported without fds.
      */
-    private SortedMap<Integer, OpenFd> readFds(Path dir, SkipCounter skips) throws IOException {
+    private SortedMap<Integer, OpenFd> readFds(Path dir, DeviceMajors majors, SkipCounter skips) throws IOException {
         SortedMap<Integer, OpenFd> fds = new TreeMap<>();
         try {
             for (String name : files.list(dir.resolve("fd"))) {
                 try {
-                    Optional<OpenFd> fd = readFd(dir, name);
+                    Optional<OpenFd> fd = readFd(dir, name, majors);
                     if (fd.isPresent()) {
                         fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
                     }
@@ -117,20 +117,26 @@ public final class ProcFs {
     }
 
     /**
-     * The link names the kind of fd, so only DRM and dma-buf fdinfo is read. A dma-buf's link is
-     * {@code /dmabuf:NAME} on kernels with the dmabuf pseudo file system, {@code anon_inode:dmabuf} before.
+     * Only DRM and dma-buf fdinfo is read. A dma-buf is known by its link, {@code /dmabuf:NAME} on kernels with the
+     * dmabuf pseudo file system, {@code anon_inode:dmabuf} before. A DRM or accel client is known, as nvtop and qmassa
+     * know it, by the major of the character device stat(2) finds at the fd, whatever path opened it; only links to
+     * paths are stat'ed, since sockets, pipes and anonymous inodes are none.
      */
-    private Optional<OpenFd> readFd(Path dir, String fd) throws IOException {
-        String target = files.readLink(dir.resolve("fd").resolve(fd));
+    private Optional<OpenFd> readFd(Path dir, String fd, DeviceMajors majors) throws IOException {
+        Path link = dir.resolve("fd").resolve(fd);
+        String target = files.readLink(link);
         Path fdinfo = dir.resolve("fdinfo").resolve(fd);
-        Matcher drmNode = DRM_NODE.matcher(target);
-        if (drmNode.matches()) {
-            return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), parseInt(fdinfo, drmNode.group(1))));
-        }
         if (target.startsWith("/dmabuf:") || target.equals("anon_inode:dmabuf")) {
             return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo)));
         }
-        return Optional.empty();
+        if (!target.startsWith("/")) {
+            return Optional.empty();
+        }
+        Optional<DeviceNode> node = majors.node(files.stat(link));
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), node.get()));
     }
 
     private KeyValues keyValues(Path file) throws IOException {

@@ -6,6 +6,7 @@ import io.gemtrack.collector.AggregatorReferee;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
 import io.gemtrack.collector.procfs.OpenFd;
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
@@ -81,7 +82,7 @@ class HostDifferTest {
         for (int i = 0; i < regionsAndUsage.length; i += 2) {
             regions.put((String) regionsAndUsage[i], (RegionUsage) regionsAndUsage[i + 1]);
         }
-        return new DrmClient(new DrmClientId("amdgpu", "0000:03:00.0", clientId), 128, new TreeMap<>(regions));
+        return new DrmClient(new DrmClientId("amdgpu", "0000:03:00.0", clientId), new DeviceNode(226, 128, false), new TreeMap<>(regions));
     }
 
     private static RegionUsage usage(long totalBytes, long residentBytes) {

@@ -1,5 +1,6 @@
 package io.gemtrack.collector.procfs;
 
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
@@ -18,9 +19,10 @@ class FdinfoTest {
 
     private static final long KIB = 1 << 10;
     private static final long MIB = 1 << 20;
+    private static final DeviceNode RENDER_D128 = new DeviceNode(226, 128, false);
 
     private static DrmClient drmClient(String fixture) throws MalformedProcFileException {
-        return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), 128);
+        return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), RENDER_D128);
     }
 
     @Test
@@ -28,7 +30,7 @@ class FdinfoTest {
         DrmClient client = drmClient("amdgpu.txt");
 
         assertThat(client.id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
-        assertThat(client.minor()).isEqualTo(128);
+        assertThat(client.node()).isEqualTo(RENDER_D128);
         assertThat(client.regions()).containsExactly(
                 entry("cpu", new RegionUsage(0, 0)),
                 entry("doorbell", new RegionUsage(8 * KIB, 8 * KIB)),
@@ -81,7 +83,7 @@ class FdinfoTest {
     void aDriverWithoutResidencyKeysIsTakenAsFullyResident() throws MalformedProcFileException {
         String fdinfo = "drm-driver:\tpanfrost\ndrm-client-id:\t3\ndrm-total-memory:\t16480 KiB\ndrm-shared-memory:\t0\n";
 
-        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), 129);
+        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), new DeviceNode(226, 129, false));
 
         assertThat(client.id()).isEqualTo(new DrmClientId("panfrost", "", 3));
         assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 16480 * KIB)));
@@ -91,7 +93,7 @@ class FdinfoTest {
     void aClientWithoutAnIdCannotBeToldApartFromOthersAndIsRefused() {
         String fdinfo = "drm-driver:\ti915\ndrm-pdev:\t0000:00:02.0\ndrm-engine-render:\t0 ns\n";
 
-        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), 0))
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false)))
                 .isInstanceOf(MalformedProcFileException.class)
                 .hasMessage("/proc/7/fdinfo/4: no value for 'drm-client-id'");
     }
@@ -100,7 +102,7 @@ class FdinfoTest {
     void anUnknownUnitMakesTheFileMalformed() {
         String fdinfo = "drm-driver:\ti915\ndrm-client-id:\t1\ndrm-total-system0:\t12 XB\n";
 
-        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), 0))
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false)))
                 .isInstanceOf(MalformedProcFileException.class)
                 .hasMessageContaining("/proc/7/fdinfo/4: 'drm-total-system0'", "12 XB");
     }

@@ -28,13 +28,16 @@ class ProcFsTest {
     private static final long MIB = 1 << 20;
 
     @TempDir
-    Path root;
+    Path dir;
 
     private ProcTree tree;
+    /** The tree's procfs root. */
+    private Path root;
 
     private ProcTree tree() {
         if (tree == null) {
-            tree = new ProcTree(root);
+            tree = new ProcTree(dir);
+            root = tree.root();
         }
         return tree;
     }
@@ -70,9 +73,9 @@ class ProcFsTest {
         Map<Integer, OpenFd> fds = onlyProcess(new ProcFs(root).sample()).fds();
 
         assertThat(fds).containsOnlyKeys(12, 13, 30, 31);
-        assertThat(((DrmClient) fds.get(12)).minor()).isEqualTo(128);
+        assertThat(((DrmClient) fds.get(12)).node().minor()).isEqualTo(128);
         assertThat(((DrmClient) fds.get(12)).id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
-        assertThat(((DrmClient) fds.get(13)).minor()).isZero();
+        assertThat(((DrmClient) fds.get(13)).node().minor()).isZero();
         assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
         assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960));
     }
@@ -252,6 +255,12 @@ class ProcFsTest {
             public List<String> list(Path directory) throws IOException {
                 failIfListed(directory);
                 return DEFAULT.list(directory);
+            }
+
+            @Override
+            public FileStat stat(Path path) throws IOException {
+                failIfListed(path);
+                return DEFAULT.stat(path);
             }
 
             private void failIfListed(Path path) throws IOException {

@@ -1,0 +1,77 @@
+package io.gemtrack.collector;
+
+import static io.gemtrack.testkit.ProcTree.fdinfo;
+import static io.gemtrack.testkit.ProcTree.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.collector.procfs.ProcFs;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.testkit.ProcTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector against the kernel's own interfaces, one test for each way it read them wrong: fixture trees in the
+ * kernel's formats in, the stream folded by the aggregator's model, its figures checked.
+ */
+class KernelInterfacesTest {
+
+    private static final long KIB = 1 << 10;
+    private static final long MIB = 1 << 20;
+    /** Where the collector numbers accel nodes: apart from DRM minors, above any the kernel gives. */
+    private static final int ACCEL_MINOR_BASE = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(5_000_000_000L);
+    private final AggregatorReferee referee = new AggregatorReferee();
+    private Collector collector;
+
+    private List<EventBody> sample(ProcTree tree) throws IOException {
+        if (collector == null) {
+            collector = new Collector(new ProcFs(tree.root()), ProcTree.HOSTNAME, () -> clock.getAndAdd(1_000_000));
+        }
+        return referee.accept(collector.sample()).stream().map(Event::body).toList();
+    }
+
+    private HostModel model() {
+        return referee.model();
+    }
+
+    /** GEM bytes by "minor/region". */
+    private Map<String, Long> regionBytes() {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (RegionUsage region : model().ledger().regions()) {
+            if (region.gemBytes() > 0) {
+                bytes.put(region.minor() + "/" + region.name(), region.gemBytes());
+            }
+        }
+        return bytes;
+    }
+
+    @Test
+    void drmAndAccelFdsAreFoundByTheMajorOfTheDeviceTheyReferTo() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(800, "npu-infer", 1, 900)
+                .drmFd(7, "/dev/accel/accel0", resource("/fixtures/accel-ivpu/npu-job.fdinfo"))
+                .drmFd(8, "/dev/dri/renderD128", fdinfo("i915-no-memory-keys.txt"));
+
+        sample(tree);
+
+        assertThat(regionBytes()).containsExactly(Map.entry(ACCEL_MINOR_BASE + "/memory", 98304 * KIB));
+        assertThat(model().process(800).charged(Policy.holder)).isEqualTo(81920 * KIB);
+        assertThat(model().ledger().residentBytes()).isEqualTo(81920 * KIB);
+    }
+}
