@@ -74,4 +74,24 @@ class KernelInterfacesTest {
         assertThat(model().process(800).charged(Policy.holder)).isEqualTo(81920 * KIB);
         assertThat(model().ledger().residentBytes()).isEqualTo(81920 * KIB);
     }
+
+    @Test
+    void theNodesOfOneDeviceAreOneDeviceKnownByItsPdevOrElseItsSysfsDevice() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.device("/dev/dri/card0", "platform/soc@0/ae00000.display-subsystem")
+                .device("/dev/dri/renderD128", "platform/soc@0/ae00000.display-subsystem");
+        tree.process(1, "systemd", 0, 1);
+        tree.process(400, "kwin_wayland", 1, 300).drmFd(14, "/dev/dri/card0", resource("/fixtures/msm/compositor.fdinfo"));
+        tree.process(900, "chromium", 1, 800).drmFd(21, "/dev/dri/renderD128", resource("/fixtures/msm/browser.fdinfo"));
+        tree.process(1200, "steam", 1, 1100).drmFd(5, "/dev/dri/card1", fdinfo("amdgpu.txt"));
+        tree.process(1300, "game", 1, 1250)
+                .drmFd(6, "/dev/dri/renderD129", fdinfo("amdgpu.txt").replace("drm-client-id:\t42", "drm-client-id:\t43"));
+
+        sample(tree);
+
+        // Each device is named by the minor it was first seen through: the compositor's card0, steam's card1.
+        assertThat(regionBytes()).containsOnlyKeys("0/memory", "1/doorbell", "1/gtt", "1/vram");
+        assertThat(model().objects()).filteredOn(object -> object.regionName().equals("vram")).hasSize(2)
+                .allSatisfy(object -> assertThat(object.minor()).isEqualTo(1));
+    }
 }

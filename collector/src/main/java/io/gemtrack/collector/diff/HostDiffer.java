@@ -7,7 +7,6 @@ import io.gemtrack.collector.diff.HostTarget.TargetProcess;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
 import io.gemtrack.collector.procfs.OpenFd;
-import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
@@ -36,10 +35,8 @@ import java.util.function.Supplier;
  */
 public final class HostDiffer {
 
-    /** Accel nodes are numbered apart from DRM's; above every minor a kernel gives (MINORBITS is 20) they cannot collide. */
-    static final int ACCEL_MINOR_BASE = 1 << 20;
-
     private final Ids ids = new Ids();
+    private final DeviceMinors deviceMinors = new DeviceMinors();
     private final HostView view = new HostView(ids);
     private final LiveIds<ProcessKey, Integer> pids = new LiveIds<>();
     private final LiveIds<DrmClientId, Long> files = new LiveIds<>();
@@ -87,17 +84,14 @@ public final class HostDiffer {
     private FdTarget fdTarget(OpenFd open, int holderPid, Map<Long, TargetFile> targetFiles, Map<Long, TargetDmaBuf> targetDmaBufs) {
         if (open instanceof DrmClient client) {
             long file = files.id(client.id(), ids::file);
-            targetFiles.putIfAbsent(file, new TargetFile(eventMinor(client.node()), holderPid, paged(client.regions())));
+            int minor = deviceMinors.minor(client.id().driver(), client.id().device(), client.node());
+            targetFiles.putIfAbsent(file, new TargetFile(minor, holderPid, paged(client.regions())));
             return FdTarget.drmFile(file);
         }
         DmaBuf dmaBuf = (DmaBuf) open;
         long inode = dmaBufs.id(dmaBuf, ids::inode);
         targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), wholePages(dmaBuf.sizeBytes())));
         return FdTarget.dmaBuf(inode);
-    }
-
-    private static int eventMinor(DeviceNode node) {
-        return node.accel() ? ACCEL_MINOR_BASE + node.minor() : node.minor();
     }
 
     /** Regions without memory have no object; residency is capped at the size, which rounding may have made smaller. */

@@ -5,6 +5,7 @@ import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,14 +20,14 @@ final class Fdinfo {
     }
 
     /**
-     * A DRM client from the usage-stats keys. Per region, {@code drm-total-} is the size of its buffers and
+     * A DRM client from the usage-stats keys, on {@code node}, whose device sysfs names {@code sysfsDevice}. Per region, {@code drm-total-} is the size of its buffers and
      * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias
      * of resident, before that of total) stands in for both where the newer keys are missing. A driver that
      * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
      */
-    static DrmClient drmClient(KeyValues fdinfo, DeviceNode node) throws MalformedProcFileException {
-        DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), fdinfo.text("drm-pdev").orElse(""),
-                fdinfo.requiredLong("drm-client-id"));
+    static DrmClient drmClient(KeyValues fdinfo, DeviceNode node, Optional<String> sysfsDevice) throws MalformedProcFileException {
+        String device = fdinfo.text("drm-pdev").or(() -> sysfsDevice).orElse(node.major() + ":" + node.minor());
+        DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), device, fdinfo.requiredLong("drm-client-id"));
         SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
         SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
         SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");

@@ -9,10 +9,11 @@ public sealed interface OpenFd {
 
     /**
      * The kernel's identity of a DRM file description ({@code struct drm_file}). {@code drm-client-id} is unique
-     * per boot either globally or per device, in which case {@code drm-pdev} names the device; the driver is
-     * part of the key so two drivers' counters cannot collide.
+     * per boot either globally or per device; {@code device} names the device: its {@code drm-pdev} (the PCI slot),
+     * else the sysfs name of the node's device (a platform device such as {@code ae00000.display-subsystem}), else
+     * the node itself ({@code 226:128}). The driver is part of the key so two drivers' counters cannot collide.
      */
-    record DrmClientId(String driver, String pdev, long clientId) {
+    record DrmClientId(String driver, String device, long clientId) {
     }
 
     /** A region's figures in bytes as the fdinfo states them, not yet rounded to pages. */

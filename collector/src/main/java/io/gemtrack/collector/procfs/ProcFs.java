@@ -9,15 +9,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Reads processes, their mm counters, DRM clients and dma-bufs from a procfs tree. The root is a parameter so
- * the same code reads {@code /proc} and the fixture trees of the tests.
+ * Reads processes, their mm counters, DRM clients and dma-bufs from a procfs tree, and what sysfs says of the
+ * devices. The roots are parameters so the same code reads {@code /proc} and {@code /sys} and the fixture trees
+ * of the tests.
  *
  * <p>A live host changes while it is read. A process that exits mid-read, or whose files the kernel refuses,
  * is left out of the sample and counted in {@link ReadSkips}; an fd likewise. Only a failure to read the host
@@ -32,14 +35,25 @@ public final class ProcFs {
     private static final String UNNAMED = "?";
 
     private final Path root;
+    private final Path sys;
     private final ProcFiles files;
 
+    /** The procfs at {@code root} and the sysfs beside it ({@code /proc}: {@code /sys}). */
     public ProcFs(Path root) {
-        this(root, ProcFiles.DEFAULT);
+        this(root, root.resolveSibling("sys"));
+    }
+
+    public ProcFs(Path root, Path sys) {
+        this(root, sys, ProcFiles.DEFAULT);
     }
 
     ProcFs(Path root, ProcFiles files) {
+        this(root, root.resolveSibling("sys"), files);
+    }
+
+    ProcFs(Path root, Path sys, ProcFiles files) {
         this.root = root;
+        this.sys = sys;
         this.files = files;
     }
 
@@ -55,13 +69,13 @@ public final class ProcFs {
     public HostSample sample() throws IOException {
         KeyValues meminfo = keyValues(root.resolve("meminfo"));
         Path devices = root.resolve("devices");
-        DeviceMajors majors = DeviceMajors.parse(devices, files.read(devices));
+        Nodes nodes = new Nodes(DeviceMajors.parse(devices, files.read(devices)));
         SkipCounter skips = new SkipCounter();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    readProcess(root.resolve(name), majors, skips).ifPresent(processes::add);
+                    readProcess(root.resolve(name), nodes, skips).ifPresent(processes::add);
                 } catch (IOException e) {
                     skips.skip(e);
                 }
@@ -72,7 +86,7 @@ public final class ProcFs {
     }
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, DeviceMajors majors, SkipCounter skips) throws IOException {
+    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, SkipCounter skips) throws IOException {
         Stat stat = Stat.parse(dir.resolve("stat"), files.read(dir.resolve("stat")));
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
@@ -83,19 +97,19 @@ public final class ProcFs {
         Path oomScoreAdj = dir.resolve("oom_score_adj");
         return Optional.of(new ProcessSample(Integer.parseInt(dir.getFileName().toString()), stat.startTime(),
                 (int) status.requiredLong("PPid"), status.text("Name").orElse(UNNAMED),
-                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, majors, skips)));
+                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, nodes, skips)));
     }
 
     /**
      * The DRM and dma-buf fds. The kernel checks one access right for the fd list, every link and every fdinfo, so
      * a refusal of any is counted once and the process reported without fds.
      */
-    private SortedMap<Integer, OpenFd> readFds(Path dir, DeviceMajors majors, SkipCounter skips) throws IOException {
+    private SortedMap<Integer, OpenFd> readFds(Path dir, Nodes nodes, SkipCounter skips) throws IOException {
         SortedMap<Integer, OpenFd> fds = new TreeMap<>();
         try {
             for (String name : files.list(dir.resolve("fd"))) {
                 try {
-                    Optional<OpenFd> fd = readFd(dir, name, majors);
+                    Optional<OpenFd> fd = readFd(dir, name, nodes);
                     if (fd.isPresent()) {
                         fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
                     }
@@ -122,7 +136,7 @@ public final class ProcFs {
      * know it, by the major of the character device stat(2) finds at the fd, whatever path opened it; only links to
      * paths are stat'ed, since sockets, pipes and anonymous inodes are none.
      */
-    private Optional<OpenFd> readFd(Path dir, String fd, DeviceMajors majors) throws IOException {
+    private Optional<OpenFd> readFd(Path dir, String fd, Nodes nodes) throws IOException {
         Path link = dir.resolve("fd").resolve(fd);
         String target = files.readLink(link);
         Path fdinfo = dir.resolve("fdinfo").resolve(fd);
@@ -132,11 +146,36 @@ public final class ProcFs {
         if (!target.startsWith("/")) {
             return Optional.empty();
         }
-        Optional<DeviceNode> node = majors.node(files.stat(link));
+        Optional<DeviceNode> node = nodes.majors.node(files.stat(link));
         if (node.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), node.get()));
+        return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), node.get(), nodes.sysfsDevice(node.get())));
+    }
+
+    /** The DRM and accel nodes of one sample: their majors, and what sysfs calls each node's device, read once. */
+    private final class Nodes {
+        final DeviceMajors majors;
+        private final Map<DeviceNode, Optional<String>> devices = new HashMap<>();
+
+        Nodes(DeviceMajors majors) {
+            this.majors = majors;
+        }
+
+        /**
+         * The name of the device the node belongs to: {@code /sys/dev/char/MAJOR:MINOR} is the node's directory, whose
+         * {@code device} links to it. Without sysfs (a container that does not mount it) there is none.
+         */
+        Optional<String> sysfsDevice(DeviceNode node) {
+            return devices.computeIfAbsent(node, absent -> {
+                try {
+                    Path device = Path.of(files.readLink(sys.resolve("dev/char").resolve(node.major() + ":" + node.minor()).resolve("device")));
+                    return Optional.ofNullable(device.getFileName()).map(Path::toString);
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            });
+        }
     }
 
     private KeyValues keyValues(Path file) throws IOException {

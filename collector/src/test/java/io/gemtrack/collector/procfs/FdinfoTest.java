@@ -7,6 +7,7 @@ import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.testkit.ProcTree;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import static io.gemtrack.testkit.ProcTree.fdinfo;
@@ -22,7 +23,7 @@ class FdinfoTest {
     private static final DeviceNode RENDER_D128 = new DeviceNode(226, 128, false);
 
     private static DrmClient drmClient(String fixture) throws MalformedProcFileException {
-        return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), RENDER_D128);
+        return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), RENDER_D128, Optional.empty());
     }
 
     @Test
@@ -83,9 +84,9 @@ class FdinfoTest {
     void aDriverWithoutResidencyKeysIsTakenAsFullyResident() throws MalformedProcFileException {
         String fdinfo = "drm-driver:\tpanfrost\ndrm-client-id:\t3\ndrm-total-memory:\t16480 KiB\ndrm-shared-memory:\t0\n";
 
-        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), new DeviceNode(226, 129, false));
+        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), new DeviceNode(226, 129, false), Optional.of("fde60000.gpu"));
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("panfrost", "", 3));
+        assertThat(client.id()).isEqualTo(new DrmClientId("panfrost", "fde60000.gpu", 3));
         assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 16480 * KIB)));
     }
 
@@ -93,7 +94,7 @@ class FdinfoTest {
     void aClientWithoutAnIdCannotBeToldApartFromOthersAndIsRefused() {
         String fdinfo = "drm-driver:\ti915\ndrm-pdev:\t0000:00:02.0\ndrm-engine-render:\t0 ns\n";
 
-        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false)))
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false), Optional.empty()))
                 .isInstanceOf(MalformedProcFileException.class)
                 .hasMessage("/proc/7/fdinfo/4: no value for 'drm-client-id'");
     }
@@ -102,7 +103,7 @@ class FdinfoTest {
     void anUnknownUnitMakesTheFileMalformed() {
         String fdinfo = "drm-driver:\ti915\ndrm-client-id:\t1\ndrm-total-system0:\t12 XB\n";
 
-        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false)))
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false), Optional.empty()))
                 .isInstanceOf(MalformedProcFileException.class)
                 .hasMessageContaining("/proc/7/fdinfo/4: 'drm-total-system0'", "12 XB");
     }
