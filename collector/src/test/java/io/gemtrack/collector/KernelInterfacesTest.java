@@ -94,4 +94,25 @@ class KernelInterfacesTest {
         assertThat(model().objects()).filteredOn(object -> object.regionName().equals("vram")).hasSize(2)
                 .allSatisfy(object -> assertThat(object.minor()).isEqualTo(1));
     }
+
+    @Test
+    void aClientWithoutAClientIdIsKnownByTheFdItWasFirstSeenAtAndForkedChildrenShareIt() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.device("/dev/dri/renderD128", "platform/fde60000.gpu");
+        tree.process(1, "systemd", 0, 1);
+        String renderWorker = resource("/fixtures/no-client-id/render-worker.fdinfo");
+        tree.process(700, "render-server", 1, 600).drmFd(9, "/dev/dri/renderD128", renderWorker);
+        tree.process(710, "render-server", 700, 650).drmFd(9, "/dev/dri/renderD128", renderWorker);
+        tree.process(900, "thumbnailer", 1, 800).drmFd(4, "/dev/dri/renderD128", resource("/fixtures/no-client-id/thumbnailer.fdinfo"));
+
+        sample(tree);
+        // The worker exits; the server's client stays the same file.
+        tree.remove(710);
+        List<EventBody> second = sample(tree);
+
+        assertThat(model().gemBytes()).isEqualTo(24 * MIB + 8 * MIB);
+        assertThat(model().ledger().residentBytes()).isEqualTo(20 * MIB + 8 * MIB);
+        assertThat(model().process(700).charged(Policy.holder)).isEqualTo(20 * MIB);
+        assertThat(second).extracting(event -> event.getClass().getSimpleName()).containsExactly("ProcessExit");
+    }
 }

@@ -6,10 +6,8 @@ import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
-import io.gemtrack.collector.procfs.OpenFd;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.events.EventBody;
@@ -39,7 +37,8 @@ public final class HostDiffer {
     private final DeviceMinors deviceMinors = new DeviceMinors();
     private final HostView view = new HostView(ids);
     private final LiveIds<ProcessKey, Integer> pids = new LiveIds<>();
-    private final LiveIds<DrmClientId, Long> files = new LiveIds<>();
+    private final ClientKeys clientKeys = new ClientKeys();
+    private final LiveIds<ClientKeys.ClientKey, Long> files = new LiveIds<>();
     /** Keyed by inode, exporter and size together: an inode number reused for another buffer is another buffer. */
     private final LiveIds<DmaBuf, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
@@ -58,37 +57,45 @@ public final class HostDiffer {
     // ---- what the sample calls for ----------------------------------------------------------------------
 
     private HostTarget target(HostSample sample) {
+        Map<Integer, ProcessKey> processKeys = new HashMap<>();
         Map<Integer, Integer> eventPids = new HashMap<>();
         for (ProcessSample process : sample.processes()) {
-            eventPids.put(process.pid(), pids.id(new ProcessKey(process.pid(), process.startTime()), () -> ids.pid(process.pid())));
+            ProcessKey key = new ProcessKey(process.pid(), process.startTime());
+            processKeys.put(process.pid(), key);
+            eventPids.put(process.pid(), pids.id(key, () -> ids.pid(process.pid())));
         }
         Map<Integer, TargetProcess> processes = new LinkedHashMap<>();
         Map<Long, TargetFile> targetFiles = new TreeMap<>();
         Map<Long, TargetDmaBuf> targetDmaBufs = new TreeMap<>();
         for (ProcessSample process : sample.processes()) {
             int pid = eventPids.get(process.pid());
+            ProcessKey holder = processKeys.get(process.pid());
+            ProcessKey parent = processKeys.get(process.parentPid());
             SortedMap<Integer, FdTarget> fds = new TreeMap<>();
-            process.fds().forEach((fd, open) -> fds.put(fd, fdTarget(open, pid, targetFiles, targetDmaBufs)));
+            process.fds().forEach((fd, open) -> fds.put(fd, open instanceof DrmClient client
+                    ? drmFileTarget(client, clientKeys.key(client, holder, parent, fd), pid, targetFiles)
+                    : dmaBufTarget((DmaBuf) open, targetDmaBufs)));
             // A parent the sample lacks (a kernel thread, an unreadable process) is one the model does not know either.
             int parentPid = eventPids.getOrDefault(process.parentPid(), 0);
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
                     counters(pid, process.memory()), fds));
         }
         pids.endSample();
+        clientKeys.endSample();
         files.endSample();
         dmaBufs.endSample();
         return new HostTarget(new HostMemory(wholePages(sample.memTotalBytes()), wholePages(sample.swapTotalBytes())),
                 processes, targetFiles, targetDmaBufs);
     }
 
-    private FdTarget fdTarget(OpenFd open, int holderPid, Map<Long, TargetFile> targetFiles, Map<Long, TargetDmaBuf> targetDmaBufs) {
-        if (open instanceof DrmClient client) {
-            long file = files.id(client.id(), ids::file);
-            int minor = deviceMinors.minor(client.id().driver(), client.id().device(), client.node());
-            targetFiles.putIfAbsent(file, new TargetFile(minor, holderPid, paged(client.regions())));
-            return FdTarget.drmFile(file);
-        }
-        DmaBuf dmaBuf = (DmaBuf) open;
+    private FdTarget drmFileTarget(DrmClient client, ClientKeys.ClientKey key, int holderPid, Map<Long, TargetFile> targetFiles) {
+        long file = files.id(key, ids::file);
+        int minor = deviceMinors.minor(client.driver(), client.device(), client.node());
+        targetFiles.putIfAbsent(file, new TargetFile(minor, holderPid, paged(client.regions())));
+        return FdTarget.drmFile(file);
+    }
+
+    private FdTarget dmaBufTarget(DmaBuf dmaBuf, Map<Long, TargetDmaBuf> targetDmaBufs) {
         long inode = dmaBufs.id(dmaBuf, ids::inode);
         targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), wholePages(dmaBuf.sizeBytes())));
         return FdTarget.dmaBuf(inode);
@@ -190,10 +197,6 @@ public final class HostDiffer {
                 view.changeResident(file, region, wanted.residentBytes());
             }
         });
-    }
-
-    /** A process as the kernel names it: the start time tells a reused pid from the process that had it before. */
-    private record ProcessKey(int pid, long startTime) {
     }
 
     /**

@@ -3,9 +3,9 @@ package io.gemtrack.collector.procfs;
 import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,8 +26,10 @@ final class Fdinfo {
      * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
      */
     static DrmClient drmClient(KeyValues fdinfo, DeviceNode node, Optional<String> sysfsDevice) throws MalformedProcFileException {
+        String driver = fdinfo.requiredText("drm-driver");
         String device = fdinfo.text("drm-pdev").or(() -> sysfsDevice).orElse(node.major() + ":" + node.minor());
-        DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), device, fdinfo.requiredLong("drm-client-id"));
+        OptionalLong clientId = fdinfo.text("drm-client-id").isPresent() ? OptionalLong.of(fdinfo.requiredLong("drm-client-id"))
+                : OptionalLong.empty();
         SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
         SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
         SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");
@@ -39,7 +41,7 @@ final class Fdinfo {
             long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
             regions.put(region, new RegionUsage(total, resident));
         }
-        return new DrmClient(id, node, regions);
+        return new DrmClient(driver, device, clientId, node, regions);
     }
 
     private static SortedMap<String, Long> regionSizes(KeyValues fdinfo, String prefix) throws MalformedProcFileException {

@@ -1,20 +1,12 @@
 package io.gemtrack.collector.procfs;
 
 import java.util.Collections;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** An fd the collector cares about: a DRM client or a dma-buf. Every other kind of fd is left out of a sample. */
 public sealed interface OpenFd {
-
-    /**
-     * The kernel's identity of a DRM file description ({@code struct drm_file}). {@code drm-client-id} is unique
-     * per boot either globally or per device; {@code device} names the device: its {@code drm-pdev} (the PCI slot),
-     * else the sysfs name of the node's device (a platform device such as {@code ae00000.display-subsystem}), else
-     * the node itself ({@code 226:128}). The driver is part of the key so two drivers' counters cannot collide.
-     */
-    record DrmClientId(String driver, String device, long clientId) {
-    }
 
     /** A region's figures in bytes as the fdinfo states them, not yet rounded to pages. */
     record RegionUsage(long totalBytes, long residentBytes) {
@@ -29,10 +21,15 @@ public sealed interface OpenFd {
     }
 
     /**
-     * An open DRM file, from the usage-stats keys of its fdinfo (Documentation/gpu/drm-usage-stats.rst), on the
-     * device {@code node} the fd refers to. {@code regions} is empty on kernels and drivers that print no memory keys.
+     * An open DRM file ({@code struct drm_file}), from the usage-stats keys of its fdinfo
+     * (Documentation/gpu/drm-usage-stats.rst), on the device {@code node} the fd refers to. {@code device} names the
+     * device: its {@code drm-pdev} (the PCI slot), else the sysfs name of the node's device (a platform device such as
+     * {@code ae00000.display-subsystem}), else the node itself ({@code 226:128}). {@code clientId}, when the driver
+     * prints one, is unique per boot either globally or per device. {@code regions} is empty on kernels and drivers
+     * that print no memory keys.
      */
-    record DrmClient(DrmClientId id, DeviceNode node, SortedMap<String, RegionUsage> regions) implements OpenFd {
+    record DrmClient(String driver, String device, OptionalLong clientId, DeviceNode node, SortedMap<String, RegionUsage> regions)
+            implements OpenFd {
         public DrmClient {
             regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
         }

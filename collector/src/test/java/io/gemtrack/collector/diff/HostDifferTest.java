@@ -9,7 +9,6 @@ import io.gemtrack.collector.procfs.OpenFd;
 import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.collector.procfs.ReadSkips;
@@ -42,6 +41,7 @@ import io.gemtrack.events.EventBody.SnapshotProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +82,7 @@ class HostDifferTest {
         for (int i = 0; i < regionsAndUsage.length; i += 2) {
             regions.put((String) regionsAndUsage[i], (RegionUsage) regionsAndUsage[i + 1]);
         }
-        return new DrmClient(new DrmClientId("amdgpu", "0000:03:00.0", clientId), new DeviceNode(226, 128, false), new TreeMap<>(regions));
+        return new DrmClient("amdgpu", "0000:03:00.0", OptionalLong.of(clientId), new DeviceNode(226, 128, false), new TreeMap<>(regions));
     }
 
     private static RegionUsage usage(long totalBytes, long residentBytes) {
@@ -337,7 +337,7 @@ class HostDifferTest {
     }
 
     private static DrmClient resized(DrmClient client, java.util.Random random) {
-        return amdgpu(client.id().clientId(), "vram", usage(random.nextInt(64) * MIB + random.nextInt(4096), random.nextInt(80) * MIB),
+        return amdgpu(client.clientId().getAsLong(), "vram", usage(random.nextInt(64) * MIB + random.nextInt(4096), random.nextInt(80) * MIB),
                 "gtt", usage(random.nextInt(3) * MIB, random.nextInt(3) * MIB));
     }
 }

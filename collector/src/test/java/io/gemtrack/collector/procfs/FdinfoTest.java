@@ -3,7 +3,6 @@ package io.gemtrack.collector.procfs;
 import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.testkit.ProcTree;
 import java.nio.file.Path;
@@ -26,11 +25,17 @@ class FdinfoTest {
         return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), RENDER_D128, Optional.empty());
     }
 
+    private static void assertIdentity(DrmClient client, String driver, String device, long clientId) {
+        assertThat(client.driver()).isEqualTo(driver);
+        assertThat(client.device()).isEqualTo(device);
+        assertThat(client.clientId()).hasValue(clientId);
+    }
+
     @Test
     void amdgpuReportsEveryPlacementAndTheNewKeysWinOverTheLegacyAlias() throws MalformedProcFileException {
         DrmClient client = drmClient("amdgpu.txt");
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
+        assertIdentity(client, "amdgpu", "0000:03:00.0", 42);
         assertThat(client.node()).isEqualTo(RENDER_D128);
         assertThat(client.regions()).containsExactly(
                 entry("cpu", new RegionUsage(0, 0)),
@@ -46,7 +51,7 @@ class FdinfoTest {
     void olderAmdgpuHasOnlyTheLegacyKeysWhichStandForTotalAndResident() throws MalformedProcFileException {
         DrmClient client = drmClient("amdgpu-legacy.txt");
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("amdgpu", "0000:0b:00.0", 17));
+        assertIdentity(client, "amdgpu", "0000:0b:00.0", 17);
         assertThat(client.regions()).containsExactly(
                 entry("cpu", new RegionUsage(0, 0)),
                 entry("gtt", new RegionUsage(64 * MIB, 64 * MIB)),
@@ -57,7 +62,7 @@ class FdinfoTest {
     void i915NamesRegionsByInstanceAndTheirNamesMayHoldDashes() throws MalformedProcFileException {
         DrmClient client = drmClient("i915.txt");
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("i915", "0000:03:00.0", 39));
+        assertIdentity(client, "i915", "0000:03:00.0", 39);
         assertThat(client.regions()).containsExactly(
                 entry("local0", new RegionUsage(1024 * MIB, 768 * MIB)),
                 entry("stolen-local0", new RegionUsage(0, 0)),
@@ -76,7 +81,7 @@ class FdinfoTest {
     void aKernelWithoutMemoryKeysStillNamesTheClient() throws MalformedProcFileException {
         DrmClient client = drmClient("i915-no-memory-keys.txt");
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("i915", "0000:00:02.0", 7));
+        assertIdentity(client, "i915", "0000:00:02.0", 7);
         assertThat(client.regions()).isEmpty();
     }
 
@@ -86,17 +91,40 @@ class FdinfoTest {
 
         DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), new DeviceNode(226, 129, false), Optional.of("fde60000.gpu"));
 
-        assertThat(client.id()).isEqualTo(new DrmClientId("panfrost", "fde60000.gpu", 3));
+        assertIdentity(client, "panfrost", "fde60000.gpu", 3);
         assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 16480 * KIB)));
     }
 
     @Test
-    void aClientWithoutAnIdCannotBeToldApartFromOthersAndIsRefused() {
+    void onlyTheDriverIsMandatorySoAClientWithoutAnIdIsReadWithoutOne() throws MalformedProcFileException {
         String fdinfo = "drm-driver:\ti915\ndrm-pdev:\t0000:00:02.0\ndrm-engine-render:\t0 ns\n";
 
-        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false), Optional.empty()))
+        DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false),
+                Optional.empty());
+
+        assertThat(client.driver()).isEqualTo("i915");
+        assertThat(client.device()).isEqualTo("0000:00:02.0");
+        assertThat(client.clientId()).isEmpty();
+    }
+
+    @Test
+    void aClientWithoutADriverIsNoUsageStatsClient() {
+        String fdinfo = "drm-client-id:\t7\ndrm-total-memory:\t4 MiB\n";
+
+        assertThatThrownBy(() -> Fdinfo.drmClient(KeyValues.parse(Path.of("/proc/7/fdinfo/4"), fdinfo), new DeviceNode(226, 0, false),
+                Optional.empty()))
                 .isInstanceOf(MalformedProcFileException.class)
-                .hasMessage("/proc/7/fdinfo/4: no value for 'drm-client-id'");
+                .hasMessage("/proc/7/fdinfo/4: no value for 'drm-driver'");
+    }
+
+    @Test
+    void theDeviceIsTheDrmPdevElseTheSysfsDeviceElseTheNode() throws MalformedProcFileException {
+        KeyValues platform = KeyValues.parse(Path.of("msm"), "drm-driver:\tmsm\ndrm-client-id:\t3\n");
+
+        assertThat(drmClient("amdgpu.txt").device()).isEqualTo("0000:03:00.0");
+        assertThat(Fdinfo.drmClient(platform, RENDER_D128, Optional.of("ae00000.display-subsystem")).device())
+                .isEqualTo("ae00000.display-subsystem");
+        assertThat(Fdinfo.drmClient(platform, RENDER_D128, Optional.empty()).device()).isEqualTo("226:128");
     }
 
     @Test

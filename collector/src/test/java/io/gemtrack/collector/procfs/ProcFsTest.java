@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -74,7 +73,8 @@ class ProcFsTest {
 
         assertThat(fds).containsOnlyKeys(12, 13, 30, 31);
         assertThat(((DrmClient) fds.get(12)).node().minor()).isEqualTo(128);
-        assertThat(((DrmClient) fds.get(12)).id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
+        assertThat(((DrmClient) fds.get(12)).clientId()).hasValue(42);
+        assertThat(((DrmClient) fds.get(12)).device()).isEqualTo("0000:03:00.0");
         assertThat(((DrmClient) fds.get(13)).node().minor()).isZero();
         assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
         assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960));
