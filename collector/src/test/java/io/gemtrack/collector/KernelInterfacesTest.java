@@ -115,4 +115,33 @@ class KernelInterfacesTest {
         assertThat(model().process(700).charged(Policy.holder)).isEqualTo(20 * MIB);
         assertThat(second).extracting(event -> event.getClass().getSimpleName()).containsExactly("ProcessExit");
     }
+
+    /** Resident bytes by "minor/region". */
+    private Map<String, Long> regionResidentBytes() {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (RegionUsage region : model().ledger().regions()) {
+            if (region.residentBytes() > 0) {
+                bytes.put(region.minor() + "/" + region.name(), region.residentBytes());
+            }
+        }
+        return bytes;
+    }
+
+    @Test
+    void residencyIsAsTheDriverFilesItSoVramEvictedToGttStaysResidentInGtt() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", resource("/fixtures/amdgpu/game-vram-evicted.fdinfo"));
+
+        sample(tree);
+
+        // drm-total: vram 3 GiB (by preferred placement), gtt 64 MiB; drm-resident: vram 2 GiB, gtt 1088 MiB (1 GiB
+        // evicted from VRAM). The evicted gigabyte's size moves to gtt with its residency; nothing is counted twice.
+        assertThat(regionResidentBytes()).containsExactly(Map.entry("128/doorbell", 8 * KIB), Map.entry("128/gtt", 1088 * MIB),
+                Map.entry("128/vram", 2048 * MIB));
+        assertThat(regionBytes()).containsExactly(Map.entry("128/doorbell", 8 * KIB), Map.entry("128/gtt", 1088 * MIB),
+                Map.entry("128/vram", 2048 * MIB));
+        assertThat(model().gemBytes()).isEqualTo(3072 * MIB + 64 * MIB + 8 * KIB);
+        assertThat(model().process(3000).charged(Policy.resident)).isEqualTo(3136 * MIB + 8 * KIB);
+    }
 }

@@ -84,7 +84,7 @@ public final class HostDiffer {
         clientKeys.endSample();
         files.endSample();
         dmaBufs.endSample();
-        return new HostTarget(new HostMemory(wholePages(sample.memTotalBytes()), wholePages(sample.swapTotalBytes())),
+        return new HostTarget(new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes())),
                 processes, targetFiles, targetDmaBufs);
     }
 
@@ -97,32 +97,23 @@ public final class HostDiffer {
 
     private FdTarget dmaBufTarget(DmaBuf dmaBuf, Map<Long, TargetDmaBuf> targetDmaBufs) {
         long inode = dmaBufs.id(dmaBuf, ids::inode);
-        targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), wholePages(dmaBuf.sizeBytes())));
+        targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), Pages.whole(dmaBuf.sizeBytes())));
         return FdTarget.dmaBuf(inode);
     }
 
-    /** Regions without memory have no object; residency is capped at the size, which rounding may have made smaller. */
+    /** Regions without memory have no object; residency is as the driver files it (see {@link ClientMemory}). */
     private static SortedMap<String, PagedRegion> paged(SortedMap<String, RegionUsage> regions) {
-        SortedMap<String, PagedRegion> paged = new TreeMap<>();
-        regions.forEach((region, usage) -> {
-            long size = wholePages(usage.totalBytes());
-            if (size > 0) {
-                long resident = region.equals(HostView.CMA_REGION) ? size : Math.min(wholePages(usage.residentBytes()), size);
-                paged.put(region, new PagedRegion(size, resident));
-            }
-        });
-        return paged;
+        SortedMap<String, ClientMemory.Filed> filed = new TreeMap<>();
+        regions.forEach((region, usage) -> filed.put(region, new ClientMemory.Filed(usage.totalBytes(), 0, usage.residentBytes())));
+        return ClientMemory.split(filed).own();
     }
 
     /** Mainline kernels have no MM_DRIVERPAGES counter: the RFC's driver pages are reported as the 0 they are. */
     private static MmCounters counters(int pid, MmSample memory) {
-        return new MmCounters(pid, wholePages(memory.fileBytes()), wholePages(memory.anonBytes()),
-                wholePages(memory.shmemBytes()), wholePages(memory.swapBytes()), wholePages(memory.pageTableBytes()), 0);
+        return new MmCounters(pid, Pages.whole(memory.fileBytes()), Pages.whole(memory.anonBytes()),
+                Pages.whole(memory.shmemBytes()), Pages.whole(memory.swapBytes()), Pages.whole(memory.pageTableBytes()), 0);
     }
 
-    private static long wholePages(long bytes) {
-        return (bytes + EventBody.PAGE_SIZE - 1) / EventBody.PAGE_SIZE * EventBody.PAGE_SIZE;
-    }
 
     // ---- the events that get the view there -------------------------------------------------------------
 
