@@ -91,8 +91,9 @@ class KernelInterfacesTest {
 
         // Each device is named by the minor it was first seen through: the compositor's card0, steam's card1.
         assertThat(regionBytes()).containsOnlyKeys("0/memory", "1/doorbell", "1/gtt", "1/vram");
-        assertThat(model().objects()).filteredOn(object -> object.regionName().equals("vram")).hasSize(2)
-                .allSatisfy(object -> assertThat(object.minor()).isEqualTo(1));
+        assertThat(model().objects()).filteredOn(object -> object.regionName().equals("vram"))
+                .allSatisfy(object -> assertThat(object.minor()).isEqualTo(1))
+                .flatMap(object -> object.holders()).extracting(process -> process.pid()).containsExactlyInAnyOrder(1200, 1300);
     }
 
     @Test
@@ -143,5 +144,36 @@ class KernelInterfacesTest {
                 Map.entry("128/vram", 2048 * MIB));
         assertThat(model().gemBytes()).isEqualTo(3072 * MIB + 64 * MIB + 8 * KIB);
         assertThat(model().process(3000).charged(Policy.resident)).isEqualTo(3136 * MIB + 8 * KIB);
+    }
+
+    /** A compositor and two clients on one amdgpu, sharing the clients' window buffers; one frame still open as a dma-buf. */
+    private ProcTree compositorSharingWindowBuffers() {
+        ProcTree tree = new ProcTree(dir);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(1500, "kwin_wayland", 1, 1400)
+                .drmFd(18, "/dev/dri/card0", resource("/fixtures/sharing-compositor/compositor.fdinfo"))
+                .dmaBufFd(40, resource("/fixtures/sharing-compositor/player-frame.dmabuf"));
+        tree.process(2000, "editor", 1, 1900).drmFd(12, "/dev/dri/renderD128", resource("/fixtures/sharing-compositor/editor.fdinfo"));
+        tree.process(2100, "player", 1, 2050)
+                .drmFd(12, "/dev/dri/renderD128", resource("/fixtures/sharing-compositor/player.fdinfo"))
+                .dmaBufFd(30, resource("/fixtures/sharing-compositor/player-frame.dmabuf"));
+        return tree;
+    }
+
+    @Test
+    void privateAndSharedMemoryAreKeptApartAndSharedBuffersAreCountedOnce() throws IOException {
+        sample(compositorSharingWindowBuffers());
+
+        // Private: total - shared of each client. Shared: kwin's 40 MiB of imports are the editor's 24 and the
+        // player's 16; of those, the player's 8 MiB frame is the dma-buf both hold, the other 32 MiB have holders
+        // fdinfo does not name.
+        long privateBytes = (72 + 12) * MIB + (232 + 4) * MIB + (48 + 2) * MIB + 3 * 8 * KIB;
+        assertThat(model().gemBytes()).isEqualTo(privateBytes + 32 * MIB + 8 * MIB);
+        assertThat(model().process(2100).charged(Policy.holder)).isEqualTo(50 * MIB + 8 * KIB + 8 * MIB);
+        assertThat(model().process(2100).charged(Policy.freeable)).isEqualTo(50 * MIB + 8 * KIB);
+        assertThat(model().process(1500).charged(Policy.holder)).isEqualTo(84 * MIB + 8 * KIB + 8 * MIB);
+        assertThat(model().process(1500).charged(Policy.proportional)).isEqualTo(84 * MIB + 8 * KIB + 4 * MIB);
+        assertThat(model().ledger().unaccounted(Policy.holder)).isEqualTo(32 * MIB);
+        assertThat(model().ledger().unaccounted(Policy.freeable)).isEqualTo(32 * MIB + 8 * MIB);
     }
 }

@@ -1,6 +1,7 @@
 package io.gemtrack.collector.diff;
 
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.collector.diff.HostTarget.PoolRegion;
 import io.gemtrack.collector.diff.HostTarget.TargetDmaBuf;
 import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
@@ -13,13 +14,17 @@ import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns successive samples of one host into the events between them. The first sample becomes a
@@ -39,8 +44,8 @@ public final class HostDiffer {
     private final LiveIds<ProcessKey, Integer> pids = new LiveIds<>();
     private final ClientKeys clientKeys = new ClientKeys();
     private final LiveIds<ClientKeys.ClientKey, Long> files = new LiveIds<>();
-    /** Keyed by inode, exporter and size together: an inode number reused for another buffer is another buffer. */
-    private final LiveIds<DmaBuf, Long> dmaBufs = new LiveIds<>();
+    /** Keyed by the kernel's inode: dma-buf inodes are numbered by a 64-bit counter of their own, never reused. */
+    private final LiveIds<Long, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
 
     /** The events from the previous sample to this one; the first time, the snapshot of this one. */
@@ -64,17 +69,16 @@ public final class HostDiffer {
             processKeys.put(process.pid(), key);
             eventPids.put(process.pid(), pids.id(key, () -> ids.pid(process.pid())));
         }
+        SampledBuffers buffers = new SampledBuffers();
         Map<Integer, TargetProcess> processes = new LinkedHashMap<>();
-        Map<Long, TargetFile> targetFiles = new TreeMap<>();
-        Map<Long, TargetDmaBuf> targetDmaBufs = new TreeMap<>();
         for (ProcessSample process : sample.processes()) {
             int pid = eventPids.get(process.pid());
             ProcessKey holder = processKeys.get(process.pid());
             ProcessKey parent = processKeys.get(process.parentPid());
             SortedMap<Integer, FdTarget> fds = new TreeMap<>();
             process.fds().forEach((fd, open) -> fds.put(fd, open instanceof DrmClient client
-                    ? drmFileTarget(client, clientKeys.key(client, holder, parent, fd), pid, targetFiles)
-                    : dmaBufTarget((DmaBuf) open, targetDmaBufs)));
+                    ? buffers.drmFile(client, clientKeys.key(client, holder, parent, fd), pid)
+                    : buffers.dmaBuf((DmaBuf) open)));
             // A parent the sample lacks (a kernel thread, an unreadable process) is one the model does not know either.
             int parentPid = eventPids.getOrDefault(process.parentPid(), 0);
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
@@ -85,27 +89,63 @@ public final class HostDiffer {
         files.endSample();
         dmaBufs.endSample();
         return new HostTarget(new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes())),
-                processes, targetFiles, targetDmaBufs);
+                processes, buffers.files, buffers.dmaBufs, SharedPools.pools(List.copyOf(buffers.contributions.values()),
+                        buffers.exportedBuffers()));
     }
 
-    private FdTarget drmFileTarget(DrmClient client, ClientKeys.ClientKey key, int holderPid, Map<Long, TargetFile> targetFiles) {
-        long file = files.id(key, ids::file);
-        int minor = deviceMinors.minor(client.driver(), client.device(), client.node());
-        targetFiles.putIfAbsent(file, new TargetFile(minor, holderPid, paged(client.regions())));
-        return FdTarget.drmFile(file);
+    /** The files and dma-bufs of one sample, by event id, with what the shared pools are made of. */
+    private final class SampledBuffers {
+        final Map<Long, TargetFile> files = new TreeMap<>();
+        final Map<Long, TargetDmaBuf> dmaBufs = new TreeMap<>();
+        final SortedMap<Long, SharedPools.Contribution> contributions = new TreeMap<>();
+        /** Per dma-buf, the references its fdinfo counts and the ones this sample has seen. */
+        private final Map<Long, long[]> references = new TreeMap<>();
+        private final Set<String> drivers = new HashSet<>();
+
+        FdTarget drmFile(DrmClient client, ClientKeys.ClientKey key, int holderPid) {
+            long file = HostDiffer.this.files.id(key, ids::file);
+            if (!files.containsKey(file)) {
+                int minor = deviceMinors.minor(client.driver(), client.device(), client.node());
+                ClientMemory.Split split = ClientMemory.split(filed(client.regions()));
+                files.put(file, new TargetFile(minor, holderPid, split.own()));
+                contributions.put(file, new SharedPools.Contribution(minor, client.driver(), holderPid, split.shared()));
+                drivers.add(client.driver());
+            }
+            return FdTarget.drmFile(file);
+        }
+
+        FdTarget dmaBuf(DmaBuf dmaBuf) {
+            long inode = HostDiffer.this.dmaBufs.id(dmaBuf.inode(), ids::inode);
+            this.dmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), Pages.whole(dmaBuf.sizeBytes())));
+            long[] counted = references.computeIfAbsent(inode, absent -> new long[2]);
+            counted[0] = Math.max(counted[0], dmaBuf.references());
+            counted[1]++;
+            return FdTarget.dmaBuf(inode);
+        }
+
+        /**
+         * The dma-bufs exported from GEM objects (exp_name {@code drm}, or a DRM driver's) that the kernel references
+         * beyond what processes show: the GEM object keeps a reference while it has a handle, so such a buffer is in
+         * some client's shared bytes.
+         */
+        List<SharedPools.ExportedBuffer> exportedBuffers() {
+            List<SharedPools.ExportedBuffer> exported = new ArrayList<>();
+            references.forEach((inode, counted) -> {
+                TargetDmaBuf dmaBuf = dmaBufs.get(inode);
+                boolean gem = dmaBuf.exporter().equals(SharedPools.GEM_PRIME_EXPORTER) || drivers.contains(dmaBuf.exporter());
+                if (gem && counted[0] > counted[1]) {
+                    exported.add(new SharedPools.ExportedBuffer(dmaBuf.exporter(), dmaBuf.sizeBytes()));
+                }
+            });
+            return exported;
+        }
     }
 
-    private FdTarget dmaBufTarget(DmaBuf dmaBuf, Map<Long, TargetDmaBuf> targetDmaBufs) {
-        long inode = dmaBufs.id(dmaBuf, ids::inode);
-        targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), Pages.whole(dmaBuf.sizeBytes())));
-        return FdTarget.dmaBuf(inode);
-    }
-
-    /** Regions without memory have no object; residency is as the driver files it (see {@link ClientMemory}). */
-    private static SortedMap<String, PagedRegion> paged(SortedMap<String, RegionUsage> regions) {
+    private static SortedMap<String, ClientMemory.Filed> filed(SortedMap<String, RegionUsage> regions) {
         SortedMap<String, ClientMemory.Filed> filed = new TreeMap<>();
-        regions.forEach((region, usage) -> filed.put(region, new ClientMemory.Filed(usage.totalBytes(), 0, usage.residentBytes())));
-        return ClientMemory.split(filed).own();
+        regions.forEach((region, usage) -> filed.put(region,
+                new ClientMemory.Filed(usage.totalBytes(), usage.sharedBytes(), usage.residentBytes())));
+        return filed;
     }
 
     /** Mainline kernels have no MM_DRIVERPAGES counter: the RFC's driver pages are reported as the 0 they are. */
@@ -129,7 +169,8 @@ public final class HostDiffer {
         for (TargetProcess process : target.processes().values()) {
             installFds(process, target);
         }
-        target.files().forEach(this::reconcileRegions);
+        target.files().forEach((file, wanted) -> reconcileRegions(file, wanted.regions(), region -> wanted.holderPid()));
+        reconcilePools(target.pools());
         for (TargetProcess process : target.processes().values()) {
             if (!process.counters().equals(view.counters(process.pid()))) {
                 view.counters(process.counters());
@@ -172,22 +213,34 @@ public final class HostDiffer {
         });
     }
 
-    private void reconcileRegions(long file, TargetFile target) {
+    /** A region whose size changed gets a new object; {@code creatorOf} names the creator of a region's new object. */
+    private void reconcileRegions(long file, SortedMap<String, PagedRegion> wantedRegions, ToIntFunction<String> creatorOf) {
         view.regions(file).forEach((region, now) -> {
-            PagedRegion wanted = target.regions().get(region);
+            PagedRegion wanted = wantedRegions.get(region);
             if (wanted == null || wanted.sizeBytes() != now.sizeBytes()) {
                 view.freeRegionObject(file, region);
             }
         });
         SortedMap<String, PagedRegion> current = view.regions(file);
-        target.regions().forEach((region, wanted) -> {
+        wantedRegions.forEach((region, wanted) -> {
             PagedRegion now = current.get(region);
             if (now == null) {
-                view.createRegionObject(file, region, wanted, target.holderPid());
+                view.createRegionObject(file, region, wanted, creatorOf.applyAsInt(region));
             } else if (now.residentBytes() != wanted.residentBytes()) {
                 view.changeResident(file, region, wanted.residentBytes());
             }
         });
+    }
+
+    /** A device's pool lives in a file of its own that no fd refers to, so its objects have handles but no holders. */
+    private void reconcilePools(SortedMap<Integer, SortedMap<String, PoolRegion>> pools) {
+        pools.forEach((minor, regions) -> {
+            long file = view.poolFile(minor).orElseGet(() -> view.openPoolFile(minor, regions.values().iterator().next().creatorPid()));
+            SortedMap<String, PagedRegion> figures = new TreeMap<>();
+            regions.forEach((region, pool) -> figures.put(region, pool.figures()));
+            reconcileRegions(file, figures, region -> regions.get(region).creatorPid());
+        });
+        view.poolMinors().stream().filter(minor -> !pools.containsKey(minor)).forEach(view::closePoolFile);
     }
 
     /**

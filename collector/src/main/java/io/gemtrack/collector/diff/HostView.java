@@ -29,6 +29,7 @@ import io.gemtrack.events.EventBody.SnapshotProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -59,6 +60,8 @@ final class HostView {
     private HostMemory memory;
     private final SortedMap<Integer, ProcessView> processes = new TreeMap<>();
     private final SortedMap<Long, FileView> files = new TreeMap<>();
+    /** The files holding each device's shared memory whose holders are unknown, by minor; no fd refers to them. */
+    private final SortedMap<Integer, Long> poolFiles = new TreeMap<>();
     private final SortedMap<Long, DmaBufView> dmaBufs = new TreeMap<>();
 
     HostView(Ids ids) {
@@ -98,8 +101,19 @@ final class HostView {
         return new TreeMap<>(processes.get(pid).fds);
     }
 
+    /** The clients' files, without the pools'. */
     SortedSet<Long> fileIds() {
-        return new TreeSet<>(files.keySet());
+        SortedSet<Long> clients = new TreeSet<>(files.keySet());
+        clients.removeAll(poolFiles.values());
+        return clients;
+    }
+
+    Optional<Long> poolFile(int minor) {
+        return Optional.ofNullable(poolFiles.get(minor));
+    }
+
+    SortedSet<Integer> poolMinors() {
+        return new TreeSet<>(poolFiles.keySet());
     }
 
     boolean hasFile(long file) {
@@ -173,6 +187,23 @@ final class HostView {
     void closeFd(int pid, int fd) {
         emit(new FdClose(pid, fd));
         processes.get(pid).fds.remove(fd);
+    }
+
+    /**
+     * A device's pool file: opened by {@code creatorPid} at an fd no process can have and closed at once, so the
+     * file stays with no fd, and the objects made through it have handles (they live) but no holders.
+     */
+    long openPoolFile(int minor, int creatorPid) {
+        long file = ids.file();
+        emit(new DrmFileOpen(creatorPid, EXPORT_FD, file, minor));
+        emit(new FdClose(creatorPid, EXPORT_FD));
+        files.put(file, new FileView(minor));
+        poolFiles.put(minor, file);
+        return file;
+    }
+
+    void closePoolFile(int minor) {
+        closeFile(poolFiles.remove(minor));
     }
 
     /** The file goes with its handles, and then its objects, which nothing else references. Valid once no fd refers to it. */

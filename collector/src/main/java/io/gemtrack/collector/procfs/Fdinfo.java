@@ -20,10 +20,11 @@ final class Fdinfo {
     }
 
     /**
-     * A DRM client from the usage-stats keys, on {@code node}, whose device sysfs names {@code sysfsDevice}. Per region, {@code drm-total-} is the size of its buffers and
-     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias
-     * of resident, before that of total) stands in for both where the newer keys are missing. A driver that
-     * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
+     * A DRM client from the usage-stats keys, on {@code node}, whose device sysfs names {@code sysfsDevice}. Per region,
+     * {@code drm-total-} is the size of its buffers, {@code drm-shared-} the part shared with other files and
+     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias of
+     * resident, before that of total) stands in for both where the newer keys are missing. A driver that reports
+     * totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
      */
     static DrmClient drmClient(KeyValues fdinfo, DeviceNode node, Optional<String> sysfsDevice) throws MalformedProcFileException {
         String driver = fdinfo.requiredText("drm-driver");
@@ -31,6 +32,7 @@ final class Fdinfo {
         OptionalLong clientId = fdinfo.text("drm-client-id").isPresent() ? OptionalLong.of(fdinfo.requiredLong("drm-client-id"))
                 : OptionalLong.empty();
         SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
+        SortedMap<String, Long> shared = regionSizes(fdinfo, "drm-shared-");
         SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
         SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");
         SortedMap<String, RegionUsage> regions = new TreeMap<>();
@@ -39,7 +41,7 @@ final class Fdinfo {
         for (String region : names) {
             long total = totals.containsKey(region) ? totals.get(region) : legacy.get(region);
             long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
-            regions.put(region, new RegionUsage(total, resident));
+            regions.put(region, new RegionUsage(total, shared.getOrDefault(region, 0L), resident));
         }
         return new DrmClient(driver, device, clientId, node, regions);
     }
@@ -54,12 +56,15 @@ final class Fdinfo {
         return sizes;
     }
 
-    /** A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes) and {@code exp_name}. */
+    /**
+     * A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes), {@code count} and
+     * {@code exp_name} (drivers/dma-buf/dma-buf.c, dma_buf_show_fdinfo).
+     */
     static DmaBuf dmaBuf(KeyValues fdinfo) throws MalformedProcFileException {
         long size = fdinfo.requiredBytes("size");
         if (size == 0) {
             throw fdinfo.malformed("a dma-buf of 0 bytes");
         }
-        return new DmaBuf(fdinfo.requiredLong("ino"), fdinfo.requiredText("exp_name"), size);
+        return new DmaBuf(fdinfo.requiredLong("ino"), fdinfo.requiredText("exp_name"), size, fdinfo.requiredLong("count"));
     }
 }

@@ -8,8 +8,12 @@ import java.util.TreeMap;
 /** An fd the collector cares about: a DRM client or a dma-buf. Every other kind of fd is left out of a sample. */
 public sealed interface OpenFd {
 
-    /** A region's figures in bytes as the fdinfo states them, not yet rounded to pages. */
-    record RegionUsage(long totalBytes, long residentBytes) {
+    /**
+     * A region's figures in bytes as the fdinfo states them, not yet rounded to pages: {@code drm-total} (the
+     * client's buffers, private and shared), {@code drm-shared} (those with more than one handle, or exported) and
+     * {@code drm-resident}.
+     */
+    record RegionUsage(long totalBytes, long sharedBytes, long residentBytes) {
     }
 
     /**
@@ -37,8 +41,10 @@ public sealed interface OpenFd {
 
     /**
      * A dma-buf, from the fdinfo of an fd to it. The kernel's {@code ino} names the buffer; {@code exporter} is
-     * {@code exp_name}, the driver or heap that allocated it.
+     * {@code exp_name}, the driver or heap that allocated it; {@code references} is {@code count}, the references to
+     * the buffer's file: every fd and mapping of it in any process, and the kernel's own (a GEM object it was
+     * exported from or imported into).
      */
-    record DmaBuf(long inode, String exporter, long sizeBytes) implements OpenFd {
+    record DmaBuf(long inode, String exporter, long sizeBytes, long references) implements OpenFd {
     }
 }

@@ -52,7 +52,7 @@ class HostDifferTest {
     private static final long MIB = 1 << 20;
     private static final long GIB = 1 << 30;
     private static final MmSample SMALL = new MmSample(2 * MIB, 1 * MIB, 0, 0, 48 * KIB);
-    private static final DmaBuf SCANOUT = new DmaBuf(4711, "amdgpu", 8 * MIB);
+    private static final DmaBuf SCANOUT = new DmaBuf(4711, "amdgpu", 8 * MIB, 2);
 
     private final HostDiffer differ = new HostDiffer();
     private final AggregatorReferee referee = new AggregatorReferee();
@@ -86,7 +86,11 @@ class HostDifferTest {
     }
 
     private static RegionUsage usage(long totalBytes, long residentBytes) {
-        return new RegionUsage(totalBytes, residentBytes);
+        return new RegionUsage(totalBytes, 0, residentBytes);
+    }
+
+    private static RegionUsage usage(long totalBytes, long sharedBytes, long residentBytes) {
+        return new RegionUsage(totalBytes, sharedBytes, residentBytes);
     }
 
     private static MmCounters counters(int pid, MmSample memory) {
@@ -189,6 +193,29 @@ class HostDifferTest {
     }
 
     @Test
+    void sharedMemoryWithoutKnownHoldersIsAnObjectOfAPoolFileThatNoFdRefersTo() {
+        next(INIT);
+
+        List<EventBody> events = next(INIT, process(500, 400, 1, "gnome-shell", 12, amdgpu(42, "vram", usage(64 * MIB, 16 * MIB, 64 * MIB))));
+
+        assertThat(events).containsExactly(
+                new ProcessFork(500, 1, "gnome-shell", false),
+                new DrmFileOpen(500, 12, 1, 128),
+                new GemCreate(1, 128, "vram", 48 * MIB, 500, 1, 1),
+                new GemPin(1, 48 * MIB),
+                new DrmFileOpen(500, HostView.EXPORT_FD, 2, 128),
+                new FdClose(500, HostView.EXPORT_FD),
+                new GemCreate(2, 128, "vram", 16 * MIB, 500, 2, 1),
+                new GemPin(2, 16 * MIB),
+                counters(500, SMALL));
+        assertThat(referee.model().object(2).holders()).isEmpty();
+
+        assertThat(next(INIT, process(500, 400, 1, "gnome-shell", 12, amdgpu(42, "vram", usage(64 * MIB, 0, 64 * MIB)))))
+                .containsExactly(new GemHandleDelete(1, 1), new GemFree(1), new GemCreate(3, 128, "vram", 64 * MIB, 500, 1, 2),
+                        new GemPin(3, 64 * MIB), new DrmFileClose(2), new GemFree(2));
+    }
+
+    @Test
     void aReusedPidGetsAnIdThatWasNeverUsed() {
         next(INIT, process(600, 700, 1, "firefox"));
 
@@ -255,7 +282,7 @@ class HostDifferTest {
         next(INIT);
 
         List<EventBody> events = next(INIT, process(500, 400, 1, "weston", 12, amdgpu(42, "cma", usage(6 * MIB, 1 * MIB)),
-                30, new DmaBuf(90, "cma", 2 * MIB)));
+                30, new DmaBuf(90, "cma", 2 * MIB, 1)));
 
         assertThat(events).filteredOn(event -> event instanceof GemPin).isEmpty();
         assertThat(referee.model().objects()).allSatisfy(object -> assertThat(object.residentBytes()).isEqualTo(object.sizeBytes()));
@@ -329,7 +356,8 @@ class HostDifferTest {
             int fd = 3 + random.nextInt(12);
             fds.put(fd, random.nextBoolean()
                     ? amdgpu(random.nextInt(8), "vram", usage(random.nextInt(64) * MIB, random.nextInt(64) * MIB))
-                    : new DmaBuf(1 + random.nextInt(6), random.nextBoolean() ? "amdgpu" : "cma", (1 + random.nextInt(4)) * MIB));
+                    : new DmaBuf(1 + random.nextInt(6), random.nextBoolean() ? "amdgpu" : "cma", (1 + random.nextInt(4)) * MIB,
+                            1 + random.nextInt(4)));
         }
         MmSample memory = new MmSample(random.nextInt(9) * MIB, random.nextInt(9) * MIB, 0, 0, 48 * KIB);
         return new ProcessSample(process.pid(), process.startTime(), process.parentPid(), process.comm(), random.nextInt(3) * 100,

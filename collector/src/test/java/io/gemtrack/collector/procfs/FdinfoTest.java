@@ -38,13 +38,13 @@ class FdinfoTest {
         assertIdentity(client, "amdgpu", "0000:03:00.0", 42);
         assertThat(client.node()).isEqualTo(RENDER_D128);
         assertThat(client.regions()).containsExactly(
-                entry("cpu", new RegionUsage(0, 0)),
-                entry("doorbell", new RegionUsage(8 * KIB, 8 * KIB)),
-                entry("gds", new RegionUsage(0, 0)),
-                entry("gtt", new RegionUsage(35844 * KIB, 35844 * KIB)),
-                entry("gws", new RegionUsage(0, 0)),
-                entry("oa", new RegionUsage(0, 0)),
-                entry("vram", new RegionUsage(256 * MIB, 196612 * KIB)));
+                entry("cpu", new RegionUsage(0, 0, 0)),
+                entry("doorbell", new RegionUsage(8 * KIB, 0, 8 * KIB)),
+                entry("gds", new RegionUsage(0, 0, 0)),
+                entry("gtt", new RegionUsage(35844 * KIB, 0, 35844 * KIB)),
+                entry("gws", new RegionUsage(0, 0, 0)),
+                entry("oa", new RegionUsage(0, 0, 0)),
+                entry("vram", new RegionUsage(256 * MIB, 8 * MIB, 196612 * KIB)));
     }
 
     @Test
@@ -53,9 +53,9 @@ class FdinfoTest {
 
         assertIdentity(client, "amdgpu", "0000:0b:00.0", 17);
         assertThat(client.regions()).containsExactly(
-                entry("cpu", new RegionUsage(0, 0)),
-                entry("gtt", new RegionUsage(64 * MIB, 64 * MIB)),
-                entry("vram", new RegionUsage(524292 * KIB, 524292 * KIB)));
+                entry("cpu", new RegionUsage(0, 0, 0)),
+                entry("gtt", new RegionUsage(64 * MIB, 0, 64 * MIB)),
+                entry("vram", new RegionUsage(524292 * KIB, 0, 524292 * KIB)));
     }
 
     @Test
@@ -64,9 +64,9 @@ class FdinfoTest {
 
         assertIdentity(client, "i915", "0000:03:00.0", 39);
         assertThat(client.regions()).containsExactly(
-                entry("local0", new RegionUsage(1024 * MIB, 768 * MIB)),
-                entry("stolen-local0", new RegionUsage(0, 0)),
-                entry("system0", new RegionUsage(6044 * KIB, 5120 * KIB)));
+                entry("local0", new RegionUsage(1024 * MIB, 64 * MIB, 768 * MIB)),
+                entry("stolen-local0", new RegionUsage(0, 0, 0)),
+                entry("system0", new RegionUsage(6044 * KIB, 0, 5120 * KIB)));
     }
 
     @Test
@@ -74,7 +74,7 @@ class FdinfoTest {
         DrmClient client = drmClient("xe.txt");
 
         assertThat(client.regions()).containsOnlyKeys("gtt", "stolen", "system", "vram0");
-        assertThat(client.regions().get("vram0")).isEqualTo(new RegionUsage(23992 * KIB, 23992 * KIB));
+        assertThat(client.regions().get("vram0")).isEqualTo(new RegionUsage(23992 * KIB, 16 * MIB, 23992 * KIB));
     }
 
     @Test
@@ -92,7 +92,7 @@ class FdinfoTest {
         DrmClient client = Fdinfo.drmClient(KeyValues.parse(Path.of("panfrost"), fdinfo), new DeviceNode(226, 129, false), Optional.of("fde60000.gpu"));
 
         assertIdentity(client, "panfrost", "fde60000.gpu", 3);
-        assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 16480 * KIB)));
+        assertThat(client.regions()).containsExactly(entry("memory", new RegionUsage(16480 * KIB, 0, 16480 * KIB)));
     }
 
     @Test
@@ -139,9 +139,9 @@ class FdinfoTest {
     @Test
     void aDmaBufIsNamedByItsInodeAndExporter() throws MalformedProcFileException {
         assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-amdgpu.txt"))))
-                .isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
+                .isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB, 2));
         assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-system-heap.txt"))))
-                .isEqualTo(new DmaBuf(4712, "system", 3112960));
+                .isEqualTo(new DmaBuf(4712, "system", 3112960, 1));
     }
 
     @Test

@@ -76,8 +76,8 @@ class ProcFsTest {
         assertThat(((DrmClient) fds.get(12)).clientId()).hasValue(42);
         assertThat(((DrmClient) fds.get(12)).device()).isEqualTo("0000:03:00.0");
         assertThat(((DrmClient) fds.get(13)).node().minor()).isZero();
-        assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
-        assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960));
+        assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB, 2));
+        assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960, 1));
     }
 
     @Test
