@@ -176,4 +176,33 @@ class KernelInterfacesTest {
         assertThat(model().ledger().unaccounted(Policy.holder)).isEqualTo(32 * MIB);
         assertThat(model().ledger().unaccounted(Policy.freeable)).isEqualTo(32 * MIB + 8 * MIB);
     }
+
+    @Test
+    void dmaBufsAreSharedByInodeAcrossFdTablesAndMappingsAndLiveOnInAMappingAlone() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(600, "camera-service", 1, 500).dmaBufMapping(0x7f2a40000000L, 12 * MIB, 0, 881, "camera-preview");
+        tree.process(610, "encoder", 600, 520).dmaBufMapping(0x7f2a40000000L, 12 * MIB, 0, 881, "camera-preview");
+        tree.process(700, "viewer", 1, 650).dmaBufFd(5, resource("/fixtures/mapping-only/preview.dmabuf"));
+
+        sample(tree);
+        assertThat(model().gemBytes()).isEqualTo(12 * MIB);
+        assertThat(model().process(600).charged(Policy.proportional)).isEqualTo(4 * MIB);
+        assertThat(model().process(700).charged(Policy.holder)).isEqualTo(12 * MIB);
+        assertThat(model().process(700).charged(Policy.freeable)).isZero();
+
+        tree.process(700, "viewer", 1, 650).closeFd(5);
+        sample(tree);
+        assertThat(model().gemBytes()).isEqualTo(12 * MIB);
+        assertThat(model().process(600).charged(Policy.proportional)).isEqualTo(6 * MIB);
+        assertThat(model().process(610).charged(Policy.holder)).isEqualTo(12 * MIB);
+
+        tree.process(600, "camera-service", 1, 500).unmap(0x7f2a40000000L);
+        sample(tree);
+        assertThat(model().process(610).charged(Policy.freeable)).isEqualTo(12 * MIB);
+
+        tree.remove(610);
+        sample(tree);
+        assertThat(model().liveObjects()).isZero();
+    }
 }

@@ -5,6 +5,7 @@ import io.gemtrack.collector.diff.HostTarget.PoolRegion;
 import io.gemtrack.collector.diff.HostTarget.TargetDmaBuf;
 import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
+import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
@@ -37,6 +38,9 @@ import java.util.function.ToIntFunction;
  * object is freed and a new one created. The object's creator is the oldest process holding the client.
  */
 public final class HostDiffer {
+
+    /** The region of a dma-buf seen only through mappings: maps names no exporter. */
+    static final String UNKNOWN_EXPORTER = "unknown";
 
     private final Ids ids = new Ids();
     private final DeviceMinors deviceMinors = new DeviceMinors();
@@ -79,11 +83,14 @@ public final class HostDiffer {
             process.fds().forEach((fd, open) -> fds.put(fd, open instanceof DrmClient client
                     ? buffers.drmFile(client, clientKeys.key(client, holder, parent, fd), pid)
                     : buffers.dmaBuf((DmaBuf) open)));
+            SortedMap<Long, Integer> mappings = new TreeMap<>();
+            process.dmaBufMappings().forEach((inode, mapping) -> mappings.put(buffers.mappedDmaBuf(inode, mapping), mapping.count()));
             // A parent the sample lacks (a kernel thread, an unreadable process) is one the model does not know either.
             int parentPid = eventPids.getOrDefault(process.parentPid(), 0);
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
-                    counters(pid, process.memory()), fds));
+                    counters(pid, process.memory()), fds, mappings));
         }
+        buffers.sizeMappedOnly();
         pids.endSample();
         clientKeys.endSample();
         files.endSample();
@@ -114,6 +121,9 @@ public final class HostDiffer {
             return FdTarget.drmFile(file);
         }
 
+        /** A dma-buf no fd of the sample shows: its size is the furthest a mapping reaches, its exporter unknown. */
+        private final Map<Long, Long> mappedExtents = new TreeMap<>();
+
         FdTarget dmaBuf(DmaBuf dmaBuf) {
             long inode = HostDiffer.this.dmaBufs.id(dmaBuf.inode(), ids::inode);
             this.dmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), Pages.whole(dmaBuf.sizeBytes())));
@@ -121,6 +131,17 @@ public final class HostDiffer {
             counted[0] = Math.max(counted[0], dmaBuf.references());
             counted[1]++;
             return FdTarget.dmaBuf(inode);
+        }
+
+        long mappedDmaBuf(long kernelInode, DmaBufMapping mapping) {
+            long inode = HostDiffer.this.dmaBufs.id(kernelInode, ids::inode);
+            mappedExtents.merge(inode, mapping.extentBytes(), Math::max);
+            references.computeIfAbsent(inode, absent -> new long[2])[1] += mapping.count();
+            return inode;
+        }
+
+        void sizeMappedOnly() {
+            mappedExtents.forEach((inode, extent) -> dmaBufs.putIfAbsent(inode, new TargetDmaBuf(UNKNOWN_EXPORTER, Pages.whole(extent))));
         }
 
         /**
@@ -169,6 +190,9 @@ public final class HostDiffer {
         for (TargetProcess process : target.processes().values()) {
             installFds(process, target);
         }
+        for (TargetProcess process : target.processes().values()) {
+            mapDmaBufs(process, target);
+        }
         target.files().forEach((file, wanted) -> reconcileRegions(file, wanted.regions(), region -> wanted.holderPid()));
         reconcilePools(target.pools());
         for (TargetProcess process : target.processes().values()) {
@@ -185,6 +209,12 @@ public final class HostDiffer {
                 view.exit(pid);
             } else {
                 view.fds(pid).keySet().stream().filter(fd -> !process.fds().containsKey(fd)).forEach(fd -> view.closeFd(pid, fd));
+                view.mappings(pid).forEach((inode, count) -> {
+                    int wanted = process.mappings().getOrDefault(inode, 0);
+                    if (wanted < count) {
+                        view.unmap(pid, inode, count - wanted);
+                    }
+                });
             }
         }
         view.fileIds().stream().filter(file -> !target.files().containsKey(file)).forEach(view::closeFile);
@@ -209,6 +239,21 @@ public final class HostDiffer {
             } else {
                 TargetDmaBuf dmaBuf = target.dmaBufs().get(wanted.inode());
                 view.exportDmaBuf(process.pid(), fd, wanted.inode(), dmaBuf.exporter(), dmaBuf.sizeBytes());
+            }
+        });
+    }
+
+    /** The first process to map a dma-buf no fd shows creates it; fork has copied the parent's mappings already. */
+    private void mapDmaBufs(TargetProcess process, HostTarget target) {
+        SortedMap<Long, Integer> current = view.mappings(process.pid());
+        process.mappings().forEach((inode, wanted) -> {
+            if (!view.hasDmaBuf(inode)) {
+                TargetDmaBuf dmaBuf = target.dmaBufs().get(inode);
+                view.exportMappedDmaBuf(process.pid(), inode, dmaBuf.exporter(), dmaBuf.sizeBytes());
+            }
+            int now = current.getOrDefault(inode, 0);
+            if (wanted > now) {
+                view.map(process.pid(), inode, wanted - now);
             }
         });
     }

@@ -14,8 +14,9 @@ import java.util.SortedMap;
 record HostTarget(HostMemory memory, Map<Integer, TargetProcess> processes, Map<Long, TargetFile> files,
                   Map<Long, TargetDmaBuf> dmaBufs, SortedMap<Integer, SortedMap<String, PoolRegion>> pools) {
 
+    /** {@code mappings}: how many areas of the process map each dma-buf, by its event inode. */
     record TargetProcess(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters,
-                         SortedMap<Integer, FdTarget> fds) {
+                         SortedMap<Integer, FdTarget> fds, SortedMap<Long, Integer> mappings) {
     }
 
     /** {@code holderPid}: the oldest process holding the file, which creates the file's GEM objects. */

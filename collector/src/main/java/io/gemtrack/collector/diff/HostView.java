@@ -13,6 +13,8 @@ import io.gemtrack.events.EventBody.FdOrigin;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.GemFree;
 import io.gemtrack.events.EventBody.GemHandleDelete;
+import io.gemtrack.events.EventBody.GemMmap;
+import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
@@ -24,9 +26,11 @@ import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
 import io.gemtrack.events.EventBody.SnapshotFile;
 import io.gemtrack.events.EventBody.SnapshotHandle;
+import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +55,8 @@ final class HostView {
     static final int DMA_BUF_MINOR = Integer.MAX_VALUE;
     /** Above the kernel's largest possible fd (sysctl_nr_open_max), so never one a process has. */
     static final int EXPORT_FD = Integer.MAX_VALUE;
+    /** Where a dma-buf seen only through mappings is exported, next to {@link #EXPORT_FD}, and closed at once. */
+    static final int MAPPED_EXPORT_FD = Integer.MAX_VALUE - 1;
     private static final int EXPORT_HANDLE = 1;
     /** SEMANTICS.md §3: objects in this region are resident in full from creation and cannot be pinned. */
     static final String CMA_REGION = "cma";
@@ -102,6 +108,11 @@ final class HostView {
     }
 
     /** The clients' files, without the pools'. */
+    /** How many areas of the process map each dma-buf, by inode. */
+    SortedMap<Long, Integer> mappings(int pid) {
+        return new TreeMap<>(processes.get(pid).mappings);
+    }
+
     SortedSet<Long> fileIds() {
         SortedSet<Long> clients = new TreeSet<>(files.keySet());
         clients.removeAll(poolFiles.values());
@@ -147,11 +158,12 @@ final class HostView {
         ProcessView child = new ProcessView(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
         if (parent != null) {
             child.fds.putAll(parent.fds);
+            child.mappings.putAll(parent.mappings);
         }
         processes.put(pid, child);
     }
 
-    /** The whole group exits and its fds close with it; the files and dma-bufs they held stay until released. */
+    /** The whole group exits and its fds close with it, its mappings with its mm; the files and dma-bufs stay until released. */
     void exit(int pid) {
         emit(new ProcessExit(pid));
         processes.remove(pid);
@@ -253,7 +265,30 @@ final class HostView {
         processes.get(pid).fds.put(fd, FdTarget.dmaBuf(inode));
     }
 
-    /** Valid once no fd refers to it; its object has no other reference and goes with it. */
+    /** A dma-buf no process has an fd to: exported at an fd closed at once, so it lives on for its mappings. */
+    void exportMappedDmaBuf(int pid, long inode, String exporter, long sizeBytes) {
+        exportDmaBuf(pid, MAPPED_EXPORT_FD, inode, exporter, sizeBytes);
+        closeFd(pid, MAPPED_EXPORT_FD);
+    }
+
+    /** SEMANTICS.md §3: each area mapping the buffer maps its object once. */
+    void map(int pid, long inode, int count) {
+        long object = dmaBufs.get(inode).object();
+        for (int i = 0; i < count; i++) {
+            emit(new GemMmap(pid, object));
+        }
+        processes.get(pid).mappings.merge(inode, count, Integer::sum);
+    }
+
+    void unmap(int pid, long inode, int count) {
+        long object = dmaBufs.get(inode).object();
+        for (int i = 0; i < count; i++) {
+            emit(new GemMunmap(pid, object));
+        }
+        processes.get(pid).mappings.merge(inode, -count, (now, less) -> now + less == 0 ? null : now + less);
+    }
+
+    /** Valid once no fd or mapping refers to it; its object has no other reference and goes with it. */
     void releaseDmaBuf(long inode) {
         emit(new DmaBufRelease(inode));
         emit(new GemFree(dmaBufs.remove(inode).object));
@@ -274,7 +309,10 @@ final class HostView {
     HostSnapshot snapshot() {
         List<SnapshotProcess> snapshotProcesses = processes.values().stream()
                 .map(process -> new SnapshotProcess(process.pid, process.parentPid, process.comm, List.of(), process.oomScoreAdj,
-                        process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(), List.of()))
+                        process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(),
+                        process.mappings.entrySet().stream()
+                                .map(mapping -> new SnapshotMapping(dmaBufs.get(mapping.getKey()).object(), mapping.getValue()))
+                                .sorted(Comparator.comparingLong(SnapshotMapping::object)).toList()))
                 .toList();
         List<SnapshotFile> snapshotFiles = new ArrayList<>();
         List<SnapshotObject> objects = new ArrayList<>();
@@ -303,6 +341,7 @@ final class HostView {
         /** SEMANTICS.md §1: zero until the process's first sample. */
         MmCounters counters;
         final SortedMap<Integer, FdTarget> fds = new TreeMap<>();
+        final SortedMap<Long, Integer> mappings = new TreeMap<>();
 
         ProcessView(int pid, int parentPid, String comm, int oomScoreAdj) {
             this.pid = pid;

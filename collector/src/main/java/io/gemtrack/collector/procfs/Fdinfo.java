@@ -4,6 +4,7 @@ import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
@@ -56,15 +57,23 @@ final class Fdinfo {
         return sizes;
     }
 
+    /** Where a buffer's inode comes from when fdinfo has none: stat(2) of the fd. */
+    @FunctionalInterface
+    interface InodeSource {
+        long inode() throws IOException;
+    }
+
     /**
      * A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes), {@code count} and
-     * {@code exp_name} (drivers/dma-buf/dma-buf.c, dma_buf_show_fdinfo).
+     * {@code exp_name} (drivers/dma-buf/dma-buf.c, dma_buf_show_fdinfo). Kernels before 5.14 print no {@code ino};
+     * the buffer's inode is then {@code stat}'s.
      */
-    static DmaBuf dmaBuf(KeyValues fdinfo) throws MalformedProcFileException {
+    static DmaBuf dmaBuf(KeyValues fdinfo, InodeSource stat) throws IOException {
         long size = fdinfo.requiredBytes("size");
         if (size == 0) {
             throw fdinfo.malformed("a dma-buf of 0 bytes");
         }
-        return new DmaBuf(fdinfo.requiredLong("ino"), fdinfo.requiredText("exp_name"), size, fdinfo.requiredLong("count"));
+        long inode = fdinfo.text("ino").isPresent() ? fdinfo.requiredLong("ino") : stat.inode();
+        return new DmaBuf(inode, fdinfo.requiredText("exp_name"), size, fdinfo.requiredLong("count"));
     }
 }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 public final class ProcFs {
 
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,8}");
+    /** How the dmabuf file system names a buffer's file, in fd links and in {@code maps}: {@code /dmabuf:NAME}. */
+    private static final String DMA_BUF_FILE = "/dmabuf:";
     /** The kernel's PF_KTHREAD task flag: a kernel thread has no mm and no fds of its own. */
     private static final long KERNEL_THREAD_FLAG = 0x00200000;
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
@@ -97,7 +99,45 @@ public final class ProcFs {
         Path oomScoreAdj = dir.resolve("oom_score_adj");
         return Optional.of(new ProcessSample(Integer.parseInt(dir.getFileName().toString()), stat.startTime(),
                 (int) status.requiredLong("PPid"), status.text("Name").orElse(UNNAMED),
-                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, nodes, skips)));
+                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, nodes, skips),
+                readDmaBufMappings(dir, skips)));
+    }
+
+    /**
+     * The dma-bufs the process maps, from the {@code /dmabuf:} lines of {@code maps} (the dmabuf file system's name
+     * for a buffer's file), whose inode field is the buffer's. {@code maps} needs the same access right as the fds: a
+     * refusal is counted and the process reported without mappings. Kernels whose dma-bufs are anonymous inodes
+     * ({@code anon_inode:dmabuf}) give every buffer one inode, so their mappings cannot name a buffer and are left out.
+     */
+    private SortedMap<Long, DmaBufMapping> readDmaBufMappings(Path dir, SkipCounter skips) throws IOException {
+        Path maps = dir.resolve("maps");
+        String text;
+        try {
+            text = files.read(maps);
+        } catch (IOException e) {
+            if (ReadFailure.of(e) != ReadFailure.PERMISSION_DENIED) {
+                throw e;
+            }
+            skips.skip(e);
+            return new TreeMap<>();
+        }
+        SortedMap<Long, DmaBufMapping> mappings = new TreeMap<>();
+        int from = 0;
+        while ((from = text.indexOf(DMA_BUF_FILE, from)) >= 0) {
+            int lineEnd = text.indexOf('\n', from) < 0 ? text.length() : text.indexOf('\n', from);
+            String line = text.substring(text.lastIndexOf('\n', from) + 1, lineEnd);
+            from = lineEnd;
+            try {
+                MapsLine area = MapsLine.parse(maps, line);
+                if (area.path().startsWith(DMA_BUF_FILE)) {
+                    mappings.merge(area.inode(), new DmaBufMapping(1, area.offset() + area.length()),
+                            (known, more) -> new DmaBufMapping(known.count() + 1, Math.max(known.extentBytes(), more.extentBytes())));
+                }
+            } catch (MalformedProcFileException e) {
+                skips.skip(e);
+            }
+        }
+        return mappings;
     }
 
     /**
@@ -140,8 +180,14 @@ public final class ProcFs {
         Path link = dir.resolve("fd").resolve(fd);
         String target = files.readLink(link);
         Path fdinfo = dir.resolve("fdinfo").resolve(fd);
-        if (target.startsWith("/dmabuf:") || target.equals("anon_inode:dmabuf")) {
-            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo)));
+        if (target.startsWith(DMA_BUF_FILE)) {
+            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo), () -> files.stat(link).inode()));
+        }
+        if (target.equals("anon_inode:dmabuf")) {
+            // Every anonymous inode is one and the same: only fdinfo's ino can name this buffer.
+            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo), () -> {
+                throw new MalformedProcFileException(fdinfo, "no 'ino', and an anonymous inode names no dma-buf");
+            }));
         }
         if (!target.startsWith("/")) {
             return Optional.empty();
@@ -187,6 +233,25 @@ public final class ProcFs {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new MalformedProcFileException(file, "not an integer: '" + value + "'");
+        }
+    }
+
+    /** The fields of a {@code /proc/PID/maps} line the reader needs: start-end, perms, offset, dev, inode, path. */
+    private record MapsLine(long length, long offset, long inode, String path) {
+
+        static MapsLine parse(Path file, String line) throws MalformedProcFileException {
+            String[] fields = line.strip().split("\\s+", 6);
+            int dash = fields[0].indexOf('-');
+            if (fields.length < 6 || dash < 0) {
+                throw new MalformedProcFileException(file, "not a maps line: '" + line + "'");
+            }
+            try {
+                long start = Long.parseUnsignedLong(fields[0].substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(fields[0].substring(dash + 1), 16);
+                return new MapsLine(end - start, Long.parseUnsignedLong(fields[2], 16), Long.parseLong(fields[4]), fields[5]);
+            } catch (NumberFormatException e) {
+                throw new MalformedProcFileException(file, "not a maps line: '" + line + "'");
+            }
         }
     }
 

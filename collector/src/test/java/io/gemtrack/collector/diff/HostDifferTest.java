@@ -3,6 +3,7 @@ package io.gemtrack.collector.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.collector.AggregatorReferee;
+import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
 import io.gemtrack.collector.procfs.OpenFd;
@@ -74,7 +75,7 @@ class HostDifferTest {
         for (int i = 0; i < fdsAndFiles.length; i += 2) {
             fds.put((Integer) fdsAndFiles[i], (OpenFd) fdsAndFiles[i + 1]);
         }
-        return new ProcessSample(pid, startTime, parentPid, comm, 0, memory, new TreeMap<>(fds));
+        return new ProcessSample(pid, startTime, parentPid, comm, 0, memory, new TreeMap<>(fds), new TreeMap<>());
     }
 
     private static DrmClient amdgpu(long clientId, Object... regionsAndUsage) {
@@ -290,12 +291,12 @@ class HostDifferTest {
 
     @Test
     void oomScoreAdjIsInheritedAtForkAndReportedWhenItDiffers() {
-        ProcessSample shell = new ProcessSample(500, 400, 1, "gnome-shell", -900, SMALL, new TreeMap<>());
+        ProcessSample shell = new ProcessSample(500, 400, 1, "gnome-shell", -900, SMALL, new TreeMap<>(), new TreeMap<>());
         next(INIT, shell);
 
         List<EventBody> events = next(INIT, shell,
-                new ProcessSample(510, 450, 500, "helper", -900, SMALL, new TreeMap<>()),
-                new ProcessSample(520, 460, 500, "app", 200, SMALL, new TreeMap<>()));
+                new ProcessSample(510, 450, 500, "helper", -900, SMALL, new TreeMap<>(), new TreeMap<>()),
+                new ProcessSample(520, 460, 500, "app", 200, SMALL, new TreeMap<>(), new TreeMap<>()));
 
         assertThat(events).containsExactly(
                 new ProcessFork(510, 500, "helper", false),
@@ -335,7 +336,8 @@ class HostDifferTest {
                 ProcessSample parent = sample.get(random.nextInt(sample.size()));
                 int pid = 100 + random.nextInt(40);
                 if (sample.stream().noneMatch(process -> process.pid() == pid)) {
-                    sample.add(reshuffled(new ProcessSample(pid, clock++, parent.pid(), "p" + pid, 0, SMALL, parent.fds()), random));
+                    sample.add(reshuffled(new ProcessSample(pid, clock++, parent.pid(), "p" + pid, 0, SMALL, parent.fds(),
+                            parent.dmaBufMappings()), random));
                 }
             }
             live = sample;
@@ -344,7 +346,7 @@ class HostDifferTest {
         assertThat(referee.model().processes()).hasSize(live.size());
     }
 
-    /** The same process with some fds closed, some opened, and its clients' memory changed. */
+    /** The same process with some fds closed, some opened, some dma-bufs mapped or unmapped, and its clients' memory changed. */
     private static ProcessSample reshuffled(ProcessSample process, java.util.Random random) {
         Map<Integer, OpenFd> fds = new TreeMap<>();
         process.fds().forEach((fd, open) -> {
@@ -359,9 +361,18 @@ class HostDifferTest {
                     : new DmaBuf(1 + random.nextInt(6), random.nextBoolean() ? "amdgpu" : "cma", (1 + random.nextInt(4)) * MIB,
                             1 + random.nextInt(4)));
         }
+        Map<Long, DmaBufMapping> mappings = new TreeMap<>(process.dmaBufMappings());
+        if (random.nextInt(3) == 0) {
+            long inode = 1 + random.nextInt(6);
+            if (random.nextBoolean()) {
+                mappings.remove(inode);
+            } else {
+                mappings.put(inode, new DmaBufMapping(1 + random.nextInt(3), (1 + random.nextInt(4)) * MIB));
+            }
+        }
         MmSample memory = new MmSample(random.nextInt(9) * MIB, random.nextInt(9) * MIB, 0, 0, 48 * KIB);
         return new ProcessSample(process.pid(), process.startTime(), process.parentPid(), process.comm(), random.nextInt(3) * 100,
-                memory, new TreeMap<>(fds));
+                memory, new TreeMap<>(fds), new TreeMap<>(mappings));
     }
 
     private static DrmClient resized(DrmClient client, java.util.Random random) {

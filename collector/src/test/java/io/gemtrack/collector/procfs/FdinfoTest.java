@@ -5,6 +5,7 @@ import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.testkit.ProcTree;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,10 @@ class FdinfoTest {
     private static final long KIB = 1 << 10;
     private static final long MIB = 1 << 20;
     private static final DeviceNode RENDER_D128 = new DeviceNode(226, 128, false);
+    /** For fdinfo that has an ino: stat must not be needed. */
+    private static final Fdinfo.InodeSource NOT_STATED = () -> {
+        throw new AssertionError("stat was not needed");
+    };
 
     private static DrmClient drmClient(String fixture) throws MalformedProcFileException {
         return Fdinfo.drmClient(KeyValues.parse(Path.of(fixture), fdinfo(fixture)), RENDER_D128, Optional.empty());
@@ -137,19 +142,27 @@ class FdinfoTest {
     }
 
     @Test
-    void aDmaBufIsNamedByItsInodeAndExporter() throws MalformedProcFileException {
-        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-amdgpu.txt"))))
+    void aDmaBufIsNamedByItsInodeAndExporter() throws IOException {
+        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-amdgpu.txt")), NOT_STATED))
                 .isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB, 2));
-        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-system-heap.txt"))))
+        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("dmabuf"), fdinfo("dmabuf-system-heap.txt")), NOT_STATED))
                 .isEqualTo(new DmaBuf(4712, "system", 3112960, 1));
     }
 
     @Test
-    void aKernelWithoutInodesInFdinfoCannotNameTheDmaBuf() {
+    void aKernelWithoutInodesInFdinfoNamesTheDmaBufByTheInodeStatGives() throws IOException {
         String fdinfo = "pos:\t0\nflags:\t02000002\nsize:\t4096\ncount:\t1\nexp_name:\tsystem\n";
 
-        assertThatThrownBy(() -> Fdinfo.dmaBuf(KeyValues.parse(Path.of("/proc/7/fdinfo/9"), fdinfo)))
+        assertThat(Fdinfo.dmaBuf(KeyValues.parse(Path.of("/proc/7/fdinfo/9"), fdinfo), () -> 3321))
+                .isEqualTo(new DmaBuf(3321, "system", 4096, 1));
+    }
+
+    @Test
+    void aDmaBufWithoutAReferenceCountIsMalformed() {
+        String fdinfo = "pos:\t0\nino:\t52\nsize:\t4096\nexp_name:\tsystem\n";
+
+        assertThatThrownBy(() -> Fdinfo.dmaBuf(KeyValues.parse(Path.of("/proc/7/fdinfo/9"), fdinfo), NOT_STATED))
                 .isInstanceOf(MalformedProcFileException.class)
-                .hasMessage("/proc/7/fdinfo/9: no value for 'ino'");
+                .hasMessage("/proc/7/fdinfo/9: no value for 'count'");
     }
 }

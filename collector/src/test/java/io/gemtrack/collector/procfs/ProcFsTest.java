@@ -54,7 +54,7 @@ class ProcFsTest {
         assertThat(sample.swapTotalBytes()).isEqualTo(2097148 * KIB);
         assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1, 500, 600);
         assertThat(sample.processes().get(2)).isEqualTo(new ProcessSample(600, 900, 500, "glxgears", 0,
-                new MmSample(10240 * KIB, 5120 * KIB, 256 * KIB, 64 * KIB, 80 * KIB), new TreeMap<>()));
+                new MmSample(10240 * KIB, 5120 * KIB, 256 * KIB, 64 * KIB, 80 * KIB), new TreeMap<>(), new TreeMap<>()));
         assertThat(sample.processes().get(1).oomScoreAdj()).isEqualTo(-900);
         assertThat(sample.skips()).isEqualTo(ReadSkips.NONE);
     }
@@ -88,6 +88,36 @@ class ProcFsTest {
         List<ProcessSample> processes = new ProcFs(root).sample().processes();
 
         assertThat(processes.get(0).fds().get(30)).isEqualTo(processes.get(1).fds().get(41));
+    }
+
+    /** The fixture's dma-buf link is not a real file (there is no dmabuf file system here), so stat's answer is given. */
+    @Test
+    void aDmaBufWhoseFdinfoHasNoInodeIsNamedByTheInodeStatGives() throws IOException {
+        tree().process(900, "media-server", 1, 800).dmaBufFd(7, ProcTree.resource("/fixtures/mapping-only/kernel-5.10.dmabuf"));
+        Path fd = root.resolve("900/fd/7");
+        ProcFiles files = new ProcFiles() {
+            @Override
+            public String read(Path file) throws IOException {
+                return DEFAULT.read(file);
+            }
+
+            @Override
+            public String readLink(Path link) throws IOException {
+                return DEFAULT.readLink(link);
+            }
+
+            @Override
+            public List<String> list(Path directory) throws IOException {
+                return DEFAULT.list(directory);
+            }
+
+            @Override
+            public FileStat stat(Path path) throws IOException {
+                return path.equals(fd) ? new FileStat(false, 0, 11, 3321) : DEFAULT.stat(path);
+            }
+        };
+
+        assertThat(onlyProcess(new ProcFs(root, files).sample()).fds()).containsExactly(Map.entry(7, new DmaBuf(3321, "system", 4 * MIB, 1)));
     }
 
     @Test
