@@ -1,7 +1,7 @@
 package io.gemtrack.collector;
 
 import static io.gemtrack.testkit.ProcTree.fdinfo;
-import static io.gemtrack.testkit.ProcTree.resource;
+import static io.gemtrack.testkit.KernelFixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.collector.procfs.ProcFs;
@@ -10,6 +10,7 @@ import io.gemtrack.events.EventBody;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.testkit.KernelFixtures;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,11 +63,8 @@ class KernelInterfacesTest {
 
     @Test
     void drmAndAccelFdsAreFoundByTheMajorOfTheDeviceTheyReferTo() throws IOException {
-        ProcTree tree = new ProcTree(dir);
-        tree.process(1, "systemd", 0, 1);
-        tree.process(800, "npu-infer", 1, 900)
-                .drmFd(7, "/dev/accel/accel0", resource("/fixtures/accel-ivpu/npu-job.fdinfo"))
-                .drmFd(8, "/dev/dri/renderD128", fdinfo("i915-no-memory-keys.txt"));
+        ProcTree tree = KernelFixtures.accel(dir);
+        tree.process(800, "npu-infer", 1, 700).drmFd(8, "/dev/dri/renderD128", fdinfo("i915-no-memory-keys.txt"));
 
         sample(tree);
 
@@ -78,11 +76,10 @@ class KernelInterfacesTest {
     @Test
     void theNodesOfOneDeviceAreOneDeviceKnownByItsPdevOrElseItsSysfsDevice() throws IOException {
         ProcTree tree = new ProcTree(dir);
-        tree.device("/dev/dri/card0", "platform/soc@0/ae00000.display-subsystem")
-                .device("/dev/dri/renderD128", "platform/soc@0/ae00000.display-subsystem");
+        tree.device("/dev/dri/card0", KernelFixtures.MSM_DEVICE).device("/dev/dri/renderD128", KernelFixtures.MSM_DEVICE);
         tree.process(1, "systemd", 0, 1);
-        tree.process(400, "kwin_wayland", 1, 300).drmFd(14, "/dev/dri/card0", resource("/fixtures/msm/compositor.fdinfo"));
-        tree.process(900, "chromium", 1, 800).drmFd(21, "/dev/dri/renderD128", resource("/fixtures/msm/browser.fdinfo"));
+        tree.process(400, "kwin_wayland", 1, 300).drmFd(14, "/dev/dri/card0", fixture("msm", "compositor.fdinfo"));
+        tree.process(900, "chromium", 1, 800).drmFd(21, "/dev/dri/renderD128", fixture("msm", "browser.fdinfo"));
         tree.process(1200, "steam", 1, 1100).drmFd(5, "/dev/dri/card1", fdinfo("amdgpu.txt"));
         tree.process(1300, "game", 1, 1250)
                 .drmFd(6, "/dev/dri/renderD129", fdinfo("amdgpu.txt").replace("drm-client-id:\t42", "drm-client-id:\t43"));
@@ -98,13 +95,7 @@ class KernelInterfacesTest {
 
     @Test
     void aClientWithoutAClientIdIsKnownByTheFdItWasFirstSeenAtAndForkedChildrenShareIt() throws IOException {
-        ProcTree tree = new ProcTree(dir);
-        tree.device("/dev/dri/renderD128", "platform/fde60000.gpu");
-        tree.process(1, "systemd", 0, 1);
-        String renderWorker = resource("/fixtures/no-client-id/render-worker.fdinfo");
-        tree.process(700, "render-server", 1, 600).drmFd(9, "/dev/dri/renderD128", renderWorker);
-        tree.process(710, "render-server", 700, 650).drmFd(9, "/dev/dri/renderD128", renderWorker);
-        tree.process(900, "thumbnailer", 1, 800).drmFd(4, "/dev/dri/renderD128", resource("/fixtures/no-client-id/thumbnailer.fdinfo"));
+        ProcTree tree = KernelFixtures.noClientId(dir);
 
         sample(tree);
         // The worker exits; the server's client stays the same file.
@@ -132,7 +123,7 @@ class KernelInterfacesTest {
     void residencyIsAsTheDriverFilesItSoVramEvictedToGttStaysResidentInGtt() throws IOException {
         ProcTree tree = new ProcTree(dir);
         tree.process(1, "systemd", 0, 1);
-        tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", resource("/fixtures/amdgpu/game-vram-evicted.fdinfo"));
+        tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", fixture("amdgpu", "game-vram-evicted.fdinfo"));
 
         sample(tree);
 
@@ -146,23 +137,9 @@ class KernelInterfacesTest {
         assertThat(model().process(3000).charged(Policy.resident)).isEqualTo(3136 * MIB + 8 * KIB);
     }
 
-    /** A compositor and two clients on one amdgpu, sharing the clients' window buffers; one frame still open as a dma-buf. */
-    private ProcTree compositorSharingWindowBuffers() {
-        ProcTree tree = new ProcTree(dir);
-        tree.process(1, "systemd", 0, 1);
-        tree.process(1500, "kwin_wayland", 1, 1400)
-                .drmFd(18, "/dev/dri/card0", resource("/fixtures/sharing-compositor/compositor.fdinfo"))
-                .dmaBufFd(40, resource("/fixtures/sharing-compositor/player-frame.dmabuf"));
-        tree.process(2000, "editor", 1, 1900).drmFd(12, "/dev/dri/renderD128", resource("/fixtures/sharing-compositor/editor.fdinfo"));
-        tree.process(2100, "player", 1, 2050)
-                .drmFd(12, "/dev/dri/renderD128", resource("/fixtures/sharing-compositor/player.fdinfo"))
-                .dmaBufFd(30, resource("/fixtures/sharing-compositor/player-frame.dmabuf"));
-        return tree;
-    }
-
     @Test
     void privateAndSharedMemoryAreKeptApartAndSharedBuffersAreCountedOnce() throws IOException {
-        sample(compositorSharingWindowBuffers());
+        sample(KernelFixtures.sharingCompositor(dir));
 
         // Private: total - shared of each client. Shared: kwin's 40 MiB of imports are the editor's 24 and the
         // player's 16; of those, the player's 8 MiB frame is the dma-buf both hold, the other 32 MiB have holders
@@ -179,11 +156,7 @@ class KernelInterfacesTest {
 
     @Test
     void dmaBufsAreSharedByInodeAcrossFdTablesAndMappingsAndLiveOnInAMappingAlone() throws IOException {
-        ProcTree tree = new ProcTree(dir);
-        tree.process(1, "systemd", 0, 1);
-        tree.process(600, "camera-service", 1, 500).dmaBufMapping(0x7f2a40000000L, 12 * MIB, 0, 881, "camera-preview");
-        tree.process(610, "encoder", 600, 520).dmaBufMapping(0x7f2a40000000L, 12 * MIB, 0, 881, "camera-preview");
-        tree.process(700, "viewer", 1, 650).dmaBufFd(5, resource("/fixtures/mapping-only/preview.dmabuf"));
+        ProcTree tree = KernelFixtures.mappingOnly(dir);
 
         sample(tree);
         assertThat(model().gemBytes()).isEqualTo(12 * MIB);
@@ -197,7 +170,7 @@ class KernelInterfacesTest {
         assertThat(model().process(600).charged(Policy.proportional)).isEqualTo(6 * MIB);
         assertThat(model().process(610).charged(Policy.holder)).isEqualTo(12 * MIB);
 
-        tree.process(600, "camera-service", 1, 500).unmap(0x7f2a40000000L);
+        tree.process(600, "camera-service", 1, 500).unmap(KernelFixtures.PREVIEW_MAPPING);
         sample(tree);
         assertThat(model().process(610).charged(Policy.freeable)).isEqualTo(12 * MIB);
 
