@@ -33,9 +33,12 @@ import java.util.function.ToIntFunction;
  * sample to it, in an order the model accepts: forks before anything of the new processes, fds before the
  * objects of their files, closes and exits before the releases they allow.
  *
- * <p>Buffers are not visible one by one in fdinfo. A DRM client's memory in a region stands as one GEM object of
- * {@code drm-total} bytes (whole pages) with {@code drm-resident} of them pinned; when the total changes, that
- * object is freed and a new one created. The object's creator is the oldest process holding the client.
+ * <p>Buffers are not visible one by one in fdinfo. A DRM client's private memory in a region ({@code drm-total}
+ * less {@code drm-shared}, whole pages, residency as {@link ClientMemory} places it) stands as one GEM object of
+ * the client's file; each device's shared memory whose holders are unknown as one object per region of a file no fd
+ * refers to ({@link SharedPools}); when a size changes, the object is freed and a new one created. An object's
+ * creator is the oldest process holding the client. A dma-buf, found by its inode in fd tables and in mappings, is
+ * an object of its own, held by the processes with an fd to it or a mapping of it.
  */
 public final class HostDiffer {
 

@@ -46,8 +46,12 @@ import java.util.stream.Collectors;
  * starts from what the consumer really has.
  *
  * <p>dma-bufs: the schema exports a dma-buf from a GEM object, and creates GEM objects in DRM files. A dma-buf
- * seen in fdinfo gets an object of its own on a pseudo device, region = its exporter, created through a DRM file
- * that lives at an fd no process can have just long enough to create the object and export it.
+ * seen in fdinfo or maps gets an object of its own on a pseudo device, region = its exporter, created through a DRM
+ * file that lives at an fd no process can have just long enough to create the object and export it; one seen only
+ * in mappings is exported at another such fd, closed at once, and lives on for its mappings.
+ *
+ * <p>Shared memory whose holders are unknown lives in one pool file per device, opened at such an fd and closed at
+ * once: the file stays with no fd, so its objects have handles, and no holders.
  */
 final class HostView {
 
