@@ -15,7 +15,8 @@ public final class GemtrackBenchmarks {
     public static void main(String[] args) {
         CommandLine commandLine = Gemtrack.commandLine()
                 .addSubcommand(new BenchCommand())
-                .addSubcommand(new JmhCommand());
+                .addSubcommand(new JmhCommand())
+                .addSubcommand(new CollectorFootprintCommand());
         System.exit(commandLine.execute(args));
     }
 }

@@ -122,6 +122,41 @@ public final class KernelFixtures {
         return tree;
     }
 
+    /**
+     * A host the size of a busy desktop or a small GPU server, to measure the collector on: {@code processes} user
+     * processes with {@code fds} fds in all (at least five each: a terminal, a socket, a pipe, a log file and one more),
+     * each mapping 12 shared libraries. Every fifth process holds a client of the Radeon, every tenth a dma-buf of the
+     * system heap, which the process after it maps; the other fds are eventfds and sockets.
+     */
+    public static ProcTree busyHost(Path dir, int processes, int fds) {
+        ProcTree tree = withInit(dir).device("/dev/dri/card0", AMDGPU_DEVICE).device("/dev/dri/renderD128", AMDGPU_DEVICE);
+        String log = tree.file("var/log/app.log", "started\n").toString();
+        String client = fixture("amdgpu", "game-vram-evicted.fdinfo");
+        String buffer = fixture("mapping-only", "preview.dmabuf").replace("count:\t3", "count:\t2");
+        int each = Math.max(5, fds / processes);
+        for (int i = 0; i < processes; i++) {
+            int pid = 1000 + i;
+            ProcTree.ProcessDir process = tree.process(pid, "worker-" + i, i % 50 == 0 ? 1 : 1000 + i - i % 50, 100 + i)
+                    .libraries(12)
+                    .otherFd(0, "/dev/null").otherFd(1, "socket:[" + (40000 + i) + "]").otherFd(2, "pipe:[" + (60000 + i) + "]")
+                    .otherFd(3, log);
+            long inode = 90000 + i;
+            if (i % 5 == 0) {
+                process.drmFd(4, "/dev/dri/renderD128", client.replace("drm-client-id:\t1183", "drm-client-id:\t" + (5000 + i)));
+            } else if (i % 10 == 1) {
+                process.dmaBufFd(4, buffer.replace("ino:\t881", "ino:\t" + inode));
+            } else if (i % 10 == 2) {
+                process.dmaBufMapping(PREVIEW_MAPPING, 12L << 20, 0, inode - 1, "camera-preview").otherFd(4, "anon_inode:[eventfd]");
+            } else {
+                process.otherFd(4, "anon_inode:[eventfd]");
+            }
+            for (int fd = 5; fd < each; fd++) {
+                process.otherFd(fd, "socket:[" + (100000 + i * each + fd) + "]");
+            }
+        }
+        return tree;
+    }
+
     private static ProcTree withInit(Path dir) {
         ProcTree tree = new ProcTree(dir);
         tree.process(1, "systemd", 0, 1);

@@ -126,6 +126,13 @@ public final class ProcTree {
         return this;
     }
 
+    /** An ordinary file of the host, beside proc and sys (a log an fd may refer to); returns its path. */
+    public Path file(String path, String text) {
+        Path file = base.resolve(path);
+        write(file, text);
+        return file;
+    }
+
     /** Any sysfs file, such as the cgroup tree's {@code fs/cgroup/dmem.capacity}. */
     public ProcTree sysFile(String path, String text) {
         write(sys().resolve(path), text);
@@ -218,6 +225,7 @@ public final class ProcTree {
         private int oomScoreAdj;
         /** Extra lines of {@code maps}, by start address, after the program's own. */
         private final Map<Long, String> mappings = new LinkedHashMap<>();
+        private int libraries = 1;
 
         private ProcessDir(int pid, String name, int parentPid, long startTime, long flags, char state) {
             this.pid = pid;
@@ -293,6 +301,12 @@ public final class ProcTree {
             return write();
         }
 
+        /** Maps {@code count} shared libraries (text, data and read-only segments each), as a real program's maps list them. */
+        public ProcessDir libraries(int count) {
+            this.libraries = count;
+            return write();
+        }
+
         private ProcessDir write() {
             try {
                 Files.createDirectories(dir().resolve("fd"));
@@ -314,14 +328,20 @@ public final class ProcTree {
                     pid, name, state, parentPid, pid, pid, flags, startTime, tail);
         }
 
-        /** The program, its heap, a library, an anonymous mapping and the stack, then the extra mappings. */
+        /** The program, its heap, an anonymous mapping, its libraries, the extra mappings, and the stack. */
         private String maps() {
             List<String> lines = new ArrayList<>(List.of(
                     "55d0c2a00000-55d0c2a28000 r--p 00000000 fd:01 2359312                    /usr/bin/" + name,
                     "55d0c2a28000-55d0c2ae6000 r-xp 00028000 fd:01 2359312                    /usr/bin/" + name,
                     "55d0c3f4e000-55d0c3f6f000 rw-p 00000000 00:00 0                          [heap]",
-                    "7f3a1c000000-7f3a1c021000 rw-p 00000000 00:00 0 ",
-                    "7f3a1e400000-7f3a1e428000 r--p 00000000 fd:01 2363018                    /usr/lib/x86_64-linux-gnu/libc.so.6"));
+                    "7f3a1c000000-7f3a1c021000 rw-p 00000000 00:00 0 "));
+            for (int library = 0; library < libraries; library++) {
+                long base = 0x7f3a1e400000L + library * 0x200000L;
+                String path = String.format("%-25s/usr/lib/x86_64-linux-gnu/lib%d.so.6", "", library);
+                lines.add(String.format("%012x-%012x r--p 00000000 fd:01 %-7d%s", base, base + 0x28000, 2363018 + library, path));
+                lines.add(String.format("%012x-%012x r-xp 00028000 fd:01 %-7d%s", base + 0x28000, base + 0x1b0000, 2363018 + library, path));
+                lines.add(String.format("%012x-%012x rw-p 001b0000 fd:01 %-7d%s", base + 0x1b0000, base + 0x1b8000, 2363018 + library, path));
+            }
             lines.addAll(mappings.values());
             lines.add("7ffd5a3c1000-7ffd5a3e2000 rw-p 00000000 00:00 0                          [stack]");
             return String.join("\n", lines) + "\n";

@@ -1,12 +1,14 @@
 package io.gemtrack.collector.procfs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The four file operations the reader needs. A seam so tests can make reads fail the way a real host does
@@ -14,8 +16,8 @@ import java.util.stream.Stream;
  */
 interface ProcFiles {
 
-    /** The whole file; bytes that are not UTF-8 (a process may name itself anything) become U+FFFD instead of failing. */
-    String read(Path file) throws IOException;
+    /** The whole file. */
+    byte[] read(Path file) throws IOException;
 
     String readLink(Path link) throws IOException;
 
@@ -26,9 +28,23 @@ interface ProcFiles {
     FileStat stat(Path path) throws IOException;
 
     ProcFiles DEFAULT = new ProcFiles() {
+        /** Grown to the largest file read; procfs files report no size, so they are read until end of file. */
+        private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[1 << 16]);
+
         @Override
-        public String read(Path file) throws IOException {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        public byte[] read(Path file) throws IOException {
+            byte[] into = buffer.get();
+            int length = 0;
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int read; (read = in.read(into, length, into.length - length)) > 0; ) {
+                    length += read;
+                    if (length == into.length) {
+                        into = Arrays.copyOf(into, into.length * 2);
+                        buffer.set(into);
+                    }
+                }
+            }
+            return Arrays.copyOf(into, length);
         }
 
         @Override
@@ -38,9 +54,12 @@ interface ProcFiles {
 
         @Override
         public List<String> list(Path directory) throws IOException {
-            try (Stream<Path> entries = Files.list(directory)) {
-                return entries.map(entry -> entry.getFileName().toString()).toList();
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                int prefix = directory.toString().length() + 1;
+                entries.forEach(entry -> names.add(entry.toString().substring(prefix)));
             }
+            return names;
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.gemtrack.collector.procfs;
 
 import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -25,20 +27,45 @@ import java.util.regex.Pattern;
  * <p>A live host changes while it is read. A process that exits mid-read, or whose files the kernel refuses,
  * is left out of the sample and counted in {@link ReadSkips}; an fd likewise. Only a failure to read the host
  * itself ({@code meminfo}, {@code devices}, the process list) fails the sample.
+ *
+ * <p>{@code maps} is the largest file a process has, so it is read only where a dma-buf mapping can be: in processes
+ * that hold a DRM client or a dma-buf fd, that mapped a dma-buf when last read, or whose parent did (fork copies
+ * mappings); every {@value #FULL_MAPS_SCAN_EVERY}th sample, the first included, reads every process's. A process
+ * that maps a dma-buf and closes its fd between two samples is seen at the next of those. Not thread-safe.
  */
 public final class ProcFs {
 
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,8}");
     /** How the dmabuf file system names a buffer's file, in fd links and in {@code maps}: {@code /dmabuf:NAME}. */
     private static final String DMA_BUF_FILE = "/dmabuf:";
+    private static final Set<String> MEMINFO_KEYS = Set.of("MemTotal", "SwapTotal");
+    private static final Set<String> STATUS_KEYS = Set.of("Name", "PPid", "RssFile", "RssAnon", "RssShmem", "VmSwap", "VmPTE");
     /** The kernel's PF_KTHREAD task flag: a kernel thread has no mm and no fds of its own. */
     private static final long KERNEL_THREAD_FLAG = 0x00200000;
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
     private static final String UNNAMED = "?";
 
+    /** Every this many samples, every process's maps is read. */
+    static final int FULL_MAPS_SCAN_EVERY = 12;
+
     private final Path root;
     private final Path sys;
     private final ProcFiles files;
+    private long samplesTaken;
+    /** The processes that mapped a dma-buf in the last sample: pid to start time. */
+    private Map<Integer, Long> dmaBufMappers = Map.of();
+    /**
+     * What stat(2) found at each fd that links to a path in the last sample. While an fd keeps its link it is the same
+     * open file, so it is not stat'ed again: most fds (logs, sockets' peers, /dev/null) stay open for the process's life.
+     */
+    private Map<PathFd, Optional<DeviceNode>> pathFds = Map.of();
+
+    /** An fd of a process, named as the kernel names them (a pid the kernel reuses has another start time). */
+    private record HeldFd(int pid, long startTime, int fd) {
+    }
+
+    private record PathFd(HeldFd fd, String target) {
+    }
 
     /** The procfs at {@code root} and the sysfs beside it ({@code /proc}: {@code /sys}). */
     public ProcFs(Path root) {
@@ -61,46 +88,56 @@ public final class ProcFs {
 
     /** The kernel's id of the current boot. */
     public String bootId() throws IOException {
-        return files.read(root.resolve("sys/kernel/random/boot_id")).strip();
+        return text(root.resolve("sys/kernel/random/boot_id")).strip();
     }
 
     public String hostname() throws IOException {
-        return files.read(root.resolve("sys/kernel/hostname")).strip();
+        return text(root.resolve("sys/kernel/hostname")).strip();
     }
 
     public HostSample sample() throws IOException {
-        KeyValues meminfo = keyValues(root.resolve("meminfo"));
+        KeyValues meminfo = keyValues(root.resolve("meminfo"), MEMINFO_KEYS);
         Path devices = root.resolve("devices");
-        Nodes nodes = new Nodes(DeviceMajors.parse(devices, files.read(devices)));
+        Nodes nodes = new Nodes(DeviceMajors.parse(devices, text(devices)));
         SkipCounter skips = new SkipCounter();
+        boolean everyMaps = samplesTaken++ % FULL_MAPS_SCAN_EVERY == 0;
+        Map<Integer, Long> mappers = new HashMap<>();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    readProcess(root.resolve(name), nodes, skips).ifPresent(processes::add);
+                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, skips);
+                    process.ifPresent(processes::add);
+                    process.filter(read -> !read.dmaBufMappings().isEmpty()).ifPresent(read -> mappers.put(read.pid(), read.startTime()));
                 } catch (IOException e) {
                     skips.skip(e);
                 }
             }
         }
+        dmaBufMappers = mappers;
+        pathFds = nodes.pathFds;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
         return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), processes, skips.total());
     }
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, SkipCounter skips) throws IOException {
-        Stat stat = Stat.parse(dir.resolve("stat"), files.read(dir.resolve("stat")));
+    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
+        Stat stat = Stat.parse(dir.resolve("stat"), text(dir.resolve("stat")));
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
         }
-        KeyValues status = keyValues(dir.resolve("status"));
+        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
         MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
                 status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
         Path oomScoreAdj = dir.resolve("oom_score_adj");
-        return Optional.of(new ProcessSample(Integer.parseInt(dir.getFileName().toString()), stat.startTime(),
-                (int) status.requiredLong("PPid"), status.text("Name").orElse(UNNAMED),
-                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, nodes, skips),
-                readDmaBufMappings(dir, skips)));
+        int pid = Integer.parseInt(dir.getFileName().toString());
+        int parentPid = (int) status.requiredLong("PPid");
+        int oom = parseInt(oomScoreAdj, text(oomScoreAdj).strip());
+        SortedMap<Integer, OpenFd> fds = readFds(dir, pid, stat.startTime(), nodes, skips);
+        boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
+                || dmaBufMappers.containsKey(parentPid);
+        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.text("Name").orElse(UNNAMED), oom, memory,
+                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>()));
     }
 
     /**
@@ -113,7 +150,8 @@ public final class ProcFs {
         Path maps = dir.resolve("maps");
         String text;
         try {
-            text = files.read(maps);
+            // Only the /dmabuf: lines' numbers are read, which are ASCII: no need to decode UTF-8.
+            text = new String(files.read(maps), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             if (ReadFailure.of(e) != ReadFailure.PERMISSION_DENIED) {
                 throw e;
@@ -144,14 +182,15 @@ public final class ProcFs {
      * The DRM and dma-buf fds. The kernel checks one access right for the fd list, every link and every fdinfo, so
      * a refusal of any is counted once and the process reported without fds.
      */
-    private SortedMap<Integer, OpenFd> readFds(Path dir, Nodes nodes, SkipCounter skips) throws IOException {
+    private SortedMap<Integer, OpenFd> readFds(Path dir, int pid, long startTime, Nodes nodes, SkipCounter skips) throws IOException {
         SortedMap<Integer, OpenFd> fds = new TreeMap<>();
         try {
             for (String name : files.list(dir.resolve("fd"))) {
                 try {
-                    Optional<OpenFd> fd = readFd(dir, name, nodes);
+                    int number = parseInt(dir.resolve("fd").resolve(name), name);
+                    Optional<OpenFd> fd = readFd(dir, name, new HeldFd(pid, startTime, number), nodes);
                     if (fd.isPresent()) {
-                        fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
+                        fds.put(number, fd.get());
                     }
                 } catch (IOException e) {
                     if (ReadFailure.of(e) == ReadFailure.PERMISSION_DENIED) {
@@ -176,7 +215,7 @@ public final class ProcFs {
      * know it, by the major of the character device stat(2) finds at the fd, whatever path opened it; only links to
      * paths are stat'ed, since sockets, pipes and anonymous inodes are none.
      */
-    private Optional<OpenFd> readFd(Path dir, String fd, Nodes nodes) throws IOException {
+    private Optional<OpenFd> readFd(Path dir, String fd, HeldFd held, Nodes nodes) throws IOException {
         Path link = dir.resolve("fd").resolve(fd);
         String target = files.readLink(link);
         Path fdinfo = dir.resolve("fdinfo").resolve(fd);
@@ -192,7 +231,12 @@ public final class ProcFs {
         if (!target.startsWith("/")) {
             return Optional.empty();
         }
-        Optional<DeviceNode> node = nodes.majors.node(files.stat(link));
+        PathFd pathFd = new PathFd(held, target);
+        Optional<DeviceNode> node = pathFds.get(pathFd);
+        if (node == null) {
+            node = nodes.majors.node(files.stat(link));
+        }
+        nodes.pathFds.put(pathFd, node);
         if (node.isEmpty()) {
             return Optional.empty();
         }
@@ -202,6 +246,7 @@ public final class ProcFs {
     /** The DRM and accel nodes of one sample: their majors, and what sysfs calls each node's device, read once. */
     private final class Nodes {
         final DeviceMajors majors;
+        final Map<PathFd, Optional<DeviceNode>> pathFds = new HashMap<>();
         private final Map<DeviceNode, Optional<String>> devices = new HashMap<>();
 
         Nodes(DeviceMajors majors) {
@@ -225,7 +270,16 @@ public final class ProcFs {
     }
 
     private KeyValues keyValues(Path file) throws IOException {
-        return KeyValues.parse(file, files.read(file));
+        return KeyValues.parse(file, text(file));
+    }
+
+    private KeyValues keyValues(Path file, Set<String> keys) throws IOException {
+        return KeyValues.parse(file, text(file), keys);
+    }
+
+    /** The file as text; bytes that are not UTF-8 (a process may name itself anything) become U+FFFD instead of failing. */
+    private String text(Path file) throws IOException {
+        return new String(files.read(file), StandardCharsets.UTF_8);
     }
 
     private static int parseInt(Path file, String value) throws MalformedProcFileException {
@@ -258,18 +312,37 @@ public final class ProcFs {
     /** The fields of {@code /proc/PID/stat} the reader needs. */
     private record Stat(char state, long flags, long startTime) {
 
-        /** The name in parentheses may hold spaces and parentheses itself, so the fields count from the last ')'. */
+        /** After the name: state is field 3 of the line, flags field 9, starttime field 22. */
+        private static final int FLAGS = 9 - 3;
+        private static final int START_TIME = 22 - 3;
+
+        /**
+         * The name in parentheses may hold spaces and parentheses itself, so the fields count from the last ')'. The
+         * fields are found by their spaces, not split into strings: every sample parses a stat line per process.
+         */
         static Stat parse(Path file, String text) throws MalformedProcFileException {
-            String[] fields = text.substring(text.lastIndexOf(')') + 1).strip().split(" ");
-            // After the name: state is field 3 of the line, flags field 9, starttime field 22.
-            if (fields.length < 20 || fields[0].length() != 1) {
+            int state = text.lastIndexOf(')') + 2;
+            if (state < 2 || state + 1 >= text.length() || text.charAt(state - 1) != ' ' || text.charAt(state + 1) != ' ') {
                 throw new MalformedProcFileException(file, "not a stat line: '" + text.strip() + "'");
             }
             try {
-                return new Stat(fields[0].charAt(0), Long.parseLong(fields[6]), Long.parseLong(fields[19]));
-            } catch (NumberFormatException e) {
+                return new Stat(text.charAt(state), field(text, state, FLAGS), field(text, state, START_TIME));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
                 throw new MalformedProcFileException(file, "not a stat line: '" + text.strip() + "'");
             }
+        }
+
+        /** The number {@code index} fields after the one starting at {@code from}. */
+        private static long field(String text, int from, int index) {
+            int start = from;
+            for (int skipped = 0; skipped < index; skipped++) {
+                start = text.indexOf(' ', start) + 1;
+                if (start == 0) {
+                    throw new IndexOutOfBoundsException("field " + index);
+                }
+            }
+            int end = text.indexOf(' ', start);
+            return Long.parseLong(text, start, end < 0 ? text.stripTrailing().length() : end, 10);
         }
     }
 

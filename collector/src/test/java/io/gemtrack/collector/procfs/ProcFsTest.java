@@ -97,7 +97,7 @@ class ProcFsTest {
         Path fd = root.resolve("900/fd/7");
         ProcFiles files = new ProcFiles() {
             @Override
-            public String read(Path file) throws IOException {
+            public byte[] read(Path file) throws IOException {
                 return DEFAULT.read(file);
             }
 
@@ -118,6 +118,30 @@ class ProcFsTest {
         };
 
         assertThat(onlyProcess(new ProcFs(root, files).sample()).fds()).containsExactly(Map.entry(7, new DmaBuf(3321, "system", 4 * MIB, 1)));
+    }
+
+    @Test
+    void mapsAreReadWhereADmaBufMappingCanBeAndEverywhereEveryTwelfthSample() throws IOException {
+        tree().process(600, "camera-service", 1, 500).dmaBufMapping(0x7f2a40000000L, 4 * MIB, 0, 881, "preview");
+        tree().process(610, "encoder", 600, 520);
+        tree().process(700, "viewer", 1, 650).dmaBufFd(5, fdinfo("dmabuf-system-heap.txt"));
+        tree().process(800, "shell", 1, 750);
+        ProcFs procFs = new ProcFs(root);
+
+        assertThat(mappers(procFs.sample())).containsExactly(600);
+        // Mapped since: the viewer holds a dma-buf fd and the encoder's parent maps one, so theirs are read; the
+        // shell, which holds neither, is read at the next full scan only.
+        tree().process(610, "encoder", 600, 520).dmaBufMapping(0x7f2a40000000L, 4 * MIB, 0, 881, "preview");
+        tree().process(700, "viewer", 1, 650).dmaBufMapping(0x7f2b00000000L, 4 * MIB, 0, 4712, "");
+        tree().process(800, "shell", 1, 750).dmaBufMapping(0x7f2c00000000L, 4 * MIB, 0, 4712, "");
+        for (int sample = 2; sample <= ProcFs.FULL_MAPS_SCAN_EVERY; sample++) {
+            assertThat(mappers(procFs.sample())).as("sample %d", sample).containsExactly(600, 610, 700);
+        }
+        assertThat(mappers(procFs.sample())).containsExactly(600, 610, 700, 800);
+    }
+
+    private static List<Integer> mappers(HostSample sample) {
+        return sample.processes().stream().filter(process -> !process.dmaBufMappings().isEmpty()).map(ProcessSample::pid).toList();
     }
 
     @Test
@@ -270,7 +294,7 @@ class ProcFsTest {
         }
         return new ProcFiles() {
             @Override
-            public String read(Path file) throws IOException {
+            public byte[] read(Path file) throws IOException {
                 failIfListed(file);
                 return DEFAULT.read(file);
             }
