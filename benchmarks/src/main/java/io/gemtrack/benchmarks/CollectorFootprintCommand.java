@@ -2,7 +2,6 @@ package io.gemtrack.benchmarks;
 
 import io.gemtrack.cli.DurationConverter;
 import io.gemtrack.testkit.KernelFixtures;
-import io.gemtrack.testkit.ProcTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,29 +55,32 @@ public final class CollectorFootprintCommand implements Callable<Integer> {
     @Option(names = "--launcher", defaultValue = "./gemtrack", description = "The gemtrack launcher. Default: ${DEFAULT-VALUE}.")
     String launcher;
 
+    @Option(names = "--proc", description = "Measure against this procfs (such as /proc) instead of a fixture host.")
+    Path proc;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("gemtrack-collector-footprint");
         try {
-            ProcTree tree = KernelFixtures.busyHost(dir, processes, fds);
-            ProcessBuilder builder = new ProcessBuilder(launcher, "collect", "--dry-run", "--proc", tree.root().toString(),
+            Path measured = proc != null ? proc : KernelFixtures.busyHost(dir, processes, fds).root();
+            ProcessBuilder builder = new ProcessBuilder(launcher, "collect", "--dry-run", "--proc", measured.toString(),
                     "--interval", interval.toMillis() + "ms").redirectError(ProcessBuilder.Redirect.INHERIT);
             if (javaOpts != null) {
                 builder.environment().put("GEMTRACK_JAVA_OPTS", javaOpts);
             }
             Process collector = builder.start();
             try {
-                Measurement measured = measure(collector);
-                out.printf("machine: %s%n", BenchCommand.machine());
-                out.printf("collector: %s%n", measured.commandLine);
-                out.printf("host: %,d processes, %,d fds, a sample every %d ms%n", processes, Math.max(fds, 5 * processes),
-                        interval.toMillis());
-                double cpuMillis = measured.cpuNanos / 1e6;
+                Measurement result = measure(collector);
+                out.printf("machine: %s; load average %s%n", BenchCommand.machine(), loadAverage());
+                out.printf("collector: %s%n", result.commandLine);
+                out.printf("host: %s, a sample every %d ms%n", proc != null ? proc + " (" + processCount(proc) + " entries)"
+                        : String.format("fixture, %,d processes, %,d fds", processes, Math.max(fds, 5 * processes)), interval.toMillis());
+                double cpuMillis = result.cpuNanos / 1e6;
                 out.printf("CPU: %.0f ms in %d samples over %.1f s: %.1f ms per sample, %.2f %% of one core%n", cpuMillis, samples,
-                        measured.wallNanos / 1e9, cpuMillis / samples, 100.0 * measured.cpuNanos / measured.wallNanos);
-                out.printf("resident: %.1f MiB at the end, %.1f MiB at most (VmHWM)%n", measured.residentBytes / (double) MIB,
-                        measured.peakResidentBytes / (double) MIB);
+                        result.wallNanos / 1e9, cpuMillis / samples, 100.0 * result.cpuNanos / result.wallNanos);
+                out.printf("resident: %.1f MiB at the end, %.1f MiB at most (VmHWM)%n", result.residentBytes / (double) MIB,
+                        result.peakResidentBytes / (double) MIB);
                 return 0;
             } finally {
                 collector.destroy();
@@ -88,6 +90,18 @@ public final class CollectorFootprintCommand implements Callable<Integer> {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages: how busy the machine was, which CPU time figures depend on. */
+    private static String loadAverage() throws IOException {
+        String[] averages = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return averages[0] + " " + averages[1] + " " + averages[2];
+    }
+
+    private static long processCount(Path proc) throws IOException {
+        try (Stream<Path> entries = Files.list(proc)) {
+            return entries.filter(entry -> entry.getFileName().toString().chars().allMatch(Character::isDigit)).count();
         }
     }
 

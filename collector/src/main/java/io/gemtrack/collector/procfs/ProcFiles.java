@@ -2,6 +2,7 @@ package io.gemtrack.collector.procfs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.Map;
  */
 interface ProcFiles {
 
-    /** The whole file. */
-    byte[] read(Path file) throws IOException;
+    /** The whole file, decoded; bytes that do not decode become U+FFFD instead of failing. */
+    String read(Path file, Charset charset) throws IOException;
 
     String readLink(Path link) throws IOException;
 
@@ -32,7 +33,7 @@ interface ProcFiles {
         private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[1 << 16]);
 
         @Override
-        public byte[] read(Path file) throws IOException {
+        public String read(Path file, Charset charset) throws IOException {
             byte[] into = buffer.get();
             int length = 0;
             try (InputStream in = Files.newInputStream(file)) {
@@ -44,7 +45,7 @@ interface ProcFiles {
                     }
                 }
             }
-            return Arrays.copyOf(into, length);
+            return new String(into, 0, length, charset);
         }
 
         @Override

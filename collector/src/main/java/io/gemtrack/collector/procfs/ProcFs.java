@@ -151,7 +151,7 @@ public final class ProcFs {
         String text;
         try {
             // Only the /dmabuf: lines' numbers are read, which are ASCII: no need to decode UTF-8.
-            text = new String(files.read(maps), StandardCharsets.ISO_8859_1);
+            text = files.read(maps, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             if (ReadFailure.of(e) != ReadFailure.PERMISSION_DENIED) {
                 throw e;
@@ -218,11 +218,11 @@ public final class ProcFs {
     private Optional<OpenFd> readFd(Path dir, String fd, HeldFd held, Nodes nodes) throws IOException {
         Path link = dir.resolve("fd").resolve(fd);
         String target = files.readLink(link);
-        Path fdinfo = dir.resolve("fdinfo").resolve(fd);
         if (target.startsWith(DMA_BUF_FILE)) {
-            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo), () -> files.stat(link).inode()));
+            return Optional.of(Fdinfo.dmaBuf(keyValues(dir.resolve("fdinfo").resolve(fd)), () -> files.stat(link).inode()));
         }
         if (target.equals("anon_inode:dmabuf")) {
+            Path fdinfo = dir.resolve("fdinfo").resolve(fd);
             // Every anonymous inode is one and the same: only fdinfo's ino can name this buffer.
             return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo), () -> {
                 throw new MalformedProcFileException(fdinfo, "no 'ino', and an anonymous inode names no dma-buf");
@@ -240,7 +240,7 @@ public final class ProcFs {
         if (node.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), node.get(), nodes.sysfsDevice(node.get())));
+        return Optional.of(Fdinfo.drmClient(keyValues(dir.resolve("fdinfo").resolve(fd)), node.get(), nodes.sysfsDevice(node.get())));
     }
 
     /** The DRM and accel nodes of one sample: their majors, and what sysfs calls each node's device, read once. */
@@ -279,7 +279,7 @@ public final class ProcFs {
 
     /** The file as text; bytes that are not UTF-8 (a process may name itself anything) become U+FFFD instead of failing. */
     private String text(Path file) throws IOException {
-        return new String(files.read(file), StandardCharsets.UTF_8);
+        return files.read(file, StandardCharsets.UTF_8);
     }
 
     private static int parseInt(Path file, String value) throws MalformedProcFileException {

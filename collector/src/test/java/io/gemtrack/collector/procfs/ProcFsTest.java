@@ -9,6 +9,7 @@ import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -97,8 +98,8 @@ class ProcFsTest {
         Path fd = root.resolve("900/fd/7");
         ProcFiles files = new ProcFiles() {
             @Override
-            public byte[] read(Path file) throws IOException {
-                return DEFAULT.read(file);
+            public String read(Path file, Charset charset) throws IOException {
+                return DEFAULT.read(file, charset);
             }
 
             @Override
@@ -294,9 +295,9 @@ class ProcFsTest {
         }
         return new ProcFiles() {
             @Override
-            public byte[] read(Path file) throws IOException {
+            public String read(Path file, Charset charset) throws IOException {
                 failIfListed(file);
-                return DEFAULT.read(file);
+                return DEFAULT.read(file, charset);
             }
 
             @Override
