@@ -3,9 +3,11 @@ package io.gemtrack.aggregator;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
+import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.Topics;
@@ -13,23 +15,41 @@ import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
- * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API and the web
- * view. {@link #close()} stops everything.
+ * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API, {@code /health}
+ * and the web view. {@link #close()} stops everything.
+ *
+ * <p>If its consumer stops on an error (its thread or the applier's), it applies nothing more: {@code /health}
+ * answers 503, {@code gemtrack_consumer_up} is 0, and {@link #failure()} and {@link #whenFailed()} tell whoever runs
+ * it, which should close it and exit so that a supervisor starts it again from its checkpoints.
  */
 public final class Aggregator implements AutoCloseable {
 
-    /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
+    /**
+     * How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...).
+     *
+     * @param hostExpiry how long a host may be silent before it is shown stale, and before it is dropped
+     */
     public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
+                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
+                         HostActivity.Expiry hostExpiry) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
-        /** With the default number of processes per host that get metric series of their own, and checkpoint interval. */
+        /** With the default host expiry. */
+        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    HostActivity.Expiry.DEFAULT);
+        }
+
+        /** With the default number of processes per host that get metric series of their own, checkpoint interval and host expiry. */
         public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
@@ -42,9 +62,20 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval,
+                    hostExpiry);
+        }
+
+        public Config withHostExpiry(HostActivity.Expiry expiry) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    expiry);
         }
     }
+
+    /** How long {@link #close()} waits for the final checkpoint before giving it up. */
+    private static final Duration FINAL_CHECKPOINT_TIMEOUT = Duration.ofSeconds(4);
+    /** How long {@link #close()} then waits for the consumer to leave the group before it leaves the consumer behind. */
+    private static final Duration CONSUMER_LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
@@ -69,12 +100,14 @@ public final class Aggregator implements AutoCloseable {
         }
         checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
-        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
+        HostActivity activity = new HostActivity(config.hostExpiry());
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());
+        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), metrics);
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
-                checkpoints, config.checkpointInterval());
+                checkpoints, config.checkpointInterval(), activity);
         history = FleetHistory.started(fleet);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history));
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history, activity),
+                new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
@@ -83,10 +116,29 @@ public final class Aggregator implements AutoCloseable {
         return http.port();
     }
 
+    /** The error the consumer stopped on; empty while it consumes, and after a close. */
+    public Optional<Throwable> failure() {
+        return consumer.status().failure();
+    }
+
+    /** Completes with the error the consumer stops on, if it ever does (not on a close): to wait for, or act on. */
+    public CompletionStage<Throwable> whenFailed() {
+        return consumer.status().whenFailed();
+    }
+
+    /**
+     * Stops consuming, writes the final checkpoint and leaves the group, then stops serving. Bounded whatever the
+     * broker does: a final checkpoint not stored within {@link #FINAL_CHECKPOINT_TIMEOUT} is given up (the log says
+     * so), as if the aggregator had crashed, and the consumer gets {@link #CONSUMER_LEAVE_TIMEOUT} more to go.
+     */
     @Override
     public void close() throws InterruptedException {
         consumer.close();
-        consumerThread.join();
+        consumerThread.join(FINAL_CHECKPOINT_TIMEOUT.toMillis());
+        if (consumerThread.isAlive()) {
+            checkpoints.abandonWrites();
+            consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
+        }
         http.close();
         history.close();
         deadLetters.close();

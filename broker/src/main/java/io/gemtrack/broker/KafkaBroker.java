@@ -29,6 +29,9 @@ import org.apache.kafka.common.utils.Utils;
 public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long {@link #stop()} waits for a clean shutdown before it kills the broker. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(1);
 
     private final Path directory;
     private final boolean ownsDirectory;
@@ -36,7 +39,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final String clusterId;
     private final long heapBytes;
-    private Process process;
+    /** Volatile for {@link #destroyNow()}, which takes no lock. */
+    private volatile Process process;
 
     private KafkaBroker(Path directory, boolean ownsDirectory, int brokerPort, int controllerPort, long heapBytes) {
         this.directory = directory;
@@ -54,19 +58,22 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}. */
     public static KafkaBroker startTemporary(int port) {
-        try {
-            return create(Files.createTempDirectory("gemtrack-kafka-"), true, port).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the broker's data directory", e);
-        }
+        return temporary(port).start();
     }
 
     /**
-     * A broker keeping its data in {@code directory}; {@code port} 0 picks a free one. Not started yet.
-     * {@code ownsDirectory}: delete the directory on {@link #close()}.
+     * A broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}; not
+     * started yet. Directories that runs killed before they could remove theirs are removed first (see
+     * {@link TemporaryDirectories}).
      */
-    public static KafkaBroker create(Path directory, boolean ownsDirectory, int port) {
-        return new KafkaBroker(directory, ownsDirectory, port == 0 ? freePort() : port, freePort(), 768L << 20);
+    public static KafkaBroker temporary(int port) {
+        Path directory = TemporaryDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
+        return new KafkaBroker(directory, true, port == 0 ? freePort() : port, freePort(), 768L << 20);
+    }
+
+    /** A broker keeping its data in {@code directory} across runs; {@code port} 0 picks a free one. Not started yet. */
+    public static KafkaBroker create(Path directory, int port) {
+        return new KafkaBroker(directory, false, port == 0 ? freePort() : port, freePort(), 768L << 20);
     }
 
     public String bootstrapServers() {
@@ -97,6 +104,9 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
+            if (ownsDirectory) {
+                TemporaryDirectories.record(directory, TemporaryDirectories.BROKER, process.toHandle());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker", e);
         }
@@ -106,15 +116,23 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Stops the broker the way an operator would (SIGTERM, clean shutdown), keeping its data. */
     public synchronized void stop() {
-        halt(false);
+        stop(STOP_TIMEOUT);
+    }
+
+    /**
+     * Stops the broker with SIGTERM, keeping its data; if it has not shut down within {@code timeout}, kills it.
+     * Returns once it is gone.
+     */
+    public synchronized void stop(Duration timeout) {
+        halt(false, timeout);
     }
 
     /** Kills the broker with SIGKILL, as a crash would, keeping its data. */
     public synchronized void kill() {
-        halt(true);
+        halt(true, STOP_TIMEOUT);
     }
 
-    private void halt(boolean forcibly) {
+    private void halt(boolean forcibly, Duration timeout) {
         if (process == null) {
             return;
         }
@@ -124,7 +142,7 @@ public final class KafkaBroker implements AutoCloseable {
             process.destroy();
         }
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -134,14 +152,44 @@ public final class KafkaBroker implements AutoCloseable {
         process = null;
     }
 
+    /** Stops the broker as {@link #stop()} does and deletes its directory if it is a temporary one. */
     @Override
     public synchronized void close() {
-        stop();
+        close(STOP_TIMEOUT);
+    }
+
+    /** Stops the broker as {@link #stop(Duration)} does and deletes its directory if it is a temporary one. */
+    public synchronized void close(Duration timeout) {
+        stop(timeout);
         if (ownsDirectory) {
             try {
                 Utils.delete(directory.toFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + directory, e);
+            }
+        }
+    }
+
+    /**
+     * For a process that must end now, even while another thread is in {@link #close()}: kills the broker, waits a
+     * moment for it to go, and deletes its temporary directory. Takes no lock and never throws; what it cannot delete
+     * the next temporary broker removes.
+     */
+    public void destroyNow() {
+        Process running = process;
+        if (running != null) {
+            running.destroyForcibly();
+            try {
+                running.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownsDirectory) {
+            try {
+                Utils.delete(directory.toFile());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
             }
         }
     }
@@ -201,7 +249,7 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
         }
-        halt(true);
+        halt(true, STOP_TIMEOUT);
         throw new IllegalStateException("the Kafka broker did not become ready within " + READY_TIMEOUT.toSeconds()
                 + " s; see " + log(), last);
     }

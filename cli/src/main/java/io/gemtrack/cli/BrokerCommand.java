@@ -1,8 +1,8 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.broker.KafkaBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
         description = "Run Apache Kafka's own broker (KRaft, single node) on loopback until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
 
+    /** How long the broker gets for a clean shutdown before it is killed; within {@link Shutdown#DEADLINE}. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(9);
+
     @Option(names = "--port", defaultValue = "9092", description = "Listener port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int port;
 
@@ -20,14 +23,16 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean temporary = dataDir == null;
-        Path directory = temporary ? Files.createTempDirectory("gemtrack-kafka-") : dataDir;
-        KafkaBroker broker = KafkaBroker.create(directory, temporary, port);
-        System.err.println("starting Kafka broker (data in " + directory + ") ...");
-        broker.start();
-        System.out.println("Kafka broker ready: --bootstrap-server " + broker.bootstrapServers());
-        Shutdown.onSignal(broker::close);
-        Shutdown.awaitSignal();
+        KafkaBroker broker = dataDir == null ? KafkaBroker.temporary(port) : KafkaBroker.create(dataDir, port);
+        Shutdown.onForcedExit(broker::destroyNow);
+        System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+        try {
+            broker.start();
+            System.out.println("Kafka broker ready: --bootstrap-server " + broker.bootstrapServers());
+            Shutdown.awaitSignal();
+        } finally {
+            broker.close(STOP_TIMEOUT);
+        }
         return 0;
     }
 }

@@ -2,20 +2,28 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
  * child JVM, the emulated kernel producing, and an aggregator serving the web view and {@code /metrics}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C.")
+        description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
+                + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
 public final class DemoCommand implements Callable<Integer> {
+
+    // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
+    // too): the producer gives up its unsent events, the aggregator its final checkpoint. Together within Shutdown.DEADLINE.
+    private static final Duration PRODUCER_STOP_TIMEOUT = PublishOptions.STOP_TIMEOUT.plusSeconds(1);
+    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(3);
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
             description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -30,10 +38,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running demo = start();
-        Shutdown.onSignal(demo::close);
-        System.out.print(demo.addresses());
-        Shutdown.awaitSignal();
+        try (Running demo = start()) {
+            System.out.print(demo.addresses());
+            CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
+            if (demo.aggregator.failure().isPresent()) {
+                System.err.println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
+                return AggregateCommand.CONSUMER_FAILED;
+            }
+        }
         return 0;
     }
 
@@ -41,19 +53,23 @@ public final class DemoCommand implements Callable<Integer> {
     Running start() throws Exception {
         Running demo = new Running();
         try {
-            System.err.println("starting Kafka broker ...");
-            KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
+            KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
+            demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
+            Shutdown.onForcedExit(broker::destroyNow);
+            System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+            broker.start();
             demo.bootstrapServers = broker.bootstrapServers();
-            Aggregator aggregator = demo.add(new Aggregator(
+            demo.aggregator = demo.add(new Aggregator(
                     Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
-            demo.httpPort = aggregator.httpPort();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
+            demo.httpPort = demo.aggregator.httpPort();
+            StopRequest producerStop = new StopRequest();
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
                     "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {
-                producer.interrupt();
-                producer.join(10_000);
+                producerStop.make();
+                producer.join(PRODUCER_STOP_TIMEOUT.toMillis());
             });
             return demo;
         } catch (Exception | Error e) {
@@ -66,6 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final class Running implements AutoCloseable {
         private final Deque<AutoCloseable> parts = new ArrayDeque<>();
         private String bootstrapServers;
+        private Aggregator aggregator;
         private int httpPort;
 
         private synchronized <T extends AutoCloseable> T add(T part) {

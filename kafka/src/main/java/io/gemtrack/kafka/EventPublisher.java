@@ -3,6 +3,7 @@ package io.gemtrack.kafka;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.Topics;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,8 +110,17 @@ public final class EventPublisher implements AutoCloseable {
         return lastError.get();
     }
 
+    /** Waits until every event sent so far is acknowledged or has failed, and closes the producer. */
     @Override
     public void close() {
         producer.close();
+    }
+
+    /**
+     * Closes the producer, waiting at most {@code timeout} for the events sent so far: those still unacknowledged
+     * then fail (and are counted in {@link #failed()}). For a stop that must not wait for a broker that is gone.
+     */
+    public void close(Duration timeout) {
+        producer.close(timeout);
     }
 }

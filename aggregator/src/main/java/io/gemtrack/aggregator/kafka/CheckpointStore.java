@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>A round writes every host of a partition, then a marker (the empty key, which no host can have) with the
  * same offset. Restoring takes the latest checkpoint of each host and resumes at the last marker: hosts whose
  * checkpoint is newer than the marker (a round cut short) see events they already applied again, which the
- * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice.
+ * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice. A host's
+ * tombstone (its key without a value) deletes its checkpoint: the host was dropped.
  *
  * <p>The marker is written only once every host of its round is stored. A host's checkpoint can fail (one larger
  * than {@link #MAX_CHECKPOINT_BYTES} even gzipped, a broker error): a marker after it would let recovery skip events that
@@ -56,11 +58,13 @@ public final class CheckpointStore implements AutoCloseable {
     private static final byte[] ROUND_MARKER = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
     private static final int CHECKPOINT_BATCH_BYTES = 1 << 20;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Map<String, Object> kafkaConfig;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CheckpointCodec codec = new CheckpointCodec();
+    private volatile boolean abandoned;
 
     public CheckpointStore(Map<String, Object> kafkaConfig, String topic) {
         this(kafkaConfig, topic, MAX_CHECKPOINT_BYTES);
@@ -96,6 +100,18 @@ public final class CheckpointStore implements AutoCloseable {
      * @return whether the round is complete, so recovery can resume at {@code sourceOffset}
      */
     public boolean writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
+        try {
+            return sendRound(partition, hosts, sourceOffset);
+        } catch (KafkaException | IllegalStateException e) {
+            // What the producer throws on a send it is closed under, or after: the round was given up.
+            if (abandoned) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean sendRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
         List<Future<RecordMetadata>> stored = new ArrayList<>(hosts.size());
         for (HostCheckpoint host : hosts) {
             stored.add(send(partition, host.host().getBytes(StandardCharsets.UTF_8), stored(codec.encode(host)), sourceOffset));
@@ -107,6 +123,16 @@ public final class CheckpointStore implements AutoCloseable {
         Future<RecordMetadata> marker = send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
         producer.flush();
         return allStored(partition, List.of(marker));
+    }
+
+    /**
+     * Gives up the round being written, and every later one, at once: for a stop that cannot wait for a broker that
+     * does not answer, or is gone. What was not stored yet fails, and recovery resumes at the last complete round, as
+     * after a crash. Safe to call from another thread than the one writing.
+     */
+    public void abandonWrites() {
+        abandoned = true;
+        producer.close(Duration.ZERO);
     }
 
     /**
@@ -141,13 +167,15 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private static boolean allStored(int partition, List<Future<RecordMetadata>> records) {
+    private boolean allStored(int partition, List<Future<RecordMetadata>> records) {
         for (Future<RecordMetadata> record : records) {
             try {
                 record.get();
             } catch (ExecutionException e) {
-                log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
-                        + " complete round", partition, e.getCause());
+                if (!abandoned) {
+                    log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
+                            + " complete round", partition, e.getCause());
+                }
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -161,6 +189,21 @@ public final class CheckpointStore implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
         record.headers().add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(sourceOffset).array());
         return producer.send(record);
+    }
+
+    /**
+     * Deletes the checkpoint of {@code host}, of events partition {@code partition}, by a tombstone, so that a new owner
+     * of the partition does not restore a host that was dropped. Waits for the broker; if it fails, the host comes back
+     * at the next restore, to be dropped again once silent long enough.
+     */
+    public void forget(int partition, String host) {
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, host.getBytes(StandardCharsets.UTF_8), null)).get();
+        } catch (ExecutionException e) {
+            log.warn("the tombstone of host {} in events partition {}'s checkpoints was not stored", host, partition, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -185,6 +228,8 @@ public final class CheckpointStore implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().length == 0) {
                         resumeAt = OptionalLong.of(sourceOffset(record));
+                    } else if (record.value() == null) {
+                        latest.remove(new String(record.key(), StandardCharsets.UTF_8));
                     } else {
                         latest.put(new String(record.key(), StandardCharsets.UTF_8), record);
                     }
@@ -224,8 +269,9 @@ public final class CheckpointStore implements AutoCloseable {
     public record Restored(List<HostModel> hosts, OptionalLong resumeAt) {
     }
 
+    /** Closes the producer, waiting at most {@link #CLOSE_TIMEOUT} for a broker that may be gone. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }
