@@ -119,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** What the figures depend on, for BENCHMARKS.md: cores, processor, JVM, its heap and its collector. */
-    private static String machine() {
+    static String machine() {
         String processor = "";
         try (java.util.stream.Stream<String> cpuinfo = Files.lines(Path.of("/proc/cpuinfo"))) {
             processor = cpuinfo.filter(line -> line.startsWith("model name")).findFirst()

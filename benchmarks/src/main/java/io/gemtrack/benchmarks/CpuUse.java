@@ -20,7 +20,7 @@ record CpuUse(double machineCoresBusy, double processCores, long processCpuNanos
 
     private static final Path PROC_STAT = Path.of("/proc/stat");
     /** {@code USER_HZ}, the unit of {@code /proc/stat}: 100 per second on every Linux architecture. */
-    private static final long NANOS_PER_TICK = 10_000_000;
+    static final long NANOS_PER_TICK = 10_000_000;
     /**
      * Columns of {@code /proc/stat}'s {@code cpu} line that are work done on this machine: user, nice, system, irq,
      * softirq. Not idle, iowait, or steal (time the hypervisor gave another machine).

@@ -17,11 +17,12 @@ public final class GemtrackBenchmarks {
         Gemtrack.main(commandLine(), args);
     }
 
-    /** The root command with bench and jmh added. */
+    /** The root command with bench, jmh and collector-footprint added. */
     static CommandLine commandLine() {
         CommandLine commandLine = Gemtrack.commandLine()
                 .addSubcommand(new BenchCommand())
-                .addSubcommand(new JmhCommand());
+                .addSubcommand(new JmhCommand())
+                .addSubcommand(new CollectorFootprintCommand());
         // JMH has a -v of its own (verbosity), and jmh passes JMH's options on unchanged.
         CommandSpec jmh = commandLine.getSubcommands().get("jmh").getCommandSpec();
         jmh.remove(jmh.findOption("-v"));

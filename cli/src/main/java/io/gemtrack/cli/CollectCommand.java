@@ -27,9 +27,10 @@ import picocli.CommandLine;
 
 /** {@code gemtrack collect}: samples this Linux host's procfs and emits its events to Kafka, or as JSON lines to stdout. */
 @Command(name = "collect", mixinStandardHelpOptions = true,
-        description = {"Sample a real Linux host (/proc: processes, mm counters, DRM fdinfo, dma-bufs) and emit its events"
-                + " to Kafka (or to stdout with --dry-run) until interrupted.",
-                "GEM objects are not visible one by one: each DRM client's memory in a region is reported as one object."})
+        description = {"Sample a real Linux host (/proc: processes, mm counters, DRM and accel fdinfo, dma-bufs and their mappings;"
+                + " /sys: devices) and emit its events to Kafka (or to stdout with --dry-run) until interrupted.",
+                "GEM objects are not visible one by one: each DRM client's private memory in a region is reported as one object,"
+                        + " each device's shared memory whose holders are unknown as another."})
 public final class CollectCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +45,9 @@ public final class CollectCommand implements Callable<Integer> {
 
     @Option(names = "--proc", defaultValue = "/proc", description = "Root of the procfs to read. Default: ${DEFAULT-VALUE}.")
     Path proc;
+
+    @Option(names = "--sys", description = "Root of the sysfs to read. Default: the sys beside --proc (/sys for /proc).")
+    Path sys;
 
     @Option(names = "--host", description = "Host name on the events. Default: the kernel's, from PROC/sys/kernel/hostname.")
     String host;
@@ -60,7 +64,7 @@ public final class CollectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
         }
         requireProcFs();
-        ProcFs procFs = new ProcFs(proc);
+        ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {

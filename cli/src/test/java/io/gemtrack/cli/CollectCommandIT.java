@@ -4,7 +4,11 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.KafkaExtension;
+import io.gemtrack.testkit.KernelFixtures;
 import io.gemtrack.testkit.ProcTree;
 import io.gemtrack.testkit.TestKafka;
 import java.io.PrintWriter;
@@ -53,7 +57,33 @@ class CollectCommandIT {
         assertThat(records).extracting(ConsumerRecord::key).containsOnly(ProcTree.HOSTNAME);
         Event snapshot = new EventCodec().decode(records.get(0).value());
         assertThat(snapshot.body()).isInstanceOf(HostSnapshot.class);
-        assertThat(((HostSnapshot) snapshot.body()).objects()).hasSize(2);
+        // The client's private memory in system0 and local0, and local0's shared memory, whose holders are unknown.
+        assertThat(((HostSnapshot) snapshot.body()).objects()).hasSize(3);
+    }
+
+    /** The sharing fixture (a compositor and two clients on one Radeon) through the broker and the model, as the collector tests fold it. */
+    @Test
+    void aRealHostsSharingFoldsToTheSameFiguresThroughTheBroker(TestKafka kafka) throws MalformedEventException {
+        ProcTree tree = KernelFixtures.sharingCompositor(root);
+        String topic = "collect-it.sharing";
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new CollectCommand());
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int status = commandLine.execute("--bootstrap-server", kafka.bootstrapServers(), "--topic", topic,
+                "--samples", "2", "--interval", "10ms", "--proc", tree.root().toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        HostModel model = new HostModel(ProcTree.HOSTNAME);
+        EventCodec codec = new EventCodec();
+        for (ConsumerRecord<String, byte[]> record : consume(kafka, topic, 1)) {
+            assertThat(model.apply(codec.decode(record.value()))).isEqualTo(ApplyResult.APPLIED);
+        }
+        long mib = 1 << 20;
+        long privateBytes = (72 + 12) * mib + (232 + 4) * mib + (48 + 2) * mib + 3 * 8 * 1024;
+        assertThat(model.gemBytes()).isEqualTo(privateBytes + 32 * mib + 8 * mib);
+        assertThat(model.process(2100).charged(Policy.freeable)).isEqualTo(50 * mib + 8 * 1024);
+        assertThat(model.ledger().unaccounted(Policy.holder)).isEqualTo(32 * mib);
     }
 
     private static List<ConsumerRecord<String, byte[]>> consume(TestKafka kafka, String topic, int count) {

@@ -57,8 +57,10 @@ class CollectorTest {
         List<Event> first = referee.accept(collector.sample());
         tree.remove(600);
         tree.process(700, "glxgears", 500, 1000).drmFd(5, "/dev/dri/renderD128", fdinfo("amdgpu-legacy.txt"));
+        // With firefox's fd gone the scan-out buffer's file has one reference fewer: the kernel's count drops.
         tree.process(500, "gnome-shell", 1, 400).drmFd(12, "/dev/dri/renderD128",
-                fdinfo("amdgpu.txt").replace("drm-resident-vram:\t196612 KiB", "drm-resident-vram:\t256 MiB"));
+                fdinfo("amdgpu.txt").replace("drm-resident-vram:\t196612 KiB", "drm-resident-vram:\t256 MiB"))
+                .dmaBufFd(30, fdinfo("dmabuf-amdgpu.txt").replace("count:\t2", "count:\t1"));
         List<Event> second = referee.accept(collector.sample());
 
         assertThat(first).hasSize(1);

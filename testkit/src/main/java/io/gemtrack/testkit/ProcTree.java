@@ -6,36 +6,84 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
- * A procfs tree in a directory, in the kernel's formats, for the reader to take for {@code /proc}. Fds are
- * symbolic links as in {@code /proc/PID/fd}; their targets need not exist, as for device nodes and anonymous
- * inodes they do not on the real thing either.
+ * A host's {@code /proc}, {@code /sys} and {@code /dev} in a directory, in the kernel's formats, for the collector
+ * to take for the real ones: {@code proc/}, {@code sys/} and {@code dev/} under the directory given. Fds are
+ * symbolic links as in {@code /proc/PID/fd}. A DRM or accel fd links to a real character device node under
+ * {@code dev/} with the kernel's major and minor, made with {@code mknod} (so the tests need root, as they have),
+ * because the collector finds such fds the way the kernel tells them apart: by stat(2) of the fd. Other targets
+ * need not exist, as for anonymous inodes and dma-bufs they do not on the real thing either.
  */
 public final class ProcTree {
 
     public static final String HOSTNAME = "fixture-host";
     public static final String BOOT_ID = "5f0c9d6e-3b1a-4c2e-9f7d-2a8b6c4e1d03";
+    /** The major the DRM core registers for its nodes ({@code drm} in {@code /proc/devices}). */
+    public static final int DRM_MAJOR = 226;
+    /** The accel subsystem's major is allocated at boot; this host's, as its {@code /proc/devices} lists it. */
+    public static final int ACCEL_MAJOR = 261;
     /** PF_RANDOMIZE | PF_FORKNOEXEC-style flags of a user process, and a kernel thread's with PF_KTHREAD. */
     private static final long USER_FLAGS = 0x400100;
     private static final long KERNEL_THREAD_FLAGS = 0x208040;
+    private static final Pattern DRM_NODE = Pattern.compile("/dev/dri/(card|renderD)([0-9]+)");
+    private static final Pattern ACCEL_NODE = Pattern.compile("/dev/accel/accel([0-9]+)");
 
+    private final Path base;
     private final Path root;
 
-    public ProcTree(Path root) {
-        this.root = root;
+    public ProcTree(Path base) {
+        this.base = base;
+        this.root = base.resolve("proc");
         memory(16L << 20, 2L << 20);
         write(root.resolve("sys/kernel/random/boot_id"), BOOT_ID + "\n");
         write(root.resolve("sys/kernel/hostname"), HOSTNAME + "\n");
+        write(root.resolve("devices"), String.format("""
+                Character devices:
+                  1 mem
+                  4 /dev/vc/0
+                  4 tty
+                  5 /dev/tty
+                 10 misc
+                 13 input
+                %3d drm
+                %3d accel
+
+                Block devices:
+                  7 loop
+                259 blkext
+                """, DRM_MAJOR, ACCEL_MAJOR));
     }
 
+    /** The procfs root: what {@code --proc} names. */
     public Path root() {
         return root;
     }
 
+    /** The sysfs root, beside the procfs root. */
+    public Path sys() {
+        return base.resolve("sys");
+    }
+
     public ProcTree memory(long memTotalKb, long swapTotalKb) {
+        return meminfo(memTotalKb, swapTotalKb, "");
+    }
+
+    /**
+     * {@code /proc/meminfo} with {@code extraLines} (such as the {@code GPUActive} and {@code GPUReclaim} lines
+     * some kernels print) after the common ones.
+     */
+    public ProcTree meminfo(long memTotalKb, long swapTotalKb, String extraLines) {
         write(root.resolve("meminfo"), String.format("""
                 MemTotal:       %d kB
                 MemFree:        %d kB
@@ -46,7 +94,48 @@ public final class ProcTree {
                 SwapTotal:      %d kB
                 SwapFree:       %d kB
                 Shmem:            345678 kB
-                """, memTotalKb, memTotalKb / 2, memTotalKb / 2, swapTotalKb, swapTotalKb));
+                """, memTotalKb, memTotalKb / 2, memTotalKb / 2, swapTotalKb, swapTotalKb) + extraLines);
+        return this;
+    }
+
+    /**
+     * A device with its sysfs entries: {@code sys/devices/DEVICE_PATH} (such as {@code pci0000:00/0000:00:01.0/0000:03:00.0}
+     * or {@code platform/soc/fd4c0000.gpu}), its node under {@code dev/}, and {@code sys/dev/char/MAJOR:MINOR} linking to
+     * the node's directory there, whose {@code device} links back to the device, as the kernel lays them out.
+     */
+    public ProcTree device(String node, String devicePath) {
+        int[] number = deviceNumber(node);
+        String nodeName = node.substring(node.lastIndexOf('/') + 1);
+        Path deviceDir = sys().resolve("devices").resolve(devicePath);
+        Path nodeDir = deviceDir.resolve(number[0] == DRM_MAJOR ? "drm" : "accel").resolve(nodeName);
+        try {
+            Files.createDirectories(nodeDir);
+            link(nodeDir.resolve("device"), Path.of("../../../" + deviceDir.getFileName()));
+            Files.createDirectories(sys().resolve("dev/char"));
+            link(sys().resolve("dev/char").resolve(number[0] + ":" + number[1]), sys().resolve("dev/char").relativize(nodeDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deviceNode(node);
+        return this;
+    }
+
+    /** A file of a device's sysfs directory, such as amdgpu's {@code mem_info_vram_used}. */
+    public ProcTree deviceAttribute(String devicePath, String name, String value) {
+        write(sys().resolve("devices").resolve(devicePath).resolve(name), value + "\n");
+        return this;
+    }
+
+    /** An ordinary file of the host, beside proc and sys (a log an fd may refer to); returns its path. */
+    public Path file(String path, String text) {
+        Path file = base.resolve(path);
+        write(file, text);
+        return file;
+    }
+
+    /** Any sysfs file, such as the cgroup tree's {@code fs/cgroup/dmem.capacity}. */
+    public ProcTree sysFile(String path, String text) {
+        write(sys().resolve(path), text);
         return this;
     }
 
@@ -69,14 +158,55 @@ public final class ProcTree {
 
     /** A test resource under {@code fdinfo/}: an fdinfo file as the kernel prints it. */
     public static String fdinfo(String name) {
-        try (InputStream in = ProcTree.class.getResourceAsStream("/fdinfo/" + name)) {
+        return resource("/fdinfo/" + name);
+    }
+
+    /** A test resource: a file as the kernel prints it, from the fixture trees' sources under the class path. */
+    public static String resource(String name) {
+        try (InputStream in = ProcTree.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalArgumentException("no fixture fdinfo/" + name);
+                throw new IllegalArgumentException("no fixture " + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The node under {@code dev/} standing for {@code node}, made on first use. */
+    private Path deviceNode(String node) {
+        Path path = base.resolve("dev").resolve(node.substring("/dev/".length()));
+        if (!Files.exists(path)) {
+            int[] number = deviceNumber(node);
+            try {
+                Files.createDirectories(path.getParent());
+                Process mknod = new ProcessBuilder("mknod", path.toString(), "c", Integer.toString(number[0]),
+                        Integer.toString(number[1])).redirectErrorStream(true).start();
+                String output = new String(mknod.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (mknod.waitFor() != 0) {
+                    throw new IllegalStateException("mknod " + path + " failed (fixture device nodes need root): " + output);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while making " + path, e);
+            }
+        }
+        return path;
+    }
+
+    /** Major and minor of a DRM node ({@code /dev/dri/card0}, {@code /dev/dri/renderD128}) or accel node ({@code /dev/accel/accel0}). */
+    private static int[] deviceNumber(String node) {
+        Matcher drm = DRM_NODE.matcher(node);
+        if (drm.matches()) {
+            return new int[] {DRM_MAJOR, Integer.parseInt(drm.group(2))};
+        }
+        Matcher accel = ACCEL_NODE.matcher(node);
+        if (accel.matches()) {
+            return new int[] {ACCEL_MAJOR, Integer.parseInt(accel.group(1))};
+        }
+        throw new IllegalArgumentException("not a DRM or accel node: " + node);
     }
 
     /** One {@code /proc/PID} directory; every change is written at once. */
@@ -93,6 +223,9 @@ public final class ProcTree {
         private long swapKb;
         private long pageTableKb = 48;
         private int oomScoreAdj;
+        /** Extra lines of {@code maps}, by start address, after the program's own. */
+        private final Map<Long, String> mappings = new LinkedHashMap<>();
+        private int libraries = 1;
 
         private ProcessDir(int pid, String name, int parentPid, long startTime, long flags, char state) {
             this.pid = pid;
@@ -121,12 +254,12 @@ public final class ProcTree {
             return write();
         }
 
-        /** An fd to a DRM device node such as {@code /dev/dri/renderD128}, with the fdinfo its driver prints. */
+        /** An fd to a DRM or accel node such as {@code /dev/dri/renderD128}, with the fdinfo its driver prints. */
         public ProcessDir drmFd(int fd, String node, String fdinfo) {
-            return fd(fd, node, fdinfo);
+            return fd(fd, deviceNode(node).toString(), fdinfo);
         }
 
-        /** An fd to a dma-buf, linked as kernels with the dmabuf pseudo file system show it. */
+        /** An fd to a dma-buf, linked as kernels with the dmabuf pseudo file system show it ({@code /dmabuf:NAME}). */
         public ProcessDir dmaBufFd(int fd, String fdinfo) {
             return fd(fd, "/dmabuf:", fdinfo);
         }
@@ -138,11 +271,7 @@ public final class ProcTree {
 
         public ProcessDir fd(int fd, String target, String fdinfo) {
             closeFd(fd);
-            try {
-                Files.createSymbolicLink(dir().resolve("fd").resolve(Integer.toString(fd)), Path.of(target));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            link(dir().resolve("fd").resolve(Integer.toString(fd)), Path.of(target));
             ProcTree.write(dir().resolve("fdinfo").resolve(Integer.toString(fd)), fdinfo);
             return this;
         }
@@ -157,6 +286,27 @@ public final class ProcTree {
             return this;
         }
 
+        /**
+         * A shared mapping of {@code lengthBytes} of dma-buf {@code inode} at {@code start}, {@code offsetBytes} into the
+         * buffer, named as the dmabuf file system names it ({@code /dmabuf:NAME}, NAME empty until DMA_BUF_SET_NAME).
+         */
+        public ProcessDir dmaBufMapping(long start, long lengthBytes, long offsetBytes, long inode, String bufferName) {
+            mappings.put(start, String.format("%012x-%012x rw-s %08x 00:0b %-10d                 /dmabuf:%s", start,
+                    start + lengthBytes, offsetBytes, inode, bufferName));
+            return write();
+        }
+
+        public ProcessDir unmap(long start) {
+            mappings.remove(start);
+            return write();
+        }
+
+        /** Maps {@code count} shared libraries (text, data and read-only segments each), as a real program's maps list them. */
+        public ProcessDir libraries(int count) {
+            this.libraries = count;
+            return write();
+        }
+
         private ProcessDir write() {
             try {
                 Files.createDirectories(dir().resolve("fd"));
@@ -167,6 +317,7 @@ public final class ProcTree {
             ProcTree.write(dir().resolve("stat"), stat());
             ProcTree.write(dir().resolve("status"), state == 'S' ? status() : statusWithoutMm());
             ProcTree.write(dir().resolve("oom_score_adj"), oomScoreAdj + "\n");
+            ProcTree.write(dir().resolve("maps"), state == 'S' ? maps() : "");
             return this;
         }
 
@@ -175,6 +326,25 @@ public final class ProcTree {
             String tail = IntStream.range(23, 53).mapToObj(field -> field == 23 ? "12345678" : "0").collect(Collectors.joining(" "));
             return String.format("%d (%s) %c %d %d %d 0 -1 %d 1520 0 3 0 17 9 0 0 20 0 1 0 %d %s%n",
                     pid, name, state, parentPid, pid, pid, flags, startTime, tail);
+        }
+
+        /** The program, its heap, an anonymous mapping, its libraries, the extra mappings, and the stack. */
+        private String maps() {
+            List<String> lines = new ArrayList<>(List.of(
+                    "55d0c2a00000-55d0c2a28000 r--p 00000000 fd:01 2359312                    /usr/bin/" + name,
+                    "55d0c2a28000-55d0c2ae6000 r-xp 00028000 fd:01 2359312                    /usr/bin/" + name,
+                    "55d0c3f4e000-55d0c3f6f000 rw-p 00000000 00:00 0                          [heap]",
+                    "7f3a1c000000-7f3a1c021000 rw-p 00000000 00:00 0 "));
+            for (int library = 0; library < libraries; library++) {
+                long base = 0x7f3a1e400000L + library * 0x200000L;
+                String path = String.format("%-25s/usr/lib/x86_64-linux-gnu/lib%d.so.6", "", library);
+                lines.add(String.format("%012x-%012x r--p 00000000 fd:01 %-7d%s", base, base + 0x28000, 2363018 + library, path));
+                lines.add(String.format("%012x-%012x r-xp 00028000 fd:01 %-7d%s", base + 0x28000, base + 0x1b0000, 2363018 + library, path));
+                lines.add(String.format("%012x-%012x rw-p 001b0000 fd:01 %-7d%s", base + 0x1b0000, base + 0x1b8000, 2363018 + library, path));
+            }
+            lines.addAll(mappings.values());
+            lines.add("7ffd5a3c1000-7ffd5a3e2000 rw-p 00000000 00:00 0                          [stack]");
+            return String.join("\n", lines) + "\n";
         }
 
         private String status() {
@@ -244,6 +414,16 @@ public final class ProcTree {
         }
     }
 
+    private static void link(Path link, Path target) {
+        try {
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
@@ -254,8 +434,8 @@ public final class ProcTree {
     }
 
     private static void deleteRecursively(Path path) {
-        try (var paths = Files.walk(path)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(entry -> {
+        try (Stream<Path> paths = Files.walk(path)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(entry -> {
                 try {
                     Files.delete(entry);
                 } catch (IOException e) {

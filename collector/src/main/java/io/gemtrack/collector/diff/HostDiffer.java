@@ -1,27 +1,31 @@
 package io.gemtrack.collector.diff;
 
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.collector.diff.HostTarget.PoolRegion;
 import io.gemtrack.collector.diff.HostTarget.TargetDmaBuf;
 import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
+import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
-import io.gemtrack.collector.procfs.OpenFd;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns successive samples of one host into the events between them. The first sample becomes a
@@ -29,18 +33,26 @@ import java.util.function.Supplier;
  * sample to it, in an order the model accepts: forks before anything of the new processes, fds before the
  * objects of their files, closes and exits before the releases they allow.
  *
- * <p>Buffers are not visible one by one in fdinfo. A DRM client's memory in a region stands as one GEM object of
- * {@code drm-total} bytes (whole pages) with {@code drm-resident} of them pinned; when the total changes, that
- * object is freed and a new one created. The object's creator is the oldest process holding the client.
+ * <p>Buffers are not visible one by one in fdinfo. A DRM client's private memory in a region ({@code drm-total}
+ * less {@code drm-shared}, whole pages, residency as {@link ClientMemory} places it) stands as one GEM object of
+ * the client's file; each device's shared memory whose holders are unknown as one object per region of a file no fd
+ * refers to ({@link SharedPools}); when a size changes, the object is freed and a new one created. An object's
+ * creator is the oldest process holding the client. A dma-buf, found by its inode in fd tables and in mappings, is
+ * an object of its own, held by the processes with an fd to it or a mapping of it.
  */
 public final class HostDiffer {
 
+    /** The region of a dma-buf seen only through mappings: maps names no exporter. */
+    static final String UNKNOWN_EXPORTER = "unknown";
+
     private final Ids ids = new Ids();
+    private final DeviceMinors deviceMinors = new DeviceMinors();
     private final HostView view = new HostView(ids);
     private final LiveIds<ProcessKey, Integer> pids = new LiveIds<>();
-    private final LiveIds<DrmClientId, Long> files = new LiveIds<>();
-    /** Keyed by inode, exporter and size together: an inode number reused for another buffer is another buffer. */
-    private final LiveIds<DmaBuf, Long> dmaBufs = new LiveIds<>();
+    private final ClientKeys clientKeys = new ClientKeys();
+    private final LiveIds<ClientKeys.ClientKey, Long> files = new LiveIds<>();
+    /** Keyed by the kernel's inode: dma-buf inodes are numbered by a 64-bit counter of their own, never reused. */
+    private final LiveIds<Long, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
 
     /** The events from the previous sample to this one; the first time, the snapshot of this one. */
@@ -57,63 +69,115 @@ public final class HostDiffer {
     // ---- what the sample calls for ----------------------------------------------------------------------
 
     private HostTarget target(HostSample sample) {
+        Map<Integer, ProcessKey> processKeys = new HashMap<>();
         Map<Integer, Integer> eventPids = new HashMap<>();
         for (ProcessSample process : sample.processes()) {
-            eventPids.put(process.pid(), pids.id(new ProcessKey(process.pid(), process.startTime()), () -> ids.pid(process.pid())));
+            ProcessKey key = new ProcessKey(process.pid(), process.startTime());
+            processKeys.put(process.pid(), key);
+            eventPids.put(process.pid(), pids.id(key, () -> ids.pid(process.pid())));
         }
+        SampledBuffers buffers = new SampledBuffers();
         Map<Integer, TargetProcess> processes = new LinkedHashMap<>();
-        Map<Long, TargetFile> targetFiles = new TreeMap<>();
-        Map<Long, TargetDmaBuf> targetDmaBufs = new TreeMap<>();
         for (ProcessSample process : sample.processes()) {
             int pid = eventPids.get(process.pid());
+            ProcessKey holder = processKeys.get(process.pid());
+            ProcessKey parent = processKeys.get(process.parentPid());
             SortedMap<Integer, FdTarget> fds = new TreeMap<>();
-            process.fds().forEach((fd, open) -> fds.put(fd, fdTarget(open, pid, targetFiles, targetDmaBufs)));
+            process.fds().forEach((fd, open) -> fds.put(fd, open instanceof DrmClient client
+                    ? buffers.drmFile(client, clientKeys.key(client, holder, parent, fd), pid)
+                    : buffers.dmaBuf((DmaBuf) open)));
+            SortedMap<Long, Integer> mappings = new TreeMap<>();
+            process.dmaBufMappings().forEach((inode, mapping) -> mappings.put(buffers.mappedDmaBuf(inode, mapping), mapping.count()));
             // A parent the sample lacks (a kernel thread, an unreadable process) is one the model does not know either.
             int parentPid = eventPids.getOrDefault(process.parentPid(), 0);
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
-                    counters(pid, process.memory()), fds));
+                    counters(pid, process.memory()), fds, mappings));
         }
+        buffers.sizeMappedOnly();
         pids.endSample();
+        clientKeys.endSample();
         files.endSample();
         dmaBufs.endSample();
-        return new HostTarget(new HostMemory(wholePages(sample.memTotalBytes()), wholePages(sample.swapTotalBytes())),
-                processes, targetFiles, targetDmaBufs);
+        return new HostTarget(new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes())),
+                processes, buffers.files, buffers.dmaBufs, SharedPools.pools(List.copyOf(buffers.contributions.values()),
+                        buffers.exportedBuffers()));
     }
 
-    private FdTarget fdTarget(OpenFd open, int holderPid, Map<Long, TargetFile> targetFiles, Map<Long, TargetDmaBuf> targetDmaBufs) {
-        if (open instanceof DrmClient client) {
-            long file = files.id(client.id(), ids::file);
-            targetFiles.putIfAbsent(file, new TargetFile(client.minor(), holderPid, paged(client.regions())));
+    /** The files and dma-bufs of one sample, by event id, with what the shared pools are made of. */
+    private final class SampledBuffers {
+        final Map<Long, TargetFile> files = new TreeMap<>();
+        final Map<Long, TargetDmaBuf> dmaBufs = new TreeMap<>();
+        final SortedMap<Long, SharedPools.Contribution> contributions = new TreeMap<>();
+        /** Per dma-buf, the references its fdinfo counts and the ones this sample has seen. */
+        private final Map<Long, long[]> references = new TreeMap<>();
+        private final Set<String> drivers = new HashSet<>();
+
+        FdTarget drmFile(DrmClient client, ClientKeys.ClientKey key, int holderPid) {
+            long file = HostDiffer.this.files.id(key, ids::file);
+            if (!files.containsKey(file)) {
+                int minor = deviceMinors.minor(client.driver(), client.device(), client.node());
+                ClientMemory.Split split = ClientMemory.split(filed(client.regions()));
+                files.put(file, new TargetFile(minor, holderPid, split.own()));
+                contributions.put(file, new SharedPools.Contribution(minor, client.driver(), holderPid, split.shared()));
+                drivers.add(client.driver());
+            }
             return FdTarget.drmFile(file);
         }
-        DmaBuf dmaBuf = (DmaBuf) open;
-        long inode = dmaBufs.id(dmaBuf, ids::inode);
-        targetDmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), wholePages(dmaBuf.sizeBytes())));
-        return FdTarget.dmaBuf(inode);
+
+        /** A dma-buf no fd of the sample shows: its size is the furthest a mapping reaches, its exporter unknown. */
+        private final Map<Long, Long> mappedExtents = new TreeMap<>();
+
+        FdTarget dmaBuf(DmaBuf dmaBuf) {
+            long inode = HostDiffer.this.dmaBufs.id(dmaBuf.inode(), ids::inode);
+            this.dmaBufs.putIfAbsent(inode, new TargetDmaBuf(dmaBuf.exporter(), Pages.whole(dmaBuf.sizeBytes())));
+            long[] counted = references.computeIfAbsent(inode, absent -> new long[2]);
+            counted[0] = Math.max(counted[0], dmaBuf.references());
+            counted[1]++;
+            return FdTarget.dmaBuf(inode);
+        }
+
+        long mappedDmaBuf(long kernelInode, DmaBufMapping mapping) {
+            long inode = HostDiffer.this.dmaBufs.id(kernelInode, ids::inode);
+            mappedExtents.merge(inode, mapping.extentBytes(), Math::max);
+            references.computeIfAbsent(inode, absent -> new long[2])[1] += mapping.count();
+            return inode;
+        }
+
+        void sizeMappedOnly() {
+            mappedExtents.forEach((inode, extent) -> dmaBufs.putIfAbsent(inode, new TargetDmaBuf(UNKNOWN_EXPORTER, Pages.whole(extent))));
+        }
+
+        /**
+         * The dma-bufs exported from GEM objects (exp_name {@code drm}, or a DRM driver's) that the kernel references
+         * beyond what processes show: the GEM object keeps a reference while it has a handle, so such a buffer is in
+         * some client's shared bytes.
+         */
+        List<SharedPools.ExportedBuffer> exportedBuffers() {
+            List<SharedPools.ExportedBuffer> exported = new ArrayList<>();
+            references.forEach((inode, counted) -> {
+                TargetDmaBuf dmaBuf = dmaBufs.get(inode);
+                boolean gem = dmaBuf.exporter().equals(SharedPools.GEM_PRIME_EXPORTER) || drivers.contains(dmaBuf.exporter());
+                if (gem && counted[0] > counted[1]) {
+                    exported.add(new SharedPools.ExportedBuffer(dmaBuf.exporter(), dmaBuf.sizeBytes()));
+                }
+            });
+            return exported;
+        }
     }
 
-    /** Regions without memory have no object; residency is capped at the size, which rounding may have made smaller. */
-    private static SortedMap<String, PagedRegion> paged(SortedMap<String, RegionUsage> regions) {
-        SortedMap<String, PagedRegion> paged = new TreeMap<>();
-        regions.forEach((region, usage) -> {
-            long size = wholePages(usage.totalBytes());
-            if (size > 0) {
-                long resident = region.equals(HostView.CMA_REGION) ? size : Math.min(wholePages(usage.residentBytes()), size);
-                paged.put(region, new PagedRegion(size, resident));
-            }
-        });
-        return paged;
+    private static SortedMap<String, ClientMemory.Filed> filed(SortedMap<String, RegionUsage> regions) {
+        SortedMap<String, ClientMemory.Filed> filed = new TreeMap<>();
+        regions.forEach((region, usage) -> filed.put(region,
+                new ClientMemory.Filed(usage.totalBytes(), usage.sharedBytes(), usage.residentBytes())));
+        return filed;
     }
 
     /** Mainline kernels have no MM_DRIVERPAGES counter: the RFC's driver pages are reported as the 0 they are. */
     private static MmCounters counters(int pid, MmSample memory) {
-        return new MmCounters(pid, wholePages(memory.fileBytes()), wholePages(memory.anonBytes()),
-                wholePages(memory.shmemBytes()), wholePages(memory.swapBytes()), wholePages(memory.pageTableBytes()), 0);
+        return new MmCounters(pid, Pages.whole(memory.fileBytes()), Pages.whole(memory.anonBytes()),
+                Pages.whole(memory.shmemBytes()), Pages.whole(memory.swapBytes()), Pages.whole(memory.pageTableBytes()), 0);
     }
 
-    private static long wholePages(long bytes) {
-        return (bytes + EventBody.PAGE_SIZE - 1) / EventBody.PAGE_SIZE * EventBody.PAGE_SIZE;
-    }
 
     // ---- the events that get the view there -------------------------------------------------------------
 
@@ -129,7 +193,11 @@ public final class HostDiffer {
         for (TargetProcess process : target.processes().values()) {
             installFds(process, target);
         }
-        target.files().forEach(this::reconcileRegions);
+        for (TargetProcess process : target.processes().values()) {
+            mapDmaBufs(process, target);
+        }
+        target.files().forEach((file, wanted) -> reconcileRegions(file, wanted.regions(), region -> wanted.holderPid()));
+        reconcilePools(target.pools());
         for (TargetProcess process : target.processes().values()) {
             if (!process.counters().equals(view.counters(process.pid()))) {
                 view.counters(process.counters());
@@ -144,6 +212,12 @@ public final class HostDiffer {
                 view.exit(pid);
             } else {
                 view.fds(pid).keySet().stream().filter(fd -> !process.fds().containsKey(fd)).forEach(fd -> view.closeFd(pid, fd));
+                view.mappings(pid).forEach((inode, count) -> {
+                    int wanted = process.mappings().getOrDefault(inode, 0);
+                    if (wanted < count) {
+                        view.unmap(pid, inode, count - wanted);
+                    }
+                });
             }
         }
         view.fileIds().stream().filter(file -> !target.files().containsKey(file)).forEach(view::closeFile);
@@ -172,26 +246,49 @@ public final class HostDiffer {
         });
     }
 
-    private void reconcileRegions(long file, TargetFile target) {
+    /** The first process to map a dma-buf no fd shows creates it; fork has copied the parent's mappings already. */
+    private void mapDmaBufs(TargetProcess process, HostTarget target) {
+        SortedMap<Long, Integer> current = view.mappings(process.pid());
+        process.mappings().forEach((inode, wanted) -> {
+            if (!view.hasDmaBuf(inode)) {
+                TargetDmaBuf dmaBuf = target.dmaBufs().get(inode);
+                view.exportMappedDmaBuf(process.pid(), inode, dmaBuf.exporter(), dmaBuf.sizeBytes());
+            }
+            int now = current.getOrDefault(inode, 0);
+            if (wanted > now) {
+                view.map(process.pid(), inode, wanted - now);
+            }
+        });
+    }
+
+    /** A region whose size changed gets a new object; {@code creatorOf} names the creator of a region's new object. */
+    private void reconcileRegions(long file, SortedMap<String, PagedRegion> wantedRegions, ToIntFunction<String> creatorOf) {
         view.regions(file).forEach((region, now) -> {
-            PagedRegion wanted = target.regions().get(region);
+            PagedRegion wanted = wantedRegions.get(region);
             if (wanted == null || wanted.sizeBytes() != now.sizeBytes()) {
                 view.freeRegionObject(file, region);
             }
         });
         SortedMap<String, PagedRegion> current = view.regions(file);
-        target.regions().forEach((region, wanted) -> {
+        wantedRegions.forEach((region, wanted) -> {
             PagedRegion now = current.get(region);
             if (now == null) {
-                view.createRegionObject(file, region, wanted, target.holderPid());
+                view.createRegionObject(file, region, wanted, creatorOf.applyAsInt(region));
             } else if (now.residentBytes() != wanted.residentBytes()) {
                 view.changeResident(file, region, wanted.residentBytes());
             }
         });
     }
 
-    /** A process as the kernel names it: the start time tells a reused pid from the process that had it before. */
-    private record ProcessKey(int pid, long startTime) {
+    /** A device's pool lives in a file of its own that no fd refers to, so its objects have handles but no holders. */
+    private void reconcilePools(SortedMap<Integer, SortedMap<String, PoolRegion>> pools) {
+        pools.forEach((minor, regions) -> {
+            long file = view.poolFile(minor).orElseGet(() -> view.openPoolFile(minor, regions.values().iterator().next().creatorPid()));
+            SortedMap<String, PagedRegion> figures = new TreeMap<>();
+            regions.forEach((region, pool) -> figures.put(region, pool.figures()));
+            reconcileRegions(file, figures, region -> regions.get(region).creatorPid());
+        });
+        view.poolMinors().stream().filter(minor -> !pools.containsKey(minor)).forEach(view::closePoolFile);
     }
 
     /**

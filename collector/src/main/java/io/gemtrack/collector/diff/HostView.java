@@ -13,6 +13,8 @@ import io.gemtrack.events.EventBody.FdOrigin;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.GemFree;
 import io.gemtrack.events.EventBody.GemHandleDelete;
+import io.gemtrack.events.EventBody.GemMmap;
+import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
@@ -24,11 +26,14 @@ import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
 import io.gemtrack.events.EventBody.SnapshotFile;
 import io.gemtrack.events.EventBody.SnapshotHandle;
+import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -41,8 +46,12 @@ import java.util.stream.Collectors;
  * starts from what the consumer really has.
  *
  * <p>dma-bufs: the schema exports a dma-buf from a GEM object, and creates GEM objects in DRM files. A dma-buf
- * seen in fdinfo gets an object of its own on a pseudo device, region = its exporter, created through a DRM file
- * that lives at an fd no process can have just long enough to create the object and export it.
+ * seen in fdinfo or maps gets an object of its own on a pseudo device, region = its exporter, created through a DRM
+ * file that lives at an fd no process can have just long enough to create the object and export it; one seen only
+ * in mappings is exported at another such fd, closed at once, and lives on for its mappings.
+ *
+ * <p>Shared memory whose holders are unknown lives in one pool file per device, opened at such an fd and closed at
+ * once: the file stays with no fd, so its objects have handles, and no holders.
  */
 final class HostView {
 
@@ -50,6 +59,8 @@ final class HostView {
     static final int DMA_BUF_MINOR = Integer.MAX_VALUE;
     /** Above the kernel's largest possible fd (sysctl_nr_open_max), so never one a process has. */
     static final int EXPORT_FD = Integer.MAX_VALUE;
+    /** Where a dma-buf seen only through mappings is exported, next to {@link #EXPORT_FD}, and closed at once. */
+    static final int MAPPED_EXPORT_FD = Integer.MAX_VALUE - 1;
     private static final int EXPORT_HANDLE = 1;
     /** SEMANTICS.md §3: objects in this region are resident in full from creation and cannot be pinned. */
     static final String CMA_REGION = "cma";
@@ -59,6 +70,8 @@ final class HostView {
     private HostMemory memory;
     private final SortedMap<Integer, ProcessView> processes = new TreeMap<>();
     private final SortedMap<Long, FileView> files = new TreeMap<>();
+    /** The files holding each device's shared memory whose holders are unknown, by minor; no fd refers to them. */
+    private final SortedMap<Integer, Long> poolFiles = new TreeMap<>();
     private final SortedMap<Long, DmaBufView> dmaBufs = new TreeMap<>();
 
     HostView(Ids ids) {
@@ -98,8 +111,24 @@ final class HostView {
         return new TreeMap<>(processes.get(pid).fds);
     }
 
+    /** The clients' files, without the pools'. */
+    /** How many areas of the process map each dma-buf, by inode. */
+    SortedMap<Long, Integer> mappings(int pid) {
+        return new TreeMap<>(processes.get(pid).mappings);
+    }
+
     SortedSet<Long> fileIds() {
-        return new TreeSet<>(files.keySet());
+        SortedSet<Long> clients = new TreeSet<>(files.keySet());
+        clients.removeAll(poolFiles.values());
+        return clients;
+    }
+
+    Optional<Long> poolFile(int minor) {
+        return Optional.ofNullable(poolFiles.get(minor));
+    }
+
+    SortedSet<Integer> poolMinors() {
+        return new TreeSet<>(poolFiles.keySet());
     }
 
     boolean hasFile(long file) {
@@ -133,11 +162,12 @@ final class HostView {
         ProcessView child = new ProcessView(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
         if (parent != null) {
             child.fds.putAll(parent.fds);
+            child.mappings.putAll(parent.mappings);
         }
         processes.put(pid, child);
     }
 
-    /** The whole group exits and its fds close with it; the files and dma-bufs they held stay until released. */
+    /** The whole group exits and its fds close with it, its mappings with its mm; the files and dma-bufs stay until released. */
     void exit(int pid) {
         emit(new ProcessExit(pid));
         processes.remove(pid);
@@ -173,6 +203,23 @@ final class HostView {
     void closeFd(int pid, int fd) {
         emit(new FdClose(pid, fd));
         processes.get(pid).fds.remove(fd);
+    }
+
+    /**
+     * A device's pool file: opened by {@code creatorPid} at an fd no process can have and closed at once, so the
+     * file stays with no fd, and the objects made through it have handles (they live) but no holders.
+     */
+    long openPoolFile(int minor, int creatorPid) {
+        long file = ids.file();
+        emit(new DrmFileOpen(creatorPid, EXPORT_FD, file, minor));
+        emit(new FdClose(creatorPid, EXPORT_FD));
+        files.put(file, new FileView(minor));
+        poolFiles.put(minor, file);
+        return file;
+    }
+
+    void closePoolFile(int minor) {
+        closeFile(poolFiles.remove(minor));
     }
 
     /** The file goes with its handles, and then its objects, which nothing else references. Valid once no fd refers to it. */
@@ -222,7 +269,30 @@ final class HostView {
         processes.get(pid).fds.put(fd, FdTarget.dmaBuf(inode));
     }
 
-    /** Valid once no fd refers to it; its object has no other reference and goes with it. */
+    /** A dma-buf no process has an fd to: exported at an fd closed at once, so it lives on for its mappings. */
+    void exportMappedDmaBuf(int pid, long inode, String exporter, long sizeBytes) {
+        exportDmaBuf(pid, MAPPED_EXPORT_FD, inode, exporter, sizeBytes);
+        closeFd(pid, MAPPED_EXPORT_FD);
+    }
+
+    /** SEMANTICS.md §3: each area mapping the buffer maps its object once. */
+    void map(int pid, long inode, int count) {
+        long object = dmaBufs.get(inode).object();
+        for (int i = 0; i < count; i++) {
+            emit(new GemMmap(pid, object));
+        }
+        processes.get(pid).mappings.merge(inode, count, Integer::sum);
+    }
+
+    void unmap(int pid, long inode, int count) {
+        long object = dmaBufs.get(inode).object();
+        for (int i = 0; i < count; i++) {
+            emit(new GemMunmap(pid, object));
+        }
+        processes.get(pid).mappings.merge(inode, -count, (now, less) -> now + less == 0 ? null : now + less);
+    }
+
+    /** Valid once no fd or mapping refers to it; its object has no other reference and goes with it. */
     void releaseDmaBuf(long inode) {
         emit(new DmaBufRelease(inode));
         emit(new GemFree(dmaBufs.remove(inode).object));
@@ -243,7 +313,10 @@ final class HostView {
     HostSnapshot snapshot() {
         List<SnapshotProcess> snapshotProcesses = processes.values().stream()
                 .map(process -> new SnapshotProcess(process.pid, process.parentPid, process.comm, List.of(), process.oomScoreAdj,
-                        process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(), List.of()))
+                        process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(),
+                        process.mappings.entrySet().stream()
+                                .map(mapping -> new SnapshotMapping(dmaBufs.get(mapping.getKey()).object(), mapping.getValue()))
+                                .sorted(Comparator.comparingLong(SnapshotMapping::object)).toList()))
                 .toList();
         List<SnapshotFile> snapshotFiles = new ArrayList<>();
         List<SnapshotObject> objects = new ArrayList<>();
@@ -272,6 +345,7 @@ final class HostView {
         /** SEMANTICS.md §1: zero until the process's first sample. */
         MmCounters counters;
         final SortedMap<Integer, FdTarget> fds = new TreeMap<>();
+        final SortedMap<Long, Integer> mappings = new TreeMap<>();
 
         ProcessView(int pid, int parentPid, String comm, int oomScoreAdj) {
             this.pid = pid;

@@ -1,9 +1,12 @@
 package io.gemtrack.collector.procfs;
 
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -18,15 +21,19 @@ final class Fdinfo {
     }
 
     /**
-     * A DRM client from the usage-stats keys. Per region, {@code drm-total-} is the size of its buffers and
-     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias
-     * of resident, before that of total) stands in for both where the newer keys are missing. A driver that
-     * reports totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
+     * A DRM client from the usage-stats keys, on {@code node}, whose device sysfs names {@code sysfsDevice}. Per region,
+     * {@code drm-total-} is the size of its buffers, {@code drm-shared-} the part shared with other files and
+     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias of
+     * resident, before that of total) stands in for both where the newer keys are missing. A driver that reports
+     * totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
      */
-    static DrmClient drmClient(KeyValues fdinfo, int minor) throws MalformedProcFileException {
-        DrmClientId id = new DrmClientId(fdinfo.requiredText("drm-driver"), fdinfo.text("drm-pdev").orElse(""),
-                fdinfo.requiredLong("drm-client-id"));
+    static DrmClient drmClient(KeyValues fdinfo, DeviceNode node, Optional<String> sysfsDevice) throws MalformedProcFileException {
+        String driver = fdinfo.requiredText("drm-driver");
+        String device = fdinfo.text("drm-pdev").or(() -> sysfsDevice).orElse(node.major() + ":" + node.minor());
+        OptionalLong clientId = fdinfo.text("drm-client-id").isPresent() ? OptionalLong.of(fdinfo.requiredLong("drm-client-id"))
+                : OptionalLong.empty();
         SortedMap<String, Long> totals = regionSizes(fdinfo, "drm-total-");
+        SortedMap<String, Long> shared = regionSizes(fdinfo, "drm-shared-");
         SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
         SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");
         SortedMap<String, RegionUsage> regions = new TreeMap<>();
@@ -35,9 +42,9 @@ final class Fdinfo {
         for (String region : names) {
             long total = totals.containsKey(region) ? totals.get(region) : legacy.get(region);
             long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
-            regions.put(region, new RegionUsage(total, resident));
+            regions.put(region, new RegionUsage(total, shared.getOrDefault(region, 0L), resident));
         }
-        return new DrmClient(id, minor, regions);
+        return new DrmClient(driver, device, clientId, node, regions);
     }
 
     private static SortedMap<String, Long> regionSizes(KeyValues fdinfo, String prefix) throws MalformedProcFileException {
@@ -50,12 +57,23 @@ final class Fdinfo {
         return sizes;
     }
 
-    /** A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes) and {@code exp_name}. */
-    static DmaBuf dmaBuf(KeyValues fdinfo) throws MalformedProcFileException {
+    /** Where a buffer's inode comes from when fdinfo has none: stat(2) of the fd. */
+    @FunctionalInterface
+    interface InodeSource {
+        long inode() throws IOException;
+    }
+
+    /**
+     * A dma-buf from the generic {@code ino} key and the dma-buf keys {@code size} (bytes), {@code count} and
+     * {@code exp_name} (drivers/dma-buf/dma-buf.c, dma_buf_show_fdinfo). Kernels before 5.14 print no {@code ino};
+     * the buffer's inode is then {@code stat}'s.
+     */
+    static DmaBuf dmaBuf(KeyValues fdinfo, InodeSource stat) throws IOException {
         long size = fdinfo.requiredBytes("size");
         if (size == 0) {
             throw fdinfo.malformed("a dma-buf of 0 bytes");
         }
-        return new DmaBuf(fdinfo.requiredLong("ino"), fdinfo.requiredText("exp_name"), size);
+        long inode = fdinfo.text("ino").isPresent() ? fdinfo.requiredLong("ino") : stat.inode();
+        return new DmaBuf(inode, fdinfo.requiredText("exp_name"), size, fdinfo.requiredLong("count"));
     }
 }

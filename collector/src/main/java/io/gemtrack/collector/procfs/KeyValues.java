@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A procfs file of {@code key: value} lines ({@code status}, {@code meminfo}, {@code fdinfo/N}). Whitespace
@@ -20,14 +21,41 @@ final class KeyValues {
     }
 
     static KeyValues parse(Path file, String text) {
+        return parse(file, text, null);
+    }
+
+    /**
+     * Only the lines of {@code keys} ({@code null}: every line), and only until all of them are found: a process's
+     * {@code status} has 50 lines, the reader needs 7 of the first 30. Keys are compared in place, not cut out, since
+     * every sample parses a status per process.
+     */
+    static KeyValues parse(Path file, String text, Set<String> keys) {
         KeyValues parsed = new KeyValues(file);
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                parsed.values.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        for (int start = 0; start < text.length() && (keys == null || parsed.values.size() < keys.size()); ) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
             }
+            int colon = text.indexOf(':', start);
+            if (colon > start && colon < end) {
+                String key = keys == null ? text.substring(start, colon).strip() : wanted(text, start, colon, keys);
+                if (key != null) {
+                    parsed.values.putIfAbsent(key, text.substring(colon + 1, end).strip());
+                }
+            }
+            start = end + 1;
         }
         return parsed;
+    }
+
+    /** The key of {@code keys} that the text from {@code start} to {@code colon} is, or {@code null}. */
+    private static String wanted(String text, int start, int colon, Set<String> keys) {
+        for (String key : keys) {
+            if (key.length() == colon - start && text.startsWith(key, start)) {
+                return key;
+            }
+        }
+        return null;
     }
 
     Optional<String> text(String key) {

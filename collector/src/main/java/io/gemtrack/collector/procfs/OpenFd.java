@@ -1,6 +1,7 @@
 package io.gemtrack.collector.procfs;
 
 import java.util.Collections;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -8,23 +9,31 @@ import java.util.TreeMap;
 public sealed interface OpenFd {
 
     /**
-     * The kernel's identity of a DRM file description ({@code struct drm_file}). {@code drm-client-id} is unique
-     * per boot either globally or per device, in which case {@code drm-pdev} names the device; the driver is
-     * part of the key so two drivers' counters cannot collide.
+     * A region's figures in bytes as the fdinfo states them, not yet rounded to pages: {@code drm-total} (the
+     * client's buffers, private and shared), {@code drm-shared} (those with more than one handle, or exported) and
+     * {@code drm-resident}.
      */
-    record DrmClientId(String driver, String pdev, long clientId) {
-    }
-
-    /** A region's figures in bytes as the fdinfo states them, not yet rounded to pages. */
-    record RegionUsage(long totalBytes, long residentBytes) {
+    record RegionUsage(long totalBytes, long sharedBytes, long residentBytes) {
     }
 
     /**
-     * An open DRM file, from the usage-stats keys of its fdinfo (Documentation/gpu/drm-usage-stats.rst).
-     * {@code minor} is the number of the device node the fd refers to ({@code card0}: 0, {@code renderD128}: 128).
-     * {@code regions} is empty on kernels and drivers that print no memory keys.
+     * The character device an fd refers to, from stat(2) of the fd: a DRM node ({@code card0}: 0, {@code renderD128}:
+     * 128) or, when {@code accel}, a node of the accel subsystem ({@code /dev/accel/accel0}: 0), whose minors are
+     * numbered apart from DRM's.
      */
-    record DrmClient(DrmClientId id, int minor, SortedMap<String, RegionUsage> regions) implements OpenFd {
+    record DeviceNode(int major, int minor, boolean accel) {
+    }
+
+    /**
+     * An open DRM file ({@code struct drm_file}), from the usage-stats keys of its fdinfo
+     * (Documentation/gpu/drm-usage-stats.rst), on the device {@code node} the fd refers to. {@code device} names the
+     * device: its {@code drm-pdev} (the PCI slot), else the sysfs name of the node's device (a platform device such as
+     * {@code ae00000.display-subsystem}), else the node itself ({@code 226:128}). {@code clientId}, when the driver
+     * prints one, is unique per boot either globally or per device. {@code regions} is empty on kernels and drivers
+     * that print no memory keys.
+     */
+    record DrmClient(String driver, String device, OptionalLong clientId, DeviceNode node, SortedMap<String, RegionUsage> regions)
+            implements OpenFd {
         public DrmClient {
             regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
         }
@@ -32,8 +41,10 @@ public sealed interface OpenFd {
 
     /**
      * A dma-buf, from the fdinfo of an fd to it. The kernel's {@code ino} names the buffer; {@code exporter} is
-     * {@code exp_name}, the driver or heap that allocated it.
+     * {@code exp_name}, the driver or heap that allocated it; {@code references} is {@code count}, the references to
+     * the buffer's file: every fd and mapping of it in any process, and the kernel's own (a GEM object it was
+     * exported from or imported into).
      */
-    record DmaBuf(long inode, String exporter, long sizeBytes) implements OpenFd {
+    record DmaBuf(long inode, String exporter, long sizeBytes, long references) implements OpenFd {
     }
 }

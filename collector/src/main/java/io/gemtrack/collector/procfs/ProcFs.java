@@ -1,7 +1,8 @@
 package io.gemtrack.collector.procfs;
 
-import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -9,25 +10,36 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads processes, their mm counters, DRM clients and dma-bufs from a procfs tree. The root is a parameter so
- * the same code reads {@code /proc} and the fixture trees of the tests.
+ * Reads processes, their mm counters, DRM clients and dma-bufs from a procfs tree, and what sysfs says of the
+ * devices. The roots are parameters so the same code reads {@code /proc} and {@code /sys} and the fixture trees
+ * of the tests.
  *
  * <p>A live host changes while it is read. A process that exits mid-read, or whose files the kernel refuses,
  * is left out of the sample and counted in {@link ReadSkips}; an fd likewise. Only a failure to read the host
- * itself ({@code meminfo}, the process list) fails the sample.
+ * itself ({@code meminfo}, {@code devices}, the process list) fails the sample.
+ *
+ * <p>{@code maps} is the largest file a process has, so it is read only where a dma-buf mapping can be: in processes
+ * that hold a DRM client or a dma-buf fd, that mapped a dma-buf when last read, or whose parent did (fork copies
+ * mappings); every {@value #FULL_MAPS_SCAN_EVERY}th sample, the first included, reads every process's. A process
+ * that maps a dma-buf and closes its fd between two samples is seen at the next of those. Not thread-safe.
  */
 public final class ProcFs {
 
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,8}");
-    private static final Pattern DRM_NODE = Pattern.compile("/dev/dri/(?:card|renderD|controlD)([0-9]+)");
+    /** How the dmabuf file system names a buffer's file, in fd links and in {@code maps}: {@code /dmabuf:NAME}. */
+    private static final String DMA_BUF_FILE = "/dmabuf:";
+    private static final Set<String> MEMINFO_KEYS = Set.of("MemTotal", "SwapTotal");
+    private static final Set<String> STATUS_KEYS = Set.of("Name", "PPid", "RssFile", "RssAnon", "RssShmem", "VmSwap", "VmPTE");
     /** The kernel's PF_KTHREAD task flag: a kernel thread has no mm and no fds of its own. */
     private static final long KERNEL_THREAD_FLAG = 0x00200000;
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
@@ -37,72 +49,152 @@ public final class ProcFs {
     public static final String BOOT_ID = "sys/kernel/random/boot_id";
     /** The file with the kernel's host name, relative to the root. */
     public static final String HOSTNAME = "sys/kernel/hostname";
+    /** Every this many samples, every process's maps is read. */
+    static final int FULL_MAPS_SCAN_EVERY = 12;
 
     private final Path root;
+    private final Path sys;
     private final ProcFiles files;
+    private long samplesTaken;
+    /** The processes that mapped a dma-buf in the last sample: pid to start time. */
+    private Map<Integer, Long> dmaBufMappers = Map.of();
+    /**
+     * What stat(2) found at each fd that links to a path in the last sample. While an fd keeps its link it is the same
+     * open file, so it is not stat'ed again: most fds (logs, sockets' peers, /dev/null) stay open for the process's life.
+     */
+    private Map<PathFd, Optional<DeviceNode>> pathFds = Map.of();
 
+    /** An fd of a process, named as the kernel names them (a pid the kernel reuses has another start time). */
+    private record HeldFd(int pid, long startTime, int fd) {
+    }
+
+    private record PathFd(HeldFd fd, String target) {
+    }
+
+    /** The procfs at {@code root} and the sysfs beside it ({@code /proc}: {@code /sys}). */
     public ProcFs(Path root) {
-        this(root, ProcFiles.DEFAULT);
+        this(root, root.resolveSibling("sys"));
+    }
+
+    public ProcFs(Path root, Path sys) {
+        this(root, sys, ProcFiles.DEFAULT);
     }
 
     ProcFs(Path root, ProcFiles files) {
+        this(root, root.resolveSibling("sys"), files);
+    }
+
+    ProcFs(Path root, Path sys, ProcFiles files) {
         this.root = root;
+        this.sys = sys;
         this.files = files;
     }
 
     /** The kernel's id of the current boot. */
     public String bootId() throws IOException {
-        return files.read(root.resolve(BOOT_ID)).strip();
+        return text(root.resolve(BOOT_ID)).strip();
     }
 
     public String hostname() throws IOException {
-        return files.read(root.resolve(HOSTNAME)).strip();
+        return text(root.resolve(HOSTNAME)).strip();
     }
 
     public HostSample sample() throws IOException {
-        KeyValues meminfo = keyValues(root.resolve("meminfo"));
+        KeyValues meminfo = keyValues(root.resolve("meminfo"), MEMINFO_KEYS);
+        Path devices = root.resolve("devices");
+        Nodes nodes = new Nodes(DeviceMajors.parse(devices, text(devices)));
         SkipCounter skips = new SkipCounter();
+        boolean everyMaps = samplesTaken++ % FULL_MAPS_SCAN_EVERY == 0;
+        Map<Integer, Long> mappers = new HashMap<>();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    readProcess(root.resolve(name), skips).ifPresent(processes::add);
+                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, skips);
+                    process.ifPresent(processes::add);
+                    process.filter(read -> !read.dmaBufMappings().isEmpty()).ifPresent(read -> mappers.put(read.pid(), read.startTime()));
                 } catch (IOException e) {
                     skips.skip(e);
                 }
             }
         }
+        dmaBufMappers = mappers;
+        pathFds = nodes.pathFds;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
         return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), processes, skips.total());
     }
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, SkipCounter skips) throws IOException {
-        Stat stat = Stat.parse(dir.resolve("stat"), files.read(dir.resolve("stat")));
+    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
+        Stat stat = Stat.parse(dir.resolve("stat"), text(dir.resolve("stat")));
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
         }
-        KeyValues status = keyValues(dir.resolve("status"));
+        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
         MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
                 status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
         Path oomScoreAdj = dir.resolve("oom_score_adj");
-        return Optional.of(new ProcessSample(Integer.parseInt(dir.getFileName().toString()), stat.startTime(),
-                (int) status.requiredLong("PPid"), status.text("Name").orElse(UNNAMED),
-                parseInt(oomScoreAdj, files.read(oomScoreAdj).strip()), memory, readFds(dir, skips)));
+        int pid = Integer.parseInt(dir.getFileName().toString());
+        int parentPid = (int) status.requiredLong("PPid");
+        int oom = parseInt(oomScoreAdj, text(oomScoreAdj).strip());
+        SortedMap<Integer, OpenFd> fds = readFds(dir, pid, stat.startTime(), nodes, skips);
+        boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
+                || dmaBufMappers.containsKey(parentPid);
+        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.text("Name").orElse(UNNAMED), oom, memory,
+                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>()));
+    }
+
+    /**
+     * The dma-bufs the process maps, from the {@code /dmabuf:} lines of {@code maps} (the dmabuf file system's name
+     * for a buffer's file), whose inode field is the buffer's. {@code maps} needs the same access right as the fds: a
+     * refusal is counted and the process reported without mappings. Kernels whose dma-bufs are anonymous inodes
+     * ({@code anon_inode:dmabuf}) give every buffer one inode, so their mappings cannot name a buffer and are left out.
+     */
+    private SortedMap<Long, DmaBufMapping> readDmaBufMappings(Path dir, SkipCounter skips) throws IOException {
+        Path maps = dir.resolve("maps");
+        String text;
+        try {
+            // Only the /dmabuf: lines' numbers are read, which are ASCII: no need to decode UTF-8.
+            text = files.read(maps, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            if (ReadFailure.of(e) != ReadFailure.PERMISSION_DENIED) {
+                throw e;
+            }
+            skips.skip(e);
+            return new TreeMap<>();
+        }
+        SortedMap<Long, DmaBufMapping> mappings = new TreeMap<>();
+        int from = 0;
+        while ((from = text.indexOf(DMA_BUF_FILE, from)) >= 0) {
+            int lineEnd = text.indexOf('\n', from) < 0 ? text.length() : text.indexOf('\n', from);
+            String line = text.substring(text.lastIndexOf('\n', from) + 1, lineEnd);
+            from = lineEnd;
+            try {
+                MapsLine area = MapsLine.parse(maps, line);
+                if (area.path().startsWith(DMA_BUF_FILE)) {
+                    mappings.merge(area.inode(), new DmaBufMapping(1, area.offset() + area.length()),
+                            (known, more) -> new DmaBufMapping(known.count() + 1, Math.max(known.extentBytes(), more.extentBytes())));
+                }
+            } catch (MalformedProcFileException e) {
+                skips.skip(e);
+            }
+        }
+        return mappings;
     }
 
     /**
      * The DRM and dma-buf fds. The kernel checks one access right for the fd list, every link and every fdinfo, so
      * a refusal of any is counted once and the process reported without fds.
      */
-    private SortedMap<Integer, OpenFd> readFds(Path dir, SkipCounter skips) throws IOException {
+    private SortedMap<Integer, OpenFd> readFds(Path dir, int pid, long startTime, Nodes nodes, SkipCounter skips) throws IOException {
         SortedMap<Integer, OpenFd> fds = new TreeMap<>();
         try {
             for (String name : files.list(dir.resolve("fd"))) {
                 try {
-                    Optional<OpenFd> fd = readFd(dir, name);
+                    int number = parseInt(dir.resolve("fd").resolve(name), name);
+                    Optional<OpenFd> fd = readFd(dir, name, new HeldFd(pid, startTime, number), nodes);
                     if (fd.isPresent()) {
-                        fds.put(parseInt(dir.resolve("fd").resolve(name), name), fd.get());
+                        fds.put(number, fd.get());
                     }
                 } catch (IOException e) {
                     if (ReadFailure.of(e) == ReadFailure.PERMISSION_DENIED) {
@@ -122,24 +214,76 @@ public final class ProcFs {
     }
 
     /**
-     * The link names the kind of fd, so only DRM and dma-buf fdinfo is read. A dma-buf's link is
-     * {@code /dmabuf:NAME} on kernels with the dmabuf pseudo file system, {@code anon_inode:dmabuf} before.
+     * Only DRM and dma-buf fdinfo is read. A dma-buf is known by its link, {@code /dmabuf:NAME} on kernels with the
+     * dmabuf pseudo file system, {@code anon_inode:dmabuf} before. A DRM or accel client is known, as nvtop and qmassa
+     * know it, by the major of the character device stat(2) finds at the fd, whatever path opened it; only links to
+     * paths are stat'ed, since sockets, pipes and anonymous inodes are none.
      */
-    private Optional<OpenFd> readFd(Path dir, String fd) throws IOException {
-        String target = files.readLink(dir.resolve("fd").resolve(fd));
-        Path fdinfo = dir.resolve("fdinfo").resolve(fd);
-        Matcher drmNode = DRM_NODE.matcher(target);
-        if (drmNode.matches()) {
-            return Optional.of(Fdinfo.drmClient(keyValues(fdinfo), parseInt(fdinfo, drmNode.group(1))));
+    private Optional<OpenFd> readFd(Path dir, String fd, HeldFd held, Nodes nodes) throws IOException {
+        Path link = dir.resolve("fd").resolve(fd);
+        String target = files.readLink(link);
+        if (target.startsWith(DMA_BUF_FILE)) {
+            return Optional.of(Fdinfo.dmaBuf(keyValues(dir.resolve("fdinfo").resolve(fd)), () -> files.stat(link).inode()));
         }
-        if (target.startsWith("/dmabuf:") || target.equals("anon_inode:dmabuf")) {
-            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo)));
+        if (target.equals("anon_inode:dmabuf")) {
+            Path fdinfo = dir.resolve("fdinfo").resolve(fd);
+            // Every anonymous inode is one and the same: only fdinfo's ino can name this buffer.
+            return Optional.of(Fdinfo.dmaBuf(keyValues(fdinfo), () -> {
+                throw new MalformedProcFileException(fdinfo, "no 'ino', and an anonymous inode names no dma-buf");
+            }));
         }
-        return Optional.empty();
+        if (!target.startsWith("/")) {
+            return Optional.empty();
+        }
+        PathFd pathFd = new PathFd(held, target);
+        Optional<DeviceNode> node = pathFds.get(pathFd);
+        if (node == null) {
+            node = nodes.majors.node(files.stat(link));
+        }
+        nodes.pathFds.put(pathFd, node);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Fdinfo.drmClient(keyValues(dir.resolve("fdinfo").resolve(fd)), node.get(), nodes.sysfsDevice(node.get())));
+    }
+
+    /** The DRM and accel nodes of one sample: their majors, and what sysfs calls each node's device, read once. */
+    private final class Nodes {
+        final DeviceMajors majors;
+        final Map<PathFd, Optional<DeviceNode>> pathFds = new HashMap<>();
+        private final Map<DeviceNode, Optional<String>> devices = new HashMap<>();
+
+        Nodes(DeviceMajors majors) {
+            this.majors = majors;
+        }
+
+        /**
+         * The name of the device the node belongs to: {@code /sys/dev/char/MAJOR:MINOR} is the node's directory, whose
+         * {@code device} links to it. Without sysfs (a container that does not mount it) there is none.
+         */
+        Optional<String> sysfsDevice(DeviceNode node) {
+            return devices.computeIfAbsent(node, absent -> {
+                try {
+                    Path device = Path.of(files.readLink(sys.resolve("dev/char").resolve(node.major() + ":" + node.minor()).resolve("device")));
+                    return Optional.ofNullable(device.getFileName()).map(Path::toString);
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            });
+        }
     }
 
     private KeyValues keyValues(Path file) throws IOException {
-        return KeyValues.parse(file, files.read(file));
+        return KeyValues.parse(file, text(file));
+    }
+
+    private KeyValues keyValues(Path file, Set<String> keys) throws IOException {
+        return KeyValues.parse(file, text(file), keys);
+    }
+
+    /** The file as text; bytes that are not UTF-8 (a process may name itself anything) become U+FFFD instead of failing. */
+    private String text(Path file) throws IOException {
+        return files.read(file, StandardCharsets.UTF_8);
     }
 
     private static int parseInt(Path file, String value) throws MalformedProcFileException {
@@ -150,21 +294,59 @@ public final class ProcFs {
         }
     }
 
+    /** The fields of a {@code /proc/PID/maps} line the reader needs: start-end, perms, offset, dev, inode, path. */
+    private record MapsLine(long length, long offset, long inode, String path) {
+
+        static MapsLine parse(Path file, String line) throws MalformedProcFileException {
+            String[] fields = line.strip().split("\\s+", 6);
+            int dash = fields[0].indexOf('-');
+            if (fields.length < 6 || dash < 0) {
+                throw new MalformedProcFileException(file, "not a maps line: '" + line + "'");
+            }
+            try {
+                long start = Long.parseUnsignedLong(fields[0].substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(fields[0].substring(dash + 1), 16);
+                return new MapsLine(end - start, Long.parseUnsignedLong(fields[2], 16), Long.parseLong(fields[4]), fields[5]);
+            } catch (NumberFormatException e) {
+                throw new MalformedProcFileException(file, "not a maps line: '" + line + "'");
+            }
+        }
+    }
+
     /** The fields of {@code /proc/PID/stat} the reader needs. */
     private record Stat(char state, long flags, long startTime) {
 
-        /** The name in parentheses may hold spaces and parentheses itself, so the fields count from the last ')'. */
+        /** After the name: state is field 3 of the line, flags field 9, starttime field 22. */
+        private static final int FLAGS = 9 - 3;
+        private static final int START_TIME = 22 - 3;
+
+        /**
+         * The name in parentheses may hold spaces and parentheses itself, so the fields count from the last ')'. The
+         * fields are found by their spaces, not split into strings: every sample parses a stat line per process.
+         */
         static Stat parse(Path file, String text) throws MalformedProcFileException {
-            String[] fields = text.substring(text.lastIndexOf(')') + 1).strip().split(" ");
-            // After the name: state is field 3 of the line, flags field 9, starttime field 22.
-            if (fields.length < 20 || fields[0].length() != 1) {
+            int state = text.lastIndexOf(')') + 2;
+            if (state < 2 || state + 1 >= text.length() || text.charAt(state - 1) != ' ' || text.charAt(state + 1) != ' ') {
                 throw new MalformedProcFileException(file, "not a stat line: '" + text.strip() + "'");
             }
             try {
-                return new Stat(fields[0].charAt(0), Long.parseLong(fields[6]), Long.parseLong(fields[19]));
-            } catch (NumberFormatException e) {
+                return new Stat(text.charAt(state), field(text, state, FLAGS), field(text, state, START_TIME));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
                 throw new MalformedProcFileException(file, "not a stat line: '" + text.strip() + "'");
             }
+        }
+
+        /** The number {@code index} fields after the one starting at {@code from}. */
+        private static long field(String text, int from, int index) {
+            int start = from;
+            for (int skipped = 0; skipped < index; skipped++) {
+                start = text.indexOf(' ', start) + 1;
+                if (start == 0) {
+                    throw new IndexOutOfBoundsException("field " + index);
+                }
+            }
+            int end = text.indexOf(' ', start);
+            return Long.parseLong(text, start, end < 0 ? text.stripTrailing().length() : end, 10);
         }
     }
 

@@ -7,11 +7,13 @@ import java.util.TreeMap;
 /**
  * One process (thread group) as read in one sample. {@code startTime} is the start time in clock ticks since
  * boot from {@code /proc/PID/stat}: with the pid it tells a reused pid from the process that had it before.
- * {@code fds} holds only DRM and dma-buf fds, by fd number.
+ * {@code fds} holds only DRM and dma-buf fds, by fd number; {@code dmaBufMappings} the dma-bufs its mm maps, by
+ * the buffer's inode.
  */
 public record ProcessSample(int pid, long startTime, int parentPid, String comm, int oomScoreAdj, MmSample memory,
-                            SortedMap<Integer, OpenFd> fds) {
+                            SortedMap<Integer, OpenFd> fds, SortedMap<Long, DmaBufMapping> dmaBufMappings) {
     public ProcessSample {
         fds = Collections.unmodifiableSortedMap(new TreeMap<>(fds));
+        dmaBufMappings = Collections.unmodifiableSortedMap(new TreeMap<>(dmaBufMappings));
     }
 }

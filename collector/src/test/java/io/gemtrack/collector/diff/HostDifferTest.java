@@ -3,12 +3,13 @@ package io.gemtrack.collector.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.collector.AggregatorReferee;
+import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
 import io.gemtrack.collector.procfs.OpenFd;
+import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.collector.procfs.ReadSkips;
@@ -41,6 +42,7 @@ import io.gemtrack.events.EventBody.SnapshotProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,7 @@ class HostDifferTest {
     private static final long MIB = 1 << 20;
     private static final long GIB = 1 << 30;
     private static final MmSample SMALL = new MmSample(2 * MIB, 1 * MIB, 0, 0, 48 * KIB);
-    private static final DmaBuf SCANOUT = new DmaBuf(4711, "amdgpu", 8 * MIB);
+    private static final DmaBuf SCANOUT = new DmaBuf(4711, "amdgpu", 8 * MIB, 2);
 
     private final HostDiffer differ = new HostDiffer();
     private final AggregatorReferee referee = new AggregatorReferee();
@@ -73,7 +75,7 @@ class HostDifferTest {
         for (int i = 0; i < fdsAndFiles.length; i += 2) {
             fds.put((Integer) fdsAndFiles[i], (OpenFd) fdsAndFiles[i + 1]);
         }
-        return new ProcessSample(pid, startTime, parentPid, comm, 0, memory, new TreeMap<>(fds));
+        return new ProcessSample(pid, startTime, parentPid, comm, 0, memory, new TreeMap<>(fds), new TreeMap<>());
     }
 
     private static DrmClient amdgpu(long clientId, Object... regionsAndUsage) {
@@ -81,11 +83,15 @@ class HostDifferTest {
         for (int i = 0; i < regionsAndUsage.length; i += 2) {
             regions.put((String) regionsAndUsage[i], (RegionUsage) regionsAndUsage[i + 1]);
         }
-        return new DrmClient(new DrmClientId("amdgpu", "0000:03:00.0", clientId), 128, new TreeMap<>(regions));
+        return new DrmClient("amdgpu", "0000:03:00.0", OptionalLong.of(clientId), new DeviceNode(226, 128, false), new TreeMap<>(regions));
     }
 
     private static RegionUsage usage(long totalBytes, long residentBytes) {
-        return new RegionUsage(totalBytes, residentBytes);
+        return new RegionUsage(totalBytes, 0, residentBytes);
+    }
+
+    private static RegionUsage usage(long totalBytes, long sharedBytes, long residentBytes) {
+        return new RegionUsage(totalBytes, sharedBytes, residentBytes);
     }
 
     private static MmCounters counters(int pid, MmSample memory) {
@@ -188,6 +194,29 @@ class HostDifferTest {
     }
 
     @Test
+    void sharedMemoryWithoutKnownHoldersIsAnObjectOfAPoolFileThatNoFdRefersTo() {
+        next(INIT);
+
+        List<EventBody> events = next(INIT, process(500, 400, 1, "gnome-shell", 12, amdgpu(42, "vram", usage(64 * MIB, 16 * MIB, 64 * MIB))));
+
+        assertThat(events).containsExactly(
+                new ProcessFork(500, 1, "gnome-shell", false),
+                new DrmFileOpen(500, 12, 1, 128),
+                new GemCreate(1, 128, "vram", 48 * MIB, 500, 1, 1),
+                new GemPin(1, 48 * MIB),
+                new DrmFileOpen(500, HostView.EXPORT_FD, 2, 128),
+                new FdClose(500, HostView.EXPORT_FD),
+                new GemCreate(2, 128, "vram", 16 * MIB, 500, 2, 1),
+                new GemPin(2, 16 * MIB),
+                counters(500, SMALL));
+        assertThat(referee.model().object(2).holders()).isEmpty();
+
+        assertThat(next(INIT, process(500, 400, 1, "gnome-shell", 12, amdgpu(42, "vram", usage(64 * MIB, 0, 64 * MIB)))))
+                .containsExactly(new GemHandleDelete(1, 1), new GemFree(1), new GemCreate(3, 128, "vram", 64 * MIB, 500, 1, 2),
+                        new GemPin(3, 64 * MIB), new DrmFileClose(2), new GemFree(2));
+    }
+
+    @Test
     void aReusedPidGetsAnIdThatWasNeverUsed() {
         next(INIT, process(600, 700, 1, "firefox"));
 
@@ -254,7 +283,7 @@ class HostDifferTest {
         next(INIT);
 
         List<EventBody> events = next(INIT, process(500, 400, 1, "weston", 12, amdgpu(42, "cma", usage(6 * MIB, 1 * MIB)),
-                30, new DmaBuf(90, "cma", 2 * MIB)));
+                30, new DmaBuf(90, "cma", 2 * MIB, 1)));
 
         assertThat(events).filteredOn(event -> event instanceof GemPin).isEmpty();
         assertThat(referee.model().objects()).allSatisfy(object -> assertThat(object.residentBytes()).isEqualTo(object.sizeBytes()));
@@ -262,12 +291,12 @@ class HostDifferTest {
 
     @Test
     void oomScoreAdjIsInheritedAtForkAndReportedWhenItDiffers() {
-        ProcessSample shell = new ProcessSample(500, 400, 1, "gnome-shell", -900, SMALL, new TreeMap<>());
+        ProcessSample shell = new ProcessSample(500, 400, 1, "gnome-shell", -900, SMALL, new TreeMap<>(), new TreeMap<>());
         next(INIT, shell);
 
         List<EventBody> events = next(INIT, shell,
-                new ProcessSample(510, 450, 500, "helper", -900, SMALL, new TreeMap<>()),
-                new ProcessSample(520, 460, 500, "app", 200, SMALL, new TreeMap<>()));
+                new ProcessSample(510, 450, 500, "helper", -900, SMALL, new TreeMap<>(), new TreeMap<>()),
+                new ProcessSample(520, 460, 500, "app", 200, SMALL, new TreeMap<>(), new TreeMap<>()));
 
         assertThat(events).containsExactly(
                 new ProcessFork(510, 500, "helper", false),
@@ -307,7 +336,8 @@ class HostDifferTest {
                 ProcessSample parent = sample.get(random.nextInt(sample.size()));
                 int pid = 100 + random.nextInt(40);
                 if (sample.stream().noneMatch(process -> process.pid() == pid)) {
-                    sample.add(reshuffled(new ProcessSample(pid, clock++, parent.pid(), "p" + pid, 0, SMALL, parent.fds()), random));
+                    sample.add(reshuffled(new ProcessSample(pid, clock++, parent.pid(), "p" + pid, 0, SMALL, parent.fds(),
+                            parent.dmaBufMappings()), random));
                 }
             }
             live = sample;
@@ -316,7 +346,7 @@ class HostDifferTest {
         assertThat(referee.model().processes()).hasSize(live.size());
     }
 
-    /** The same process with some fds closed, some opened, and its clients' memory changed. */
+    /** The same process with some fds closed, some opened, some dma-bufs mapped or unmapped, and its clients' memory changed. */
     private static ProcessSample reshuffled(ProcessSample process, java.util.Random random) {
         Map<Integer, OpenFd> fds = new TreeMap<>();
         process.fds().forEach((fd, open) -> {
@@ -328,15 +358,25 @@ class HostDifferTest {
             int fd = 3 + random.nextInt(12);
             fds.put(fd, random.nextBoolean()
                     ? amdgpu(random.nextInt(8), "vram", usage(random.nextInt(64) * MIB, random.nextInt(64) * MIB))
-                    : new DmaBuf(1 + random.nextInt(6), random.nextBoolean() ? "amdgpu" : "cma", (1 + random.nextInt(4)) * MIB));
+                    : new DmaBuf(1 + random.nextInt(6), random.nextBoolean() ? "amdgpu" : "cma", (1 + random.nextInt(4)) * MIB,
+                            1 + random.nextInt(4)));
+        }
+        Map<Long, DmaBufMapping> mappings = new TreeMap<>(process.dmaBufMappings());
+        if (random.nextInt(3) == 0) {
+            long inode = 1 + random.nextInt(6);
+            if (random.nextBoolean()) {
+                mappings.remove(inode);
+            } else {
+                mappings.put(inode, new DmaBufMapping(1 + random.nextInt(3), (1 + random.nextInt(4)) * MIB));
+            }
         }
         MmSample memory = new MmSample(random.nextInt(9) * MIB, random.nextInt(9) * MIB, 0, 0, 48 * KIB);
         return new ProcessSample(process.pid(), process.startTime(), process.parentPid(), process.comm(), random.nextInt(3) * 100,
-                memory, new TreeMap<>(fds));
+                memory, new TreeMap<>(fds), new TreeMap<>(mappings));
     }
 
     private static DrmClient resized(DrmClient client, java.util.Random random) {
-        return amdgpu(client.id().clientId(), "vram", usage(random.nextInt(64) * MIB + random.nextInt(4096), random.nextInt(80) * MIB),
+        return amdgpu(client.clientId().getAsLong(), "vram", usage(random.nextInt(64) * MIB + random.nextInt(4096), random.nextInt(80) * MIB),
                 "gtt", usage(random.nextInt(3) * MIB, random.nextInt(3) * MIB));
     }
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
-import io.gemtrack.collector.procfs.OpenFd.DrmClientId;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -28,13 +28,16 @@ class ProcFsTest {
     private static final long MIB = 1 << 20;
 
     @TempDir
-    Path root;
+    Path dir;
 
     private ProcTree tree;
+    /** The tree's procfs root. */
+    private Path root;
 
     private ProcTree tree() {
         if (tree == null) {
-            tree = new ProcTree(root);
+            tree = new ProcTree(dir);
+            root = tree.root();
         }
         return tree;
     }
@@ -52,7 +55,7 @@ class ProcFsTest {
         assertThat(sample.swapTotalBytes()).isEqualTo(2097148 * KIB);
         assertThat(sample.processes()).extracting(ProcessSample::pid).containsExactly(1, 500, 600);
         assertThat(sample.processes().get(2)).isEqualTo(new ProcessSample(600, 900, 500, "glxgears", 0,
-                new MmSample(10240 * KIB, 5120 * KIB, 256 * KIB, 64 * KIB, 80 * KIB), new TreeMap<>()));
+                new MmSample(10240 * KIB, 5120 * KIB, 256 * KIB, 64 * KIB, 80 * KIB), new TreeMap<>(), new TreeMap<>()));
         assertThat(sample.processes().get(1).oomScoreAdj()).isEqualTo(-900);
         assertThat(sample.skips()).isEqualTo(ReadSkips.NONE);
     }
@@ -70,11 +73,12 @@ class ProcFsTest {
         Map<Integer, OpenFd> fds = onlyProcess(new ProcFs(root).sample()).fds();
 
         assertThat(fds).containsOnlyKeys(12, 13, 30, 31);
-        assertThat(((DrmClient) fds.get(12)).minor()).isEqualTo(128);
-        assertThat(((DrmClient) fds.get(12)).id()).isEqualTo(new DrmClientId("amdgpu", "0000:03:00.0", 42));
-        assertThat(((DrmClient) fds.get(13)).minor()).isZero();
-        assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB));
-        assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960));
+        assertThat(((DrmClient) fds.get(12)).node().minor()).isEqualTo(128);
+        assertThat(((DrmClient) fds.get(12)).clientId()).hasValue(42);
+        assertThat(((DrmClient) fds.get(12)).device()).isEqualTo("0000:03:00.0");
+        assertThat(((DrmClient) fds.get(13)).node().minor()).isZero();
+        assertThat(fds.get(30)).isEqualTo(new DmaBuf(4711, "amdgpu", 8 * MIB, 2));
+        assertThat(fds.get(31)).isEqualTo(new DmaBuf(4712, "system", 3112960, 1));
     }
 
     @Test
@@ -85,6 +89,60 @@ class ProcFsTest {
         List<ProcessSample> processes = new ProcFs(root).sample().processes();
 
         assertThat(processes.get(0).fds().get(30)).isEqualTo(processes.get(1).fds().get(41));
+    }
+
+    /** The fixture's dma-buf link is not a real file (there is no dmabuf file system here), so stat's answer is given. */
+    @Test
+    void aDmaBufWhoseFdinfoHasNoInodeIsNamedByTheInodeStatGives() throws IOException {
+        tree().process(900, "media-server", 1, 800).dmaBufFd(7, ProcTree.resource("/fixtures/mapping-only/kernel-5.10.dmabuf"));
+        Path fd = root.resolve("900/fd/7");
+        ProcFiles files = new ProcFiles() {
+            @Override
+            public String read(Path file, Charset charset) throws IOException {
+                return DEFAULT.read(file, charset);
+            }
+
+            @Override
+            public String readLink(Path link) throws IOException {
+                return DEFAULT.readLink(link);
+            }
+
+            @Override
+            public List<String> list(Path directory) throws IOException {
+                return DEFAULT.list(directory);
+            }
+
+            @Override
+            public FileStat stat(Path path) throws IOException {
+                return path.equals(fd) ? new FileStat(false, 0, 11, 3321) : DEFAULT.stat(path);
+            }
+        };
+
+        assertThat(onlyProcess(new ProcFs(root, files).sample()).fds()).containsExactly(Map.entry(7, new DmaBuf(3321, "system", 4 * MIB, 1)));
+    }
+
+    @Test
+    void mapsAreReadWhereADmaBufMappingCanBeAndEverywhereEveryTwelfthSample() throws IOException {
+        tree().process(600, "camera-service", 1, 500).dmaBufMapping(0x7f2a40000000L, 4 * MIB, 0, 881, "preview");
+        tree().process(610, "encoder", 600, 520);
+        tree().process(700, "viewer", 1, 650).dmaBufFd(5, fdinfo("dmabuf-system-heap.txt"));
+        tree().process(800, "shell", 1, 750);
+        ProcFs procFs = new ProcFs(root);
+
+        assertThat(mappers(procFs.sample())).containsExactly(600);
+        // Mapped since: the viewer holds a dma-buf fd and the encoder's parent maps one, so theirs are read; the
+        // shell, which holds neither, is read at the next full scan only.
+        tree().process(610, "encoder", 600, 520).dmaBufMapping(0x7f2a40000000L, 4 * MIB, 0, 881, "preview");
+        tree().process(700, "viewer", 1, 650).dmaBufMapping(0x7f2b00000000L, 4 * MIB, 0, 4712, "");
+        tree().process(800, "shell", 1, 750).dmaBufMapping(0x7f2c00000000L, 4 * MIB, 0, 4712, "");
+        for (int sample = 2; sample <= ProcFs.FULL_MAPS_SCAN_EVERY; sample++) {
+            assertThat(mappers(procFs.sample())).as("sample %d", sample).containsExactly(600, 610, 700);
+        }
+        assertThat(mappers(procFs.sample())).containsExactly(600, 610, 700, 800);
+    }
+
+    private static List<Integer> mappers(HostSample sample) {
+        return sample.processes().stream().filter(process -> !process.dmaBufMappings().isEmpty()).map(ProcessSample::pid).toList();
     }
 
     @Test
@@ -237,9 +295,9 @@ class ProcFsTest {
         }
         return new ProcFiles() {
             @Override
-            public String read(Path file) throws IOException {
+            public String read(Path file, Charset charset) throws IOException {
                 failIfListed(file);
-                return DEFAULT.read(file);
+                return DEFAULT.read(file, charset);
             }
 
             @Override
@@ -252,6 +310,12 @@ class ProcFsTest {
             public List<String> list(Path directory) throws IOException {
                 failIfListed(directory);
                 return DEFAULT.list(directory);
+            }
+
+            @Override
+            public FileStat stat(Path path) throws IOException {
+                failIfListed(path);
+                return DEFAULT.stat(path);
             }
 
             private void failIfListed(Path path) throws IOException {

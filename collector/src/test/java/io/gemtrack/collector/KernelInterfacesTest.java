@@ -1,0 +1,181 @@
+package io.gemtrack.collector;
+
+import static io.gemtrack.testkit.ProcTree.fdinfo;
+import static io.gemtrack.testkit.KernelFixtures.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gemtrack.collector.procfs.ProcFs;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.testkit.KernelFixtures;
+import io.gemtrack.testkit.ProcTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector against the kernel's own interfaces, one test for each way it read them wrong: fixture trees in the
+ * kernel's formats in, the stream folded by the aggregator's model, its figures checked.
+ */
+class KernelInterfacesTest {
+
+    private static final long KIB = 1 << 10;
+    private static final long MIB = 1 << 20;
+    /** Where the collector numbers accel nodes: apart from DRM minors, above any the kernel gives. */
+    private static final int ACCEL_MINOR_BASE = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(5_000_000_000L);
+    private final AggregatorReferee referee = new AggregatorReferee();
+    private Collector collector;
+
+    private List<EventBody> sample(ProcTree tree) throws IOException {
+        if (collector == null) {
+            collector = new Collector(new ProcFs(tree.root()), ProcTree.HOSTNAME, () -> clock.getAndAdd(1_000_000));
+        }
+        return referee.accept(collector.sample()).stream().map(Event::body).toList();
+    }
+
+    private HostModel model() {
+        return referee.model();
+    }
+
+    /** GEM bytes by "minor/region". */
+    private Map<String, Long> regionBytes() {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (RegionUsage region : model().ledger().regions()) {
+            if (region.gemBytes() > 0) {
+                bytes.put(region.minor() + "/" + region.name(), region.gemBytes());
+            }
+        }
+        return bytes;
+    }
+
+    @Test
+    void drmAndAccelFdsAreFoundByTheMajorOfTheDeviceTheyReferTo() throws IOException {
+        ProcTree tree = KernelFixtures.accel(dir);
+        tree.process(800, "npu-infer", 1, 700).drmFd(8, "/dev/dri/renderD128", fdinfo("i915-no-memory-keys.txt"));
+
+        sample(tree);
+
+        assertThat(regionBytes()).containsExactly(Map.entry(ACCEL_MINOR_BASE + "/memory", 98304 * KIB));
+        assertThat(model().process(800).charged(Policy.holder)).isEqualTo(81920 * KIB);
+        assertThat(model().ledger().residentBytes()).isEqualTo(81920 * KIB);
+    }
+
+    @Test
+    void theNodesOfOneDeviceAreOneDeviceKnownByItsPdevOrElseItsSysfsDevice() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.device("/dev/dri/card0", KernelFixtures.MSM_DEVICE).device("/dev/dri/renderD128", KernelFixtures.MSM_DEVICE);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(400, "kwin_wayland", 1, 300).drmFd(14, "/dev/dri/card0", fixture("msm", "compositor.fdinfo"));
+        tree.process(900, "chromium", 1, 800).drmFd(21, "/dev/dri/renderD128", fixture("msm", "browser.fdinfo"));
+        tree.process(1200, "steam", 1, 1100).drmFd(5, "/dev/dri/card1", fdinfo("amdgpu.txt"));
+        tree.process(1300, "game", 1, 1250)
+                .drmFd(6, "/dev/dri/renderD129", fdinfo("amdgpu.txt").replace("drm-client-id:\t42", "drm-client-id:\t43"));
+
+        sample(tree);
+
+        // Each device is named by the minor it was first seen through: the compositor's card0, steam's card1.
+        assertThat(regionBytes()).containsOnlyKeys("0/memory", "1/doorbell", "1/gtt", "1/vram");
+        assertThat(model().objects()).filteredOn(object -> object.regionName().equals("vram"))
+                .allSatisfy(object -> assertThat(object.minor()).isEqualTo(1))
+                .flatMap(object -> object.holders()).extracting(process -> process.pid()).containsExactlyInAnyOrder(1200, 1300);
+    }
+
+    @Test
+    void aClientWithoutAClientIdIsKnownByTheFdItWasFirstSeenAtAndForkedChildrenShareIt() throws IOException {
+        ProcTree tree = KernelFixtures.noClientId(dir);
+
+        sample(tree);
+        // The worker exits; the server's client stays the same file.
+        tree.remove(710);
+        List<EventBody> second = sample(tree);
+
+        assertThat(model().gemBytes()).isEqualTo(24 * MIB + 8 * MIB);
+        assertThat(model().ledger().residentBytes()).isEqualTo(20 * MIB + 8 * MIB);
+        assertThat(model().process(700).charged(Policy.holder)).isEqualTo(20 * MIB);
+        assertThat(second).extracting(event -> event.getClass().getSimpleName()).containsExactly("ProcessExit");
+    }
+
+    /** Resident bytes by "minor/region". */
+    private Map<String, Long> regionResidentBytes() {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (RegionUsage region : model().ledger().regions()) {
+            if (region.residentBytes() > 0) {
+                bytes.put(region.minor() + "/" + region.name(), region.residentBytes());
+            }
+        }
+        return bytes;
+    }
+
+    @Test
+    void residencyIsAsTheDriverFilesItSoVramEvictedToGttStaysResidentInGtt() throws IOException {
+        ProcTree tree = new ProcTree(dir);
+        tree.process(1, "systemd", 0, 1);
+        tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", fixture("amdgpu", "game-vram-evicted.fdinfo"));
+
+        sample(tree);
+
+        // drm-total: vram 3 GiB (by preferred placement), gtt 64 MiB; drm-resident: vram 2 GiB, gtt 1088 MiB (1 GiB
+        // evicted from VRAM). The evicted gigabyte's size moves to gtt with its residency; nothing is counted twice.
+        assertThat(regionResidentBytes()).containsExactly(Map.entry("128/doorbell", 8 * KIB), Map.entry("128/gtt", 1088 * MIB),
+                Map.entry("128/vram", 2048 * MIB));
+        assertThat(regionBytes()).containsExactly(Map.entry("128/doorbell", 8 * KIB), Map.entry("128/gtt", 1088 * MIB),
+                Map.entry("128/vram", 2048 * MIB));
+        assertThat(model().gemBytes()).isEqualTo(3072 * MIB + 64 * MIB + 8 * KIB);
+        assertThat(model().process(3000).charged(Policy.resident)).isEqualTo(3136 * MIB + 8 * KIB);
+    }
+
+    @Test
+    void privateAndSharedMemoryAreKeptApartAndSharedBuffersAreCountedOnce() throws IOException {
+        sample(KernelFixtures.sharingCompositor(dir));
+
+        // Private: total - shared of each client. Shared: kwin's 40 MiB of imports are the editor's 24 and the
+        // player's 16; of those, the player's 8 MiB frame is the dma-buf both hold, the other 32 MiB have holders
+        // fdinfo does not name.
+        long privateBytes = (72 + 12) * MIB + (232 + 4) * MIB + (48 + 2) * MIB + 3 * 8 * KIB;
+        assertThat(model().gemBytes()).isEqualTo(privateBytes + 32 * MIB + 8 * MIB);
+        assertThat(model().process(2100).charged(Policy.holder)).isEqualTo(50 * MIB + 8 * KIB + 8 * MIB);
+        assertThat(model().process(2100).charged(Policy.freeable)).isEqualTo(50 * MIB + 8 * KIB);
+        assertThat(model().process(1500).charged(Policy.holder)).isEqualTo(84 * MIB + 8 * KIB + 8 * MIB);
+        assertThat(model().process(1500).charged(Policy.proportional)).isEqualTo(84 * MIB + 8 * KIB + 4 * MIB);
+        assertThat(model().ledger().unaccounted(Policy.holder)).isEqualTo(32 * MIB);
+        assertThat(model().ledger().unaccounted(Policy.freeable)).isEqualTo(32 * MIB + 8 * MIB);
+    }
+
+    @Test
+    void dmaBufsAreSharedByInodeAcrossFdTablesAndMappingsAndLiveOnInAMappingAlone() throws IOException {
+        ProcTree tree = KernelFixtures.mappingOnly(dir);
+
+        sample(tree);
+        assertThat(model().gemBytes()).isEqualTo(12 * MIB);
+        assertThat(model().process(600).charged(Policy.proportional)).isEqualTo(4 * MIB);
+        assertThat(model().process(700).charged(Policy.holder)).isEqualTo(12 * MIB);
+        assertThat(model().process(700).charged(Policy.freeable)).isZero();
+
+        tree.process(700, "viewer", 1, 650).closeFd(5);
+        sample(tree);
+        assertThat(model().gemBytes()).isEqualTo(12 * MIB);
+        assertThat(model().process(600).charged(Policy.proportional)).isEqualTo(6 * MIB);
+        assertThat(model().process(610).charged(Policy.holder)).isEqualTo(12 * MIB);
+
+        tree.process(600, "camera-service", 1, 500).unmap(KernelFixtures.PREVIEW_MAPPING);
+        sample(tree);
+        assertThat(model().process(610).charged(Policy.freeable)).isEqualTo(12 * MIB);
+
+        tree.remove(610);
+        sample(tree);
+        assertThat(model().liveObjects()).isZero();
+    }
+}
