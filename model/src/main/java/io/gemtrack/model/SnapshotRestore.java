@@ -40,6 +40,7 @@ final class SnapshotRestore {
             state.requireNewFile(restored.file());
             state.addFile(new DrmFile(restored.file(), restored.minor()));
         }
+        snapshot.deviceMemory().forEach(state::deviceUsed);
         Map<Integer, Mm> deadMms = new HashMap<>();
         snapshot.objects().forEach(restored -> restoreObject(state, restored, deadMms));
         for (SnapshotDmaBuf restored : snapshot.dmaBufs()) {
@@ -77,7 +78,8 @@ final class SnapshotRestore {
         if (GemObject.isCma(restored.region()) && restored.residentBytes() != restored.sizeBytes()) {
             throw violation("CMA object %d must be resident in full", restored.object());
         }
-        state.addObject(restored.object(), restored.minor(), restored.region(), restored.sizeBytes(), creatorMm,
-                restored.residentBytes());
+        GemObject object = state.addObject(restored.object(), restored.minor(), restored.region(), restored.sizeBytes(),
+                creatorMm, restored.residentBytes());
+        state.changeStatus(object, restored.purgeableBytes(), restored.activeBytes(), restored.evictedBytes());
     }
 }

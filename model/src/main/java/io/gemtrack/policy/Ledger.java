@@ -23,6 +23,7 @@ public final class Ledger {
 
     /** In ordinal order, so a policy's index here is its index in the arrays below. */
     private static final Policy[] POLICIES = Policy.values();
+    private static final StatusFigure[] FIGURES = StatusFigure.values();
 
     /** Found by hash on every GemCreate; {@link #orderedRegions} keeps the same ones in order for the readers. */
     private final Map<RegionKey, RegionUsage> regions = new HashMap<>();
@@ -34,6 +35,7 @@ public final class Ledger {
     private long gemBytes;
     private long residentBytes;
     private long orphanedBytes;
+    private final long[] status = new long[FIGURES.length];
 
     /** The usage of a region, created empty when a device declares it or an object first uses it. */
     public RegionUsage region(int minor, String name) {
@@ -72,6 +74,48 @@ public final class Ledger {
             unaccounted[i] += sign * Math.max(0, resident - chargedForObject);
             overcharged[i] += sign * Math.max(0, chargedForObject - resident);
         }
+        contributeStatus(object, sign);
+    }
+
+    /** Before the driver's figures of an object change, which nothing but them depends on. */
+    public void retractStatus(AccountedObject object) {
+        contributeStatus(object, -1);
+    }
+
+    public void addStatus(AccountedObject object) {
+        contributeStatus(object, 1);
+    }
+
+    private void contributeStatus(AccountedObject object, int sign) {
+        for (StatusFigure figure : FIGURES) {
+            long bytes = object.statusBytes(figure);
+            if (bytes != 0) {
+                status[figure.ordinal()] += sign * bytes;
+                for (int i = 0; i < object.holderCount(); i++) {
+                    object.holderCharges(i).add(figure, sign * bytes);
+                }
+            }
+        }
+    }
+
+    /** The device's own count of what it uses in a region ({@code DeviceMemory}), which replaces the last. */
+    public void deviceUsed(int minor, String name, long usedBytes) {
+        region(minor, name).deviceUsed(usedBytes);
+    }
+
+    /** Σ of {@code figure} over live objects. */
+    public long statusBytes(StatusFigure figure) {
+        return status[figure.ordinal()];
+    }
+
+    /** Σ over the regions whose device reports its own use of what it counts as used. */
+    public long deviceUsedBytes() {
+        return orderedRegions.values().stream().mapToLong(RegionUsage::deviceUsedBytes).sum();
+    }
+
+    /** Σ over those regions of the device's use that no object accounts for ({@link RegionUsage#unattributedBytes}). */
+    public long unattributedDeviceBytes() {
+        return orderedRegions.values().stream().mapToLong(RegionUsage::unattributedBytes).sum();
     }
 
     /** Regions by device minor, then name. */

@@ -1,6 +1,9 @@
 package io.gemtrack.policy;
 
-/** GEM bytes and resident bytes of the live objects of one memory region of one DRM device. */
+/**
+ * GEM bytes and resident bytes of the live objects of one memory region of one DRM device, and what the device
+ * itself counts as used there, where it reports that ({@code DeviceMemory}).
+ */
 public final class RegionUsage {
 
     private final int minor;
@@ -8,6 +11,8 @@ public final class RegionUsage {
     private long objects;
     private long gemBytes;
     private long residentBytes;
+    private boolean deviceReported;
+    private long deviceUsedBytes;
 
     RegionUsage(int minor, String name) {
         this.minor = minor;
@@ -38,5 +43,29 @@ public final class RegionUsage {
 
     public long residentBytes() {
         return residentBytes;
+    }
+
+    void deviceUsed(long usedBytes) {
+        deviceReported = true;
+        deviceUsedBytes = usedBytes;
+    }
+
+    /** Whether the device reports its own use of the region. */
+    public boolean deviceReported() {
+        return deviceReported;
+    }
+
+    /** What the device counts as used in the region, 0 where it reports nothing. */
+    public long deviceUsedBytes() {
+        return deviceUsedBytes;
+    }
+
+    /**
+     * The device's use of the region beyond what its objects hold resident: memory the device uses that no object,
+     * and so no process, accounts for (the kernel's and firmware's own, and what no client shows); 0 where the device
+     * reports nothing.
+     */
+    public long unattributedBytes() {
+        return Math.max(0, deviceUsedBytes - residentBytes);
     }
 }

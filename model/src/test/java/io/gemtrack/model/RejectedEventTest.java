@@ -104,7 +104,7 @@ class RejectedEventTest {
                 invalid("oom kill of an unknown pid", new OomKill(999, 10, 10), "unknown pid 999"),
                 invalid("snapshot with an fd to an unknown file", new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
                         new SnapshotProcess(100, 1, "x", List.of(), 0, new MmCounters(100, 0, 0, 0, 0, 0, 0),
-                                List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of()),
+                                List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of(), List.of()),
                         "unknown DRM file 9"));
     }
 

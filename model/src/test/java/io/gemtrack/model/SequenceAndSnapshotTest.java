@@ -68,7 +68,7 @@ class SequenceAndSnapshotTest {
                 List.of(new SnapshotObject(1, 0, "system", 8 * MIB, 100, true, 8 * MIB),
                         new SnapshotObject(2, 0, "vram", 8 * MIB, 200, false, 4 * MIB),
                         new SnapshotObject(3, 0, "cma", MIB, 100, true, MIB)),
-                List.of(new SnapshotDmaBuf(1000, 2)));
+                List.of(new SnapshotDmaBuf(1000, 2)), List.of());
     }
 
     @Test

@@ -332,7 +332,7 @@ final class HostView {
                     hasProcess(dmaBuf.creatorPid), dmaBuf.sizeBytes));
             snapshotDmaBufs.add(new SnapshotDmaBuf(inode, dmaBuf.object));
         });
-        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs);
+        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs, List.of());
     }
 
     // ---- state ------------------------------------------------------------------------------------------
