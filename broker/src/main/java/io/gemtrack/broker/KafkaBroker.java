@@ -28,6 +28,8 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    /** The address the broker listens on (and its controller). */
+    public static final String LISTENER_ADDRESS = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     /** How long {@link #stop()} waits for a clean shutdown before it kills the broker. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -77,7 +79,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+        return LISTENER_ADDRESS + ":" + brokerPort;
     }
 
     public Path directory() {
@@ -204,9 +206,9 @@ public final class KafkaBroker implements AutoCloseable {
         config.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("controller.quorum.voters", "1@" + LISTENER_ADDRESS + ":" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://" + bootstrapServers() + ",CONTROLLER://" + LISTENER_ADDRESS + ":" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + bootstrapServers()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),

@@ -90,6 +90,9 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
                     + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
         }
+        Ports.requireValid(spec, "--http-port", httpPort);
+        Ports.requireFree("--http-port", httpBind, httpPort);
+        KafkaReachability.require(Map.of("bootstrap.servers", bootstrapServers));
         Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
                 deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
                 new HostActivity.Expiry(hostStaleAfter, hostDropAfter));

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gemtrack broker}: a real single-node Kafka broker (KRaft) for trying gemtrack without a cluster. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -21,8 +23,13 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Keep the broker's data here across runs. Default: a temporary directory, deleted at exit.")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Ports.requireValid(spec, "--port", port);
+        Ports.requireFree("--port", KafkaBroker.LISTENER_ADDRESS, port);
         KafkaBroker broker = dataDir == null ? KafkaBroker.temporary(port) : KafkaBroker.create(dataDir, port);
         Shutdown.onForcedExit(broker::destroyNow);
         System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");

@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
@@ -36,8 +38,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        validate();
         try (Running demo = start()) {
             System.out.print(demo.addresses());
             CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
@@ -47,6 +53,18 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Checks every option, and that the ports are free, before anything starts. */
+    void validate() {
+        if (hosts < 1 || hosts > ProduceCommand.MAX_HOSTS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--hosts': must be between 1 and "
+                    + ProduceCommand.MAX_HOSTS + ", was " + hosts);
+        }
+        Ports.requireValid(spec, "--http-port", httpPort);
+        Ports.requireValid(spec, "--kafka-port", kafkaPort);
+        Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
+        Ports.requireFree("--kafka-port", KafkaBroker.LISTENER_ADDRESS, kafkaPort);
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */

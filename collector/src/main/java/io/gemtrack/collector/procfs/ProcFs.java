@@ -48,6 +48,11 @@ public final class ProcFs {
     /** Every this many samples, every process's maps is read. */
     static final int FULL_MAPS_SCAN_EVERY = 12;
 
+    /** The file with the kernel's id of the current boot, relative to the root. */
+    public static final String BOOT_ID = "sys/kernel/random/boot_id";
+    /** The file with the kernel's host name, relative to the root. */
+    public static final String HOSTNAME = "sys/kernel/hostname";
+
     private final Path root;
     private final Path sys;
     private final ProcFiles files;
@@ -88,11 +93,11 @@ public final class ProcFs {
 
     /** The kernel's id of the current boot. */
     public String bootId() throws IOException {
-        return text(root.resolve("sys/kernel/random/boot_id")).strip();
+        return text(root.resolve(BOOT_ID)).strip();
     }
 
     public String hostname() throws IOException {
-        return text(root.resolve("sys/kernel/hostname")).strip();
+        return text(root.resolve(HOSTNAME)).strip();
     }
 
     public HostSample sample() throws IOException {
