@@ -54,7 +54,7 @@ public final class ProcFs {
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
     private static final String UNNAMED = "?";
 
-    /** Every this many samples, every process's maps is read. */
+    /** Every this many samples, every process's maps and status are read, whatever the last sample saw. */
     static final int FULL_MAPS_SCAN_EVERY = 12;
 
     /** The file with the kernel's id of the current boot, relative to the root. */
@@ -73,6 +73,15 @@ public final class ProcFs {
      * open file, so it is not stat'ed again: most fds (logs, sockets' peers, /dev/null) stay open for the process's life.
      */
     private Map<PathFd, Optional<DeviceNode>> pathFds = Map.of();
+    /**
+     * What {@code status} said of each process in the last sample, with the {@code stat} line read with it. A process
+     * whose stat line is the same has not run since (its CPU times, faults and last CPU are in it) and has the same
+     * name, parent and memory counters: reclaim that takes its pages changes its {@code rss} in stat too.
+     */
+    private Map<Integer, StatusRead> statuses = Map.of();
+
+    private record StatusRead(String stat, String name, int parentPid, MmSample memory) {
+    }
 
     /** An fd of a process, named as the kernel names them (a pid the kernel reuses has another start time). */
     private record HeldFd(int pid, long startTime, int fd) {
@@ -134,6 +143,7 @@ public final class ProcFs {
         }
         dmaBufMappers = mappers;
         pathFds = nodes.pathFds;
+        statuses = nodes.statuses;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
         return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), meminfo.bytesOrZero("GPUActive"),
                 meminfo.bytesOrZero("GPUReclaim"), processes, deviceUse(nodes.clientDevices.values(), skips), skips.total());
@@ -176,7 +186,7 @@ public final class ProcFs {
         Path file = sys.resolve(DMEM_CURRENT);
         Map<String, Map<String, Long>> byDevice = new HashMap<>();
         for (String line : optionalText(file).orElse("").split("\n")) {
-            String[] fields = line.strip().split("\s+");
+            String[] fields = line.strip().split("\\s+");
             int slash = fields[0].lastIndexOf('/');
             if (fields.length == 2 && fields[0].startsWith(DMEM_DRM_PREFIX) && slash > DMEM_DRM_PREFIX.length()) {
                 try {
@@ -206,22 +216,33 @@ public final class ProcFs {
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
     private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
-        Stat stat = Stat.parse(dir.resolve("stat"), text(dir.resolve("stat")));
+        String statLine = text(dir.resolve("stat"));
+        Stat stat = Stat.parse(dir.resolve("stat"), statLine);
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
         }
-        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
-        MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
-                status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
-        Path oomScoreAdj = dir.resolve("oom_score_adj");
         int pid = Integer.parseInt(dir.getFileName().toString());
-        int parentPid = (int) status.requiredLong("PPid");
+        StatusRead status = statuses.get(pid);
+        if (everyMaps || status == null || !status.stat().equals(statLine)) {
+            status = readStatus(dir, statLine);
+        }
+        nodes.statuses.put(pid, status);
+        MmSample memory = status.memory();
+        int parentPid = status.parentPid();
+        Path oomScoreAdj = dir.resolve("oom_score_adj");
         int oom = parseInt(oomScoreAdj, text(oomScoreAdj).strip());
         SortedMap<Integer, OpenFd> fds = readFds(dir, pid, stat.startTime(), nodes, skips);
         boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
                 || dmaBufMappers.containsKey(parentPid);
-        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.text("Name").orElse(UNNAMED), oom, memory,
+        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.name(), oom, memory,
                 fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>()));
+    }
+
+    private StatusRead readStatus(Path dir, String statLine) throws IOException {
+        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
+        MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
+                status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
+        return new StatusRead(statLine, status.text("Name").orElse(UNNAMED), (int) status.requiredLong("PPid"), memory);
     }
 
     /**
@@ -333,6 +354,7 @@ public final class ProcFs {
     private final class Nodes {
         final DeviceMajors majors;
         final Map<PathFd, Optional<DeviceNode>> pathFds = new HashMap<>();
+        final Map<Integer, StatusRead> statuses = new HashMap<>();
         /** The first client of each device, in the order the sample met them. */
         final Map<DeviceName, DrmClient> clientDevices = new LinkedHashMap<>();
         private final Map<DeviceNode, Optional<String>> devices = new HashMap<>();

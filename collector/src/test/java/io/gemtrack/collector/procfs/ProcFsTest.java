@@ -168,6 +168,25 @@ class ProcFsTest {
     }
 
     @Test
+    void statusIsReadAgainWhenTheStatLineChangedAndForEveryProcessEveryTwelfthSample() throws IOException {
+        tree().process(600, "idle", 1, 900).memory(1024, 2048, 0, 0, 48);
+        ProcFs procFs = new ProcFs(root);
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).isZero();
+
+        // status changed behind a stat line that did not, which a process that did not run cannot do: not read.
+        Path status = root.resolve("600/status");
+        Files.writeString(status, Files.readString(status).replaceAll("VmSwap:.*", "VmSwap:\t      64 kB"));
+        for (int sample = 2; sample <= ProcFs.FULL_MAPS_SCAN_EVERY; sample++) {
+            assertThat(procFs.sample().processes().get(0).memory().swapBytes()).as("sample %d", sample).isZero();
+        }
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).as("a full sample").isEqualTo(64 * KIB);
+
+        // The process runs: its stat line changes, and its status is read at once.
+        tree().process(600, "idle", 1, 900).memory(1024, 2048, 0, 128, 48);
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).isEqualTo(128 * KIB);
+    }
+
+    @Test
     void kernelThreadsAndZombiesHaveNothingToReport() throws IOException {
         tree().kernelThread(2, "kthreadd");
         tree().zombie(700, "defunct", 1, 800);
