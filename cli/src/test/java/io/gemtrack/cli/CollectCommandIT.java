@@ -7,6 +7,7 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.StatusFigure;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.KernelFixtures;
 import io.gemtrack.testkit.ProcTree;
@@ -84,6 +85,31 @@ class CollectCommandIT {
         assertThat(model.gemBytes()).isEqualTo(privateBytes + 32 * mib + 8 * mib);
         assertThat(model.process(2100).charged(Policy.freeable)).isEqualTo(50 * mib + 8 * 1024);
         assertThat(model.ledger().unaccounted(Policy.holder)).isEqualTo(32 * mib);
+    }
+
+    /** Evicted VRAM, the device's own use and meminfo's GPU lines reach a consumer's model through the broker. */
+    @Test
+    void aRealAmdgpuHostsEvictedBytesAndDeviceUseFoldToTheSameFiguresThroughTheBroker(TestKafka kafka) throws MalformedEventException {
+        ProcTree tree = KernelFixtures.amdgpu(root);
+        String topic = "collect-it.amdgpu";
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new CollectCommand());
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int status = commandLine.execute("--bootstrap-server", kafka.bootstrapServers(), "--topic", topic,
+                "--samples", "1", "--proc", tree.root().toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        HostModel model = new HostModel(ProcTree.HOSTNAME);
+        EventCodec codec = new EventCodec();
+        for (ConsumerRecord<String, byte[]> record : consume(kafka, topic, 1)) {
+            assertThat(model.apply(codec.decode(record.value()))).isEqualTo(ApplyResult.APPLIED);
+        }
+        long mib = 1 << 20;
+        assertThat(model.process(3000).status(StatusFigure.evicted)).isEqualTo(1024 * mib);
+        assertThat(model.ledger().deviceUsedBytes()).isEqualTo((2400 + 1125) * mib);
+        assertThat(model.ledger().unattributedDeviceBytes()).isEqualTo(281 * mib - 4 * 1024);
+        assertThat(model.memory().gpuActiveBytes()).isEqualTo(1124 * mib);
     }
 
     private static List<ConsumerRecord<String, byte[]>> consume(TestKafka kafka, String topic, int count) {

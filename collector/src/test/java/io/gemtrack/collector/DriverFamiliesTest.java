@@ -99,7 +99,8 @@ class DriverFamiliesTest {
         // Pressure gone: the game's buffers are back in VRAM, and its objects are replaced at their new sizes.
         tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", fixture("amdgpu", "game-vram-evicted.fdinfo")
                 .replace("drm-resident-vram:\t2048 MiB", "drm-resident-vram:\t3072 MiB")
-                .replace("drm-resident-gtt:\t1088 MiB", "drm-resident-gtt:\t64 MiB"));
+                .replace("drm-resident-gtt:\t1088 MiB", "drm-resident-gtt:\t64 MiB")
+                .replace("amd-evicted-vram:\t1048576 KiB", "amd-evicted-vram:\t0 KiB"));
         List<EventBody> events = sample(tree);
 
         assertThat(events).extracting(event -> event.getClass().getSimpleName())

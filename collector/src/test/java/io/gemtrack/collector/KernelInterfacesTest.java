@@ -3,13 +3,19 @@ package io.gemtrack.collector;
 import static io.gemtrack.testkit.ProcTree.fdinfo;
 import static io.gemtrack.testkit.KernelFixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DeviceMemory;
+import io.gemtrack.events.EventBody.GemStatus;
+import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.policy.StatusFigure;
 import io.gemtrack.testkit.KernelFixtures;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
@@ -177,5 +183,81 @@ class KernelInterfacesTest {
         tree.remove(610);
         sample(tree);
         assertThat(model().liveObjects()).isZero();
+    }
+
+    @Test
+    void evictedBytesAndTheDevicesOwnUseOfItsRegionsAreFiguresOfTheirOwnAndSoIsWhatNoObjectAccountsFor() throws IOException {
+        ProcTree tree = KernelFixtures.amdgpu(dir);
+
+        HostSnapshot snapshot = (HostSnapshot) sample(tree).get(0);
+
+        // amd-evicted-vram: the game's 1 GiB of VRAM-preferred buffers resident in GTT, on its gtt object.
+        assertThat(snapshot.objects()).filteredOn(object -> object.evictedBytes() > 0)
+                .extracting(SnapshotObject::region, SnapshotObject::sizeBytes, SnapshotObject::evictedBytes)
+                .containsExactly(tuple("gtt", 1088 * MIB, 1024 * MIB));
+        assertThat(model().process(3000).status(StatusFigure.evicted)).isEqualTo(1024 * MIB);
+        assertThat(model().process(1500).status(StatusFigure.evicted)).isZero();
+        assertThat(model().ledger().statusBytes(StatusFigure.evicted)).isEqualTo(1024 * MIB);
+        // mem_info_vram_used and mem_info_gtt_used, and what the objects there hold resident.
+        assertThat(snapshot.deviceMemory()).containsExactly(new DeviceMemory(0, "gtt", 1125 * MIB), new DeviceMemory(0, "vram", 2400 * MIB));
+        assertThat(model().ledger().region(0, "vram").residentBytes()).isEqualTo((96 + 2032 + 16) * MIB);
+        assertThat(model().ledger().region(0, "vram").unattributedBytes()).isEqualTo(256 * MIB);
+        assertThat(model().ledger().region(0, "gtt").unattributedBytes()).isEqualTo(25 * MIB - 4 * KIB);
+        assertThat(model().ledger().deviceUsedBytes()).isEqualTo(3525 * MIB);
+        assertThat(model().ledger().unattributedDeviceBytes()).isEqualTo(281 * MIB - 4 * KIB);
+        // GPUActive and GPUReclaim of /proc/meminfo.
+        assertThat(model().memory().gpuActiveBytes()).isEqualTo(1124 * MIB);
+        assertThat(model().memory().gpuReclaimBytes()).isEqualTo(96 * MIB);
+
+        // The device's use changes, nothing else does: one event.
+        tree.deviceAttribute(KernelFixtures.AMDGPU_DEVICE, "mem_info_vram_used", Long.toString(2600 * MIB));
+        assertThat(sample(tree)).containsExactly(new DeviceMemory(0, "vram", 2600 * MIB));
+        assertThat(model().ledger().unattributedDeviceBytes()).isEqualTo(481 * MIB - 4 * KIB);
+
+        // No client left on the device: it is no longer read, and its figures are not left standing.
+        tree.remove(1500);
+        tree.remove(3000);
+        assertThat(sample(tree)).filteredOn(DeviceMemory.class::isInstance)
+                .containsExactly(new DeviceMemory(0, "gtt", 0), new DeviceMemory(0, "vram", 0));
+        assertThat(model().ledger().deviceUsedBytes()).isZero();
+    }
+
+    @Test
+    void activeBytesAreAFigureOfTheirOwnAndDmemCountsTheDevicesUse() throws IOException {
+        ProcTree tree = KernelFixtures.xe(dir);
+
+        HostSnapshot snapshot = (HostSnapshot) sample(tree).get(0);
+
+        // drm-active-vram0: 1.5 GiB of the client the three processes share, each holding it.
+        for (int pid : List.of(4000, 4010, 4011)) {
+            assertThat(model().process(pid).status(StatusFigure.active)).isEqualTo(1536 * MIB);
+        }
+        assertThat(model().ledger().statusBytes(StatusFigure.active)).isEqualTo(1536 * MIB);
+        // The root cgroup's dmem.current for the vram0 of the device drm-pdev names.
+        assertThat(snapshot.deviceMemory()).containsExactly(new DeviceMemory(128, "vram0", 5632 * MIB));
+        assertThat(model().ledger().unattributedDeviceBytes()).isEqualTo(512 * MIB);
+        assertThat(model().memory().gpuActiveBytes()).isZero();
+
+        // The job goes idle: the object's figures change, its size and residency do not.
+        String idle = fixture("xe", "training.fdinfo").replace("drm-active-vram0:\t1536 MiB", "drm-active-vram0:\t0");
+        tree.process(4000, "python3", 1, 3900).drmFd(5, "/dev/dri/renderD128", idle);
+        tree.process(4010, "pt_data_worker", 4000, 3950).drmFd(5, "/dev/dri/renderD128", idle);
+        tree.process(4011, "pt_data_worker", 4000, 3951).drmFd(5, "/dev/dri/renderD128", idle);
+        assertThat(sample(tree)).singleElement().isInstanceOfSatisfying(GemStatus.class,
+                status -> assertThat(status.activeBytes()).isZero());
+        assertThat(model().process(4010).status(StatusFigure.active)).isZero();
+    }
+
+    @Test
+    void purgeableBytesAreAFigureOfTheirOwn() throws IOException {
+        HostSnapshot snapshot = (HostSnapshot) sample(KernelFixtures.i915(dir)).get(0);
+
+        // Chrome's drm-purgeable-system0 and drm-active-local0; i915 exposes no use of its own.
+        assertThat(model().process(2200).status(StatusFigure.purgeable)).isEqualTo(1688 * KIB);
+        assertThat(model().process(2200).status(StatusFigure.active)).isEqualTo(12 * MIB);
+        assertThat(model().process(1500).status(StatusFigure.purgeable)).isZero();
+        assertThat(model().ledger().statusBytes(StatusFigure.purgeable)).isEqualTo(1688 * KIB);
+        assertThat(snapshot.deviceMemory()).isEmpty();
+        assertThat(model().ledger().deviceUsedBytes()).isZero();
     }
 }

@@ -4,6 +4,7 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmaBufImport;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -48,6 +49,16 @@ final class AlertScenarios {
     static List<Event> orphanedBuffer(String host) {
         List<EventBody> bodies = new ArrayList<>(sharedBuffer());
         bodies.add(new ProcessExit(RENDERER));
+        return stamp(host, bodies);
+    }
+
+    /**
+     * GemDeviceMemoryUnattributed: the device counts 6 GiB of its VRAM as used while the only live object, the
+     * shared buffer, holds 2 GiB: 4 GiB no process accounts for.
+     */
+    static List<Event> unattributedDeviceMemory(String host) {
+        List<EventBody> bodies = new ArrayList<>(sharedBuffer());
+        bodies.add(new DeviceMemory(0, "vram", 6 * GIB));
         return stamp(host, bodies);
     }
 

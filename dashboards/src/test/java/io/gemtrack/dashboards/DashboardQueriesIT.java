@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody.DeviceMemory;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
@@ -29,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Prometheus scrapes it every second with the project's rules loaded, and every panel query, template
  * variable, recording rule and alert expression is evaluated through Prometheus' HTTP API.
  *
- * <p>The traffic is built so that everything has data: three hosts run the basic scenario, two more are built
- * to trip the memory alerts ({@link AlertScenarios}), and once Prometheus has scraped all that, a malformed
- * record, a sequence gap, a redelivered event and an MM_DRIVERPAGES mismatch arrive.
+ * <p>The traffic is built so that everything has data: three hosts run the basic scenario (the first one's driver
+ * then reports what the scenario leaves out: an object's status and its device's own use of VRAM), three more
+ * are built to trip the memory alerts ({@link AlertScenarios}), and once Prometheus has scraped all that, a
+ * malformed record, a sequence gap, a redelivered event and an MM_DRIVERPAGES mismatch arrive.
  */
 @ExtendWith(KafkaExtension.class)
 class DashboardQueriesIT {
@@ -63,8 +66,10 @@ class DashboardQueriesIT {
     static void runThePipelineWithPrometheus(TestKafka kafka) throws Exception {
         List<Event> events = new ArrayList<>();
         BASIC_HOSTS.forEach(host -> events.addAll(BasicScenario.events(host, BOOT)));
+        events.addAll(driverReports(MISMATCH_HOST));
         events.addAll(AlertScenarios.wrongVictim("wrong-victim"));
         events.addAll(AlertScenarios.orphanedBuffer("orphaned"));
+        events.addAll(AlertScenarios.unattributedDeviceMemory("unattributed"));
         try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPIC, PARTITIONS)) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -96,9 +101,20 @@ class DashboardQueriesIT {
         }
     }
 
+    /**
+     * After the basic scenario: its driver reports the shared buffer half active, and the device 12 MiB of VRAM in
+     * use, 4 MiB more than the buffer holds (the panels of device memory and status figures are per host).
+     */
+    private static List<Event> driverReports(String host) {
+        EventStamper stamper = new EventStamper(host, BOOT, BasicScenario.events(host, BOOT).size());
+        return List.of(
+                stamper.stamp(50_000_000, new GemStatus(1, 0, BasicScenario.SHARED_BUFFER_BYTES / 2, 0)),
+                stamper.stamp(50_000_001, new DeviceMemory(0, "vram", BasicScenario.SHARED_BUFFER_BYTES + (4L << 20))));
+    }
+
     /** A malformed record, a gap, a redelivery and an MM_DRIVERPAGES sample that disagrees with the rfc charge. */
     private static void publishTrouble(EventPublisher publisher, String bootstrapServers) {
-        long seqAfterScenario = BasicScenario.events(MISMATCH_HOST, BOOT).size();
+        long seqAfterScenario = BasicScenario.events(MISMATCH_HOST, BOOT).size() + driverReports(MISMATCH_HOST).size();
         // The basic scenario's client is charged 8 MiB under rfc; a counter of 0 pages disagrees.
         publisher.publish(new EventStamper(MISMATCH_HOST, BOOT, seqAfterScenario)
                 .stamp(100_000_000, new MmCounters(200, 8L << 20, 24L << 20, 0, 0, 1L << 20, 0)));
@@ -161,7 +177,7 @@ class DashboardQueriesIT {
     @Test
     void alertsAreTrueOnTheTrafficBuiltForThem() throws Exception {
         List<JsonNode> alerts = prometheus.rules().stream().filter(rule -> rule.path("type").asText().equals("alerting")).toList();
-        assertThat(alerts).hasSize(6);
+        assertThat(alerts).hasSize(7);
         for (JsonNode alert : alerts) {
             String name = alert.path("name").asText();
             if (!name.equals(INFEASIBLE_ALERT)) {

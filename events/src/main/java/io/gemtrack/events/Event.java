@@ -12,7 +12,7 @@ import java.util.Objects;
 public record Event(String host, String bootId, long seq, long ts, EventBody body) {
 
     /** The schema version this code writes and the only one it reads. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public Event {
         checkSource(host, bootId);

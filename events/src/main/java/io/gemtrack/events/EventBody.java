@@ -70,11 +70,23 @@ public sealed interface EventBody {
         }
     }
 
-    /** The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot. */
-    record HostMemory(long memTotalBytes, long swapTotalBytes) implements EventBody {
+    /**
+     * The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot and when it
+     * changes. {@code gpuActiveBytes} and {@code gpuReclaimBytes}: the system memory GPU drivers hold in use and in
+     * their reclaimable pools, as {@code /proc/meminfo}'s GPUActive and GPUReclaim give them; 0 where the kernel
+     * does not.
+     */
+    record HostMemory(long memTotalBytes, long swapTotalBytes, long gpuActiveBytes, long gpuReclaimBytes) implements EventBody {
         public HostMemory {
             Check.positiveBytes("memTotalBytes", memTotalBytes);
             Check.bytes("swapTotalBytes", swapTotalBytes);
+            Check.bytes("gpuActiveBytes", gpuActiveBytes);
+            Check.bytes("gpuReclaimBytes", gpuReclaimBytes);
+        }
+
+        /** A host whose kernel reports no memory of GPU drivers. */
+        public HostMemory(long memTotalBytes, long swapTotalBytes) {
+            this(memTotalBytes, swapTotalBytes, 0, 0);
         }
 
         @Override
@@ -279,6 +291,42 @@ public sealed interface EventBody {
     }
 
     /** The last reference to the object went and its memory was released. */
+    /**
+     * What the driver reports of an object's memory besides its residency, each figure replacing the last:
+     * {@code purgeableBytes} backed but marked discardable (madvise) and not busy, {@code activeBytes} busy on an engine,
+     * {@code evictedBytes} resident outside the placement the buffer prefers (amdgpu's evicted VRAM).
+     */
+    record GemStatus(long object, long purgeableBytes, long activeBytes, long evictedBytes) implements EventBody {
+        public GemStatus {
+            Check.id("object", object);
+            Check.bytes("purgeableBytes", purgeableBytes);
+            Check.bytes("activeBytes", activeBytes);
+            Check.bytes("evictedBytes", evictedBytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
+    }
+
+    /**
+     * The memory a device's driver counts as used in a region, its own figure rather than its clients' (amdgpu's
+     * {@code mem_info_vram_used}, the dmem controller's use of the root cgroup); each replaces the last.
+     */
+    record DeviceMemory(int minor, String region, long usedBytes) implements EventBody {
+        public DeviceMemory {
+            Check.nonNegative("minor", minor);
+            Check.text("region", region, Bounds.MAX_NAME_BYTES);
+            Check.bytes("usedBytes", usedBytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
+    }
+
     record GemFree(long object) implements EventBody {
         public GemFree {
             Check.id("object", object);
@@ -363,7 +411,8 @@ public sealed interface EventBody {
 
     /** The full state of a host, so a consumer that lost events can start over from here. */
     record HostSnapshot(HostMemory memory, List<DrmDeviceAdded> devices, List<SnapshotProcess> processes, List<SnapshotFile> files,
-                        List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs) implements EventBody {
+                        List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs, List<DeviceMemory> deviceMemory)
+            implements EventBody {
         public HostSnapshot {
             if (memory == null) {
                 throw new InvalidEventException("memory", "is required");
@@ -373,6 +422,7 @@ public sealed interface EventBody {
             files = Check.list("files", files);
             objects = Check.list("objects", objects);
             dmaBufs = Check.list("dmaBufs", dmaBufs);
+            deviceMemory = Check.list("deviceMemory", deviceMemory);
         }
 
         @Override
@@ -436,7 +486,7 @@ public sealed interface EventBody {
 
     /** {@code creatorMmAlive}: whether the mm that created the object still lives, so the RFC still charges it. */
     record SnapshotObject(long object, int minor, String region, long sizeBytes, int creatorPid,
-                          boolean creatorMmAlive, long residentBytes) {
+                          boolean creatorMmAlive, long residentBytes, long purgeableBytes, long activeBytes, long evictedBytes) {
         public SnapshotObject {
             Check.id("objects.object", object);
             Check.nonNegative("objects.minor", minor);
@@ -446,6 +496,22 @@ public sealed interface EventBody {
             Check.bytes("objects.residentBytes", residentBytes);
             if (residentBytes > sizeBytes) {
                 throw new InvalidEventException("objects.residentBytes", "must not exceed sizeBytes");
+            }
+            status("objects.purgeableBytes", purgeableBytes, sizeBytes);
+            status("objects.activeBytes", activeBytes, sizeBytes);
+            status("objects.evictedBytes", evictedBytes, sizeBytes);
+        }
+
+        /** An object whose driver reports nothing besides its residency. */
+        public SnapshotObject(long object, int minor, String region, long sizeBytes, int creatorPid, boolean creatorMmAlive,
+                              long residentBytes) {
+            this(object, minor, region, sizeBytes, creatorPid, creatorMmAlive, residentBytes, 0, 0, 0);
+        }
+
+        private static void status(String field, long bytes, long sizeBytes) {
+            Check.bytes(field, bytes);
+            if (bytes > sizeBytes) {
+                throw new InvalidEventException(field, "must not exceed sizeBytes");
             }
         }
     }
@@ -513,6 +579,10 @@ public sealed interface EventBody {
         void visit(DmaBufImport dmaBufImport);
 
         void visit(DmaBufRelease dmaBufRelease);
+
+        void visit(GemStatus gemStatus);
+
+        void visit(DeviceMemory deviceMemory);
 
         void visit(OomKill oomKill);
 

@@ -11,7 +11,9 @@ import io.gemtrack.events.EventBody.FdClose;
 import io.gemtrack.events.EventBody.FdInstall;
 import io.gemtrack.events.EventBody.FdOrigin;
 import io.gemtrack.events.EventBody.GemCreate;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.GemFree;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.GemHandleCreate;
 import io.gemtrack.events.EventBody.GemHandleDelete;
 import io.gemtrack.events.EventBody.GemMmap;
@@ -76,6 +78,8 @@ final class EventArbitraries {
         types.put(GemUnpin.class, Combinators.combine(ids(), positivePages()).as(GemUnpin::new));
         types.put(GemMmap.class, Combinators.combine(pid(), ids()).as(GemMmap::new));
         types.put(GemMunmap.class, Combinators.combine(pid(), ids()).as(GemMunmap::new));
+        types.put(GemStatus.class, Combinators.combine(ids(), pages(), pages(), pages()).as(GemStatus::new));
+        types.put(DeviceMemory.class, deviceMemory());
         types.put(GemFree.class, ids().map(GemFree::new));
         types.put(DmaBufExport.class, Combinators.combine(ids(), ids(), pid(), fd()).as(DmaBufExport::new));
         types.put(DmaBufFdInstall.class, Combinators.combine(pid(), fd(), ids(), origin()).as(DmaBufFdInstall::new));
@@ -183,7 +187,7 @@ final class EventArbitraries {
     }
 
     private static Arbitrary<HostMemory> hostMemory() {
-        return Combinators.combine(positivePages(), pages()).as(HostMemory::new);
+        return Combinators.combine(positivePages(), pages(), pages(), pages()).as(HostMemory::new);
     }
 
     private static Arbitrary<MmCounters> mmCounters() {
@@ -195,6 +199,15 @@ final class EventArbitraries {
     private static Arbitrary<DrmDeviceAdded> device() {
         Arbitrary<Region> region = Combinators.combine(name(), positivePages()).as(Region::new);
         return Combinators.combine(minor(), name(), region.list().ofMinSize(1).ofMaxSize(3)).as(DrmDeviceAdded::new);
+    }
+
+    private static Arbitrary<DeviceMemory> deviceMemory() {
+        return Combinators.combine(minor(), name(), pages()).as(DeviceMemory::new);
+    }
+
+    /** {@code percent} % of {@code size}, in whole pages. */
+    private static long percent(long size, int percent) {
+        return size / EventBody.PAGE_SIZE * percent / 100 * EventBody.PAGE_SIZE;
     }
 
     private static Arbitrary<HostSnapshot> snapshot() {
@@ -209,11 +222,13 @@ final class EventArbitraries {
         Arbitrary<SnapshotFile> file = Combinators.combine(ids(), minor(),
                 Combinators.combine(handle(), ids()).as(SnapshotHandle::new).list().ofMaxSize(3)).as(SnapshotFile::new);
         Arbitrary<SnapshotObject> object = Combinators.combine(ids(), minor(), name(), positivePages(), pid(),
-                        Arbitraries.of(true, false), Arbitraries.integers().between(0, 100))
-                .as((id, minor, region, size, creator, alive, residentPercent) -> new SnapshotObject(id, minor, region,
-                        size, creator, alive, size / EventBody.PAGE_SIZE * residentPercent / 100 * EventBody.PAGE_SIZE));
+                        Arbitraries.of(true, false), Arbitraries.integers().between(0, 100), Arbitraries.integers().between(0, 100))
+                .as((id, minor, region, size, creator, alive, residentPercent, statusPercent) -> new SnapshotObject(id, minor,
+                        region, size, creator, alive, percent(size, residentPercent), percent(size, statusPercent),
+                        percent(size, 100 - statusPercent), percent(size, statusPercent / 2)));
         Arbitrary<SnapshotDmaBuf> dmaBuf = Combinators.combine(ids(), ids()).as(SnapshotDmaBuf::new);
         return Combinators.combine(hostMemory(), device().list().ofMaxSize(2), process.list().ofMaxSize(3),
-                file.list().ofMaxSize(3), object.list().ofMaxSize(3), dmaBuf.list().ofMaxSize(2)).as(HostSnapshot::new);
+                file.list().ofMaxSize(3), object.list().ofMaxSize(3), dmaBuf.list().ofMaxSize(2), deviceMemory().list().ofMaxSize(2))
+                .as(HostSnapshot::new);
     }
 }

@@ -30,7 +30,7 @@ class EventCodecRoundTripTest {
     @Property(tries = 2000)
     void encodingIsAFlatObjectWithTheEnvelopeFirst(@ForAll("events") Event event) {
         String json = codec.encodeToString(event);
-        assertThat(json).startsWith("{\"schema\":1,\"type\":\"" + event.type() + "\",\"host\":");
+        assertThat(json).startsWith("{\"schema\":2,\"type\":\"" + event.type() + "\",\"host\":");
     }
 
     /**
@@ -57,7 +57,7 @@ class EventCodecRoundTripTest {
     @Example
     void wireFormatIsStable() throws MalformedEventException {
         Event create = new Event("host-1", "boot-a", 7, 1_000, new GemCreate(42, 128, "vram", 8192, 300, 9, 1));
-        String json = "{\"schema\":1,\"type\":\"GemCreate\",\"host\":\"host-1\",\"bootId\":\"boot-a\",\"seq\":7,\"ts\":1000,"
+        String json = "{\"schema\":2,\"type\":\"GemCreate\",\"host\":\"host-1\",\"bootId\":\"boot-a\",\"seq\":7,\"ts\":1000,"
                 + "\"object\":42,\"minor\":128,\"region\":\"vram\",\"sizeBytes\":8192,\"creatorPid\":300,\"file\":9,\"handle\":1}";
         assertThat(codec.encodeToString(create)).isEqualTo(json);
         assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(create);

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  */
 public final class MalformedRecords {
 
-    private static final String ENVELOPE = "\"schema\":1,\"type\":\"GemCreate\",\"host\":\"h\",\"bootId\":\"b\",\"seq\":1,\"ts\":2";
+    private static final String ENVELOPE = "\"schema\":2,\"type\":\"GemCreate\",\"host\":\"h\",\"bootId\":\"b\",\"seq\":1,\"ts\":2";
     private static final String CREATE = "\"object\":42,\"minor\":0,\"region\":\"vram\",\"sizeBytes\":8192,\"creatorPid\":300,"
             + "\"file\":9,\"handle\":1";
     public static final String VALID = "{" + ENVELOPE + "," + CREATE + "}";
@@ -47,8 +47,8 @@ public final class MalformedRecords {
     /** A snapshot of one process with these fds and mappings (JSON objects, comma-separated) and nothing else. */
     private static String snapshotOfOneProcess(String fds, String mappings) {
         return "{" + ENVELOPE.replace("GemCreate", "HostSnapshot")
-                + ",\"memory\":{\"memTotalBytes\":4096,\"swapTotalBytes\":0},\"devices\":[],\"files\":[],"
-                + "\"objects\":[],\"dmaBufs\":[],\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"x\","
+                + ",\"memory\":{\"memTotalBytes\":4096,\"swapTotalBytes\":0,\"gpuActiveBytes\":0,"
+                + "\"gpuReclaimBytes\":0},\"devices\":[],\"files\":[],\"objects\":[],\"dmaBufs\":[],\"deviceMemory\":[],\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"x\","
                 + "\"threads\":[],\"oomScoreAdj\":0,\"counters\":{\"pid\":5,\"fileBytes\":0,\"anonBytes\":0,"
                 + "\"shmemBytes\":0,\"swapBytes\":0,\"pageTableBytes\":0,\"driverPages\":0},"
                 + "\"fds\":[" + fds + "],\"mappings\":[" + mappings + "]}]}";
@@ -72,12 +72,12 @@ public final class MalformedRecords {
                 new Example("duplicate key in a nested object", "{" + ENVELOPE.replace("GemCreate", "DrmDeviceAdded")
                                 + ",\"minor\":0,\"driver\":\"i915\",\"regions\":[{\"name\":\"system\",\"name\":\"vram\","
                                 + "\"capacityBytes\":4096}]}", Kind.NOT_JSON, null, "Duplicate field 'name'"),
-                new Example("newer schema", VALID.replace("\"schema\":1", "\"schema\":2"), Kind.UNSUPPORTED_SCHEMA, "schema",
-                        "is version 2, this reader supports only 1"),
-                new Example("schema as text", VALID.replace("\"schema\":1", "\"schema\":\"1\""), Kind.WRONG_TYPE, "schema",
-                        "must be an integer, was \"1\""),
+                new Example("newer schema", VALID.replace("\"schema\":2", "\"schema\":3"), Kind.UNSUPPORTED_SCHEMA, "schema",
+                        "is version 3, this reader supports only 2"),
+                new Example("schema as text", VALID.replace("\"schema\":2", "\"schema\":\"2\""), Kind.WRONG_TYPE, "schema",
+                        "must be an integer, was \"2\""),
                 new Example("unknown type", VALID.replace("GemCreate", "GemExplode"), Kind.UNKNOWN_TYPE, "type",
-                        "names no event type: 'GemExplode'; known types: [DmaBufExport, "),
+                        "names no event type: 'GemExplode'; known types: [DeviceMemory, DmaBufExport, "),
                 new Example("missing envelope field", VALID.replace("\"host\":\"h\",", ""), Kind.MISSING_FIELD, "host", "is required"),
                 new Example("missing body field", VALID.replace(",\"sizeBytes\":8192", ""), Kind.MISSING_FIELD, "sizeBytes", "is required"),
                 new Example("null field", VALID.replace("\"region\":\"vram\"", "\"region\":null"), Kind.MISSING_FIELD, "region",
@@ -106,8 +106,9 @@ public final class MalformedRecords {
                                 + ",\"pid\":5,\"fd\":3,\"file\":9,\"origin\":\"PIPE\"}", Kind.INVALID_VALUE, "origin",
                         "must be one of [DUP, UNIX_SOCKET], was PIPE"),
                 new Example("nested field missing in a snapshot", "{" + ENVELOPE.replace("GemCreate", "HostSnapshot")
-                                + ",\"memory\":{\"memTotalBytes\":4096,\"swapTotalBytes\":0},\"devices\":[],\"files\":[],"
-                                + "\"objects\":[],\"dmaBufs\":[],\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"x\","
+                                + ",\"memory\":{\"memTotalBytes\":4096,\"swapTotalBytes\":0,\"gpuActiveBytes\":0,"
+                                + "\"gpuReclaimBytes\":0},\"devices\":[],\"files\":[],\"objects\":[],\"dmaBufs\":[],"
+                                + "\"deviceMemory\":[],\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"x\","
                                 + "\"threads\":[],\"oomScoreAdj\":0,\"fds\":[],\"mappings\":[]}]}",
                         Kind.MISSING_FIELD, "processes[0].counters", "is required"),
                 new Example("snapshot fd naming both a file and a dma-buf",
@@ -147,6 +148,10 @@ public final class MalformedRecords {
         }
     }
 
+    /** A host's memory, with what GPU drivers hold of it. */
+    private static final String MEMORY = "\"memTotalBytes\":8589934592,\"swapTotalBytes\":4096,\"gpuActiveBytes\":4096,"
+            + "\"gpuReclaimBytes\":8192";
+
     /**
      * A valid body of every event type. Every number is other than 0, so that each can be set to its limits, except
      * the 0 of a snapshot fd's id of the kind it is not; sizes leave room for the resident bytes at their limit.
@@ -156,7 +161,7 @@ public final class MalformedRecords {
             Map.entry("ProcessExec", "\"pid\":5,\"comm\":\"vim\""),
             Map.entry("ProcessExit", "\"pid\":5"),
             Map.entry("OomScoreAdj", "\"pid\":5,\"oomScoreAdj\":100"),
-            Map.entry("HostMemory", "\"memTotalBytes\":8589934592,\"swapTotalBytes\":4096"),
+            Map.entry("HostMemory", MEMORY),
             Map.entry("MmCounters", counters()),
             Map.entry("DrmDeviceAdded", device()),
             Map.entry("DrmFileOpen", "\"pid\":5,\"fd\":3,\"file\":9,\"minor\":1"),
@@ -170,21 +175,26 @@ public final class MalformedRecords {
             Map.entry("GemUnpin", "\"object\":42,\"bytes\":4096"),
             Map.entry("GemMmap", "\"pid\":5,\"object\":42"),
             Map.entry("GemMunmap", "\"pid\":5,\"object\":42"),
+            Map.entry("GemStatus", "\"object\":42,\"purgeableBytes\":4096,\"activeBytes\":8192,\"evictedBytes\":4096"),
+            Map.entry("DeviceMemory", "\"minor\":1,\"region\":\"vram\",\"usedBytes\":8192"),
             Map.entry("GemFree", "\"object\":42"),
             Map.entry("DmaBufExport", "\"object\":42,\"inode\":7,\"pid\":5,\"fd\":6"),
             Map.entry("DmaBufFdInstall", "\"pid\":5,\"fd\":7,\"inode\":7,\"origin\":\"UNIX_SOCKET\""),
             Map.entry("DmaBufImport", "\"inode\":7,\"file\":9,\"handle\":3"),
             Map.entry("DmaBufRelease", "\"inode\":7"),
             Map.entry("OomKill", "\"pid\":5,\"badnessPoints\":1000,\"freedPages\":256"),
-            Map.entry("HostSnapshot", "\"memory\":{\"memTotalBytes\":8589934592,\"swapTotalBytes\":4096},"
+            Map.entry("HostSnapshot", "\"memory\":{" + MEMORY + "},"
                     + "\"devices\":[{" + device() + "}],"
                     + "\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"bash\",\"threads\":[6],\"oomScoreAdj\":100,"
                     + "\"counters\":{" + counters() + "},\"fds\":[{\"fd\":3,\"file\":9,\"inode\":0},"
                     + "{\"fd\":6,\"file\":0,\"inode\":7}],\"mappings\":[{\"object\":42,\"count\":2}]}],"
                     + "\"files\":[{\"file\":9,\"minor\":1,\"handles\":[{\"handle\":1,\"object\":42}]}],"
                     + "\"objects\":[{\"object\":42,\"minor\":1,\"region\":\"vram\",\"sizeBytes\":" + Bounds.MAX_BYTES
-                    + ",\"creatorPid\":5,\"creatorMmAlive\":true,\"residentBytes\":8192}],"
-                    + "\"dmaBufs\":[{\"inode\":7,\"object\":42}]"));
+                    + ",\"creatorPid\":5,\"creatorMmAlive\":true,\"residentBytes\":8192,\"purgeableBytes\":4096,"
+                    + "\"activeBytes\":4096,\"evictedBytes\":4096}],"
+                    + "\"dmaBufs\":[{\"inode\":7,\"object\":42}],"
+                    + "\"deviceMemory\":[{\"minor\":1,\"region\":\"vram\",\"usedBytes\":8192}]"));
+
 
     private static String counters() {
         return "\"pid\":5,\"fileBytes\":4096,\"anonBytes\":8192,\"shmemBytes\":4096,\"swapBytes\":4096,"
@@ -226,8 +236,9 @@ public final class MalformedRecords {
                     "out of range of int")));
         }
         // One page past the bound, so that the figure is still whole pages.
-        for (String bytes : List.of("memTotalBytes", "swapTotalBytes", "fileBytes", "anonBytes", "shmemBytes", "swapBytes",
-                "pageTableBytes", "capacityBytes", "sizeBytes", "bytes", "residentBytes")) {
+        for (String bytes : List.of("memTotalBytes", "swapTotalBytes", "gpuActiveBytes", "gpuReclaimBytes", "fileBytes", "anonBytes",
+                "shmemBytes", "swapBytes", "pageTableBytes", "capacityBytes", "sizeBytes", "bytes", "residentBytes", "purgeableBytes",
+                "activeBytes", "evictedBytes", "usedBytes")) {
             limits.put(bytes, upTo(Bounds.MAX_BYTES, EventBody.PAGE_SIZE));
         }
         limits.put("driverPages", magnitude(Bounds.MAX_PAGES, Kind.OUT_OF_BOUNDS));

@@ -1,5 +1,6 @@
 package io.gemtrack.model;
 
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
 import io.gemtrack.events.EventBody.DmaBufImport;
@@ -16,6 +17,7 @@ import io.gemtrack.events.EventBody.GemHandleDelete;
 import io.gemtrack.events.EventBody.GemMmap;
 import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
@@ -43,6 +45,16 @@ final class EventRules implements EventBody.Visitor {
     @Override
     public void visit(HostMemory hostMemory) {
         HostRules.memory(state, hostMemory);
+    }
+
+    @Override
+    public void visit(DeviceMemory deviceMemory) {
+        HostRules.deviceMemory(state, deviceMemory);
+    }
+
+    @Override
+    public void visit(GemStatus gemStatus) {
+        GemRules.status(state, gemStatus);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gemtrack.model;
 import io.gemtrack.policy.AccountedObject;
 import io.gemtrack.policy.Charges;
 import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.policy.StatusFigure;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,6 +29,10 @@ public final class GemObject implements AccountedObject {
     private final long sizeBytes;
     private final Mm creatorMm;
     private long residentBytes;
+    /** The driver's figures (SEMANTICS.md §3), {@code GemStatus}; 0 until it reports them. */
+    private long purgeableBytes;
+    private long activeBytes;
+    private long evictedBytes;
     private int handles;
     private int dmaBufs;
     private long mappings;
@@ -59,6 +64,13 @@ public final class GemObject implements AccountedObject {
     /** Pages became resident ({@code delta > 0}) or stopped being so; the caller keeps it within the size. */
     void changeResident(long delta) {
         residentBytes += delta;
+    }
+
+    /** The driver's new figures; the caller keeps each within the size. */
+    void setStatus(long purgeable, long active, long evicted) {
+        purgeableBytes = purgeable;
+        activeBytes = active;
+        evictedBytes = evicted;
     }
 
     void handleAdded() {
@@ -157,6 +169,15 @@ public final class GemObject implements AccountedObject {
     @Override
     public long residentBytes() {
         return residentBytes;
+    }
+
+    @Override
+    public long statusBytes(StatusFigure figure) {
+        return switch (figure) {
+            case purgeable -> purgeableBytes;
+            case active -> activeBytes;
+            case evicted -> evictedBytes;
+        };
     }
 
     /** The mm that created the object, alive or dead. */

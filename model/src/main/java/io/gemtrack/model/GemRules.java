@@ -7,6 +7,7 @@ import io.gemtrack.events.EventBody.GemFree;
 import io.gemtrack.events.EventBody.GemHandleCreate;
 import io.gemtrack.events.EventBody.GemHandleDelete;
 import io.gemtrack.events.EventBody.GemMmap;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.GemUnpin;
@@ -69,6 +70,16 @@ final class GemRules {
             throw violation("%s is CMA memory, resident in full from creation; it cannot be pinned or unpinned", object);
         }
         return object;
+    }
+
+    /** Each figure is at most the object's size; they change nothing else. */
+    static void status(HostState state, GemStatus status) {
+        GemObject object = state.object(status.object());
+        long largest = Math.max(status.purgeableBytes(), Math.max(status.activeBytes(), status.evictedBytes()));
+        if (largest > object.sizeBytes()) {
+            throw violation("GemStatus of %s reports %d bytes of its %d", object, largest, object.sizeBytes());
+        }
+        state.changeStatus(object, status.purgeableBytes(), status.activeBytes(), status.evictedBytes());
     }
 
     static void mmap(HostState state, GemMmap mmap) {

@@ -285,6 +285,14 @@ public final class HostModel {
         return memory == null ? 0 : (memory.memTotalBytes() + memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
     }
 
+    /**
+     * The host's memory as last reported (with what GPU drivers hold of it, SEMANTICS.md §1), or {@code null} while
+     * it never reported it.
+     */
+    public HostMemory memory() {
+        return state.memory();
+    }
+
     public long liveObjects() {
         return state.ledger.objects();
     }

@@ -1,9 +1,10 @@
 package io.gemtrack.model;
 
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 
-/** The rules for what a host reports of itself: its memory and its DRM devices. */
+/** The rules for what a host reports of itself: its memory, its DRM devices and what they use. */
 final class HostRules {
 
     private HostRules() {
@@ -11,6 +12,11 @@ final class HostRules {
 
     static void memory(HostState state, HostMemory memory) {
         state.setMemory(memory);
+    }
+
+    /** A device may report a region no object and no DrmDeviceAdded named. */
+    static void deviceMemory(HostState state, DeviceMemory memory) {
+        state.deviceUsed(memory);
     }
 
     static void addDevice(HostState state, DrmDeviceAdded device) {

@@ -3,6 +3,7 @@ package io.gemtrack.model;
 import static io.gemtrack.model.RuleViolation.violation;
 
 import io.gemtrack.events.Bounds;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
@@ -148,6 +149,16 @@ final class HostState {
         ledger.retract(object);
         object.changeResident(delta);
         ledger.add(object);
+    }
+
+    void changeStatus(GemObject object, long purgeable, long active, long evicted) {
+        ledger.retractStatus(object);
+        object.setStatus(purgeable, active, evicted);
+        ledger.addStatus(object);
+    }
+
+    void deviceUsed(DeviceMemory memory) {
+        ledger.deviceUsed(memory.minor(), memory.region(), memory.usedBytes());
     }
 
     DmaBuf addDmaBuf(long inode, GemObject object) {

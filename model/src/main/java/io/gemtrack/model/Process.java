@@ -4,6 +4,7 @@ import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.policy.Charges;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.StatusFigure;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -130,6 +131,11 @@ public final class Process {
 
     public long charged(Policy policy) {
         return charges.get(policy);
+    }
+
+    /** Σ of the driver's {@code figure} over the objects the process holds (SEMANTICS.md §5). */
+    public long status(StatusFigure figure) {
+        return charges.get(figure);
     }
 
     /** The last counters sample disagreed with what the {@code rfc} policy charges (SEMANTICS.md §7). */

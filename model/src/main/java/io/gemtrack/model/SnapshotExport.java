@@ -1,5 +1,6 @@
 package io.gemtrack.model;
 
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
@@ -9,6 +10,8 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
+import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.policy.StatusFigure;
 import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
 import java.util.ArrayList;
@@ -40,11 +43,18 @@ final class SnapshotExport {
         objectsInIdOrder.sort(Comparator.comparingLong(GemObject::id));
         for (GemObject object : objectsInIdOrder) {
             objects.add(new SnapshotObject(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
-                    object.creatorPid(), object.creatorMmAlive(), object.residentBytes()));
+                    object.creatorPid(), object.creatorMmAlive(), object.residentBytes(), object.statusBytes(StatusFigure.purgeable),
+                    object.statusBytes(StatusFigure.active), object.statusBytes(StatusFigure.evicted)));
         }
         List<SnapshotDmaBuf> dmaBufs = new ArrayList<>(state.dmaBufs.size());
         inIdOrder(state.dmaBufs).forEach(dmaBuf -> dmaBufs.add(new SnapshotDmaBuf(dmaBuf.inode(), dmaBuf.object().id())));
-        return new HostSnapshot(memory, List.copyOf(state.devices.values()), processes, files, objects, dmaBufs);
+        List<DeviceMemory> deviceMemory = new ArrayList<>();
+        for (RegionUsage region : state.ledger.regions()) {
+            if (region.deviceReported()) {
+                deviceMemory.add(new DeviceMemory(region.minor(), region.name(), region.deviceUsedBytes()));
+            }
+        }
+        return new HostSnapshot(memory, List.copyOf(state.devices.values()), processes, files, objects, dmaBufs, deviceMemory);
     }
 
     private static SnapshotProcess process(Process process) {

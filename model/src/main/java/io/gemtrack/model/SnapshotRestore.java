@@ -40,6 +40,7 @@ final class SnapshotRestore {
             state.requireNewFile(restored.file());
             state.addFile(new DrmFile(restored.file(), restored.minor()));
         }
+        snapshot.deviceMemory().forEach(state::deviceUsed);
         Map<Integer, Mm> deadMms = new HashMap<>();
         snapshot.objects().forEach(restored -> restoreObject(state, restored, deadMms));
         for (SnapshotDmaBuf restored : snapshot.dmaBufs()) {
@@ -81,7 +82,8 @@ final class SnapshotRestore {
         }
         state.requireDeclaredRegion(restored.minor(), restored.region());
         state.requireCapacity(restored.minor(), restored.region(), restored.residentBytes());
-        state.addObject(restored.object(), restored.minor(), restored.region(), restored.sizeBytes(), creatorMm,
-                restored.residentBytes());
+        GemObject object = state.addObject(restored.object(), restored.minor(), restored.region(), restored.sizeBytes(),
+                creatorMm, restored.residentBytes());
+        state.changeStatus(object, restored.purgeableBytes(), restored.activeBytes(), restored.evictedBytes());
     }
 }

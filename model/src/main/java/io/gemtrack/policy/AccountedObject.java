@@ -10,6 +10,8 @@ public interface AccountedObject {
 
     long residentBytes();
 
+    long statusBytes(StatusFigure figure);
+
     /** The charges of the process whose current mm created the object, or {@code null} once that mm is dead. */
     Charges creatorCharges();
 

@@ -26,6 +26,7 @@ public final class Ledger {
 
     /** In ordinal order, so a policy's index here is its index in the sums below. */
     private static final Policy[] POLICIES = Policy.values();
+    private static final StatusFigure[] FIGURES = StatusFigure.values();
 
     /** The sums' indices in {@link #sums}: three of the host, then three per policy (by ordinal). */
     private static final int GEM_BYTES = 0;
@@ -39,6 +40,7 @@ public final class Ledger {
     private final Map<RegionKey, RegionUsage> regions = new HashMap<>();
     private final Map<RegionKey, RegionUsage> orderedRegions = new TreeMap<>(REGION_ORDER);
     private final ExactSums sums = new ExactSums(OVERCHARGED + POLICIES.length);
+    private final ExactSums status = new ExactSums(FIGURES.length);
     /** What one policy charges for the object being added or retracted, over all processes. */
     private final ExactSums objectCharged = new ExactSums(1);
     private long objects;
@@ -95,6 +97,48 @@ public final class Ledger {
                 sums.add(UNACCOUNTED + i, sign * (resident - objectCharged.get(0)));
             }
         }
+        contributeStatus(object, sign);
+    }
+
+    /** Before the driver's figures of an object change, which nothing but them depends on. */
+    public void retractStatus(AccountedObject object) {
+        contributeStatus(object, -1);
+    }
+
+    public void addStatus(AccountedObject object) {
+        contributeStatus(object, 1);
+    }
+
+    private void contributeStatus(AccountedObject object, int sign) {
+        for (StatusFigure figure : FIGURES) {
+            long bytes = object.statusBytes(figure);
+            if (bytes != 0) {
+                status.add(figure.ordinal(), sign * bytes);
+                for (int i = 0; i < object.holderCount(); i++) {
+                    object.holderCharges(i).add(figure, sign * bytes);
+                }
+            }
+        }
+    }
+
+    /** The device's own count of what it uses in a region ({@code DeviceMemory}), which replaces the last. */
+    public void deviceUsed(int minor, String name, long usedBytes) {
+        region(minor, name).deviceUsed(usedBytes);
+    }
+
+    /** Σ of {@code figure} over live objects. */
+    public long statusBytes(StatusFigure figure) {
+        return status.get(figure.ordinal());
+    }
+
+    /** Σ over the regions whose device reports its own use of what it counts as used. */
+    public long deviceUsedBytes() {
+        return orderedRegions.values().stream().mapToLong(RegionUsage::deviceUsedBytes).reduce(0, ExactSums::saturatedAdd);
+    }
+
+    /** Σ over those regions of the device's use that no object accounts for ({@link RegionUsage#unattributedBytes}). */
+    public long unattributedDeviceBytes() {
+        return orderedRegions.values().stream().mapToLong(RegionUsage::unattributedBytes).reduce(0, ExactSums::saturatedAdd);
     }
 
     /** Regions by device minor, then name. */

@@ -32,6 +32,11 @@ public final class ObjectCharges {
             }
 
             @Override
+            public long statusBytes(StatusFigure figure) {
+                return object.statusBytes(figure);
+            }
+
+            @Override
             public Charges creatorCharges() {
                 return creator;
             }

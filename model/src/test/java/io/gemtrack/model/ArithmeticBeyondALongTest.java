@@ -113,7 +113,7 @@ class ArithmeticBeyondALongTest {
                 List.of(new SnapshotProcess(OWNER, 1, "owner", List.of(), 0, Process.zeroCounters(OWNER),
                         List.of(new SnapshotFd(3, 1, 0)), List.of(new SnapshotMapping(1, Bounds.MAX_MAPPINGS)))),
                 List.of(new SnapshotFile(1, 0, List.of(new SnapshotHandle(1, 1)))),
-                List.of(new SnapshotObject(1, 0, "vram", BIG, OWNER, true, BIG)), List.of());
+                List.of(new SnapshotObject(1, 0, "vram", BIG, OWNER, true, BIG)), List.of(), List.of());
         HostScript host = new HostScript().apply(mappedToTheBound);
 
         host.assertRejected(new GemMmap(OWNER, 1), "would exceed the 16777216 mappings one mm may have");
@@ -137,7 +137,7 @@ class ArithmeticBeyondALongTest {
         HostScript host = ownerWithFile();
 
         host.assertRejected(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(twice), List.of(),
-                List.of(new SnapshotObject(1, 0, "vram", BIG, OWNER, true, BIG)), List.of()), "would exceed");
+                List.of(new SnapshotObject(1, 0, "vram", BIG, OWNER, true, BIG)), List.of(), List.of()), "would exceed");
     }
 
     /** Thousands of events, each checked for being applied; the oracle runs once after, not after each. */

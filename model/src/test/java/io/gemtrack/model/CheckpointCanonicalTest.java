@@ -69,7 +69,7 @@ class CheckpointCanonicalTest {
         List<SnapshotFile> files = shuffled(state.files().stream()
                 .map(file -> new SnapshotFile(file.file(), file.minor(), shuffled(file.handles(), random))).toList(), random);
         HostSnapshot reordered = new HostSnapshot(state.memory(), shuffled(state.devices(), random), processes, files,
-                shuffled(state.objects(), random), shuffled(state.dmaBufs(), random));
+                shuffled(state.objects(), random), shuffled(state.dmaBufs(), random), shuffled(state.deviceMemory(), random));
         return new HostCheckpoint(checkpoint.host(), checkpoint.bootId(), checkpoint.nextSeq(), checkpoint.synchronised(),
                 checkpoint.sequenceGaps(), checkpoint.skippedEvents(), checkpoint.counterMismatches(), checkpoint.memoryKnown(),
                 shuffled(checkpoint.counterMismatchPids(), random), reordered);

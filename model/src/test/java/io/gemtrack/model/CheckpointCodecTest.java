@@ -22,7 +22,7 @@ class CheckpointCodecTest {
         byte[] encoded = CODEC.encode(checkpoint);
         HostCheckpoint decoded = CODEC.decode(encoded);
 
-        assertThat(text(encoded)).startsWith("{\"format\":1,\"host\":\"codec-host\",");
+        assertThat(text(encoded)).startsWith("{\"format\":2,\"host\":\"codec-host\",");
         assertThat(decoded).isEqualTo(checkpoint);
         assertThat(CODEC.encode(decoded)).isEqualTo(encoded);
         assertThat(CODEC.encode(HostModel.restore(decoded).checkpoint())).isEqualTo(encoded);
@@ -32,24 +32,24 @@ class CheckpointCodecTest {
     void unknownFormatIsAnErrorNamingItAndTheFormatsThisReaderReads() {
         String encoded = text(CODEC.encode(busyHost().checkpoint()));
         // A later format may lay out everything after "format" differently; the reader must not get that far.
-        byte[] later = encoded.replaceFirst("^\\{\"format\":1,\"host\":", "{\"format\":2,\"hostName\":").getBytes(StandardCharsets.UTF_8);
+        byte[] later = encoded.replaceFirst("^\\{\"format\":2,\"host\":", "{\"format\":3,\"hostName\":").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> CODEC.decode(later))
                 .isInstanceOfSatisfying(UnknownCheckpointFormatException.class, unknown -> {
-                    assertThat(unknown.format()).isEqualTo(2);
+                    assertThat(unknown.format()).isEqualTo(3);
                     assertThat(unknown.readableFormats()).containsExactly(CheckpointCodec.FORMAT);
                 })
-                .hasMessage("checkpoint format 2 is unknown; this reader reads format [1]");
+                .hasMessage("checkpoint format 3 is unknown; this reader reads format [2]");
     }
 
     @Test
     void checkpointThatDoesNotStartWithAnIntegerFormatIsNotRead() {
         String encoded = text(CODEC.encode(new HostModel("codec-host").checkpoint()));
-        String withoutFormat = encoded.replaceFirst("^\\{\"format\":1,", "{");
-        String formatLater = withoutFormat.replaceFirst("}$", ",\"format\":1}");
-        String textFormat = encoded.replaceFirst("^\\{\"format\":1,", "{\"format\":\"1\",");
+        String withoutFormat = encoded.replaceFirst("^\\{\"format\":2,", "{");
+        String formatLater = withoutFormat.replaceFirst("}$", ",\"format\":2}");
+        String textFormat = encoded.replaceFirst("^\\{\"format\":2,", "{\"format\":\"2\",");
 
-        for (String notReadable : List.of(withoutFormat, formatLater, textFormat, "{\"format\":1}", "[1]", "")) {
+        for (String notReadable : List.of(withoutFormat, formatLater, textFormat, "{\"format\":2}", "[2]", "")) {
             assertThatThrownBy(() -> CODEC.decode(notReadable.getBytes(StandardCharsets.UTF_8))).as(notReadable)
                     .isInstanceOf(IOException.class).isNotInstanceOf(UnknownCheckpointFormatException.class)
                     .hasMessageContaining("format");

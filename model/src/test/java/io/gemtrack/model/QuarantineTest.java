@@ -45,7 +45,7 @@ class QuarantineTest {
         assertThat(host.model().skippedEvents()).isEqualTo(skippedBefore + 2);
         assertThat(host.model().lastSeq()).isEqualTo(7);
 
-        host.apply(new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU), List.of(), List.of(), List.of(), List.of()));
+        host.apply(new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU), List.of(), List.of(), List.of(), List.of(), List.of()));
         assertThat(host.model().quarantineReason()).isEmpty();
         host.apply(new ProcessFork(300, 1, "after", false));
         assertThat(host.model().processes()).extracting(Process::pid).containsExactly(300);
@@ -58,7 +58,7 @@ class QuarantineTest {
 
         host.assertRejected(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
                 new SnapshotProcess(100, 1, "x", List.of(), 0, Process.zeroCounters(100), List.of(new SnapshotFd(3, 9, 0)), List.of())),
-                List.of(), List.of(), List.of()), "unknown DRM file 9");
+                List.of(), List.of(), List.of(), List.of()), "unknown DRM file 9");
         assertThat(host.model().quarantineReason()).isPresent();
 
         host.reboot("boot-2");

@@ -113,14 +113,14 @@ class RejectedEventTest {
                 invalid("device declaring a region twice", new DrmDeviceAdded(1, "i915",
                         List.of(new Region("system", MIB), new Region("system", 2 * MIB))), "declares region system twice"),
                 invalid("snapshot with an object in an undeclared region", new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU),
-                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "gtt", MIB, 100, false, 0)), List.of()),
+                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "gtt", MIB, 100, false, 0)), List.of(), List.of()),
                         "declared no region gtt"),
                 invalid("snapshot with more resident than a region holds", new HostSnapshot(HostScript.MEMORY, List.of(HostScript.GPU),
-                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "cma", 512 * MIB, 100, false, 512 * MIB)), List.of()),
+                        List.of(), List.of(), List.of(new SnapshotObject(1, 0, "cma", 512 * MIB, 100, false, 512 * MIB)), List.of(), List.of()),
                         "would exceed the 268435456 bytes of region cma"),
                 invalid("snapshot with an fd to an unknown file", new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
                         new SnapshotProcess(100, 1, "x", List.of(), 0, new MmCounters(100, 0, 0, 0, 0, 0, 0),
-                                List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of()),
+                                List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of(), List.of()),
                         "unknown DRM file 9"));
     }
 

@@ -68,7 +68,7 @@ class SequenceAndSnapshotTest {
                 List.of(new SnapshotObject(1, 0, "system", 8 * MIB, 100, true, 8 * MIB),
                         new SnapshotObject(2, 0, "vram", 8 * MIB, 200, false, 4 * MIB),
                         new SnapshotObject(3, 0, "cma", MIB, 100, true, MIB)),
-                List.of(new SnapshotDmaBuf(1000, 2)));
+                List.of(new SnapshotDmaBuf(1000, 2)), List.of());
     }
 
     @Test
@@ -166,7 +166,7 @@ class SequenceAndSnapshotTest {
 
         ApplyResult result = host.send(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(
                 new SnapshotProcess(100, 1, "x", List.of(), 0, Process.zeroCounters(100), List.of(new SnapshotFd(3, 9, 0)), List.of())),
-                List.of(), List.of(), List.of()));
+                List.of(), List.of(), List.of(), List.of()));
 
         assertThat(result).isInstanceOf(ApplyResult.Rejected.class);
         assertThat(host.dump()).isEqualTo(before);
@@ -200,7 +200,7 @@ class SequenceAndSnapshotTest {
         long lastSeq = host.model().lastSeq();
 
         host.assertRejected(new HostSnapshot(HostScript.MEMORY, List.of(), List.of(), List.of(), List.of(new SnapshotObject(1, 0,
-                "cma", MIB, 100, true, 0)), List.of()), "unknown pid 100");
+                "cma", MIB, 100, true, 0, 0, 0, 0)), List.of(), List.of()), "unknown pid 100");
 
         assertThat(host.dump()).isEqualTo(before);
         assertThat(host.model().lastSeq()).isEqualTo(lastSeq + 1);

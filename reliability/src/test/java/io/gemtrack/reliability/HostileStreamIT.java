@@ -172,7 +172,7 @@ class HostileStreamIT {
                 List.of(new SnapshotProcess(100, 1, "mapper", List.of(), 0, new MmCounters(100, 0, 0, 0, 0, 0, 0),
                         List.of(new SnapshotFd(3, 1, 0)), List.of(new SnapshotMapping(1, Bounds.MAX_MAPPINGS)))),
                 List.of(new SnapshotFile(1, 0, List.of(new SnapshotHandle(1, 1)))),
-                List.of(new SnapshotObject(1, 0, "vram", 1L << 20, 100, true, 0)), List.of());
+                List.of(new SnapshotObject(1, 0, "vram", 1L << 20, 100, true, 0)), List.of(), List.of());
         poison.add(new Poison(mappings.host(), List.of(valid(mappings, mappedToTheBound), valid(mappings, new GemMmap(100, 1)),
                 beyond(mappings, mappedToTheBound, "count", Integer.MAX_VALUE)),
                 List.of(EventConsumer.MODEL_INVARIANT, Kind.OUT_OF_BOUNDS.name())));
@@ -204,7 +204,7 @@ class HostileStreamIT {
         List<byte[]> newBoot = new ArrayList<>(basic.stream().map(codec::encode).toList());
         newBoot.add(valid(new EventStamper("poison-new-boot", "boot-2"), new HostSnapshot(new HostMemory(16L << 30, 0), List.of(),
                 List.of(new SnapshotProcess(100, 1, "x", List.of(), 0, new MmCounters(100, 0, 0, 0, 0, 0, 0),
-                        List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of())));
+                        List.of(new SnapshotFd(3, 9, 0)), List.of())), List.of(), List.of(), List.of(), List.of())));
         poison.add(new Poison("poison-new-boot", newBoot, List.of(EventConsumer.MODEL_INVARIANT)));
         // 6. A 5 MB comm, which made every scrape 31 MB, and host names that /metrics, the API or a URL cannot hold.
         EventStamper strings = new EventStamper("poison-strings", "boot-1");

@@ -83,7 +83,7 @@ public record BusyHost(int processes, int objectsPerProcess) {
             }
             files.add(new SnapshotFile(process, 0, handles));
         }
-        return new HostSnapshot(MEMORY, List.of(DEVICE), snapshotProcesses, files, objects, List.of());
+        return new HostSnapshot(MEMORY, List.of(DEVICE), snapshotProcesses, files, objects, List.of(), List.of());
     }
 
     private static int pid(int process) {

@@ -28,9 +28,15 @@ public final class KernelFixtures {
         return ProcTree.resource("/fixtures/" + family + "/" + file);
     }
 
-    /** The compositor on card0 and a game under VRAM pressure on renderD128 of one Radeon. */
+    /**
+     * The compositor on card0 and a game under VRAM pressure on renderD128 of one Radeon, whose sysfs says what it
+     * uses of VRAM and GTT, on a kernel whose meminfo counts GPU drivers' system memory.
+     */
     public static ProcTree amdgpu(Path dir) {
-        ProcTree tree = withInit(dir).device("/dev/dri/card0", AMDGPU_DEVICE).device("/dev/dri/renderD128", AMDGPU_DEVICE);
+        ProcTree tree = withInit(dir).device("/dev/dri/card0", AMDGPU_DEVICE).device("/dev/dri/renderD128", AMDGPU_DEVICE)
+                .deviceAttribute(AMDGPU_DEVICE, "mem_info_vram_used", fixture("amdgpu", "mem_info_vram_used").strip())
+                .deviceAttribute(AMDGPU_DEVICE, "mem_info_gtt_used", fixture("amdgpu", "mem_info_gtt_used").strip())
+                .meminfo(16L << 20, 2L << 20, fixture("amdgpu", "meminfo-gpu-lines"));
         tree.process(1500, "kwin_wayland", 1, 1400).drmFd(18, "/dev/dri/card0", fixture("amdgpu", "compositor.fdinfo"));
         tree.process(3000, "game", 1, 2900).drmFd(11, "/dev/dri/renderD128", fixture("amdgpu", "game-vram-evicted.fdinfo"));
         return tree;
@@ -53,9 +59,14 @@ public final class KernelFixtures {
         return tree;
     }
 
-    /** A training job on an xe BMG and the two data loaders it forked, which inherited its fd. */
+    /**
+     * A training job on an xe BMG and the two data loaders it forked, which inherited its fd; the dmem cgroup
+     * controller counts the device's VRAM.
+     */
     public static ProcTree xe(Path dir) {
-        ProcTree tree = withInit(dir).device("/dev/dri/renderD128", XE_DEVICE);
+        ProcTree tree = withInit(dir).device("/dev/dri/renderD128", XE_DEVICE)
+                .sysFile("fs/cgroup/dmem.capacity", fixture("xe", "dmem.capacity"))
+                .sysFile("fs/cgroup/dmem.current", fixture("xe", "dmem.current"));
         String training = fixture("xe", "training.fdinfo");
         tree.process(4000, "python3", 1, 3900).drmFd(5, "/dev/dri/renderD128", training);
         tree.process(4010, "pt_data_worker", 4000, 3950).drmFd(5, "/dev/dri/renderD128", training);

@@ -41,6 +41,8 @@ public final class ProcTree {
 
     private final Path base;
     private final Path root;
+    /** How many times a process's memory figures were set, so that each setting shows in its stat line. */
+    private long memoryChanges;
 
     public ProcTree(Path base) {
         this.base = base;
@@ -222,6 +224,8 @@ public final class ProcTree {
         private long shmemKb;
         private long swapKb;
         private long pageTableKb = 48;
+        /** Clock ticks of CPU time in stat beyond the first 17: one more at each change of memory in the tree. */
+        private long runs;
         private int oomScoreAdj;
         /** Extra lines of {@code maps}, by start address, after the program's own. */
         private final Map<Long, String> mappings = new LinkedHashMap<>();
@@ -246,6 +250,8 @@ public final class ProcTree {
             this.shmemKb = shmemKb;
             this.swapKb = swapKb;
             this.pageTableKb = pageTableKb;
+            // The process ran to change its memory: its CPU time in stat shows it, as the kernel's would.
+            this.runs = ++memoryChanges;
             return write();
         }
 
@@ -321,11 +327,16 @@ public final class ProcTree {
             return this;
         }
 
-        /** Fields 23 to 52 (vsize to exit_code) do not matter to the reader; they are there so the line has all 52. */
+        /**
+         * Fields 23 to 52 (vsize to exit_code) are there so the line has all 52; like utime (14), rss (24) follows the
+         * memory figures, so the line changes when they do, as the kernel's does.
+         */
         private String stat() {
-            String tail = IntStream.range(23, 53).mapToObj(field -> field == 23 ? "12345678" : "0").collect(Collectors.joining(" "));
-            return String.format("%d (%s) %c %d %d %d 0 -1 %d 1520 0 3 0 17 9 0 0 20 0 1 0 %d %s%n",
-                    pid, name, state, parentPid, pid, pid, flags, startTime, tail);
+            long rssPages = (anonKb + fileKb + shmemKb) / 4;
+            String tail = IntStream.range(23, 53).mapToObj(field -> field == 23 ? "12345678" : field == 24 ? Long.toString(rssPages) : "0")
+                    .collect(Collectors.joining(" "));
+            return String.format("%d (%s) %c %d %d %d 0 -1 %d 1520 0 3 0 %d 9 0 0 20 0 1 0 %d %s%n",
+                    pid, name, state, parentPid, pid, pid, flags, 17 + runs, startTime, tail);
         }
 
         /** The program, its heap, an anonymous mapping, its libraries, the extra mappings, and the stack. */

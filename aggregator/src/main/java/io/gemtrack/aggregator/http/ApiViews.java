@@ -1,6 +1,7 @@
 package io.gemtrack.aggregator.http;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostModel;
@@ -12,6 +13,8 @@ import io.gemtrack.policy.Charges;
 import io.gemtrack.policy.Ledger;
 import io.gemtrack.policy.ObjectCharges;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.policy.StatusFigure;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -32,15 +35,32 @@ final class ApiViews {
      * @param lastReceivedEpochMillis when the aggregator last received a record of the host (or restored it), by its clock
      * @param stale                   whether that was longer ago than the aggregator's stale time
      * @param quarantine              why the host is quarantined (SEMANTICS.md §10), {@code null} while it is not
+     * @param status                  per driver figure, Σ over live objects (SEMANTICS.md §3)
+     * @param deviceUsedBytes         Σ of what the devices that report their own use count as used
+     * @param unattributedDeviceBytes Σ over those regions of the use no object accounts for
+     * @param gpuActiveBytes          the kernel's GPUActive of /proc/meminfo, 0 where it has none
+     * @param gpuReclaimBytes         the kernel's GPUReclaim of /proc/meminfo, 0 where it has none
      */
     record HostView(String host, String bootId, long lastSeq, boolean synchronised, long lastReceivedEpochMillis, boolean stale,
                     boolean quarantined, String quarantine, long sequenceGaps, long skippedEvents,
                     long counterMismatches, long processesWithCounterMismatch, long gemObjects, long gemBytes,
                     long residentBytes, long orphanedBytes, Map<Policy, Long> charged, Map<Policy, Long> unaccounted,
-                    Map<Policy, Long> overcharged, List<RegionView> regions) {
+                    Map<Policy, Long> overcharged, Map<StatusFigure, Long> status, long deviceUsedBytes,
+                    long unattributedDeviceBytes, long gpuActiveBytes, long gpuReclaimBytes, List<RegionView> regions) {
     }
 
-    record RegionView(int minor, String region, long objects, long gemBytes, long residentBytes) {
+    /**
+     * @param deviceUsedBytes   what the device counts as used in the region, {@code null} where it reports nothing
+     * @param unattributedBytes the part of that no object holds resident, {@code null} likewise
+     */
+    record RegionView(int minor, String region, long objects, long gemBytes, long residentBytes, Long deviceUsedBytes,
+                      Long unattributedBytes) {
+
+        static RegionView of(RegionUsage region) {
+            boolean reported = region.deviceReported();
+            return new RegionView(region.minor(), region.name(), region.objects(), region.gemBytes(), region.residentBytes(),
+                    reported ? region.deviceUsedBytes() : null, reported ? region.unattributedBytes() : null);
+        }
     }
 
     record ProcessList(String host, Policy policy, List<ProcessRow> processes) {
@@ -48,17 +68,18 @@ final class ApiViews {
 
     /** A process in a list sorted under {@code policy}: {@code chargedBytes} is that policy's figure. */
     record ProcessRow(int pid, String comm, long chargedBytes, Map<Policy, Long> charges, long freedByKillBytes,
-                      boolean counterMismatch) {
+                      boolean counterMismatch, Map<StatusFigure, Long> status) {
     }
 
     record ProcessDetail(String host, int pid, String comm, int parentPid, List<Integer> threads, int oomScoreAdj,
                          MmCounters counters, boolean counterMismatch, Map<Policy, Long> charges,
-                         long freedByKillBytes, List<BufferView> buffers) {
+                         long freedByKillBytes, Map<StatusFigure, Long> status, List<BufferView> buffers) {
     }
 
     /** {@code creator} is {@code null} once the creator's mm is dead; its charges are for this object alone. */
-    record BufferView(long object, int minor, String region, long sizeBytes, long residentBytes, int creatorPid,
-                      boolean creatorMmAlive, Map<Policy, Long> creatorCharges, int handles, int dmaBufs, long mappings,
+    record BufferView(long object, int minor, String region, long sizeBytes, long residentBytes, Map<StatusFigure, Long> status,
+                      int creatorPid, boolean creatorMmAlive, Map<Policy, Long> creatorCharges, int handles, int dmaBufs,
+                      long mappings,
                       List<HolderView> holders) {
     }
 
@@ -77,24 +98,24 @@ final class ApiViews {
     }
 
     static HostView host(HostModel host, HostActivity activity, long nowNanos) {
-        return host(host, activity, nowNanos, host.ledger(), host.processesWithCounterMismatch());
+        return host(host, activity, nowNanos, host.ledger(), host.processesWithCounterMismatch(), host.memory());
     }
 
     /** A host whose figures cannot be read: its bookkeeping, and the figures of an empty host. */
     static HostView withoutFigures(HostModel host, HostActivity activity, long nowNanos) {
-        return host(host, activity, nowNanos, new Ledger(), 0);
+        return host(host, activity, nowNanos, new Ledger(), 0, null);
     }
 
     private static HostView host(HostModel host, HostActivity activity, long nowNanos, Ledger ledger,
-                                 long processesWithCounterMismatch) {
+                                 long processesWithCounterMismatch, HostMemory memory) {
         return new HostView(host.host(), host.bootId(), host.lastSeq(), host.synchronised(),
                 activity.lastHeardEpochMillis(host.host()).orElse(0), activity.stale(host.host(), nowNanos),
                 host.quarantineReason().isPresent(), host.quarantineReason().orElse(null), host.sequenceGaps(), host.skippedEvents(),
                 host.counterMismatches(), processesWithCounterMismatch, ledger.objects(), ledger.gemBytes(),
                 ledger.residentBytes(), ledger.orphanedBytes(), perPolicy(ledger::charged),
-                perPolicy(ledger::unaccounted), perPolicy(ledger::overcharged),
-                ledger.regions().stream().map(region -> new RegionView(region.minor(), region.name(), region.objects(),
-                        region.gemBytes(), region.residentBytes())).toList());
+                perPolicy(ledger::unaccounted), perPolicy(ledger::overcharged), perFigure(ledger::statusBytes),
+                ledger.deviceUsedBytes(), ledger.unattributedDeviceBytes(), memory == null ? 0 : memory.gpuActiveBytes(),
+                memory == null ? 0 : memory.gpuReclaimBytes(), ledger.regions().stream().map(RegionView::of).toList());
     }
 
     /** Most charged first; ties by pid. */
@@ -103,7 +124,8 @@ final class ApiViews {
                 .sorted(Comparator.comparingLong((Process process) -> process.charged(policy)).reversed()
                         .thenComparingInt(Process::pid))
                 .map(process -> new ProcessRow(process.pid(), process.comm(), process.charged(policy),
-                        perPolicy(process::charged), OomAdvisor.freedByKill(process), process.counterMismatch()))
+                        perPolicy(process::charged), OomAdvisor.freedByKill(process), process.counterMismatch(),
+                        perFigure(process::status)))
                 .toList());
     }
 
@@ -116,7 +138,7 @@ final class ApiViews {
                 .toList();
         return new ProcessDetail(host.host(), process.pid(), process.comm(), process.parentPid(),
                 List.copyOf(process.threads()), process.oomScoreAdj(), process.counters(), process.counterMismatch(),
-                perPolicy(process::charged), OomAdvisor.freedByKill(process), buffers);
+                perPolicy(process::charged), OomAdvisor.freedByKill(process), perFigure(process::status), buffers);
     }
 
     /** Every live buffer of the host, by object id. */
@@ -135,7 +157,7 @@ final class ApiViews {
         }
         Charges creator = charges.creator();
         return new BufferView(object.id(), object.minor(), object.regionName(), object.sizeBytes(),
-                object.residentBytes(), object.creatorPid(), object.creatorMmAlive(),
+                object.residentBytes(), perFigure(object::statusBytes), object.creatorPid(), object.creatorMmAlive(),
                 creator == null ? null : perPolicy(creator::get), object.handles(), object.dmaBufs(),
                 object.mappings(), holderViews);
     }
@@ -150,6 +172,14 @@ final class ApiViews {
             best = candidate == null ? null : new BestVictim(candidate.pid(), candidate.comm(), candidate.freedBytes());
         }
         return new OomComparison(host.host(), host.totalPages(), best, choices);
+    }
+
+    private static Map<StatusFigure, Long> perFigure(ToLongFunction<StatusFigure> figure) {
+        Map<StatusFigure, Long> byFigure = new EnumMap<>(StatusFigure.class);
+        for (StatusFigure each : StatusFigure.values()) {
+            byFigure.put(each, figure.applyAsLong(each));
+        }
+        return byFigure;
     }
 
     private static Map<Policy, Long> perPolicy(ToLongFunction<Policy> figure) {

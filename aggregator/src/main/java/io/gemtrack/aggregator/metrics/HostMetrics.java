@@ -3,10 +3,12 @@ package io.gemtrack.aggregator.metrics;
 import static io.gemtrack.aggregator.metrics.ModelMetric.counter;
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
+import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Ledger;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.RegionUsage;
+import io.gemtrack.policy.StatusFigure;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 
@@ -28,6 +30,26 @@ final class HostMetrics {
     static final ModelMetric REGION_RESIDENT_BYTES = gauge("gemtrack_host_region_resident_bytes",
             "Resident bytes of the live GEM objects by DRM device (minor and driver) and memory region.", Unit.BYTES,
             "host", "minor", "driver", "region");
+    static final ModelMetric REGION_DEVICE_USED_BYTES = gauge("gemtrack_host_region_device_used_bytes",
+            "What the device itself counts as used in the region (amdgpu mem_info_*_used, dmem.current); "
+                    + "only regions whose device reports it.", Unit.BYTES, "host", "minor", "driver", "region");
+    static final ModelMetric REGION_UNATTRIBUTED_BYTES = gauge("gemtrack_host_region_unattributed_bytes",
+            "The device's own use of the region beyond what its GEM objects hold resident (0 at least); "
+                    + "only regions whose device reports its use.", Unit.BYTES, "host", "minor", "driver", "region");
+    static final ModelMetric DEVICE_USED_BYTES = gauge("gemtrack_host_device_used_bytes",
+            "What the devices that report their own use count as used, summed over their regions.", Unit.BYTES, "host");
+    static final ModelMetric UNATTRIBUTED_DEVICE_BYTES = gauge("gemtrack_host_unattributed_device_bytes",
+            "The devices' own use that no GEM object accounts for, summed over the regions that report it.",
+            Unit.BYTES, "host");
+    static final ModelMetric STATUS_BYTES = gauge("gemtrack_host_status_bytes",
+            "Bytes of the live GEM objects the driver reports as purgeable, active or evicted (figure).", Unit.BYTES,
+            "host", "figure");
+    static final ModelMetric GPU_ACTIVE_BYTES = gauge("gemtrack_host_gpu_active_bytes",
+            "The kernel's GPUActive of /proc/meminfo: system memory GPU drivers hold in use (0 where it has none).",
+            Unit.BYTES, "host");
+    static final ModelMetric GPU_RECLAIM_BYTES = gauge("gemtrack_host_gpu_reclaim_bytes",
+            "The kernel's GPUReclaim of /proc/meminfo: system memory GPU drivers keep in reclaimable pools "
+                    + "(0 where it has none).", Unit.BYTES, "host");
     static final ModelMetric CHARGED_BYTES = gauge("gemtrack_host_charged_bytes",
             "GEM bytes the policy charges to the host's processes, summed over processes.", Unit.BYTES, "host", "policy");
     static final ModelMetric UNACCOUNTED_BYTES = gauge("gemtrack_host_unaccounted_bytes",
@@ -51,7 +73,8 @@ final class HostMetrics {
             "Events of the host that never reached the aggregator: the missing numbers in its sequence.", "host");
 
     static final List<ModelMetric> ALL = List.of(GEM_BYTES, GEM_OBJECTS, RESIDENT_BYTES, REGION_GEM_BYTES,
-            REGION_RESIDENT_BYTES, CHARGED_BYTES, UNACCOUNTED_BYTES, OVERCHARGED_BYTES, ORPHANED_BYTES, PROCESSES,
+            REGION_RESIDENT_BYTES, REGION_DEVICE_USED_BYTES, REGION_UNATTRIBUTED_BYTES, DEVICE_USED_BYTES,
+            UNATTRIBUTED_DEVICE_BYTES, STATUS_BYTES, GPU_ACTIVE_BYTES, GPU_RECLAIM_BYTES, CHARGED_BYTES, UNACCOUNTED_BYTES, OVERCHARGED_BYTES, ORPHANED_BYTES, PROCESSES,
             SYNCHRONISED, COUNTER_MISMATCHED_PROCESSES, COUNTER_MISMATCHES, SEQUENCE_GAPS);
 
     private HostMetrics() {
@@ -69,7 +92,19 @@ final class HostMetrics {
             String driver = host.driver(region.minor()).orElse(UNDECLARED_DRIVER);
             samples.add(REGION_GEM_BYTES, region.gemBytes(), name, minor, driver, region.name());
             samples.add(REGION_RESIDENT_BYTES, region.residentBytes(), name, minor, driver, region.name());
+            if (region.deviceReported()) {
+                samples.add(REGION_DEVICE_USED_BYTES, region.deviceUsedBytes(), name, minor, driver, region.name());
+                samples.add(REGION_UNATTRIBUTED_BYTES, region.unattributedBytes(), name, minor, driver, region.name());
+            }
         }
+        samples.add(DEVICE_USED_BYTES, ledger.deviceUsedBytes(), name);
+        samples.add(UNATTRIBUTED_DEVICE_BYTES, ledger.unattributedDeviceBytes(), name);
+        for (StatusFigure figure : StatusFigure.values()) {
+            samples.add(STATUS_BYTES, ledger.statusBytes(figure), name, figure.name());
+        }
+        HostMemory memory = host.memory();
+        samples.add(GPU_ACTIVE_BYTES, memory == null ? 0 : memory.gpuActiveBytes(), name);
+        samples.add(GPU_RECLAIM_BYTES, memory == null ? 0 : memory.gpuReclaimBytes(), name);
         for (Policy policy : Policy.all()) {
             samples.add(CHARGED_BYTES, ledger.charged(policy), name, policy.name());
             samples.add(UNACCOUNTED_BYTES, ledger.unaccounted(policy), name, policy.name());

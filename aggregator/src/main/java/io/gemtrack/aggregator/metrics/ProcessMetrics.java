@@ -7,6 +7,7 @@ import io.gemtrack.model.Process;
 import io.gemtrack.oom.OomAdvisor;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.StatusFigure;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +44,42 @@ final class ProcessMetrics {
                     + "top processes per host (chosen again every minute), the rest as pid=\"other\".",
             Unit.BYTES, "host", "pid", "comm");
 
-    static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES);
+    static final ModelMetric STATUS_BYTES = gauge("gemtrack_process_status_bytes",
+            "Bytes of the GEM objects the process holds that the driver reports as purgeable, active or evicted "
+                    + "(figure); top processes per host and figure (chosen again every minute), the rest as pid=\"other\".",
+            Unit.BYTES, "host", "pid", "comm", "figure");
 
-    /** The figures that get per-process series: one per policy, then the bytes a kill frees. */
-    private static final int FIGURES = Policy.all().size() + 1;
+    static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES, STATUS_BYTES);
+
+    /**
+     * A figure that gets per-process series: its metric, the label value naming it (none for the bytes a kill
+     * frees) and how a process's value is read.
+     */
+    private record Figure(ModelMetric metric, String label, ToLongFunction<Process> value) {
+
+        void add(ScrapeSamples samples, String host, String pid, String comm, long bytes) {
+            if (label == null) {
+                samples.add(metric, bytes, host, pid, comm);
+            } else {
+                samples.add(metric, bytes, host, pid, comm, label);
+            }
+        }
+    }
+
+    /** One per policy, the bytes a kill frees, then one per driver status figure. */
+    private static final List<Figure> FIGURES = figures();
+
+    private static List<Figure> figures() {
+        List<Figure> figures = new ArrayList<>();
+        for (Policy policy : Policy.all()) {
+            figures.add(new Figure(CHARGED_BYTES, policy.name(), process -> process.charged(policy)));
+        }
+        figures.add(new Figure(FREED_BY_KILL_BYTES, null, OomAdvisor::freedByKill));
+        for (StatusFigure figure : StatusFigure.values()) {
+            figures.add(new Figure(STATUS_BYTES, figure.name(), process -> process.status(figure)));
+        }
+        return List.copyOf(figures);
+    }
 
     private final int limit;
     private final LongSupplier nanoTime;
@@ -69,20 +102,14 @@ final class ProcessMetrics {
 
     void report(HostModel host, ScrapeSamples samples) {
         Chosen top = chosenFor(host);
-        List<Policy> policies = Policy.all();
-        for (int i = 0; i < policies.size(); i++) {
-            Policy policy = policies.get(i);
-            Selection selection = Selection.of(host, top.pidsByFigure().get(i), process -> process.charged(policy));
+        for (int i = 0; i < FIGURES.size(); i++) {
+            Figure figure = FIGURES.get(i);
+            Selection selection = Selection.of(host, top.pidsByFigure().get(i), figure.value());
             for (Process process : selection.processes()) {
-                samples.add(CHARGED_BYTES, process.charged(policy), host.host(), pid(process), process.comm(), policy.name());
+                figure.add(samples, host.host(), pid(process), process.comm(), figure.value().applyAsLong(process));
             }
-            samples.add(CHARGED_BYTES, selection.otherBytes(), host.host(), OTHER, OTHER, policy.name());
+            figure.add(samples, host.host(), OTHER, OTHER, selection.otherBytes());
         }
-        Selection freed = Selection.of(host, top.pidsByFigure().get(policies.size()), OomAdvisor::freedByKill);
-        for (Process process : freed.processes()) {
-            samples.add(FREED_BY_KILL_BYTES, OomAdvisor.freedByKill(process), host.host(), pid(process), process.comm());
-        }
-        samples.add(FREED_BY_KILL_BYTES, freed.otherBytes(), host.host(), OTHER, OTHER);
     }
 
     /** Forgets the choices of hosts that are gone, so the map holds no more hosts than the fleet. */
@@ -97,11 +124,10 @@ final class ProcessMetrics {
         if (last != null && Objects.equals(last.bootId(), host.bootId()) && now - last.atNanos() < RESELECTION_INTERVAL.toNanos()) {
             return last;
         }
-        List<int[]> pidsByFigure = new ArrayList<>(FIGURES);
-        for (Policy policy : Policy.all()) {
-            pidsByFigure.add(pids(TopProcesses.of(host.processes(), limit, process -> process.charged(policy))));
+        List<int[]> pidsByFigure = new ArrayList<>(FIGURES.size());
+        for (Figure figure : FIGURES) {
+            pidsByFigure.add(pids(TopProcesses.of(host.processes(), limit, figure.value())));
         }
-        pidsByFigure.add(pids(TopProcesses.of(host.processes(), limit, OomAdvisor::freedByKill)));
         Chosen fresh = new Chosen(host.bootId(), now, pidsByFigure);
         chosen.put(host.host(), fresh);
         return fresh;

@@ -74,6 +74,26 @@ class ApiIT {
         assertThat(host.get("regions").get(1).get("residentBytes").asLong()).isEqualTo(8 * MIB);
     }
 
+    /** Non-zero figures are the emulator's: EmulatorDifferentialIT compares them with its truth through this API. */
+    @Test
+    void whereNoDriverReportsStatusOrItsOwnUseTheFiguresAreZeroAndRegionsShowNoDeviceUse() {
+        JsonNode host = ok("/api/hosts").get(0);
+
+        assertThat(longs(host.get("status"))).isEqualTo(Map.of("purgeable", 0L, "active", 0L, "evicted", 0L));
+        assertThat(host.get("status").fieldNames()).toIterable().containsExactly("purgeable", "active", "evicted");
+        assertThat(host.get("deviceUsedBytes").asLong()).isZero();
+        assertThat(host.get("unattributedDeviceBytes").asLong()).isZero();
+        assertThat(host.get("gpuActiveBytes").asLong()).isZero();
+        assertThat(host.get("gpuReclaimBytes").asLong()).isZero();
+        host.get("regions").forEach(region -> {
+            assertThat(region.get("deviceUsedBytes").isNull()).isTrue();
+            assertThat(region.get("unattributedBytes").isNull()).isTrue();
+        });
+        JsonNode client = ok("/api/hosts/" + HOST + "/processes/200");
+        assertThat(longs(client.get("status"))).isEqualTo(Map.of("purgeable", 0L, "active", 0L, "evicted", 0L));
+        assertThat(longs(client.get("buffers").get(0).get("status"))).isEqualTo(Map.of("purgeable", 0L, "active", 0L, "evicted", 0L));
+    }
+
     @Test
     void policiesAreNamedInTheOrderOfEveryPerPolicyMap() {
         List<String> policies = new ArrayList<>();

@@ -122,7 +122,7 @@ class QuarantineIT {
 
                 for (String host : List.of(FAILS_TO_APPLY, FAILS_TO_CHECKPOINT)) {
                     publisher.publish(new EventStamper(host, "boot-1", scenario.size() + 1).stamp(99_000_000,
-                            new HostSnapshot(new HostMemory(16L << 30, 0), List.of(), List.of(), List.of(), List.of(), List.of())));
+                            new HostSnapshot(new HostMemory(16L << 30, 0), List.of(), List.of(), List.of(), List.of(), List.of(), List.of())));
                 }
                 publisher.flushExpectingNoFailure();
                 await("both released by their snapshots", () -> quarantined(restarted, FAILS_TO_APPLY).isEmpty()

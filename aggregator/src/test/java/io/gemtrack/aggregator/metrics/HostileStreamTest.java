@@ -223,7 +223,7 @@ class HostileStreamTest {
                             List.of(new SnapshotProcess(pid, 1, "mapper", List.of(), 0, new MmCounters(pid, 0, 0, 0, 0, 0, 0),
                                     List.of(new SnapshotFd(3, file, 0)), List.of(new SnapshotMapping(object, Bounds.MAX_MAPPINGS - step.pick())))),
                             List.of(new SnapshotFile(file, 0, List.of(new SnapshotHandle(1, object)))),
-                            List.of(new SnapshotObject(object, 0, "vram", step.size(), pid, true, 0)), List.of()));
+                            List.of(new SnapshotObject(object, 0, "vram", step.size(), pid, true, 0)), List.of(), List.of()));
                     // Past the bound of one mm by a few mappings, and the counts copied by a fork.
                     for (int i = 0; i <= step.count() % 10; i++) {
                         send(feed, new GemMmap(pid, object));
@@ -291,7 +291,7 @@ class HostileStreamTest {
             int pid = feed.newPid();
             ApplyResult result = send(feed, new HostSnapshot(new HostMemory(PAGE, 0), List.of(),
                     List.of(new SnapshotProcess(pid, 1, "x", List.of(), 0, new MmCounters(pid, 0, 0, 0, 0, 0, 0),
-                            List.of(new SnapshotFd(3, feed.newId(), 0)), List.of())), List.of(), List.of(), List.of()));
+                            List.of(new SnapshotFd(3, feed.newId(), 0)), List.of())), List.of(), List.of(), List.of(), List.of()));
             assertThat(result).isInstanceOf(ApplyResult.Rejected.class);
             if (stateBefore != null) {
                 assertThat(fleet.host(feed.host).checkpoint().state()).as("the state after a rejected snapshot").isEqualTo(stateBefore);
@@ -324,7 +324,7 @@ class HostileStreamTest {
                     new Beyond(new GemFree(feed.object(step.pick())), "object", Long.toString(Bounds.MAX_ID + 1)),
                     new Beyond(new HostSnapshot(new HostMemory(PAGE, 0), List.of(), List.of(new SnapshotProcess(pid, 1, "m", List.of(), 0,
                             new MmCounters(pid, 0, 0, 0, 0, 0, 0), List.of(), List.of(new SnapshotMapping(1, 1)))), List.of(),
-                            List.of(), List.of()), "count", Integer.toString(Bounds.MAX_MAPPINGS + 1), Integer.toString(Integer.MAX_VALUE)));
+                            List.of(), List.of(), List.of()), "count", Integer.toString(Bounds.MAX_MAPPINGS + 1), Integer.toString(Integer.MAX_VALUE)));
             Beyond beyond = candidates.get((int) ((step.size() / PAGE + step.count()) % candidates.size()));
             String value = beyond.values().get(step.pick() % beyond.values().size());
             byte[] record = OutOfBoundsRecord.of(feed.stamp(clock += 1_000, beyond.body()), beyond.field(), value);

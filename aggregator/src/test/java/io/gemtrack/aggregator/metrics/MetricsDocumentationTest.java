@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody.DeviceMemory;
+import io.gemtrack.events.EventStamper;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -101,10 +105,16 @@ class MetricsDocumentationTest {
         return documented;
     }
 
-    /** An aggregator's metrics after the basic scenario and one of every pipeline occurrence. */
+    /**
+     * An aggregator's metrics after the basic scenario, a device's report of its own use of a region (whose series
+     * only such regions have) and one of every pipeline occurrence.
+     */
     private static Exposition scrapeWithEverySeries() {
         FleetModel fleet = new FleetModel();
-        BasicScenario.events("host-a", "boot-1").forEach(fleet::apply);
+        List<Event> events = BasicScenario.events("host-a", "boot-1");
+        events.forEach(fleet::apply);
+        fleet.apply(new EventStamper("host-a", "boot-1", events.size()).stamp(events.get(events.size() - 1).ts() + 1_000_000,
+                new DeviceMemory(0, "vram", 64L << 20)));
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
         activity.heard("host-a", HostActivity.Receipt.now());
         PrometheusRegistry registry = new PrometheusRegistry();

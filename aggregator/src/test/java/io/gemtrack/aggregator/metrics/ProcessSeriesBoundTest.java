@@ -7,6 +7,7 @@ import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.Region;
@@ -15,6 +16,7 @@ import io.gemtrack.events.EventStamper;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.StatusFigure;
 import io.gemtrack.testkit.Exposition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
@@ -35,8 +37,8 @@ class ProcessSeriesBoundTest {
         long perProcessSeries = scrape.samples().stream()
                 .filter(sample -> sample.name().startsWith("gemtrack_process_"))
                 .count();
-        // Top 10 plus "other", for each policy and for the freed-by-kill figure.
-        assertThat(perProcessSeries).isLessThanOrEqualTo(11L * (Policy.all().size() + 1));
+        // Top 10 plus "other", for each policy, for the freed-by-kill figure and for each driver status figure.
+        assertThat(perProcessSeries).isLessThanOrEqualTo(11L * (Policy.all().size() + 1 + StatusFigure.values().length));
     }
 
     @Test
@@ -57,6 +59,24 @@ class ProcessSeriesBoundTest {
     }
 
     @Test
+    void statusFiguresOfTheTopProcessesAndOtherAddUpToTheHostsFigures() {
+        int processes = 1_000;
+        Exposition scrape = scrape(busyFleet("busy", processes), 3);
+
+        // Every third process's buffer is purgeable and the largest are the last pids.
+        int largest = FIRST_PID + processes - 1;
+        assertThat(status(scrape, "purgeable").stream().map(sample -> sample.labels().get("pid")))
+                .containsExactlyInAnyOrder(Integer.toString(largest), Integer.toString(largest - 3),
+                        Integer.toString(largest - 6), ProcessMetrics.OTHER);
+        for (StatusFigure figure : StatusFigure.values()) {
+            double sum = status(scrape, figure.name()).stream().mapToDouble(Exposition.Sample::value).sum();
+            assertThat(sum).as("sum over pid of %s", figure)
+                    .isEqualTo(scrape.value("gemtrack_host_status_bytes", "host", "busy", "figure", figure.name()).orElseThrow());
+        }
+        assertThat(scrape.value("gemtrack_host_status_bytes", "host", "busy", "figure", "purgeable").orElseThrow()).isPositive();
+    }
+
+    @Test
     void zeroTopProcessesLeavesOnlyOther() {
         Exposition scrape = scrape(busyFleet("busy", 50), 0);
 
@@ -71,6 +91,13 @@ class ProcessSeriesBoundTest {
                 .toList();
     }
 
+    private static List<Exposition.Sample> status(Exposition scrape, String figure) {
+        return scrape.samples().stream()
+                .filter(sample -> sample.name().equals("gemtrack_process_status_bytes")
+                        && sample.labels().get("figure").equals(figure))
+                .toList();
+    }
+
     private static long hostSeries(Exposition scrape, String host) {
         return scrape.samples().stream().filter(sample -> host.equals(sample.labels().get("host"))).count();
     }
@@ -81,7 +108,10 @@ class ProcessSeriesBoundTest {
         return Scrape.of(registry);
     }
 
-    /** A host whose every process has a DRM file and one pinned buffer of its own, each a page larger than the last. */
+    /**
+     * A host whose every process has a DRM file and one pinned buffer of its own, each a page larger than the last;
+     * the driver reports every third buffer (the last process's first) purgeable and a page of every buffer active.
+     */
     private static FleetModel busyFleet(String host, int processes) {
         FleetModel fleet = new FleetModel();
         EventStamper stamper = new EventStamper(host, "boot-1");
@@ -93,6 +123,7 @@ class ProcessSeriesBoundTest {
             apply(fleet, stamper, new DrmFileOpen(pid, 3, pid, 0));
             apply(fleet, stamper, new GemCreate(pid, 0, "vram", bytes, pid, pid, 1));
             apply(fleet, stamper, new GemPin(pid, bytes));
+            apply(fleet, stamper, new GemStatus(pid, (processes - 1 - i) % 3 == 0 ? bytes : 0, PAGE, 0));
             apply(fleet, stamper, new MmCounters(pid, 4 * PAGE, 8 * PAGE, 0, 0, PAGE, bytes / PAGE));
         }
         return fleet;

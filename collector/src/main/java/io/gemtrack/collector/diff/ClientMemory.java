@@ -1,9 +1,12 @@
 package io.gemtrack.collector.diff;
 
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.collector.diff.HostTarget.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -18,11 +21,20 @@ import java.util.TreeMap;
  * files totals by preferred placement, so VRAM evicted to GTT is resident in gtt beyond gtt's total. Those resident
  * bytes stay in the region that files them, and their size moves there from the regions whose bytes are not resident
  * (their private bytes first, largest first), so the client's sizes still add up to its totals.
+ *
+ * <p>The driver's purgeable and active bytes of a region are among its resident bytes: they go to the private
+ * object's resident bytes first, the rest to the shared ones. A region's evicted bytes (amdgpu's, of buffers that
+ * prefer it) are resident in other regions: they go to the private objects of the regions its bytes moved to for
+ * their overflow, as far as they moved, then to other regions' private resident bytes, largest first.
  */
 final class ClientMemory {
 
     /** A region as fdinfo gives it, in bytes. */
-    record Filed(long totalBytes, long sharedBytes, long residentBytes) {
+    record Filed(long totalBytes, long sharedBytes, long residentBytes, long purgeableBytes, long activeBytes, long evictedBytes) {
+
+        Filed(long totalBytes, long sharedBytes, long residentBytes) {
+            this(totalBytes, sharedBytes, residentBytes, 0, 0, 0);
+        }
     }
 
     /** Per region, the client's private memory and its part of shared memory; regions without bytes are left out. */
@@ -41,17 +53,39 @@ final class ClientMemory {
             }
             region.takeRestOfOverflow();
         }
+        for (Region region : regions) {
+            placeEvicted(region, regions);
+        }
         SortedMap<String, PagedRegion> own = new TreeMap<>();
         SortedMap<String, PagedRegion> shared = new TreeMap<>();
         for (Region region : regions) {
+            long purgeable = Pages.whole(region.filed.purgeableBytes());
+            long active = Pages.whole(region.filed.activeBytes());
+            long ownPurgeable = Math.min(purgeable, region.ownResident);
+            long ownActive = Math.min(active, region.ownResident);
             if (region.ownSize > 0) {
-                own.put(region.name, new PagedRegion(region.ownSize, region.ownResident));
+                own.put(region.name, new PagedRegion(region.ownSize, region.ownResident,
+                        new Status(ownPurgeable, ownActive, region.ownEvicted)));
             }
             if (region.sharedSize > 0) {
-                shared.put(region.name, new PagedRegion(region.sharedSize, region.sharedResident));
+                shared.put(region.name, new PagedRegion(region.sharedSize, region.sharedResident,
+                        new Status(purgeable - ownPurgeable, active - ownActive, 0).within(region.sharedResident)));
             }
         }
         return new Split(own, shared);
+    }
+
+    /** {@code evicting}'s evicted bytes to the private resident bytes of the regions they are resident in, as far as known. */
+    private static void placeEvicted(Region evicting, List<Region> regions) {
+        long left = Pages.whole(evicting.filed.evictedBytes());
+        List<Region> others = regions.stream().filter(region -> region != evicting).toList();
+        for (Region target : others.stream().sorted(Comparator.comparingLong((Region region) -> region.received(evicting)).reversed())
+                .toList()) {
+            left -= target.takeEvicted(Math.min(left, target.received(evicting)));
+        }
+        for (Region target : others.stream().sorted(Comparator.comparingLong(Region::evictionRoom).reversed()).toList()) {
+            left -= target.takeEvicted(left);
+        }
     }
 
     /** The other regions with bytes that are not resident, most first, then by name. */
@@ -62,6 +96,10 @@ final class ClientMemory {
 
     private static final class Region {
         final String name;
+        final Filed filed;
+        /** Size moved here from each other region for this one's overflow. */
+        final Map<Region, Long> received = new HashMap<>();
+        long ownEvicted;
         long ownSize;
         long ownResident;
         long sharedSize;
@@ -71,6 +109,7 @@ final class ClientMemory {
 
         Region(String name, Filed filed) {
             this.name = name;
+            this.filed = filed;
             long total = Pages.whole(filed.totalBytes());
             sharedSize = Math.min(Pages.whole(filed.sharedBytes()), total);
             ownSize = total - sharedSize;
@@ -98,6 +137,23 @@ final class ClientMemory {
             ownSize += fromOwn + fromShared;
             ownResident += fromOwn + fromShared;
             overflow -= fromOwn + fromShared;
+            received.merge(source, fromOwn + fromShared, Long::sum);
+        }
+
+        long received(Region source) {
+            return received.getOrDefault(source, 0L);
+        }
+
+        /** Private resident bytes not yet counted as evicted from another region. */
+        long evictionRoom() {
+            return ownResident - ownEvicted;
+        }
+
+        /** Counts up to {@code bytes} of this region's private resident bytes as evicted; returns how many. */
+        long takeEvicted(long bytes) {
+            long taken = Math.min(bytes, evictionRoom());
+            ownEvicted += taken;
+            return taken;
         }
 
         /** Resident bytes no other region's size accounts for (the regions' residency exceeds their totals): sized here. */

@@ -5,6 +5,7 @@ import io.gemtrack.collector.diff.HostTarget.PoolRegion;
 import io.gemtrack.collector.diff.HostTarget.TargetDmaBuf;
 import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
+import io.gemtrack.collector.procfs.DeviceUse;
 import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -39,6 +41,10 @@ import java.util.function.ToIntFunction;
  * refers to ({@link SharedPools}); when a size changes, the object is freed and a new one created. An object's
  * creator is the oldest process holding the client. A dma-buf, found by its inode in fd tables and in mappings, is
  * an object of its own, held by the processes with an fd to it or a mapping of it.
+ *
+ * <p>What the driver says of resident bytes (purgeable, active, evicted) is the objects' {@code GemStatus}; what a
+ * device counts as used in a region, its {@code DeviceMemory}; what {@code /proc/meminfo} says GPU drivers hold, the
+ * host's {@code HostMemory}. Each is sent when it changes.
  */
 public final class HostDiffer {
 
@@ -94,13 +100,19 @@ public final class HostDiffer {
                     counters(pid, process.memory()), fds, mappings));
         }
         buffers.sizeMappedOnly();
+        SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
+        for (DeviceUse use : sample.deviceUse()) {
+            deviceUse.computeIfAbsent(deviceMinors.minor(use.driver(), use.device(), use.node()), minor -> new TreeMap<>())
+                    .put(use.region(), Pages.whole(use.usedBytes()));
+        }
         pids.endSample();
         clientKeys.endSample();
         files.endSample();
         dmaBufs.endSample();
-        return new HostTarget(new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes())),
-                processes, buffers.files, buffers.dmaBufs, SharedPools.pools(List.copyOf(buffers.contributions.values()),
-                        buffers.exportedBuffers()));
+        HostMemory memory = new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes()),
+                Pages.whole(sample.gpuActiveBytes()), Pages.whole(sample.gpuReclaimBytes()));
+        return new HostTarget(memory, processes, buffers.files, buffers.dmaBufs,
+                SharedPools.pools(List.copyOf(buffers.contributions.values()), buffers.exportedBuffers()), deviceUse);
     }
 
     /** The files and dma-bufs of one sample, by event id, with what the shared pools are made of. */
@@ -116,7 +128,7 @@ public final class HostDiffer {
             long file = HostDiffer.this.files.id(key, ids::file);
             if (!files.containsKey(file)) {
                 int minor = deviceMinors.minor(client.driver(), client.device(), client.node());
-                ClientMemory.Split split = ClientMemory.split(filed(client.regions()));
+                ClientMemory.Split split = ClientMemory.split(filed(client.regions(), client.evicted()));
                 files.put(file, new TargetFile(minor, holderPid, split.own()));
                 contributions.put(file, new SharedPools.Contribution(minor, client.driver(), holderPid, split.shared()));
                 drivers.add(client.driver());
@@ -165,10 +177,10 @@ public final class HostDiffer {
         }
     }
 
-    private static SortedMap<String, ClientMemory.Filed> filed(SortedMap<String, RegionUsage> regions) {
+    private static SortedMap<String, ClientMemory.Filed> filed(SortedMap<String, RegionUsage> regions, SortedMap<String, Long> evicted) {
         SortedMap<String, ClientMemory.Filed> filed = new TreeMap<>();
-        regions.forEach((region, usage) -> filed.put(region,
-                new ClientMemory.Filed(usage.totalBytes(), usage.sharedBytes(), usage.residentBytes())));
+        regions.forEach((region, usage) -> filed.put(region, new ClientMemory.Filed(usage.totalBytes(), usage.sharedBytes(),
+                usage.residentBytes(), usage.purgeableBytes(), usage.activeBytes(), evicted.getOrDefault(region, 0L))));
         return filed;
     }
 
@@ -198,6 +210,7 @@ public final class HostDiffer {
         }
         target.files().forEach((file, wanted) -> reconcileRegions(file, wanted.regions(), region -> wanted.holderPid()));
         reconcilePools(target.pools());
+        reconcileDeviceUse(target.deviceUse());
         for (TargetProcess process : target.processes().values()) {
             if (!process.counters().equals(view.counters(process.pid()))) {
                 view.counters(process.counters());
@@ -274,10 +287,29 @@ public final class HostDiffer {
             PagedRegion now = current.get(region);
             if (now == null) {
                 view.createRegionObject(file, region, wanted, creatorOf.applyAsInt(region));
-            } else if (now.residentBytes() != wanted.residentBytes()) {
+                return;
+            }
+            if (now.residentBytes() != wanted.residentBytes()) {
                 view.changeResident(file, region, wanted.residentBytes());
             }
+            if (!now.status().equals(wanted.status())) {
+                view.changeStatus(file, region, wanted.status());
+            }
         });
+    }
+
+    /** A device's new figure replaces its last; one no longer read (its clients gone) is reported as 0, not left stale. */
+    private void reconcileDeviceUse(SortedMap<Integer, SortedMap<String, Long>> deviceUse) {
+        deviceUse.forEach((minor, regions) -> regions.forEach((region, used) -> {
+            if (!view.deviceUse(minor, region).equals(Optional.of(used))) {
+                view.deviceUse(minor, region, used);
+            }
+        }));
+        view.deviceUseRegions().forEach((minor, regions) -> regions.forEach((region, used) -> {
+            if (used != 0 && !deviceUse.getOrDefault(minor, new TreeMap<>()).containsKey(region)) {
+                view.deviceUse(minor, region, 0);
+            }
+        }));
     }
 
     /** A device's pool lives in a file of its own that no fd refers to, so its objects have handles but no holders. */

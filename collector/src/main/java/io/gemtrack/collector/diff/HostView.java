@@ -1,7 +1,9 @@
 package io.gemtrack.collector.diff;
 
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.collector.diff.HostTarget.Status;
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
 import io.gemtrack.events.EventBody.DmaBufRelease;
@@ -16,6 +18,7 @@ import io.gemtrack.events.EventBody.GemHandleDelete;
 import io.gemtrack.events.EventBody.GemMmap;
 import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
@@ -73,6 +76,8 @@ final class HostView {
     /** The files holding each device's shared memory whose holders are unknown, by minor; no fd refers to them. */
     private final SortedMap<Integer, Long> poolFiles = new TreeMap<>();
     private final SortedMap<Long, DmaBufView> dmaBufs = new TreeMap<>();
+    /** What each device minor last said it uses, per region. */
+    private final SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
 
     HostView(Ids ids) {
         this.ids = ids;
@@ -137,7 +142,18 @@ final class HostView {
 
     SortedMap<String, PagedRegion> regions(long file) {
         return files.get(file).regions.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                entry -> new PagedRegion(entry.getValue().sizeBytes, entry.getValue().residentBytes), (a, b) -> a, TreeMap::new));
+                entry -> new PagedRegion(entry.getValue().sizeBytes, entry.getValue().residentBytes, entry.getValue().status),
+                (a, b) -> a, TreeMap::new));
+    }
+
+    Optional<Long> deviceUse(int minor, String region) {
+        return Optional.ofNullable(deviceUse.getOrDefault(minor, new TreeMap<>()).get(region));
+    }
+
+    SortedMap<Integer, SortedMap<String, Long>> deviceUseRegions() {
+        SortedMap<Integer, SortedMap<String, Long>> copy = new TreeMap<>();
+        deviceUse.forEach((minor, regions) -> copy.put(minor, new TreeMap<>(regions)));
+        return copy;
     }
 
     SortedSet<Long> dmaBufInodes() {
@@ -238,6 +254,24 @@ final class HostView {
         emit(new GemCreate(object.object, view.minor, region, object.sizeBytes, creatorPid, file, object.handle));
         pinAtCreation(object.object, region, object.residentBytes);
         view.regions.put(region, object);
+        if (!figures.status().equals(Status.NONE)) {
+            changeStatus(file, region, figures.status());
+        }
+    }
+
+    /** The driver's new figures of a region object's resident bytes, which the caller keeps within them. */
+    void changeStatus(long file, String region, Status status) {
+        RegionObject object = files.get(file).regions.get(region);
+        emit(new GemStatus(object.object, status.purgeableBytes(), status.activeBytes(), status.evictedBytes()));
+        object.status = status;
+    }
+
+    // ---- devices ----------------------------------------------------------------------------------------
+
+    /** What the device counts as used in the region now, replacing what it said last. */
+    void deviceUse(int minor, String region, long usedBytes) {
+        emit(new DeviceMemory(minor, region, usedBytes));
+        deviceUse.computeIfAbsent(minor, absent -> new TreeMap<>()).put(region, usedBytes);
     }
 
     void changeResident(long file, String region, long residentBytes) {
@@ -324,7 +358,8 @@ final class HostView {
             snapshotFiles.add(new SnapshotFile(id, file.minor, file.regions.values().stream()
                     .map(object -> new SnapshotHandle(object.handle, object.object)).toList()));
             file.regions.forEach((region, object) -> objects.add(new SnapshotObject(object.object, file.minor, region,
-                    object.sizeBytes, object.creatorPid, hasProcess(object.creatorPid), object.residentBytes)));
+                    object.sizeBytes, object.creatorPid, hasProcess(object.creatorPid), object.residentBytes,
+                    object.status.purgeableBytes(), object.status.activeBytes(), object.status.evictedBytes())));
         });
         List<SnapshotDmaBuf> snapshotDmaBufs = new ArrayList<>();
         dmaBufs.forEach((inode, dmaBuf) -> {
@@ -332,7 +367,9 @@ final class HostView {
                     hasProcess(dmaBuf.creatorPid), dmaBuf.sizeBytes));
             snapshotDmaBufs.add(new SnapshotDmaBuf(inode, dmaBuf.object));
         });
-        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs);
+        List<DeviceMemory> devices = new ArrayList<>();
+        deviceUse.forEach((minor, regions) -> regions.forEach((region, used) -> devices.add(new DeviceMemory(minor, region, used))));
+        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs, devices);
     }
 
     // ---- state ------------------------------------------------------------------------------------------
@@ -373,6 +410,7 @@ final class HostView {
         final long sizeBytes;
         long residentBytes;
         final int creatorPid;
+        Status status = Status.NONE;
 
         RegionObject(long object, int handle, long sizeBytes, long residentBytes, int creatorPid) {
             this.object = object;

@@ -2,6 +2,7 @@ package io.gemtrack.collector.diff;
 
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
 import io.gemtrack.collector.diff.HostTarget.PoolRegion;
+import io.gemtrack.collector.diff.HostTarget.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
  * (a compositor) shares with all the others. The oldest process holding that client is the pool's creator, as it is
  * of the client's private memory. GEM buffers exported as dma-bufs that a GEM object still has are in that figure and
  * are also objects of their own, held by the processes the dma-buf's fds and mappings reveal, so their bytes are
- * taken out of the pools of the devices that may have exported them, the largest pool first.
+ * taken out of the pools of the devices that may have exported them, the largest pool first. A pool's purgeable and
+ * active bytes are those of the client whose share it is, within what stays resident.
  */
 final class SharedPools {
 
@@ -57,7 +59,8 @@ final class SharedPools {
         for (Share share : all) {
             if (share.size > 0) {
                 pools.computeIfAbsent(share.minor, minor -> new TreeMap<>())
-                        .put(share.region, new PoolRegion(new PagedRegion(share.size, share.resident), share.creatorPid));
+                        .put(share.region, new PoolRegion(new PagedRegion(share.size, share.resident, share.status.within(share.resident)),
+                                share.creatorPid));
             }
         }
         return pools;
@@ -77,6 +80,8 @@ final class SharedPools {
         final int creatorPid;
         long size;
         long resident;
+        /** The driver's figures of the client whose share this is. */
+        final Status status;
 
         Share(int minor, String driver, String region, PagedRegion figures, int creatorPid) {
             this.minor = minor;
@@ -85,6 +90,7 @@ final class SharedPools {
             this.creatorPid = creatorPid;
             this.size = figures.sizeBytes();
             this.resident = figures.residentBytes();
+            this.status = figures.status();
         }
 
         boolean mayHaveExported(ExportedBuffer buffer) {

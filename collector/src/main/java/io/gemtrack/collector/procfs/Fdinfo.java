@@ -22,10 +22,13 @@ final class Fdinfo {
 
     /**
      * A DRM client from the usage-stats keys, on {@code node}, whose device sysfs names {@code sysfsDevice}. Per region,
-     * {@code drm-total-} is the size of its buffers, {@code drm-shared-} the part shared with other files and
-     * {@code drm-resident-} the part with backing store. The deprecated {@code drm-memory-} (amdgpu only; an alias of
-     * resident, before that of total) stands in for both where the newer keys are missing. A driver that reports
-     * totals but no residency gets its total as resident: the memory is allocated as far as anyone can tell.
+     * {@code drm-total-} is the size of its buffers, {@code drm-shared-} the part shared with other files,
+     * {@code drm-resident-} the part with backing store, and of that {@code drm-purgeable-} and {@code drm-active-}.
+     * The deprecated {@code drm-memory-} (amdgpu only; an alias of resident, before that of total) stands in for both
+     * where the newer keys are missing, amdgpu's {@code amd-requested-} (its buffers by preferred placement, as
+     * {@code drm-total-} is) before it for the total. A driver that reports totals but no residency gets its total
+     * as resident: the memory is allocated as far as anyone can tell. amdgpu's {@code amd-evicted-} are read for the
+     * client's regions ({@code amd-evicted-visible-vram}, a part of {@code amd-evicted-vram}, is not one).
      */
     static DrmClient drmClient(KeyValues fdinfo, DeviceNode node, Optional<String> sysfsDevice) throws MalformedProcFileException {
         String driver = fdinfo.requiredText("drm-driver");
@@ -36,15 +39,25 @@ final class Fdinfo {
         SortedMap<String, Long> shared = regionSizes(fdinfo, "drm-shared-");
         SortedMap<String, Long> residents = regionSizes(fdinfo, "drm-resident-");
         SortedMap<String, Long> legacy = regionSizes(fdinfo, "drm-memory-");
+        SortedMap<String, Long> requested = regionSizes(fdinfo, "amd-requested-");
+        SortedMap<String, Long> purgeable = regionSizes(fdinfo, "drm-purgeable-");
+        SortedMap<String, Long> active = regionSizes(fdinfo, "drm-active-");
+        SortedMap<String, Long> evictedKeys = regionSizes(fdinfo, "amd-evicted-");
         SortedMap<String, RegionUsage> regions = new TreeMap<>();
+        SortedMap<String, Long> evicted = new TreeMap<>();
         TreeSet<String> names = new TreeSet<>(totals.keySet());
         names.addAll(legacy.keySet());
         for (String region : names) {
-            long total = totals.containsKey(region) ? totals.get(region) : legacy.get(region);
+            long total = totals.containsKey(region) ? totals.get(region)
+                    : requested.containsKey(region) ? requested.get(region) : legacy.get(region);
             long resident = residents.containsKey(region) ? residents.get(region) : legacy.getOrDefault(region, total);
-            regions.put(region, new RegionUsage(total, shared.getOrDefault(region, 0L), resident));
+            regions.put(region, new RegionUsage(total, shared.getOrDefault(region, 0L), resident,
+                    purgeable.getOrDefault(region, 0L), active.getOrDefault(region, 0L)));
+            if (evictedKeys.getOrDefault(region, 0L) > 0) {
+                evicted.put(region, evictedKeys.get(region));
+            }
         }
-        return new DrmClient(driver, device, clientId, node, regions);
+        return new DrmClient(driver, device, clientId, node, regions, evicted);
     }
 
     private static SortedMap<String, Long> regionSizes(KeyValues fdinfo, String prefix) throws MalformedProcFileException {

@@ -10,10 +10,16 @@ public sealed interface OpenFd {
 
     /**
      * A region's figures in bytes as the fdinfo states them, not yet rounded to pages: {@code drm-total} (the
-     * client's buffers, private and shared), {@code drm-shared} (those with more than one handle, or exported) and
-     * {@code drm-resident}.
+     * client's buffers, private and shared), {@code drm-shared} (those with more than one handle, or exported),
+     * {@code drm-resident}, and of the resident bytes {@code drm-purgeable} (marked discardable and idle) and
+     * {@code drm-active} (busy on an engine), 0 where the driver prints them not.
      */
-    record RegionUsage(long totalBytes, long sharedBytes, long residentBytes) {
+    record RegionUsage(long totalBytes, long sharedBytes, long residentBytes, long purgeableBytes, long activeBytes) {
+
+        /** A region whose driver prints nothing besides size, sharing and residency. */
+        public RegionUsage(long totalBytes, long sharedBytes, long residentBytes) {
+            this(totalBytes, sharedBytes, residentBytes, 0, 0);
+        }
     }
 
     /**
@@ -30,12 +36,18 @@ public sealed interface OpenFd {
      * device: its {@code drm-pdev} (the PCI slot), else the sysfs name of the node's device (a platform device such as
      * {@code ae00000.display-subsystem}), else the node itself ({@code 226:128}). {@code clientId}, when the driver
      * prints one, is unique per boot either globally or per device. {@code regions} is empty on kernels and drivers
-     * that print no memory keys.
+     * that print no memory keys. {@code evicted}: per region, the bytes of buffers that prefer it but are elsewhere
+     * now (amdgpu's {@code amd-evicted-vram}); empty for other drivers.
      */
-    record DrmClient(String driver, String device, OptionalLong clientId, DeviceNode node, SortedMap<String, RegionUsage> regions)
-            implements OpenFd {
+    record DrmClient(String driver, String device, OptionalLong clientId, DeviceNode node, SortedMap<String, RegionUsage> regions,
+                     SortedMap<String, Long> evicted) implements OpenFd {
         public DrmClient {
             regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
+            evicted = Collections.unmodifiableSortedMap(new TreeMap<>(evicted));
+        }
+
+        public DrmClient(String driver, String device, OptionalLong clientId, DeviceNode node, SortedMap<String, RegionUsage> regions) {
+            this(driver, device, clientId, node, regions, new TreeMap<>());
         }
     }
 

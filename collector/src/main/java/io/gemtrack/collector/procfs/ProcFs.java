@@ -1,6 +1,7 @@
 package io.gemtrack.collector.procfs;
 
 import io.gemtrack.collector.procfs.OpenFd.DeviceNode;
+import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.ClosedByInterruptException;
@@ -9,8 +10,10 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,19 +41,26 @@ public final class ProcFs {
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,8}");
     /** How the dmabuf file system names a buffer's file, in fd links and in {@code maps}: {@code /dmabuf:NAME}. */
     private static final String DMA_BUF_FILE = "/dmabuf:";
-    private static final Set<String> MEMINFO_KEYS = Set.of("MemTotal", "SwapTotal");
+    private static final Set<String> MEMINFO_KEYS = Set.of("MemTotal", "SwapTotal", "GPUActive", "GPUReclaim");
+    /** amdgpu's device attributes of what it uses in a region (amdgpu_vram_mgr.c, amdgpu_gtt_mgr.c), by region. */
+    private static final Map<String, String> USED_ATTRIBUTES = Map.of("vram", "mem_info_vram_used", "gtt", "mem_info_gtt_used");
+    /** The dmem cgroup controller's use per region, of the root cgroup: everything charged (kernel/cgroup/dmem.c). */
+    static final String DMEM_CURRENT = "fs/cgroup/dmem.current";
+    /** How the DRM core names a device's dmem regions: drm/UNIQUE/REGION (drm_drv.c, drmm_cgroup_register_region). */
+    private static final String DMEM_DRM_PREFIX = "drm/";
     private static final Set<String> STATUS_KEYS = Set.of("Name", "PPid", "RssFile", "RssAnon", "RssShmem", "VmSwap", "VmPTE");
     /** The kernel's PF_KTHREAD task flag: a kernel thread has no mm and no fds of its own. */
     private static final long KERNEL_THREAD_FLAG = 0x00200000;
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
     private static final String UNNAMED = "?";
 
+    /** Every this many samples, every process's maps and status are read, whatever the last sample saw. */
+    static final int FULL_MAPS_SCAN_EVERY = 12;
+
     /** The file with the kernel's id of the current boot, relative to the root. */
     public static final String BOOT_ID = "sys/kernel/random/boot_id";
     /** The file with the kernel's host name, relative to the root. */
     public static final String HOSTNAME = "sys/kernel/hostname";
-    /** Every this many samples, every process's maps is read. */
-    static final int FULL_MAPS_SCAN_EVERY = 12;
 
     private final Path root;
     private final Path sys;
@@ -63,12 +73,25 @@ public final class ProcFs {
      * open file, so it is not stat'ed again: most fds (logs, sockets' peers, /dev/null) stay open for the process's life.
      */
     private Map<PathFd, Optional<DeviceNode>> pathFds = Map.of();
+    /**
+     * What {@code status} said of each process in the last sample, with the {@code stat} line read with it. A process
+     * whose stat line is the same has not run since (its CPU times, faults and last CPU are in it) and has the same
+     * name, parent and memory counters: reclaim that takes its pages changes its {@code rss} in stat too.
+     */
+    private Map<Integer, StatusRead> statuses = Map.of();
+
+    private record StatusRead(String stat, String name, int parentPid, MmSample memory) {
+    }
 
     /** An fd of a process, named as the kernel names them (a pid the kernel reuses has another start time). */
     private record HeldFd(int pid, long startTime, int fd) {
     }
 
     private record PathFd(HeldFd fd, String target) {
+    }
+
+    /** A device as its clients name it (see {@link DrmClient}). */
+    private record DeviceName(String driver, String device) {
     }
 
     /** The procfs at {@code root} and the sysfs beside it ({@code /proc}: {@code /sys}). */
@@ -120,28 +143,106 @@ public final class ProcFs {
         }
         dmaBufMappers = mappers;
         pathFds = nodes.pathFds;
+        statuses = nodes.statuses;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
-        return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), processes, skips.total());
+        return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), meminfo.bytesOrZero("GPUActive"),
+                meminfo.bytesOrZero("GPUReclaim"), processes, deviceUse(nodes.clientDevices.values(), skips), skips.total());
+    }
+
+    /**
+     * What the devices the sample's clients are on count as used, per region: amdgpu's sysfs attributes where the
+     * device has them, else the root cgroup's {@code dmem.current} for the regions the DRM core registered for it.
+     * A device no client shows is not read: events name devices by the nodes their clients open. A figure that is
+     * not a number is left out and counted as a skipped read.
+     */
+    private List<DeviceUse> deviceUse(Collection<DrmClient> devices, SkipCounter skips) throws IOException {
+        List<DeviceUse> use = new ArrayList<>();
+        Map<String, Map<String, Long>> dmem = devices.isEmpty() ? Map.of() : dmemCurrent(skips);
+        for (DrmClient device : devices) {
+            Map<String, Long> regions = new TreeMap<>();
+            Path sysfsDevice = sys.resolve("dev/char").resolve(device.node().major() + ":" + device.node().minor()).resolve("device");
+            for (Map.Entry<String, String> attribute : USED_ATTRIBUTES.entrySet()) {
+                Path file = sysfsDevice.resolve(attribute.getValue());
+                Optional<String> text = optionalText(file);
+                if (text.isPresent()) {
+                    try {
+                        regions.put(attribute.getKey(), parseLong(file, text.get().strip()));
+                    } catch (MalformedProcFileException e) {
+                        skips.skip(e);
+                    }
+                }
+            }
+            dmem.getOrDefault(device.device(), Map.of()).forEach(regions::putIfAbsent);
+            regions.forEach((region, bytes) -> use.add(new DeviceUse(device.driver(), device.device(), device.node(), region, bytes)));
+        }
+        return use;
+    }
+
+    /**
+     * {@code dmem.current} of the root cgroup by device and region, a "REGION BYTES" line each; empty without the
+     * controller. Regions other subsystems register (not {@code drm/}) are left out.
+     */
+    private Map<String, Map<String, Long>> dmemCurrent(SkipCounter skips) throws IOException {
+        Path file = sys.resolve(DMEM_CURRENT);
+        Map<String, Map<String, Long>> byDevice = new HashMap<>();
+        for (String line : optionalText(file).orElse("").split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            int slash = fields[0].lastIndexOf('/');
+            if (fields.length == 2 && fields[0].startsWith(DMEM_DRM_PREFIX) && slash > DMEM_DRM_PREFIX.length()) {
+                try {
+                    byDevice.computeIfAbsent(fields[0].substring(DMEM_DRM_PREFIX.length(), slash), device -> new TreeMap<>())
+                            .put(fields[0].substring(slash + 1), parseLong(file, fields[1]));
+                } catch (MalformedProcFileException e) {
+                    skips.skip(e);
+                }
+            }
+        }
+        return byDevice;
+    }
+
+    /**
+     * The file's text, or empty when it does not exist or cannot be read (sysfs attributes of other drivers, no dmem);
+     * an interrupted read ends the sample.
+     */
+    private Optional<String> optionalText(Path file) throws ClosedByInterruptException {
+        try {
+            return Optional.of(text(file));
+        } catch (ClosedByInterruptException e) {
+            throw e;
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
     private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
-        Stat stat = Stat.parse(dir.resolve("stat"), text(dir.resolve("stat")));
+        String statLine = text(dir.resolve("stat"));
+        Stat stat = Stat.parse(dir.resolve("stat"), statLine);
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
             return Optional.empty();
         }
-        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
-        MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
-                status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
-        Path oomScoreAdj = dir.resolve("oom_score_adj");
         int pid = Integer.parseInt(dir.getFileName().toString());
-        int parentPid = (int) status.requiredLong("PPid");
+        StatusRead status = statuses.get(pid);
+        if (everyMaps || status == null || !status.stat().equals(statLine)) {
+            status = readStatus(dir, statLine);
+        }
+        nodes.statuses.put(pid, status);
+        MmSample memory = status.memory();
+        int parentPid = status.parentPid();
+        Path oomScoreAdj = dir.resolve("oom_score_adj");
         int oom = parseInt(oomScoreAdj, text(oomScoreAdj).strip());
         SortedMap<Integer, OpenFd> fds = readFds(dir, pid, stat.startTime(), nodes, skips);
         boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
                 || dmaBufMappers.containsKey(parentPid);
-        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.text("Name").orElse(UNNAMED), oom, memory,
+        return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.name(), oom, memory,
                 fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>()));
+    }
+
+    private StatusRead readStatus(Path dir, String statLine) throws IOException {
+        KeyValues status = keyValues(dir.resolve("status"), STATUS_KEYS);
+        MmSample memory = new MmSample(status.bytesOrZero("RssFile"), status.bytesOrZero("RssAnon"),
+                status.bytesOrZero("RssShmem"), status.bytesOrZero("VmSwap"), status.bytesOrZero("VmPTE"));
+        return new StatusRead(statLine, status.text("Name").orElse(UNNAMED), (int) status.requiredLong("PPid"), memory);
     }
 
     /**
@@ -244,13 +345,18 @@ public final class ProcFs {
         if (node.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Fdinfo.drmClient(keyValues(dir.resolve("fdinfo").resolve(fd)), node.get(), nodes.sysfsDevice(node.get())));
+        DrmClient client = Fdinfo.drmClient(keyValues(dir.resolve("fdinfo").resolve(fd)), node.get(), nodes.sysfsDevice(node.get()));
+        nodes.clientDevices.putIfAbsent(new DeviceName(client.driver(), client.device()), client);
+        return Optional.of(client);
     }
 
     /** The DRM and accel nodes of one sample: their majors, and what sysfs calls each node's device, read once. */
     private final class Nodes {
         final DeviceMajors majors;
         final Map<PathFd, Optional<DeviceNode>> pathFds = new HashMap<>();
+        final Map<Integer, StatusRead> statuses = new HashMap<>();
+        /** The first client of each device, in the order the sample met them. */
+        final Map<DeviceName, DrmClient> clientDevices = new LinkedHashMap<>();
         private final Map<DeviceNode, Optional<String>> devices = new HashMap<>();
 
         Nodes(DeviceMajors majors) {
@@ -284,6 +390,18 @@ public final class ProcFs {
     /** The file as text; bytes that are not UTF-8 (a process may name itself anything) become U+FFFD instead of failing. */
     private String text(Path file) throws IOException {
         return files.read(file, StandardCharsets.UTF_8);
+    }
+
+    private static long parseLong(Path file, String value) throws MalformedProcFileException {
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // Named below.
+        }
+        throw new MalformedProcFileException(file, "not a byte count: '" + value + "'");
     }
 
     private static int parseInt(Path file, String value) throws MalformedProcFileException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.gemtrack.collector.diff.ClientMemory.Filed;
 import io.gemtrack.collector.diff.ClientMemory.Split;
 import io.gemtrack.collector.diff.HostTarget.PagedRegion;
+import io.gemtrack.collector.diff.HostTarget.Status;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -64,5 +65,26 @@ class ClientMemoryTest {
 
         assertThat(split.own()).containsExactly(entry("gtt", new PagedRegion(4 * MIB + 4 * KIB, 4 * MIB + 4 * KIB)));
         assertThat(split.shared()).containsExactly(entry("cma", new PagedRegion(6 * MIB, 6 * MIB)));
+    }
+
+    @Test
+    void evictedBytesAreOnTheRegionsTheyMovedToAndPurgeableAndActiveOnPrivateBytesFirst() {
+        // amdgpu: 1 GiB of VRAM-preferred buffers evicted, 1008 MiB of them resident in GTT beyond its total and the
+        // rest among GTT's own; 24 MiB of VRAM purgeable and 4 MiB active, all within VRAM's private resident bytes.
+        Split split = split("vram", new Filed(3072 * MIB, 16 * MIB, 2032 * MIB, 24 * MIB + 100, 4 * MIB, 1024 * MIB),
+                "gtt", new Filed(64 * MIB, 0, 1072 * MIB), "cpu", new Filed(0, 0, 0));
+
+        assertThat(split.own()).containsExactly(
+                entry("gtt", new PagedRegion(1072 * MIB, 1072 * MIB, new Status(0, 0, 1024 * MIB))),
+                entry("vram", new PagedRegion(2048 * MIB, 2016 * MIB, new Status(24 * MIB + 4 * KIB, 4 * MIB, 0))));
+        assertThat(split.shared()).containsExactly(entry("vram", new PagedRegion(16 * MIB, 16 * MIB, Status.NONE)));
+    }
+
+    @Test
+    void statusBeyondWhatIsResidentIsCappedAtIt() {
+        Split split = split("memory", new Filed(8 * MIB, 4 * MIB, 6 * MIB, 12 * MIB, 0, 0));
+
+        assertThat(split.own()).containsExactly(entry("memory", new PagedRegion(4 * MIB, 2 * MIB, new Status(2 * MIB, 0, 0))));
+        assertThat(split.shared()).containsExactly(entry("memory", new PagedRegion(4 * MIB, 4 * MIB, new Status(4 * MIB, 0, 0))));
     }
 }

@@ -124,7 +124,7 @@ class HostDifferTest {
                 List.of(new SnapshotObject(2, 128, "gtt", 8 * MIB + 4 * KIB, 500, true, 2 * MIB),
                         new SnapshotObject(3, 128, "vram", 64 * MIB, 500, true, 48 * MIB),
                         new SnapshotObject(1, HostView.DMA_BUF_MINOR, "amdgpu", 8 * MIB, 500, true, 8 * MIB)),
-                List.of(new SnapshotDmaBuf(1, 1))));
+                List.of(new SnapshotDmaBuf(1, 1)), List.of()));
         assertThat(referee.model().gemBytes()).isEqualTo(8 * MIB + 4 * KIB + 64 * MIB + 8 * MIB);
     }
 

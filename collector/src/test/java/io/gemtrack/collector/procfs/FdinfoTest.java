@@ -69,9 +69,9 @@ class FdinfoTest {
 
         assertIdentity(client, "i915", "0000:03:00.0", 39);
         assertThat(client.regions()).containsExactly(
-                entry("local0", new RegionUsage(1024 * MIB, 64 * MIB, 768 * MIB)),
+                entry("local0", new RegionUsage(1024 * MIB, 64 * MIB, 768 * MIB, 0, 12 * MIB)),
                 entry("stolen-local0", new RegionUsage(0, 0, 0)),
-                entry("system0", new RegionUsage(6044 * KIB, 0, 5120 * KIB)));
+                entry("system0", new RegionUsage(6044 * KIB, 0, 5120 * KIB, 1688 * KIB, 0)));
     }
 
     @Test

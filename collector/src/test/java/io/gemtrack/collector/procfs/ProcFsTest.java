@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
+import io.gemtrack.testkit.KernelFixtures;
 import io.gemtrack.testkit.ProcTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -143,6 +144,46 @@ class ProcFsTest {
 
     private static List<Integer> mappers(HostSample sample) {
         return sample.processes().stream().filter(process -> !process.dmaBufMappings().isEmpty()).map(ProcessSample::pid).toList();
+    }
+
+    @Test
+    void aDevicesOwnUseIsItsSysfsAttributesBeforeDmemAndAFigureThatIsNoNumberIsSkippedAndCounted() throws IOException {
+        tree().device("/dev/dri/renderD128", KernelFixtures.AMDGPU_DEVICE)
+                .deviceAttribute(KernelFixtures.AMDGPU_DEVICE, "mem_info_vram_used", "2516582400")
+                .deviceAttribute(KernelFixtures.AMDGPU_DEVICE, "mem_info_gtt_used", "a lot")
+                // dmem's vram gives way to sysfs'; its gtt is no region of amdgpu's dmem; another device has no client.
+                .sysFile("fs/cgroup/dmem.current", "drm/0000:03:00.0/vram 2400000000\ndrm/0000:03:00.0/gtt 1\n"
+                        + "drm/0000:07:00.0/vram0 4096\n")
+                .meminfo(16L << 20, 0, "GPUActive:       1150976 kB\nGPUReclaim:        98304 kB\n");
+        tree().process(500, "gnome-shell", 1, 400).drmFd(12, "/dev/dri/renderD128", fdinfo("amdgpu.txt"));
+
+        HostSample sample = new ProcFs(root).sample();
+
+        OpenFd.DeviceNode node = new OpenFd.DeviceNode(ProcTree.DRM_MAJOR, 128, false);
+        assertThat(sample.deviceUse()).containsExactly(new DeviceUse("amdgpu", "0000:03:00.0", node, "gtt", 1),
+                new DeviceUse("amdgpu", "0000:03:00.0", node, "vram", 2516582400L));
+        assertThat(sample.skips()).isEqualTo(new ReadSkips(0, 0, 1));
+        assertThat(sample.gpuActiveBytes()).isEqualTo(1124 * MIB);
+        assertThat(sample.gpuReclaimBytes()).isEqualTo(96 * MIB);
+    }
+
+    @Test
+    void statusIsReadAgainWhenTheStatLineChangedAndForEveryProcessEveryTwelfthSample() throws IOException {
+        tree().process(600, "idle", 1, 900).memory(1024, 2048, 0, 0, 48);
+        ProcFs procFs = new ProcFs(root);
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).isZero();
+
+        // status changed behind a stat line that did not, which a process that did not run cannot do: not read.
+        Path status = root.resolve("600/status");
+        Files.writeString(status, Files.readString(status).replaceAll("VmSwap:.*", "VmSwap:\t      64 kB"));
+        for (int sample = 2; sample <= ProcFs.FULL_MAPS_SCAN_EVERY; sample++) {
+            assertThat(procFs.sample().processes().get(0).memory().swapBytes()).as("sample %d", sample).isZero();
+        }
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).as("a full sample").isEqualTo(64 * KIB);
+
+        // The process runs: its stat line changes, and its status is read at once.
+        tree().process(600, "idle", 1, 900).memory(1024, 2048, 0, 128, 48);
+        assertThat(procFs.sample().processes().get(0).memory().swapBytes()).isEqualTo(128 * KIB);
     }
 
     @Test

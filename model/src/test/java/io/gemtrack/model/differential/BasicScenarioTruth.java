@@ -34,7 +34,10 @@ public final class BasicScenarioTruth {
                 0, SHARED, SHARED,
                 // anon + page tables: file pages stay cached, the shared buffer stays alive in the other holder
                 Map.of(100, 33 * MIB, 200, 25 * MIB),
-                victims, 100, HostFigures.perPolicy(policy -> false));
+                victims, 100, HostFigures.perPolicy(policy -> false),
+                // No driver reports status or its own use of a region in this story.
+                Map.of(100, HostFigures.perFigure(figure -> 0L), 200, HostFigures.perFigure(figure -> 0L)),
+                HostFigures.perFigure(figure -> 0L), 0, 0, 0, 0);
     }
 
     /** Figures in the order rss, rfc, resident, proportional, holder, freeable. */

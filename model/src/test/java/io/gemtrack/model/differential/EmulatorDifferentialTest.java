@@ -7,6 +7,7 @@ import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
+import io.gemtrack.policy.StatusFigure;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.producer.truth.AccountingPolicy;
@@ -55,6 +56,14 @@ class EmulatorDifferentialTest {
             assertThat(compared.stream().anyMatch(figures -> figures.mismatches().containsValue(true))).as("a victim freeing less").isTrue();
             assertThat(compared.stream().anyMatch(figures -> !figures.victims().get(Policy.rfc).equals(figures.victims().get(Policy.holder))))
                     .as("policies choosing different victims").isTrue();
+            for (StatusFigure figure : StatusFigure.values()) {
+                assertThat(compared.stream().anyMatch(figures -> figures.status().get(figure) > 0)).as("%s bytes", figure).isTrue();
+                assertThat(compared.stream().anyMatch(figures -> figures.heldStatus().values().stream().anyMatch(held -> held.get(figure) > 0)))
+                        .as("processes holding %s bytes", figure).isTrue();
+            }
+            assertThat(compared.stream().anyMatch(figures -> figures.unattributedDeviceBytes() > 0)).as("device use no object accounts for")
+                    .isTrue();
+            assertThat(compared.stream().anyMatch(figures -> figures.gpuActiveBytes() > 0)).as("GPU drivers' system memory").isTrue();
         }
     }
 

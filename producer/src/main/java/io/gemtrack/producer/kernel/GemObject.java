@@ -12,6 +12,10 @@ final class GemObject {
     /** The mm of the creating process at creation, for the object's whole life (the RFC's {@code obj->mm}). */
     final Mm creatorMm;
     long residentBytes;
+    /** What the driver last reported of the object besides residency (GemStatus): purgeable, active, evicted bytes. */
+    long purgeableBytes;
+    long activeBytes;
+    long evictedBytes;
     int handles;
     /** The live dma-buf exported from the object, {@code null} if none: the kernel exports an object once. */
     DmaBuf dmaBuf;

@@ -3,6 +3,7 @@ package io.gemtrack.producer.kernel;
 import static io.gemtrack.producer.kernel.InvariantViolation.require;
 
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody.MmCounters;
@@ -51,12 +52,21 @@ final class HostReports {
                 file.handles.entrySet().stream().map(e -> new SnapshotHandle(e.getKey(), e.getValue().id)).toList())).toList();
         List<SnapshotObject> snapshotObjects = state.objects.values().stream().map(object -> new SnapshotObject(object.id,
                 object.device.minor, object.region.name, object.sizeBytes, object.creatorMm.owner.pid, object.creatorMm.alive,
-                object.residentBytes)).toList();
+                object.residentBytes, object.purgeableBytes, object.activeBytes, object.evictedBytes)).toList();
         List<SnapshotDmaBuf> snapshotDmaBufs = state.dmaBufs.values().stream()
                 .map(dmaBuf -> new SnapshotDmaBuf(dmaBuf.inode, dmaBuf.object.id)).toList();
         List<DrmDeviceAdded> snapshotDevices = state.devices.values().stream()
                 .map(device -> new DrmDeviceAdded(device.minor, device.driver, device.declared)).toList();
-        return new HostSnapshot(state.memory, snapshotDevices, snapshotProcesses, snapshotFiles, snapshotObjects, snapshotDmaBufs);
+        List<DeviceMemory> deviceMemory = new ArrayList<>();
+        for (DrmDevice device : state.devices.values()) {
+            for (DrmDevice.MemoryRegion region : device.regions.values()) {
+                if (region.reportedUsedBytes >= 0) {
+                    deviceMemory.add(new DeviceMemory(device.minor, region.name, region.reportedUsedBytes));
+                }
+            }
+        }
+        return new HostSnapshot(state.memory, snapshotDevices, snapshotProcesses, snapshotFiles, snapshotObjects, snapshotDmaBufs,
+                deviceMemory);
     }
 
     /** The state as plain values, for {@link io.gemtrack.producer.truth.GroundTruth} to apply the policies to. */
@@ -74,7 +84,8 @@ final class HostReports {
         }
         List<ObjectTruth> objectTruths = state.objects.values().stream().map(object -> new ObjectTruth(object.id, object.device.minor,
                 object.region.name, object.sizeBytes, object.residentBytes, object.creatorMm.owner.pid, object.creatorMm.alive,
-                List.copyOf(holders.getOrDefault(object, Set.of())))).toList();
+                List.copyOf(holders.getOrDefault(object, Set.of())), object.purgeableBytes, object.activeBytes, object.evictedBytes))
+                .toList();
         List<ProcessFacts> processFacts = state.processes.values().stream().map(group -> new ProcessFacts(group.pid, group.comm,
                 group.oomScoreAdj, group.mm.sample, group.mm.driverPages)).toList();
         List<RegionTruth> regions = new ArrayList<>();
@@ -88,10 +99,11 @@ final class HostReports {
                         gemBytes += object.sizeBytes;
                     }
                 }
-                regions.add(new RegionTruth(device.minor, region.name, region.capacityBytes, count, gemBytes, region.residentBytes));
+                regions.add(new RegionTruth(device.minor, region.name, region.capacityBytes, count, gemBytes, region.residentBytes,
+                        region.reportedUsedBytes >= 0, Math.max(0, region.reportedUsedBytes)));
             }
         }
         long totalPages = state.memory == null ? 0 : (state.memory.memTotalBytes() + state.memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
-        return new HostFacts(totalPages, processFacts, objectTruths, regions);
+        return new HostFacts(totalPages, processFacts, objectTruths, regions, state.memory);
     }
 }

@@ -3,6 +3,7 @@ package io.gemtrack.producer.kernel;
 import static io.gemtrack.producer.kernel.InvariantViolation.require;
 
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
 import io.gemtrack.events.EventBody.DmaBufImport;
@@ -20,6 +21,7 @@ import io.gemtrack.events.EventBody.GemHandleDelete;
 import io.gemtrack.events.EventBody.GemMmap;
 import io.gemtrack.events.EventBody.GemMunmap;
 import io.gemtrack.events.EventBody.GemPin;
+import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
@@ -82,18 +84,56 @@ public final class Kernel {
 
     // ---- host and devices ------------------------------------------------------------------------------
 
-    public void reportMemory(long memTotalBytes, long swapTotalBytes) {
-        state.memory = new HostMemory(memTotalBytes, swapTotalBytes);
+    /** The host's memory, with the system memory its GPU drivers hold in use and in their reclaimable pools. */
+    public void reportMemory(long memTotalBytes, long swapTotalBytes, long gpuActiveBytes, long gpuReclaimBytes) {
+        state.memory = new HostMemory(memTotalBytes, swapTotalBytes, gpuActiveBytes, gpuReclaimBytes);
         sink.accept(state.memory);
     }
 
-    /** Adds a DRM device with the next minor and returns the minor. */
-    public int addDevice(String driver, List<Region> regions) {
+    /**
+     * Adds a DRM device with the next minor and returns the minor. A device that {@code reportsUse} reports its own
+     * use of its regions and the status of its objects ({@link #reportDriverState}).
+     */
+    public int addDevice(String driver, List<Region> regions, boolean reportsUse) {
         int minor = state.devices.size();
-        DrmDevice device = new DrmDevice(minor, driver, regions);
+        DrmDevice device = new DrmDevice(minor, driver, regions, reportsUse);
         state.devices.put(minor, device);
         sink.accept(new DrmDeviceAdded(minor, driver, device.declared));
         return minor;
+    }
+
+    /**
+     * What the drivers that report their state say at {@code tick}: a region's use when it changed since the last
+     * report ({@code DeviceMemory}), and their objects' status when it changed ({@code GemStatus}). Each tick a seventh
+     * of the objects changes activity: an object is busy on its engines for three ticks in seven, with all its resident
+     * bytes; one in five of the others is marked purgeable; and while a region is more than half full, a
+     * quarter of each object's resident bytes there counts as evicted to where it does not prefer to be.
+     */
+    public void reportDriverState(long tick) {
+        for (GemObject object : state.objects.values()) {
+            if (!object.device.reportsUse) {
+                continue;
+            }
+            boolean busy = (object.id + tick) % 7 < 3;
+            long active = busy ? object.residentBytes : 0;
+            long purgeable = !busy && object.id % 5 == 0 ? object.residentBytes : 0;
+            boolean pressed = object.region.residentBytes * 2 > object.region.capacityBytes;
+            long evicted = pressed ? object.residentBytes / 4 / EventBody.PAGE_SIZE * EventBody.PAGE_SIZE : 0;
+            if (purgeable != object.purgeableBytes || active != object.activeBytes || evicted != object.evictedBytes) {
+                object.purgeableBytes = purgeable;
+                object.activeBytes = active;
+                object.evictedBytes = evicted;
+                sink.accept(new GemStatus(object.id, purgeable, active, evicted));
+            }
+        }
+        for (DrmDevice device : state.devices.values()) {
+            for (DrmDevice.MemoryRegion region : device.regions.values()) {
+                if (device.reportsUse && region.usedBytes() != region.reportedUsedBytes) {
+                    region.reportedUsedBytes = region.usedBytes();
+                    sink.accept(new DeviceMemory(device.minor, region.name, region.reportedUsedBytes));
+                }
+            }
+        }
     }
 
     // ---- processes ---------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import java.util.random.RandomGenerator;
  * The host the workloads run on: its kernel, its three DRM devices and its dice. Every host has the same kinds
  * of device, so that scenarios compose: a discrete GPU ({@code amdgpu}: system and VRAM), an embedded GPU
  * ({@code etnaviv}, the RFC's pin-accounted driver: system memory) and a display controller using the CMA
- * helpers ({@code vc4}: CMA, accounted at creation). Sizes vary from host to host.
+ * helpers ({@code vc4}: CMA, accounted at creation). Sizes vary from host to host. The discrete GPU reports its
+ * own use of its regions and its objects' status, as amdgpu does through sysfs and fdinfo.
  */
 public final class Machine {
 
@@ -37,11 +38,12 @@ public final class Machine {
     /** Reports the host's memory and adds its devices: the first events of a boot. */
     public static Machine boot(Kernel kernel, RandomGenerator random) {
         long memTotal = pick(random, List.of(8 * GIB, 16 * GIB, 32 * GIB, 64 * GIB));
-        kernel.reportMemory(memTotal, pick(random, List.of(0L, 2 * GIB, 8 * GIB)));
+        // What the GPU drivers hold of system memory, in use and pooled, as /proc/meminfo would say.
+        kernel.reportMemory(memTotal, pick(random, List.of(0L, 2 * GIB, 8 * GIB)), memTotal / 128, memTotal / 512);
         int gpu = kernel.addDevice("amdgpu", List.of(new Region("system", memTotal / 2),
-                new Region("vram", pick(random, List.of(4 * GIB, 8 * GIB, 16 * GIB)))));
-        int npu = kernel.addDevice("etnaviv", List.of(new Region("system", memTotal / 4)));
-        int display = kernel.addDevice("vc4", List.of(new Region("cma", 512 * MIB)));
+                new Region("vram", pick(random, List.of(4 * GIB, 8 * GIB, 16 * GIB)))), true);
+        int npu = kernel.addDevice("etnaviv", List.of(new Region("system", memTotal / 4)), false);
+        int display = kernel.addDevice("vc4", List.of(new Region("cma", 512 * MIB)), false);
         return new Machine(kernel, random, gpu, npu, display);
     }
 

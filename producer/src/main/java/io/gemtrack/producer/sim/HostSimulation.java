@@ -20,11 +20,15 @@ import java.util.UUID;
  * time. Everything comes from the seed, so the same seed gives the same events, byte for byte, and the same truth.
  *
  * <p>The first {@link #step()} boots the host: its memory, its devices and a {@code HostSnapshot}. Every later step
- * runs one action of a workload chosen at random, and when {@code snapshotEvery} events have passed since the last
+ * runs one action of a workload chosen at random (every 25th also the drivers' reports of their state, {@link
+ * Kernel#reportDriverState}), and when {@code snapshotEvery} events have passed since the last
  * snapshot, ends with a new one (after checking the kernel's invariants); {@link #snapshot()} makes one out of turn.
  * Between steps {@link #truth()} is the ground truth of exactly the events returned so far.
  */
 public final class HostSimulation {
+
+    /** Steps between the reports of the drivers that report their own state (a collector's sample interval). */
+    private static final long DRIVER_REPORT_EVERY = 25;
 
     private final String host;
     private final SplittableRandom random;
@@ -34,6 +38,7 @@ public final class HostSimulation {
     private final long snapshotEvery;
     private final List<EventBody> reported = new ArrayList<>();
     private Machine machine;
+    private long steps;
     private long clock;
     private long sinceSnapshot;
 
@@ -60,6 +65,9 @@ public final class HostSimulation {
             reported.add(kernel.snapshot());
         } else {
             workloads.get(random.nextInt(workloads.size())).step(machine);
+            if (++steps % DRIVER_REPORT_EVERY == 0) {
+                kernel.reportDriverState(steps / DRIVER_REPORT_EVERY);
+            }
             if (snapshotEvery > 0 && sinceSnapshot + reported.size() >= snapshotEvery) {
                 reportSnapshot();
             }

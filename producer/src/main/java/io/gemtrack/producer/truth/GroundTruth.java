@@ -1,6 +1,7 @@
 package io.gemtrack.producer.truth;
 
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Works out a host's ground truth from its {@link HostFacts}: SEMANTICS.md §5 (what each policy charges, per
- * process and in total) and §6 (OOM badness, victims, what a kill frees), the slow and literal way.
+ * process and in total, the drivers' status figures per holder and in total, the devices' use no object accounts
+ * for) and §6 (OOM badness, victims, what a kill frees), the slow and literal way.
  */
 public final class GroundTruth {
 
@@ -25,6 +27,9 @@ public final class GroundTruth {
         facts.processes().forEach(process -> charged.put(process.pid(), zeros()));
         Map<AccountingPolicy, Long> unaccounted = zeros();
         Map<AccountingPolicy, Long> overcharged = zeros();
+        Map<Integer, Map<String, Long>> heldStatus = new TreeMap<>();
+        facts.processes().forEach(process -> heldStatus.put(process.pid(), StatusFigures.zeros()));
+        Map<String, Long> status = StatusFigures.zeros();
         long orphaned = 0;
         long gemBytes = 0;
         long residentBytes = 0;
@@ -35,6 +40,10 @@ public final class GroundTruth {
             if (!object.creatorMmAlive()) {
                 orphaned += resident;
             }
+            StatusFigures.of(object).forEach((figure, bytes) -> {
+                status.merge(figure, bytes, Long::sum);
+                object.holders().forEach(pid -> heldStatus.get(pid).merge(figure, bytes, Long::sum));
+            });
             for (AccountingPolicy policy : AccountingPolicy.ALL) {
                 long total = 0;
                 for (Map.Entry<Integer, Long> charge : policy.charges(object).entrySet()) {
@@ -55,7 +64,7 @@ public final class GroundTruth {
             MmCounters counters = process.counters();
             long freedByKill = counters.anonBytes() + counters.swapBytes() + counters.pageTableBytes() + charges.get(AccountingPolicy.freeable);
             processes.add(new ProcessTruth(process.pid(), process.comm(), process.oomScoreAdj(), PolicyMaps.of(charges::get),
-                    freedByKill, process.driverPages()));
+                    freedByKill, process.driverPages(), heldStatus.get(process.pid())));
         }
         Map<AccountingPolicy, Integer> victims = new EnumMap<>(AccountingPolicy.class);
         for (AccountingPolicy policy : AccountingPolicy.ALL) {
@@ -63,10 +72,20 @@ public final class GroundTruth {
         }
         int best = bestVictim(processes);
         long bestFreed = freed(processes, best);
+        long deviceUsed = 0;
+        long unattributed = 0;
+        for (RegionTruth region : facts.regions()) {
+            if (region.deviceReported()) {
+                deviceUsed += region.deviceUsedBytes();
+                unattributed += region.unattributedBytes();
+            }
+        }
+        HostMemory memory = facts.memory();
         return new HostTruth(host, bootId, seq, facts.totalPages(), processes, facts.objects(), facts.regions(),
                 PolicyMaps.of(unaccounted::get), PolicyMaps.of(overcharged::get), orphaned, gemBytes, residentBytes,
                 PolicyMaps.of(victims::get), best,
-                PolicyMaps.of(policy -> victims.get(policy) != 0 && freed(processes, victims.get(policy)) < bestFreed));
+                PolicyMaps.of(policy -> victims.get(policy) != 0 && freed(processes, victims.get(policy)) < bestFreed),
+                status, deviceUsed, unattributed, memory == null ? 0 : memory.gpuActiveBytes(), memory == null ? 0 : memory.gpuReclaimBytes());
     }
 
     /** The candidate with the most points; ties to the lowest pid (the first in pid order); 0 if none. */

@@ -1,5 +1,6 @@
 package io.gemtrack.producer.truth;
 
+import io.gemtrack.events.EventBody.HostMemory;
 import java.util.List;
 
 /**
@@ -10,8 +11,10 @@ import java.util.List;
  * @param processes  in ascending pid order
  * @param objects    in ascending object id order
  * @param regions    every declared region, by minor then declaration order
+ * @param memory     the host's memory as last reported, {@code null} before it was
  */
-public record HostFacts(long totalPages, List<ProcessFacts> processes, List<ObjectTruth> objects, List<RegionTruth> regions) {
+public record HostFacts(long totalPages, List<ProcessFacts> processes, List<ObjectTruth> objects, List<RegionTruth> regions,
+                        HostMemory memory) {
 
     public HostFacts {
         processes = List.copyOf(processes);

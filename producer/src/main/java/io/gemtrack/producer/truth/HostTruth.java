@@ -15,13 +15,20 @@ import java.util.Map;
  * @param victims      the pid each policy's OOM killer would pick, 0 when no process is a candidate
  * @param bestVictim   the candidate whose kill frees the most, 0 when there is none
  * @param mismatches   whether a policy's victim frees less than the best victim
+ * @param status       per {@link StatusFigures} name, Σ of that figure over live objects
+ * @param deviceUsedBytes          Σ over regions whose device reports its use of what it last reported
+ * @param unattributedDeviceBytes  Σ over those regions of the device's use beyond its objects' resident bytes
+ * @param gpuActiveBytes           the system memory the host's GPU drivers hold in use, as it last reported it, and
+ *                                 {@code gpuReclaimBytes} in their reclaimable pools
  */
 public record HostTruth(String host, String bootId, long seq, long totalPages, List<ProcessTruth> processes,
                         List<ObjectTruth> objects, List<RegionTruth> regions, Map<String, Long> unaccounted,
                         Map<String, Long> overcharged, long orphanedBytes, long gemBytes, long residentBytes,
-                        Map<String, Integer> victims, int bestVictim, Map<String, Boolean> mismatches) {
+                        Map<String, Integer> victims, int bestVictim, Map<String, Boolean> mismatches, Map<String, Long> status,
+                        long deviceUsedBytes, long unattributedDeviceBytes, long gpuActiveBytes, long gpuReclaimBytes) {
 
     public HostTruth {
+        status = StatusFigures.copy(status);
         processes = List.copyOf(processes);
         objects = List.copyOf(objects);
         regions = List.copyOf(regions);

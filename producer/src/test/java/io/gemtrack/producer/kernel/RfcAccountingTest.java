@@ -35,9 +35,9 @@ class RfcAccountingTest {
 
     private void boot(boolean forkFlaw) {
         kernel = new Kernel(events::add, forkFlaw);
-        kernel.reportMemory(16L << 30, 0);
-        etnaviv = kernel.addDevice("etnaviv", List.of(new Region("system", 1L << 30)));
-        cma = kernel.addDevice("vc4", List.of(new Region("cma", 64 * MIB)));
+        kernel.reportMemory(16L << 30, 0, 0, 0);
+        etnaviv = kernel.addDevice("etnaviv", List.of(new Region("system", 1L << 30)), false);
+        cma = kernel.addDevice("vc4", List.of(new Region("cma", 64 * MIB)), false);
     }
 
     RfcAccountingTest() {
