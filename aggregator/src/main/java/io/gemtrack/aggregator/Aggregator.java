@@ -3,16 +3,18 @@ package io.gemtrack.aggregator;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
+import io.gemtrack.aggregator.kafka.AggregatorTopics;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -22,27 +24,39 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class Aggregator implements AutoCloseable {
 
-    /** How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...). */
-    public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
-                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
+    /**
+     * How an aggregator is set up.
+     *
+     * @param topicLayout how the topics that do not exist yet are created
+     */
+    public record Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
+                         String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
+                         TopicLayout topicLayout) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
+        /** With topics the aggregator creates laid out as the cluster's defaults say. */
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    TopicLayout.BROKER_DEFAULTS);
+        }
+
         /** With the default number of processes per host that get metric series of their own, and checkpoint interval. */
-        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
                     AggregatorMetrics.DEFAULT_TOP_PROCESSES, DEFAULT_CHECKPOINT_INTERVAL);
         }
 
-        public static Config defaults(String bootstrapServers) {
-            return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
-                    Topics.DEAD_LETTERS, "0.0.0.0", DEFAULT_HTTP_PORT);
+        public static Config defaults(KafkaSettings kafka) {
+            return new Config(kafka, DEFAULT_GROUP_ID, Topics.EVENTS, Topics.DEAD_LETTERS, "0.0.0.0", DEFAULT_HTTP_PORT);
         }
 
         public Config withHttpPort(int port) {
-            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval);
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval,
+                    topicLayout);
         }
     }
 
@@ -60,14 +74,12 @@ public final class Aggregator implements AutoCloseable {
 
     /** @param listener told of every applied record, on the thread that applies them (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
-        String checkpointTopic = Topics.checkpointsOf(config.topic());
-        try (Admin admin = Admin.create(config.kafka())) {
-            Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS),
-                    Topics.deadLetters(config.deadLetterTopic()));
-            Topics.ensure(admin, Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()),
-                    CheckpointStore.MAX_CHECKPOINT_BYTES));
+        AggregatorTopics topics = new AggregatorTopics(config.topic(), config.deadLetterTopic());
+        try (Admin admin = Admin.create(config.kafka().admin())) {
+            topics.create(admin, config.topicLayout());
+            topics.requireUsableByAggregator(admin);
         }
-        checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
+        checkpoints = new CheckpointStore(config.kafka(), topics.checkpoints());
         PrometheusRegistry registry = new PrometheusRegistry();
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,12 +24,12 @@ class PipelineIT {
     void scenarioPublishedThroughBrokerShowsUpInScrapedMetrics(TestKafka kafka) throws Exception {
         String topic = "pipeline-it.events";
         List<Event> events = BasicScenario.events("host-a", "boot-1");
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
 
-        Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        Aggregator.Config config = new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "pipeline-it", topic, topic + ".dlq", "127.0.0.1", 0);
         try (Aggregator aggregator = new Aggregator(config)) {
             String url = "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";

@@ -8,6 +8,8 @@ import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.HostModel;
@@ -59,8 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "500000", description = "Events (and Kafka tool records) per throughput run (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
-            description = "Partitions of every topic, as gemtrack's events topic has (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "8", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--latency-rate", defaultValue = "20000", description = "Events per second of the latency run (default: ${DEFAULT-VALUE}).")
@@ -88,25 +89,25 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResult result;
         try (KafkaBroker broker = KafkaBroker.startTemporary()) {
             out.printf("embedded broker at %s%n", broker.bootstrapServers());
-            String bootstrap = broker.bootstrapServers();
-            KafkaPerfTools tools = new KafkaPerfTools(bootstrap);
-            createTopics(bootstrap, "bench.perf", "bench.perf" + KafkaPerfTools.WARM_UP_SUFFIX, "bench.events", FIRST_RUN_TOPIC, "bench.latency");
+            KafkaSettings kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
+            KafkaPerfTools tools = new KafkaPerfTools(kafka, EventPublisher.DEFAULTS);
+            createTopics(kafka, "bench.perf", "bench.perf" + KafkaPerfTools.WARM_UP_SUFFIX, "bench.events", FIRST_RUN_TOPIC, "bench.latency");
 
             Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
-                    "bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS), rates("records/s"));
+                    "bench.perf", records, payloadFile(workload)), rates("records/s"));
             List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
             Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
-                    produce(bootstrap, FIRST_RUN_TOPIC, firstRunEvents), produce(bootstrap, "bench.events", workload.events())),
+                    produce(kafka, FIRST_RUN_TOPIC, firstRunEvents), produce(kafka, "bench.events", workload.events())),
                     rates("events/s"));
             Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
                     () -> tools.consumerRecordsPerSecond("bench.perf", records), rates("records/s"));
             Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
-                AggregatorRun first = aggregate(bootstrap, FIRST_RUN_TOPIC, firstRunEvents.size());
+                AggregatorRun first = aggregate(kafka, FIRST_RUN_TOPIC, firstRunEvents.size());
                 // The first run's model is garbage now: collected here, not by a full collection inside the second.
                 System.gc();
-                return new Runs<>(first, aggregate(bootstrap, "bench.events", records));
+                return new Runs<>(first, aggregate(kafka, "bench.events", records));
             }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
-            Latency latency = latency(out, bootstrap);
+            Latency latency = latency(out, kafka);
             out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
             out.flush();
             BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
@@ -149,10 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void createTopics(String bootstrap, String... names) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    private void createTopics(KafkaSettings kafka, String... names) {
+        try (Admin admin = Admin.create(kafka.admin())) {
             for (String name : names) {
-                Topics.ensure(admin, Topics.events(name, partitions));
+                Topics.ensure(admin, Topics.events(name, TopicLayout.partitions(partitions)));
             }
         }
     }
@@ -192,8 +193,8 @@ public final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private double produce(String bootstrap, String topic, List<Event> events) {
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrap), topic, partitions)) {
+    private double produce(KafkaSettings kafka, String topic, List<Event> events) {
+        try (EventPublisher publisher = new EventPublisher(kafka, topic, TopicLayout.partitions(partitions))) {
             long start = System.nanoTime();
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -205,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is
      * timed; and the CPU used in that time.
      */
-    private static AggregatorRun aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
+    private static AggregatorRun aggregate(KafkaSettings kafka, String topic, long expected) throws InterruptedException {
         AtomicLong applied = new AtomicLong();
         CpuUse.Reading[] firstAndLast = new CpuUse.Reading[2];
         CountDownLatch done = new CountDownLatch(1);
@@ -219,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
                 done.countDown();
             }
         };
-        try (Aggregator aggregator = new Aggregator(config(bootstrap, topic), listener)) {
+        try (Aggregator aggregator = new Aggregator(config(kafka, topic), listener)) {
             awaitApplied(done, applied, expected);
         }
         return new AggregatorRun(perSecond(expected - 1, firstAndLast[1].wallNanos() - firstAndLast[0].wallNanos()),
@@ -234,7 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Record timestamp (set by the producer at send) to applied, at a fixed rate, after a warm-up host; and, for the
      * same records at the same time, to a bare Kafka consumer's poll: the part of the latency that is Kafka's.
      */
-    private Latency latency(PrintWriter out, String bootstrap) throws InterruptedException {
+    private Latency latency(PrintWriter out, KafkaSettings kafka) throws InterruptedException {
         long total = (long) latencyRate * latencySeconds;
         out.printf("5/6 end-to-end latency at %,d events/s for %d s ...", latencyRate, latencySeconds);
         out.flush();
@@ -257,11 +258,10 @@ public final class BenchCommand implements Callable<Integer> {
                 done.countDown();
             }
         };
-        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
         Latency result;
-        try (Aggregator aggregator = new Aggregator(config(bootstrap, "bench.latency"), listener);
-             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", partitions);
-             KafkaLatencyFloor floor = new KafkaLatencyFloor(bootstrap, "bench.latency", WARM_UP)) {
+        try (Aggregator aggregator = new Aggregator(config(kafka, "bench.latency"), listener);
+             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", TopicLayout.partitions(partitions));
+             KafkaLatencyFloor floor = new KafkaLatencyFloor(kafka, "bench.latency", WARM_UP)) {
             warmUp.events().stream().map(BenchCommand::renamed).forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
             awaitApplied(warm, applied, warmUp.size());
@@ -308,8 +308,8 @@ public final class BenchCommand implements Callable<Integer> {
         return new Event(WARM_UP + event.host(), event.bootId(), event.seq(), event.ts(), event.body());
     }
 
-    private static Aggregator.Config config(String bootstrap, String topic) {
-        return new Aggregator.Config(Map.of("bootstrap.servers", bootstrap), "bench-" + UUID.randomUUID(), topic,
+    private static Aggregator.Config config(KafkaSettings kafka, String topic) {
+        return new Aggregator.Config(kafka, "bench-" + UUID.randomUUID(), topic,
                 topic + ".dlq", "127.0.0.1", 0);
     }
 

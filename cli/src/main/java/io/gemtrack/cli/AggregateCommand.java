@@ -2,9 +2,9 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -58,7 +58,7 @@ public final class AggregateCommand implements Callable<Integer> {
         if (topProcesses < 0) {
             throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
         }
-        Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
+        Aggregator.Config config = new Aggregator.Config(KafkaSettings.bootstrap(bootstrapServers), groupId, topic,
                 deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {

@@ -2,6 +2,7 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.kafka.KafkaSettings;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
@@ -45,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
             KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
             demo.bootstrapServers = broker.bootstrapServers();
             Aggregator aggregator = demo.add(new Aggregator(
-                    Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
+                    Aggregator.Config.defaults(KafkaSettings.bootstrap(broker.bootstrapServers())).withHttpPort(httpPort)));
             demo.httpPort = aggregator.httpPort();
             Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
                     "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),

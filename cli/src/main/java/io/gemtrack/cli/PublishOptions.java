@@ -1,8 +1,9 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where a command publishes events: the {@code --bootstrap-server} and {@code --topic} options every publishing command shares. */
@@ -19,8 +20,8 @@ public final class PublishOptions {
         return topic;
     }
 
-    /** A publisher to the topic, creating it with {@code partitions} partitions if it does not exist. */
-    public EventPublisher openPublisher(int partitions) {
-        return new EventPublisher(Map.of("bootstrap.servers", bootstrapServers), topic, partitions);
+    /** A publisher to the topic, creating it with {@code layout} if it does not exist. */
+    public EventPublisher openPublisher(TopicLayout layout) {
+        return new EventPublisher(KafkaSettings.bootstrap(bootstrapServers), topic, layout);
     }
 }

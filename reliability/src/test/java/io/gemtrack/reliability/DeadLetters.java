@@ -2,6 +2,7 @@ package io.gemtrack.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.testkit.Exposition;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static void assertNone(String bootstrapServers, String topic, AggregatorEndpoint... aggregators) {
+    static void assertNone(KafkaSettings kafka, String topic, AggregatorEndpoint... aggregators) {
         for (AggregatorEndpoint aggregator : aggregators) {
             String url = aggregator.metricsUrl();
             List<Exposition.Sample> counts = Exposition.scrape(url).samples().stream()
@@ -25,11 +26,11 @@ final class DeadLetters {
                     .allSatisfy(sample -> assertThat(sample.value()).as("dead letters %s", sample.labels()).isZero());
         }
         // A killed aggregator's counters died with it; the records it dead-lettered would still be in the topic.
-        assertThat(records(bootstrapServers, topic)).as("records in %s", topic).isZero();
+        assertThat(records(kafka, topic)).as("records in %s", topic).isZero();
     }
 
-    private static long records(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+    private static long records(KafkaSettings kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(Map.of()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(partition -> new TopicPartition(topic, partition.partition())).collect(Collectors.toList());

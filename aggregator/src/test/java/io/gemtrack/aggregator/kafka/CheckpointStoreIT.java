@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator.kafka;
 
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostCheckpoint;
@@ -9,7 +11,6 @@ import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,9 +24,9 @@ class CheckpointStoreIT {
     @Test
     void roundWithAHostThatCannotBeStoredGetsNoMarkerSoRecoveryResumesAtTheLastCompleteRound(TestKafka kafka) {
         String topic = "checkpoint-store-it.events.checkpoints";
-        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, Topics.checkpoints(topic, 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
+            Topics.ensure(admin, Topics.checkpoints(topic, 1, TopicLayout.BROKER_DEFAULTS, CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
         HostCheckpoint small = new HostModel("host-small").checkpoint();
         HostModel busy = new HostModel("host-busy");
@@ -42,7 +43,7 @@ class CheckpointStoreIT {
                 .isGreaterThan(smallBytes + 1_000);
         int limit = (smallBytes + largeBytes) / 2;
 
-        try (CheckpointStore store = new CheckpointStore(config, topic, limit)) {
+        try (CheckpointStore store = new CheckpointStore(settings, topic, limit)) {
             assertThat(store.writeRound(0, List.of(small), 10)).isTrue();
             assertThat(store.writeRound(0, List.of(small, large), 20)).isFalse();
 
