@@ -3,14 +3,14 @@ package io.gemtrack.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code gemtrack} launcher: one entry point for the demo and each part of the pipeline. */
 @Command(name = "gemtrack", mixinStandardHelpOptions = true, versionProvider = Gemtrack.BuildVersion.class,
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
-        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, BrokerCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, TopicsCommand.class,
+                BrokerCommand.class, CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 
     @CommandLine.Spec
@@ -27,7 +27,7 @@ public final class Gemtrack implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, collect, aggregate or broker");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, collect, aggregate, topics or broker");
     }
 
     /** The version Maven built, from a resource it filtered: never written by hand. */

@@ -1,11 +1,13 @@
 package io.gemtrack.kafka;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -111,7 +113,7 @@ public final class TopicCheck {
         }
 
         Set<String> cleanupPolicies() {
-            return java.util.Arrays.stream(config(TopicConfig.CLEANUP_POLICY_CONFIG).split(","))
+            return Arrays.stream(config(TopicConfig.CLEANUP_POLICY_CONFIG).split(","))
                     .map(String::trim).filter(policy -> !policy.isEmpty()).collect(Collectors.toSet());
         }
 
@@ -162,13 +164,13 @@ public final class TopicCheck {
     }
 
     /** More replicas in sync than the topic has would refuse every {@code acks=all} write. */
-    private static java.util.Optional<String> replicationProblem(Inspected topic) {
+    private static Optional<String> replicationProblem(Inspected topic) {
         String minInsync = topic.minInsyncReplicas();
         if (!minInsync.isEmpty() && Integer.parseInt(minInsync) > topic.replicationFactor()) {
-            return java.util.Optional.of(topic.name() + " has min.insync.replicas=" + minInsync + " but only "
+            return Optional.of(topic.name() + " has min.insync.replicas=" + minInsync + " but only "
                     + topic.replicationFactor() + " replica(s): every write with acks=all would be refused");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
@@ -188,8 +190,10 @@ public final class TopicCheck {
             Map<String, Map<String, String>> configs = configs(admin, present);
             for (String name : present) {
                 TopicDescription description = descriptions.get(name).get();
+                // A broker too old to say allows whatever it allows; what fails will say so then.
                 Set<AclOperation> allowed = description.authorizedOperations() == null
-                        ? EnumSet.allOf(AclOperation.class) : description.authorizedOperations();
+                        ? EnumSet.complementOf(EnumSet.of(AclOperation.UNKNOWN, AclOperation.ANY, AclOperation.ALL))
+                        : description.authorizedOperations();
                 inspected.put(name, new Inspected(name, description.partitions().size(),
                         description.partitions().get(0).replicas().size(), configs.getOrDefault(name, Map.of()), allowed));
             }
