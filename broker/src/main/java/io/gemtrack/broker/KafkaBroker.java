@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,8 +20,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), run from the Kafka
- * server jars on this JVM's class path as a child JVM on free loopback ports.
+ * A real Apache Kafka node in KRaft mode (broker and controller in one), run from the Kafka server jars on this JVM's
+ * class path as a child JVM on loopback ports: alone, or one of a {@link KafkaCluster}'s quorum.
  *
  * <p>A child JVM rather than an in-process server: the broker's threads, heap and logging stay out of the
  * tests' JVM, and a restart or a crash is a real one. {@link #stop()} and {@link #start()} keep the data
@@ -29,22 +30,29 @@ import org.apache.kafka.common.utils.Utils;
 public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    static final long SINGLE_NODE_HEAP_BYTES = 768L << 20;
 
     private final Path directory;
     private final boolean ownsDirectory;
-    private final int brokerPort;
-    private final int controllerPort;
-    private final String clusterId;
-    private final long heapBytes;
+    private final Node node;
+    private final BrokerSecurity security;
     private Process process;
 
-    private KafkaBroker(Path directory, boolean ownsDirectory, int brokerPort, int controllerPort, long heapBytes) {
+    /**
+     * Where a node is in its cluster.
+     *
+     * @param voters    the KRaft quorum, {@code id@host:port,...}
+     * @param nodes     how many nodes the cluster has, which bounds the internal topics' replicas
+     * @param clusterId the same for every node of the cluster
+     */
+    record Node(int id, int clientPort, int controllerPort, String voters, int nodes, String clusterId, long heapBytes) {
+    }
+
+    KafkaBroker(Path directory, boolean ownsDirectory, Node node, BrokerSecurity security) {
         this.directory = directory;
         this.ownsDirectory = ownsDirectory;
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
-        this.heapBytes = heapBytes;
-        this.clusterId = Uuid.randomUuid().toString();
+        this.node = node;
+        this.security = security;
     }
 
     /** Starts a broker on a free port in a new temporary directory, removed again by {@link #close()}. */
@@ -54,8 +62,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}. */
     public static KafkaBroker startTemporary(int port) {
+        return startTemporary(port, BrokerSecurity.NONE);
+    }
+
+    /** Starts a broker secured as {@code security} says on a free port, in a temporary directory. */
+    public static KafkaBroker startTemporary(BrokerSecurity security) {
+        return startTemporary(0, security);
+    }
+
+    private static KafkaBroker startTemporary(int port, BrokerSecurity security) {
+        return create(temporaryDirectory(), true, port, security).start();
+    }
+
+    static Path temporaryDirectory() {
         try {
-            return create(Files.createTempDirectory("gemtrack-kafka-"), true, port).start();
+            return Files.createTempDirectory("gemtrack-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's data directory", e);
         }
@@ -66,11 +87,32 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code ownsDirectory}: delete the directory on {@link #close()}.
      */
     public static KafkaBroker create(Path directory, boolean ownsDirectory, int port) {
-        return new KafkaBroker(directory, ownsDirectory, port == 0 ? freePort() : port, freePort(), 768L << 20);
+        return create(directory, ownsDirectory, port, BrokerSecurity.NONE);
+    }
+
+    /** A broker as {@link #create(Path, boolean, int)} makes it, secured as {@code security} says. */
+    public static KafkaBroker create(Path directory, boolean ownsDirectory, int port, BrokerSecurity security) {
+        int controllerPort = freePort();
+        return new KafkaBroker(directory, ownsDirectory, new Node(1, port == 0 ? freePort() : port, controllerPort,
+                "1@127.0.0.1:" + controllerPort, 1, Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES), security);
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+        return "127.0.0.1:" + node.clientPort();
+    }
+
+    /** The node's id in its cluster ({@code node.id}). */
+    public int nodeId() {
+        return node.id();
+    }
+
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /** What a client needs to reach this broker as the admin super user (nothing but where it is, in the clear). */
+    public Map<String, Object> clientConfig() {
+        return security.adminClientConfig(bootstrapServers());
     }
 
     public Path directory() {
@@ -83,25 +125,36 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts the broker JVM and returns once it answers metadata requests. */
     public synchronized KafkaBroker start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts the broker JVM without waiting: a node of a quorum cannot be ready before a majority of the others
+     * has started too.
+     */
+    synchronized void launch() {
         if (isRunning()) {
-            return this;
+            return;
         }
         try {
             Files.createDirectories(directory);
             Path properties = writeProperties();
+            Path scramCredentials = directory.resolve("scram-credentials");
+            Files.write(scramCredentials, security.scramCredentials());
             process = ChildJvm.builder(
-                            List.of("-Xmx" + (heapBytes >> 20) + "m", "-XX:+UseSerialGC",
+                            List.of("-Xmx" + (node.heapBytes() >> 20) + "m", "-XX:+UseSerialGC",
                                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                                     "-Dorg.slf4j.simpleLogger.showDateTime=true"),
-                            KafkaBrokerMain.class.getName(), List.of(properties.toString(), clusterId))
+                            KafkaBrokerMain.class.getName(),
+                            List.of(properties.toString(), node.clusterId(), scramCredentials.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker", e);
         }
-        awaitReady();
-        return this;
     }
 
     /** Stops the broker the way an operator would (SIGTERM, clean shutdown), keeping its data. */
@@ -115,6 +168,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void halt(boolean forcibly) {
+        signal(forcibly);
+        awaitExit();
+    }
+
+    /** Sends the broker SIGTERM or SIGKILL without waiting, so that the nodes of a cluster stop together. */
+    synchronized void signal(boolean forcibly) {
         if (process == null) {
             return;
         }
@@ -122,6 +181,13 @@ public final class KafkaBroker implements AutoCloseable {
             process.destroyForcibly();
         } else {
             process.destroy();
+        }
+    }
+
+    /** Waits until the signalled broker has exited; kills it if it takes more than 30 s. */
+    synchronized void awaitExit() {
+        if (process == null) {
+            return;
         }
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -152,23 +218,27 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private Path writeProperties() throws IOException {
+        // The internal topics get as many replicas as a production cluster gives them, as far as there are nodes.
+        int internalReplicas = Math.min(3, node.nodes());
         Properties config = new Properties();
         config.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("node.id", Integer.toString(node.id())),
+                Map.entry("controller.quorum.voters", node.voters()),
+                Map.entry("listeners", "CLIENT://127.0.0.1:" + node.clientPort() + ",CONTROLLER://127.0.0.1:" + node.controllerPort()),
+                Map.entry("advertised.listeners", "CLIENT://127.0.0.1:" + node.clientPort()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", directory.resolve("data").toString()),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", Integer.toString(internalReplicas)),
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", Integer.toString(internalReplicas)),
+                Map.entry("transaction.state.log.min.isr", Integer.toString(Math.min(2, internalReplicas))),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // A node that is gone is fenced, and leaves the in-sync replicas, after 4 s rather than Kafka's 9 s.
+                Map.entry("broker.session.timeout.ms", "4000"),
+                Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("num.partitions", "4")));
+        config.putAll(security.brokerProperties());
         Path file = directory.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             config.store(writer, "gemtrack embedded broker");
@@ -176,13 +246,14 @@ public final class KafkaBroker implements AutoCloseable {
         return file;
     }
 
-    private void awaitReady() {
+    /** Waits until the broker answers metadata requests. */
+    synchronized void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
+        Map<String, Object> config = new HashMap<>(clientConfig());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the Kafka broker exited with status " + process.exitValue()
@@ -217,6 +288,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+        return "KafkaBroker[node " + node.id() + ", " + bootstrapServers() + ", " + security + ", " + directory + "]";
     }
 }

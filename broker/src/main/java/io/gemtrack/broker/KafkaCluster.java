@@ -1,0 +1,140 @@
+package io.gemtrack.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A cluster of {@link KafkaBroker} nodes on loopback, each broker and KRaft controller in one child JVM, the
+ * controllers forming the quorum: with three, any one node can be killed and the cluster goes on.
+ */
+public final class KafkaCluster implements AutoCloseable {
+
+    /** A node of a cluster needs less than a broker alone: it shares the load with the others. */
+    private static final long NODE_HEAP_BYTES = 512L << 20;
+
+    private final Path directory;
+    private final boolean ownsDirectory;
+    private final List<KafkaBroker> nodes;
+
+    private KafkaCluster(Path directory, boolean ownsDirectory, List<KafkaBroker> nodes) {
+        this.directory = directory;
+        this.ownsDirectory = ownsDirectory;
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /** Starts {@code nodes} nodes on free ports in a new temporary directory, removed again by {@link #close()}. */
+    public static KafkaCluster startTemporary(int nodes, BrokerSecurity security) {
+        return create(KafkaBroker.temporaryDirectory(), true, nodes, 0, security).start();
+    }
+
+    /**
+     * A cluster of {@code nodes} nodes keeping their data under {@code directory}, not started yet. Node {@code i}
+     * (from 1) listens for clients on {@code firstPort + i - 1}, or on a free port if {@code firstPort} is 0. A cluster
+     * of one is a {@link KafkaBroker#create broker alone}, its data in {@code directory} itself.
+     */
+    public static KafkaCluster create(Path directory, boolean ownsDirectory, int nodes, int firstPort, BrokerSecurity security) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one node, not " + nodes);
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        List<Integer> controllerPorts = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            controllerPorts.add(KafkaBroker.freePort());
+        }
+        String voters = IntStream.range(0, nodes)
+                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
+        List<KafkaBroker> brokers = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            int clientPort = firstPort == 0 ? KafkaBroker.freePort() : firstPort + i;
+            Path nodeDirectory = nodes == 1 ? directory : directory.resolve("node-" + (i + 1));
+            long heapBytes = nodes == 1 ? KafkaBroker.SINGLE_NODE_HEAP_BYTES : NODE_HEAP_BYTES;
+            brokers.add(new KafkaBroker(nodeDirectory, false, new KafkaBroker.Node(i + 1, clientPort,
+                    controllerPorts.get(i), voters, nodes, clusterId, heapBytes), security));
+        }
+        return new KafkaCluster(directory, ownsDirectory, brokers);
+    }
+
+    /** Starts every node that is not running and returns once each answers; a quorum needs most of them up at once. */
+    public KafkaCluster start() {
+        try {
+            nodes.forEach(KafkaBroker::launch);
+            nodes.forEach(KafkaBroker::awaitReady);
+        } catch (RuntimeException e) {
+            nodes.forEach(KafkaBroker::kill);
+            throw e;
+        }
+        return this;
+    }
+
+    public List<KafkaBroker> nodes() {
+        return nodes;
+    }
+
+    /** The node with {@code node.id} {@code id}, from 1. */
+    public KafkaBroker node(int id) {
+        return nodes.stream().filter(node -> node.nodeId() == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in " + this));
+    }
+
+    /** Every node's client listener. */
+    public String bootstrapServers() {
+        return nodes.stream().map(KafkaBroker::bootstrapServers).collect(Collectors.joining(","));
+    }
+
+    public BrokerSecurity security() {
+        return nodes.get(0).security();
+    }
+
+    /** What a client needs to reach the cluster as the admin super user (nothing but where it is, in the clear). */
+    public Map<String, Object> clientConfig() {
+        return security().adminClientConfig(bootstrapServers());
+    }
+
+    /** The node that leads {@code partition} of {@code topic} now, as the running nodes know it. */
+    public KafkaBroker leaderOf(String topic, int partition) {
+        try (Admin admin = Admin.create(clientConfig())) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            Node leader = description.partitions().get(partition).leader();
+            if (leader == null) {
+                throw new IllegalStateException(topic + "-" + partition + " has no leader now");
+            }
+            return node(leader.id());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Together: a node stopping alone waits for the quorum that the nodes stopped before it have left.
+        nodes.forEach(node -> node.signal(false));
+        nodes.forEach(KafkaBroker::awaitExit);
+        if (ownsDirectory) {
+            try {
+                Utils.delete(directory.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + directory, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaCluster[" + nodes.size() + " nodes at " + bootstrapServers() + ", " + security() + ", " + directory + "]";
+    }
+}
