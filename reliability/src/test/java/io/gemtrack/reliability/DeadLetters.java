@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.testkit.Exposition;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Nothing went to dead letters: neither counted by a running aggregator nor left in the topic by one that died. */
 final class DeadLetters {
@@ -26,17 +21,6 @@ final class DeadLetters {
                     .allSatisfy(sample -> assertThat(sample.value()).as("dead letters %s", sample.labels()).isZero());
         }
         // A killed aggregator's counters died with it; the records it dead-lettered would still be in the topic.
-        assertThat(records(kafka, topic)).as("records in %s", topic).isZero();
-    }
-
-    private static long records(KafkaSettings kafka, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(Map.of()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition())).collect(Collectors.toList());
-            long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            long start = consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            return end - start;
-        }
+        assertThat(TopicRecords.count(kafka, topic)).as("records in %s", topic).isZero();
     }
 }
