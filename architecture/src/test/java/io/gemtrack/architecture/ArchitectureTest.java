@@ -1,5 +1,6 @@
 package io.gemtrack.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
@@ -91,6 +92,15 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.gemtrack.events..").or().resideInAnyPackage(FOLD)
                 .should().dependOnClassesThat().resideInAnyPackage(IO_LIBRARIES)
                 .because("the schema and the fold are pure: Kafka, Prometheus, HTTP and the command line are at the edges")
+                .check(main);
+    }
+
+    @Test
+    void foldObjectsChangeOnlyTheirOwnFields() {
+        noClasses().that().resideInAnyPackage(FOLD)
+                .should().setFieldWhere(describe("a field of another class",
+                        access -> !access.getTarget().getOwner().equals(access.getOriginOwner())))
+                .because("an object's counters change only through its own methods, so its bookkeeping is in one place")
                 .check(main);
     }
 

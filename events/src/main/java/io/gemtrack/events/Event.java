@@ -15,11 +15,18 @@ public record Event(String host, String bootId, long seq, long ts, EventBody bod
     public static final int SCHEMA_VERSION = 1;
 
     public Event {
-        Check.notBlank("host", host);
-        Check.notBlank("bootId", bootId);
+        checkSource(host, bootId);
         Check.nonNegative("seq", seq);
+        Check.atMost("seq", seq, Bounds.MAX_SEQ);
         Check.nonNegative("ts", ts);
+        Check.atMost("ts", ts, Bounds.MAX_TS);
         Objects.requireNonNull(body, "body");
+    }
+
+    /** The rules for the host and boot every event of one stamper carries. */
+    static void checkSource(String host, String bootId) {
+        Check.hostName("host", host);
+        Check.text("bootId", bootId, Bounds.MAX_BOOT_ID_BYTES);
     }
 
     /** The event's type name as written in the {@code type} field, e.g. {@code GemCreate}. */

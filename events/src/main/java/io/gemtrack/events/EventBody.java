@@ -11,6 +11,9 @@ import java.util.stream.Stream;
  * {@code file} names an open DRM file description; {@code object} a GEM object; {@code inode} a dma-buf.
  * Sizes are bytes, always whole pages of {@link #PAGE_SIZE}, except {@code driverPages}, which is the
  * RFC's {@code MM_DRIVERPAGES} counter in pages as the kernel reports it.
+ *
+ * <p>Every number and string has a bound (see {@link Bounds}) that no kernel reaches, so a consumer's arithmetic
+ * on one value cannot overflow and no name is too long for a metric label; a record beyond one is malformed.
  */
 public sealed interface EventBody {
 
@@ -19,39 +22,64 @@ public sealed interface EventBody {
     /** A new task. {@code thread}: it shares its parent's mm and fd table (CLONE_VM|CLONE_FILES); else it gets copies. */
     record ProcessFork(int pid, int parentPid, String comm, boolean thread) implements EventBody {
         public ProcessFork {
-            Check.positive("pid", pid);
-            Check.nonNegative("parentPid", parentPid);
-            Check.notBlank("comm", comm);
+            Check.pid("pid", pid);
+            Check.parentPid("parentPid", parentPid);
+            Check.text("comm", comm, Bounds.MAX_COMM_BYTES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The task replaced its program: it gets a fresh mm, the old one dies if this was its last user. */
     record ProcessExec(int pid, String comm) implements EventBody {
         public ProcessExec {
-            Check.positive("pid", pid);
-            Check.notBlank("comm", comm);
+            Check.pid("pid", pid);
+            Check.text("comm", comm, Bounds.MAX_COMM_BYTES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The task exited: its fds close and its mm dies if this was its last user. */
     record ProcessExit(int pid) implements EventBody {
         public ProcessExit {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     record OomScoreAdj(int pid, int oomScoreAdj) implements EventBody {
         public OomScoreAdj {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
             Check.inRange("oomScoreAdj", oomScoreAdj, -1000, 1000);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The host's memory size, which scales {@code oom_score_adj} in the OOM badness; sent at boot. */
     record HostMemory(long memTotalBytes, long swapTotalBytes) implements EventBody {
         public HostMemory {
-            Check.positivePageMultiple("memTotalBytes", memTotalBytes);
-            Check.pageMultiple("swapTotalBytes", swapTotalBytes);
+            Check.positiveBytes("memTotalBytes", memTotalBytes);
+            Check.bytes("swapTotalBytes", swapTotalBytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -59,48 +87,69 @@ public sealed interface EventBody {
     record MmCounters(int pid, long fileBytes, long anonBytes, long shmemBytes, long swapBytes,
                       long pageTableBytes, long driverPages) implements EventBody {
         public MmCounters {
-            Check.positive("pid", pid);
-            Check.pageMultiple("fileBytes", fileBytes);
-            Check.pageMultiple("anonBytes", anonBytes);
-            Check.pageMultiple("shmemBytes", shmemBytes);
-            Check.pageMultiple("swapBytes", swapBytes);
-            Check.pageMultiple("pageTableBytes", pageTableBytes);
+            Check.pid("pid", pid);
+            Check.bytes("fileBytes", fileBytes);
+            Check.bytes("anonBytes", anonBytes);
+            Check.bytes("shmemBytes", shmemBytes);
+            Check.bytes("swapBytes", swapBytes);
+            Check.bytes("pageTableBytes", pageTableBytes);
             // The counter is reported as the kernel holds it: the fork flaw can drive it negative.
+            Check.withinMagnitude("driverPages", driverPages, Bounds.MAX_PAGES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     record Region(String name, long capacityBytes) {
         public Region {
-            Check.notBlank("regions.name", name);
-            Check.positivePageMultiple("regions.capacityBytes", capacityBytes);
+            Check.text("regions.name", name, Bounds.MAX_NAME_BYTES);
+            Check.positiveBytes("regions.capacityBytes", capacityBytes);
         }
     }
 
     record DrmDeviceAdded(int minor, String driver, List<Region> regions) implements EventBody {
         public DrmDeviceAdded {
             Check.nonNegative("minor", minor);
-            Check.notBlank("driver", driver);
+            Check.text("driver", driver, Bounds.MAX_NAME_BYTES);
             regions = Check.list("regions", regions);
             if (regions.isEmpty()) {
                 throw new InvalidEventException("regions", "must not be empty");
             }
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** A process opened a DRM device node: a new file description installed at {@code fd}. */
     record DrmFileOpen(int pid, int fd, long file, int minor) implements EventBody {
         public DrmFileOpen {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
-            Check.positive("file", file);
+            Check.id("file", file);
             Check.nonNegative("minor", minor);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The last reference to a DRM file went; its handles are gone with it. */
     record DrmFileClose(long file) implements EventBody {
         public DrmFileClose {
-            Check.positive("file", file);
+            Check.id("file", file);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -109,18 +158,28 @@ public sealed interface EventBody {
     /** An existing DRM file gained an fd in {@code pid} other than by fork (which copies the whole table). */
     record FdInstall(int pid, int fd, long file, FdOrigin origin) implements EventBody {
         public FdInstall {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
-            Check.positive("file", file);
+            Check.id("file", file);
             Check.present("origin", origin);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** An fd of any kind (DRM file or dma-buf) was closed. */
     record FdClose(int pid, int fd) implements EventBody {
         public FdClose {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -128,110 +187,177 @@ public sealed interface EventBody {
     record GemCreate(long object, int minor, String region, long sizeBytes, int creatorPid, long file, int handle)
             implements EventBody {
         public GemCreate {
-            Check.positive("object", object);
+            Check.id("object", object);
             Check.nonNegative("minor", minor);
-            Check.notBlank("region", region);
-            Check.positivePageMultiple("sizeBytes", sizeBytes);
-            Check.positive("creatorPid", creatorPid);
-            Check.positive("file", file);
+            Check.text("region", region, Bounds.MAX_NAME_BYTES);
+            Check.positiveBytes("sizeBytes", sizeBytes);
+            Check.pid("creatorPid", creatorPid);
+            Check.id("file", file);
             Check.positive("handle", handle);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** Another handle to an existing object (GEM_OPEN of a flink name). */
     record GemHandleCreate(long file, int handle, long object) implements EventBody {
         public GemHandleCreate {
-            Check.positive("file", file);
+            Check.id("file", file);
             Check.positive("handle", handle);
-            Check.positive("object", object);
+            Check.id("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     record GemHandleDelete(long file, int handle) implements EventBody {
         public GemHandleDelete {
-            Check.positive("file", file);
+            Check.id("file", file);
             Check.positive("handle", handle);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** More pages of the object became resident; sparse objects pin part of their size. */
     record GemPin(long object, long bytes) implements EventBody {
         public GemPin {
-            Check.positive("object", object);
-            Check.positivePageMultiple("bytes", bytes);
+            Check.id("object", object);
+            Check.positiveBytes("bytes", bytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     record GemUnpin(long object, long bytes) implements EventBody {
         public GemUnpin {
-            Check.positive("object", object);
-            Check.positivePageMultiple("bytes", bytes);
+            Check.id("object", object);
+            Check.positiveBytes("bytes", bytes);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The object was mapped into the mm of {@code pid}; a mapping keeps the object alive. */
     record GemMmap(int pid, long object) implements EventBody {
         public GemMmap {
-            Check.positive("pid", pid);
-            Check.positive("object", object);
+            Check.pid("pid", pid);
+            Check.id("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     record GemMunmap(int pid, long object) implements EventBody {
         public GemMunmap {
-            Check.positive("pid", pid);
-            Check.positive("object", object);
+            Check.pid("pid", pid);
+            Check.id("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The last reference to the object went and its memory was released. */
     record GemFree(long object) implements EventBody {
         public GemFree {
-            Check.positive("object", object);
+            Check.id("object", object);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The object was exported as dma-buf {@code inode}, installed at {@code fd} of the exporting process. */
     record DmaBufExport(long object, long inode, int pid, int fd) implements EventBody {
         public DmaBufExport {
-            Check.positive("object", object);
-            Check.positive("inode", inode);
-            Check.positive("pid", pid);
+            Check.id("object", object);
+            Check.id("inode", inode);
+            Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** An existing dma-buf gained an fd in {@code pid} (dup or passed over a unix socket). */
     record DmaBufFdInstall(int pid, int fd, long inode, FdOrigin origin) implements EventBody {
         public DmaBufFdInstall {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
             Check.nonNegative("fd", fd);
-            Check.positive("inode", inode);
+            Check.id("inode", inode);
             Check.present("origin", origin);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** A dma-buf was imported into a DRM file (possibly of another device), which holds it as {@code handle}. */
     record DmaBufImport(long inode, long file, int handle) implements EventBody {
         public DmaBufImport {
-            Check.positive("inode", inode);
-            Check.positive("file", file);
+            Check.id("inode", inode);
+            Check.id("file", file);
             Check.positive("handle", handle);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The last fd and import of the dma-buf went. */
     record DmaBufRelease(long inode) implements EventBody {
         public DmaBufRelease {
-            Check.positive("inode", inode);
+            Check.id("inode", inode);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
     /** The kernel's OOM killer killed {@code pid}. */
     record OomKill(int pid, long badnessPoints, long freedPages) implements EventBody {
         public OomKill {
-            Check.positive("pid", pid);
+            Check.pid("pid", pid);
+            Check.withinMagnitude("badnessPoints", badnessPoints, Bounds.MAX_OOM_PAGES);
             Check.nonNegative("freedPages", freedPages);
+            Check.atMost("freedPages", freedPages, Bounds.MAX_OOM_PAGES);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
         }
     }
 
@@ -248,16 +374,22 @@ public sealed interface EventBody {
             objects = Check.list("objects", objects);
             dmaBufs = Check.list("dmaBufs", dmaBufs);
         }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
     }
 
     /** A thread group: its leader, its other threads, its mm counters, fd table and GEM mappings. */
     record SnapshotProcess(int pid, int parentPid, String comm, List<Integer> threads, int oomScoreAdj,
                            MmCounters counters, List<SnapshotFd> fds, List<SnapshotMapping> mappings) {
         public SnapshotProcess {
-            Check.positive("processes.pid", pid);
-            Check.nonNegative("processes.parentPid", parentPid);
-            Check.notBlank("processes.comm", comm);
+            Check.pid("processes.pid", pid);
+            Check.parentPid("processes.parentPid", parentPid);
+            Check.text("processes.comm", comm, Bounds.MAX_COMM_BYTES);
             threads = Check.list("processes.threads", threads);
+            Check.pids("processes.threads", threads);
             Check.inRange("processes.oomScoreAdj", oomScoreAdj, -1000, 1000);
             if (counters == null) {
                 throw new InvalidEventException("processes.counters", "is required");
@@ -271,8 +403,8 @@ public sealed interface EventBody {
     record SnapshotFd(int fd, long file, long inode) {
         public SnapshotFd {
             Check.nonNegative("fds.fd", fd);
-            Check.nonNegative("fds.file", file);
-            Check.nonNegative("fds.inode", inode);
+            Check.idOrZero("fds.file", file);
+            Check.idOrZero("fds.inode", inode);
             if ((file == 0) == (inode == 0)) {
                 throw new InvalidEventException("fds", "exactly one of file and inode must be set");
             }
@@ -281,21 +413,22 @@ public sealed interface EventBody {
 
     record SnapshotMapping(long object, int count) {
         public SnapshotMapping {
-            Check.positive("mappings.object", object);
+            Check.id("mappings.object", object);
             Check.positive("mappings.count", count);
+            Check.atMost("mappings.count", count, Bounds.MAX_MAPPINGS);
         }
     }
 
     record SnapshotHandle(int handle, long object) {
         public SnapshotHandle {
             Check.positive("handles.handle", handle);
-            Check.positive("handles.object", object);
+            Check.id("handles.object", object);
         }
     }
 
     record SnapshotFile(long file, int minor, List<SnapshotHandle> handles) {
         public SnapshotFile {
-            Check.positive("files.file", file);
+            Check.id("files.file", file);
             Check.nonNegative("files.minor", minor);
             handles = Check.list("files.handles", handles);
         }
@@ -305,12 +438,12 @@ public sealed interface EventBody {
     record SnapshotObject(long object, int minor, String region, long sizeBytes, int creatorPid,
                           boolean creatorMmAlive, long residentBytes) {
         public SnapshotObject {
-            Check.positive("objects.object", object);
+            Check.id("objects.object", object);
             Check.nonNegative("objects.minor", minor);
-            Check.notBlank("objects.region", region);
-            Check.positivePageMultiple("objects.sizeBytes", sizeBytes);
-            Check.positive("objects.creatorPid", creatorPid);
-            Check.pageMultiple("objects.residentBytes", residentBytes);
+            Check.text("objects.region", region, Bounds.MAX_NAME_BYTES);
+            Check.positiveBytes("objects.sizeBytes", sizeBytes);
+            Check.pid("objects.creatorPid", creatorPid);
+            Check.bytes("objects.residentBytes", residentBytes);
             if (residentBytes > sizeBytes) {
                 throw new InvalidEventException("objects.residentBytes", "must not exceed sizeBytes");
             }
@@ -320,9 +453,70 @@ public sealed interface EventBody {
     /** A live dma-buf; its holders are the fds and import handles that refer to it. */
     record SnapshotDmaBuf(long inode, long object) {
         public SnapshotDmaBuf {
-            Check.positive("dmaBufs.inode", inode);
-            Check.positive("dmaBufs.object", object);
+            Check.id("dmaBufs.inode", inode);
+            Check.id("dmaBufs.object", object);
         }
+    }
+
+    /** Calls the method of {@code visitor} for this body's type. */
+    void accept(Visitor visitor);
+
+    /**
+     * Something done to each type of event body, a method per type, called through {@link #accept}. A type
+     * added to the schema cannot compile without its method here, nor a visitor without that method: a consumer
+     * that implements this handles every type, which the compiler checks rather than a lookup at run time.
+     */
+    interface Visitor {
+
+        void visit(ProcessFork processFork);
+
+        void visit(ProcessExec processExec);
+
+        void visit(ProcessExit processExit);
+
+        void visit(OomScoreAdj oomScoreAdj);
+
+        void visit(HostMemory hostMemory);
+
+        void visit(MmCounters mmCounters);
+
+        void visit(DrmDeviceAdded drmDeviceAdded);
+
+        void visit(DrmFileOpen drmFileOpen);
+
+        void visit(DrmFileClose drmFileClose);
+
+        void visit(FdInstall fdInstall);
+
+        void visit(FdClose fdClose);
+
+        void visit(GemCreate gemCreate);
+
+        void visit(GemHandleCreate gemHandleCreate);
+
+        void visit(GemHandleDelete gemHandleDelete);
+
+        void visit(GemPin gemPin);
+
+        void visit(GemUnpin gemUnpin);
+
+        void visit(GemMmap gemMmap);
+
+        void visit(GemMunmap gemMunmap);
+
+        void visit(GemFree gemFree);
+
+        void visit(DmaBufExport dmaBufExport);
+
+        void visit(DmaBufFdInstall dmaBufFdInstall);
+
+        void visit(DmaBufImport dmaBufImport);
+
+        void visit(DmaBufRelease dmaBufRelease);
+
+        void visit(OomKill oomKill);
+
+        void visit(HostSnapshot hostSnapshot);
     }
 
     /** Every event type, in a fixed order; the {@code type} field of an event is its simple name. */

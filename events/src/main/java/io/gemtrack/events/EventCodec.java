@@ -40,8 +40,9 @@ import java.util.stream.Collectors;
  * {@code host}, {@code bootId}, {@code seq}, {@code ts}) followed by the fields of the body.
  *
  * <p>Reading is strict: every field is required, nothing is coerced (no {@code "5"} for {@code 5}, no
- * {@code 1.5} for an integer), unknown fields and duplicate keys are errors. Each failure is a
- * {@link MalformedEventException} naming the field, so no bad record is half-read or silently defaulted.
+ * {@code 1.5} for an integer), unknown fields and duplicate keys are errors, and so is a value beyond the
+ * schema's {@link Bounds}. Each failure is a {@link MalformedEventException} naming the field, so no bad
+ * record is half-read or silently defaulted.
  * Instances are thread-safe.
  */
 public final class EventCodec {
@@ -276,7 +277,7 @@ public final class EventCodec {
         try {
             return new Event(host, bootId, seq, ts, strictMapper.treeToValue(node, type));
         } catch (InvalidEventException e) {
-            throw new MalformedEventException(Kind.INVALID_VALUE, e.field(), e.reason());
+            throw malformed(e);
         } catch (JacksonException e) {
             throw translate(e, node);
         }
@@ -285,7 +286,7 @@ public final class EventCodec {
     /** Jackson's own messages name its classes and features; a dead letter should speak of the record instead. */
     private static MalformedEventException translate(JacksonException e, JsonNode body) {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidEventException invalid) {
-            return new MalformedEventException(Kind.INVALID_VALUE, invalid.field(), invalid.reason());
+            return malformed(invalid);
         }
         String path = e instanceof JsonMappingException mapping ? path(mapping.getPath()) : null;
         if (e instanceof UnrecognizedPropertyException unknown) {
@@ -301,6 +302,11 @@ public final class EventCodec {
                     + ", was " + valueAt(body, mismatch.getPath()));
         }
         return new MalformedEventException(Kind.WRONG_TYPE, path, originalMessage(e));
+    }
+
+    private static MalformedEventException malformed(InvalidEventException invalid) {
+        return new MalformedEventException(invalid.outOfBounds() ? Kind.OUT_OF_BOUNDS : Kind.INVALID_VALUE, invalid.field(),
+                invalid.reason());
     }
 
     private static String describe(Class<?> type) {

@@ -14,7 +14,9 @@ public final class EventStamper {
         this(host, bootId, 0);
     }
 
+    /** @throws InvalidEventException when no event may carry {@code host} or {@code bootId}: at once, not at the first event */
     public EventStamper(String host, String bootId, long nextSeq) {
+        Event.checkSource(host, bootId);
         this.host = host;
         this.bootId = bootId;
         this.nextSeq = nextSeq;

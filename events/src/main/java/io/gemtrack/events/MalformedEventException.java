@@ -6,10 +6,13 @@ package io.gemtrack.events;
  */
 public final class MalformedEventException extends Exception {
 
-    /** Why a record was rejected; the names are used as metric label values. */
+    /**
+     * Why a record was rejected; the names are used as metric label values. {@code OUT_OF_BOUNDS}: a value of the
+     * right kind beyond one of the schema's {@link Bounds}; {@code INVALID_VALUE}: any other rule of the schema broken.
+     */
     public enum Kind {
         NOT_JSON, NOT_AN_OBJECT, UNSUPPORTED_SCHEMA, UNKNOWN_TYPE, MISSING_FIELD, UNKNOWN_FIELD, WRONG_TYPE,
-        INVALID_VALUE
+        INVALID_VALUE, OUT_OF_BOUNDS
     }
 
     private final Kind kind;

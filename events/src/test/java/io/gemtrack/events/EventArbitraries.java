@@ -34,16 +34,19 @@ import io.gemtrack.events.EventBody.SnapshotHandle;
 import io.gemtrack.events.EventBody.SnapshotMapping;
 import io.gemtrack.events.EventBody.SnapshotObject;
 import io.gemtrack.events.EventBody.SnapshotProcess;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
- * jqwik generators of valid events: one per event type, each drawing every field from its whole valid range
- * (edge values included), so a round-trip failure shows the exact value the codec mishandles.
+ * jqwik generators of valid events: one per event type, each drawing every field from its whole valid range up to
+ * the schema's {@link Bounds} (edge values included), so a round-trip failure shows the exact value the codec
+ * mishandles.
  */
 final class EventArbitraries {
 
@@ -53,9 +56,9 @@ final class EventArbitraries {
     /** The generator of each event type; {@link EventCodecRoundTripTest} checks that every type has one. */
     static Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> byType() {
         Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> types = new LinkedHashMap<>();
-        types.put(ProcessFork.class, Combinators.combine(pid(), parentPid(), text(), Arbitraries.of(true, false))
+        types.put(ProcessFork.class, Combinators.combine(pid(), parentPid(), comm(), Arbitraries.of(true, false))
                 .as(ProcessFork::new));
-        types.put(ProcessExec.class, Combinators.combine(pid(), text()).as(ProcessExec::new));
+        types.put(ProcessExec.class, Combinators.combine(pid(), comm()).as(ProcessExec::new));
         types.put(ProcessExit.class, pid().map(ProcessExit::new));
         types.put(OomScoreAdj.class, Combinators.combine(pid(), Arbitraries.integers().between(-1000, 1000)).as(OomScoreAdj::new));
         types.put(HostMemory.class, hostMemory());
@@ -65,7 +68,7 @@ final class EventArbitraries {
         types.put(DrmFileClose.class, ids().map(DrmFileClose::new));
         types.put(FdInstall.class, Combinators.combine(pid(), fd(), ids(), origin()).as(FdInstall::new));
         types.put(FdClose.class, Combinators.combine(pid(), fd()).as(FdClose::new));
-        types.put(GemCreate.class, Combinators.combine(ids(), minor(), text(), positivePages(), pid(), ids(), handle())
+        types.put(GemCreate.class, Combinators.combine(ids(), minor(), name(), positivePages(), pid(), ids(), handle())
                 .as(GemCreate::new));
         types.put(GemHandleCreate.class, Combinators.combine(ids(), handle(), ids()).as(GemHandleCreate::new));
         types.put(GemHandleDelete.class, Combinators.combine(ids(), handle()).as(GemHandleDelete::new));
@@ -78,7 +81,9 @@ final class EventArbitraries {
         types.put(DmaBufFdInstall.class, Combinators.combine(pid(), fd(), ids(), origin()).as(DmaBufFdInstall::new));
         types.put(DmaBufImport.class, Combinators.combine(ids(), ids(), handle()).as(DmaBufImport::new));
         types.put(DmaBufRelease.class, ids().map(DmaBufRelease::new));
-        types.put(OomKill.class, Combinators.combine(pid(), Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0))
+        types.put(OomKill.class, Combinators.combine(pid(),
+                        Arbitraries.longs().between(-Bounds.MAX_OOM_PAGES, Bounds.MAX_OOM_PAGES),
+                        Arbitraries.longs().between(0, Bounds.MAX_OOM_PAGES))
                 .as(OomKill::new));
         types.put(HostSnapshot.class, snapshot());
         return types;
@@ -89,17 +94,17 @@ final class EventArbitraries {
     }
 
     static Arbitrary<Event> anyEvent() {
-        return Combinators.combine(text(), text(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
-                anyBody()).as(Event::new);
+        return Combinators.combine(host(), text(Bounds.MAX_BOOT_ID_BYTES), Arbitraries.longs().between(0, Bounds.MAX_SEQ),
+                Arbitraries.longs().between(0, Bounds.MAX_TS), anyBody()).as(Event::new);
     }
 
     private static Arbitrary<Integer> pid() {
-        return Arbitraries.integers().greaterOrEqual(1);
+        return Arbitraries.integers().between(1, Bounds.MAX_PID);
     }
 
     /** 0 is a parent the host does not know (the kernel's idle task), which the schema allows. */
     private static Arbitrary<Integer> parentPid() {
-        return Arbitraries.integers().greaterOrEqual(0);
+        return Arbitraries.integers().between(0, Bounds.MAX_PID);
     }
 
     private static Arbitrary<Integer> fd() {
@@ -111,20 +116,62 @@ final class EventArbitraries {
     }
 
     private static Arbitrary<Integer> minor() {
-        return Arbitraries.integers().between(0, 511);
+        return Arbitraries.integers().greaterOrEqual(0);
     }
 
     private static Arbitrary<Long> ids() {
-        return Arbitraries.longs().greaterOrEqual(1);
+        return Arbitraries.longs().between(1, Bounds.MAX_ID);
     }
 
-    /** Any non-blank string, including quotes, backslashes, control characters and non-ASCII letters. */
-    private static Arbitrary<String> text() {
-        return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(24).filter(s -> !s.isBlank());
+    private static Arbitrary<String> comm() {
+        return text(Bounds.MAX_COMM_BYTES);
+    }
+
+    /** A driver or region name. */
+    private static Arbitrary<String> name() {
+        return text(Bounds.MAX_NAME_BYTES);
+    }
+
+    /** Any non-blank text of at most {@code maxBytes} bytes of UTF-8. */
+    private static Arbitrary<String> text(int maxBytes) {
+        return text(codePoint(), maxBytes);
+    }
+
+    /** Text without the '/' and control characters a host name may not have. */
+    private static Arbitrary<String> host() {
+        return text(codePoint().filter(c -> c != '/' && !Character.isISOControl(c)), Bounds.MAX_HOST_BYTES);
+    }
+
+    /**
+     * Code points of every width in UTF-8: ASCII (quotes, backslashes and control characters among them) most often,
+     * then letters of two and three bytes, then those beyond the BMP, which are surrogate pairs in Java.
+     */
+    private static Arbitrary<Integer> codePoint() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.integers().between(0, 0x7F)),
+                Tuple.of(1, Arbitraries.integers().between(0x80, Character.MIN_SURROGATE - 1)),
+                Tuple.of(1, Arbitraries.integers().between(Character.MAX_SURROGATE + 1, Character.MAX_VALUE)),
+                Tuple.of(1, Arbitraries.integers().between(Character.MIN_SUPPLEMENTARY_CODE_POINT, Character.MAX_CODE_POINT)));
+    }
+
+    /** As many of the code points as fit in {@code maxBytes}, so that long draws reach the bound exactly. */
+    private static Arbitrary<String> text(Arbitrary<Integer> codePoints, int maxBytes) {
+        return codePoints.list().ofMinSize(1).ofMaxSize(maxBytes).map(drawn -> {
+            StringBuilder text = new StringBuilder();
+            int bytes = 0;
+            for (int codePoint : drawn) {
+                bytes += Character.toString(codePoint).getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > maxBytes) {
+                    break;
+                }
+                text.appendCodePoint(codePoint);
+            }
+            return text.toString();
+        }).filter(text -> !text.isBlank());
     }
 
     private static Arbitrary<Long> pages() {
-        return Arbitraries.longs().between(0, Long.MAX_VALUE / EventBody.PAGE_SIZE).map(n -> n * EventBody.PAGE_SIZE);
+        return Arbitraries.longs().between(0, Bounds.MAX_PAGES).map(n -> n * EventBody.PAGE_SIZE);
     }
 
     private static Arbitrary<Long> positivePages() {
@@ -140,27 +187,28 @@ final class EventArbitraries {
     }
 
     private static Arbitrary<MmCounters> mmCounters() {
-        return Combinators.combine(pid(), pages(), pages(), pages(), pages(), pages(), Arbitraries.longs())
+        return Combinators.combine(pid(), pages(), pages(), pages(), pages(), pages(),
+                        Arbitraries.longs().between(-Bounds.MAX_PAGES, Bounds.MAX_PAGES))
                 .as(MmCounters::new);
     }
 
     private static Arbitrary<DrmDeviceAdded> device() {
-        Arbitrary<Region> region = Combinators.combine(text(), positivePages()).as(Region::new);
-        return Combinators.combine(minor(), text(), region.list().ofMinSize(1).ofMaxSize(3)).as(DrmDeviceAdded::new);
+        Arbitrary<Region> region = Combinators.combine(name(), positivePages()).as(Region::new);
+        return Combinators.combine(minor(), name(), region.list().ofMinSize(1).ofMaxSize(3)).as(DrmDeviceAdded::new);
     }
 
     private static Arbitrary<HostSnapshot> snapshot() {
         Arbitrary<SnapshotFd> fileFd = Combinators.combine(fd(), ids()).as((fd, file) -> new SnapshotFd(fd, file, 0));
         Arbitrary<SnapshotFd> dmaBufFd = Combinators.combine(fd(), ids()).as((fd, inode) -> new SnapshotFd(fd, 0, inode));
-        Arbitrary<SnapshotMapping> mapping = Combinators.combine(ids(), Arbitraries.integers().greaterOrEqual(1))
+        Arbitrary<SnapshotMapping> mapping = Combinators.combine(ids(), Arbitraries.integers().between(1, Bounds.MAX_MAPPINGS))
                 .as(SnapshotMapping::new);
-        Arbitrary<SnapshotProcess> process = Combinators.combine(pid(), parentPid(), text(), pid().list().ofMaxSize(3),
+        Arbitrary<SnapshotProcess> process = Combinators.combine(pid(), parentPid(), comm(), pid().list().ofMaxSize(3),
                         Arbitraries.integers().between(-1000, 1000), mmCounters(),
                         Arbitraries.oneOf(fileFd, dmaBufFd).list().ofMaxSize(3), mapping.list().ofMaxSize(2))
                 .as(SnapshotProcess::new);
         Arbitrary<SnapshotFile> file = Combinators.combine(ids(), minor(),
                 Combinators.combine(handle(), ids()).as(SnapshotHandle::new).list().ofMaxSize(3)).as(SnapshotFile::new);
-        Arbitrary<SnapshotObject> object = Combinators.combine(ids(), minor(), text(), positivePages(), pid(),
+        Arbitrary<SnapshotObject> object = Combinators.combine(ids(), minor(), name(), positivePages(), pid(),
                         Arbitraries.of(true, false), Arbitraries.integers().between(0, 100))
                 .as((id, minor, region, size, creator, alive, residentPercent) -> new SnapshotObject(id, minor, region,
                         size, creator, alive, size / EventBody.PAGE_SIZE * residentPercent / 100 * EventBody.PAGE_SIZE));

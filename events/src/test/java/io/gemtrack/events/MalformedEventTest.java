@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +29,47 @@ class MalformedEventTest {
         assertThat(error.field()).isEqualTo(example.field());
         String prefix = example.field() == null ? example.kind().name() + ": " : example.kind().name() + ": field '" + example.field() + "' ";
         assertThat(error.getMessage()).startsWith(prefix).contains(example.reason()).doesNotContain("\n");
+    }
+
+    static List<MalformedRecords.FieldAtItsLimit> fieldsAtTheirLimits() {
+        return MalformedRecords.fieldsAtTheirLimits();
+    }
+
+    /** At its limit a field decodes, and the event reads back the same after encoding. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldsAtTheirLimits")
+    void aFieldAtItsLimitDecodes(MalformedRecords.FieldAtItsLimit field) throws MalformedEventException {
+        Event event = codec.decode(field.accepted().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(codec.decode(codec.encode(event))).isEqualTo(event);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldsAtTheirLimits")
+    void aFieldPastItsLimitIsRejectedNamingTheFieldAndTheLimit(MalformedRecords.FieldAtItsLimit field) {
+        MalformedEventException error = catchThrowableOfType(MalformedEventException.class,
+                () -> codec.decode(field.rejected().getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(error).as("decoding %s", field).isNotNull();
+        assertThat(error.kind()).isEqualTo(field.kind());
+        assertThat(error.field()).satisfiesAnyOf(name -> assertThat(name).isEqualTo(field.field()),
+                name -> assertThat(name).endsWith("." + field.field()));
+        assertThat(error.getMessage()).startsWith(field.kind().name() + ": field '" + error.field() + "' ")
+                .contains(field.reason()).doesNotContain("\n");
+    }
+
+    /** Guards the limits table: the records it sets limits in are valid, and there is one of every event type. */
+    @Test
+    void theLimitsTableHasAValidRecordOfEveryType() throws MalformedEventException {
+        Map<String, String> records = MalformedRecords.validRecords();
+        assertThat(records.keySet()).containsExactlyInAnyOrderElementsOf(EventBody.TYPES.stream().map(EventBody::typeName).toList());
+        for (Map.Entry<String, String> record : records.entrySet()) {
+            assertThat(codec.decode(record.getValue().getBytes(StandardCharsets.UTF_8)).type()).isEqualTo(record.getKey());
+        }
+        assertThat(MalformedRecords.fieldsAtTheirLimits()).extracting(MalformedRecords.FieldAtItsLimit::description)
+                .doesNotHaveDuplicates()
+                .anyMatch(description -> description.startsWith("HostSnapshot processes[0].threads[0]"))
+                .anyMatch(description -> description.startsWith("GemCreate host"));
     }
 
     /** Guards the table for the tests that inject one record of every kind: a new kind needs an example. */

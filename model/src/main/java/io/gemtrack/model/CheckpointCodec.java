@@ -1,35 +1,78 @@
 package io.gemtrack.model;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.gemtrack.model.HostCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
- * Host checkpoints as JSON: the same records, and so the same field names, as the events' {@code HostSnapshot},
- * so a stored checkpoint can be read with the tools that read the events topic.
+ * Host checkpoints as JSON: {@code "format"}, the version of the layout, then the fields of {@link HostCheckpoint}.
+ * Its state is the same records, and so has the same field names, as the events' {@code HostSnapshot}, so a stored
+ * checkpoint can be read with the tools that read the events topic.
+ *
+ * <p>{@code "format"} comes first in every format, so a reader learns a checkpoint's format before anything else
+ * and refuses one it does not know ({@link UnknownCheckpointFormatException}) instead of misreading it. A change of
+ * layout that a reader of the old one could not read, or would read as something else, takes the next number.
  */
 public final class CheckpointCodec {
+
+    /** The format this codec writes. */
+    public static final int FORMAT = 1;
+    /** The formats this codec reads. */
+    public static final List<Integer> READABLE_FORMATS = List.of(FORMAT);
 
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
-    private final ObjectWriter writer = mapper.writerFor(HostCheckpoint.class);
+    private final ObjectWriter writer = mapper.writerFor(Formatted.class);
     private final ObjectReader reader = mapper.readerFor(HostCheckpoint.class);
 
     public byte[] encode(HostCheckpoint checkpoint) {
         try {
-            return writer.writeValueAsBytes(checkpoint);
+            return writer.writeValueAsBytes(new Formatted(FORMAT, checkpoint));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint of " + checkpoint.host(), e);
         }
     }
 
-    /** @throws IOException if the bytes are not a checkpoint this version wrote */
+    /**
+     * @throws UnknownCheckpointFormatException if the bytes are a checkpoint of a format this codec does not read
+     * @throws IOException                      if they are not a checkpoint
+     */
     public HostCheckpoint decode(byte[] bytes) throws IOException {
-        return reader.readValue(bytes);
+        try (JsonParser parser = reader.createParser(bytes)) {
+            int format = format(parser);
+            if (!READABLE_FORMATS.contains(format)) {
+                throw new UnknownCheckpointFormatException(format, READABLE_FORMATS);
+            }
+            // The rest of the object, from the field after the format on, is the checkpoint.
+            if (parser.nextToken() != JsonToken.FIELD_NAME) {
+                throw new JsonParseException(parser, "the checkpoint has nothing but its format");
+            }
+            return reader.readValue(parser);
+        }
+    }
+
+    /** Reads the opening {@code "format": N} of a checkpoint and returns N, leaving the parser on it. */
+    private static int format(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.FIELD_NAME
+                || !parser.currentName().equals("format")) {
+            throw new JsonParseException(parser, "a checkpoint is a JSON object whose first field is its \"format\"");
+        }
+        if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw new JsonParseException(parser, "a checkpoint's \"format\" is an integer");
+        }
+        return parser.getIntValue();
+    }
+
+    /** A checkpoint as written: its format first, then its own fields at the same level. */
+    private record Formatted(int format, @JsonUnwrapped HostCheckpoint checkpoint) {
     }
 }

@@ -5,13 +5,21 @@ import java.util.function.Consumer;
 /** A live dma-buf exported from a GEM object. Its fds hold the object; its imports are handles in DRM files. */
 final class DmaBuf implements FdTarget {
 
-    final long inode;
-    final GemObject object;
+    private final long inode;
+    private final GemObject object;
     private int fds;
 
     DmaBuf(long inode, GemObject object) {
         this.inode = inode;
         this.object = object;
+    }
+
+    long inode() {
+        return inode;
+    }
+
+    GemObject object() {
+        return object;
     }
 
     @Override

@@ -21,11 +21,11 @@ public final class GemObject implements AccountedObject {
     private final long id;
     private final RegionUsage region;
     private final long sizeBytes;
-    final Mm creatorMm;
-    long residentBytes;
-    int handles;
-    int dmaBufs;
-    int mappings;
+    private final Mm creatorMm;
+    private long residentBytes;
+    private int handles;
+    private int dmaBufs;
+    private int mappings;
     /** {@code null}, a {@link Process} or {@link SeveralHolders}: see the class comment. */
     private Object holders;
     private int soleReferences;
@@ -49,6 +49,35 @@ public final class GemObject implements AccountedObject {
 
     boolean referenced() {
         return handles > 0 || dmaBufs > 0 || mappings > 0;
+    }
+
+    /** Pages became resident ({@code delta > 0}) or stopped being so; the caller keeps it within the size. */
+    void changeResident(long delta) {
+        residentBytes += delta;
+    }
+
+    void handleAdded() {
+        handles++;
+    }
+
+    void handleDeleted() {
+        handles--;
+    }
+
+    void dmaBufAdded() {
+        dmaBufs++;
+    }
+
+    void dmaBufReleased() {
+        dmaBufs--;
+    }
+
+    void mapped(int count) {
+        mappings += count;
+    }
+
+    void unmapped(int count) {
+        mappings -= count;
     }
 
     /** Adds references of an existing holder; {@code false} when {@code process} is not a holder yet. */
@@ -125,23 +154,28 @@ public final class GemObject implements AccountedObject {
         return residentBytes;
     }
 
+    /** The mm that created the object, alive or dead. */
+    Mm creatorMm() {
+        return creatorMm;
+    }
+
     /** The pid whose mm created the object (which may since have exec'ed or exited). */
     public int creatorPid() {
-        return creatorMm.ownerPid;
+        return creatorMm.ownerPid();
     }
 
     public boolean creatorMmAlive() {
-        return creatorMm.alive;
+        return creatorMm.alive();
     }
 
     /** The process charged as creator: the one whose current mm created the object, if that mm still lives. */
     public Process creator() {
-        return creatorMm.alive ? creatorMm.owner : null;
+        return creatorMm.alive() ? creatorMm.owner() : null;
     }
 
     @Override
     public Charges creatorCharges() {
-        return creatorMm.alive ? creatorMm.owner.charges : null;
+        return creatorMm.alive() ? creatorMm.owner().charges() : null;
     }
 
     @Override
@@ -154,7 +188,7 @@ public final class GemObject implements AccountedObject {
 
     @Override
     public Charges holderCharges(int index) {
-        return holders instanceof SeveralHolders several ? several.processes[index].charges : ((Process) holders).charges;
+        return holders instanceof SeveralHolders several ? several.processes[index].charges() : ((Process) holders).charges();
     }
 
     /** The holders in ascending pid order. */

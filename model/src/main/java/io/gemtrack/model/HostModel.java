@@ -58,7 +58,7 @@ public final class HostModel {
         nextSeq = event.seq() + 1;
         try {
             if (snapshot) {
-                state = HostState.restore((HostSnapshot) body, this::countMismatch);
+                state = SnapshotRestore.restore((HostSnapshot) body, this::countMismatch);
                 synchronised = true;
             } else if (!synchronised) {
                 skippedEvents++;
@@ -74,26 +74,26 @@ public final class HostModel {
 
     /** The whole model as values; {@link #restore} of it gives a model equal to this one. */
     public HostCheckpoint checkpoint() {
-        boolean memoryKnown = state.memory != null;
-        HostMemory memory = memoryKnown ? state.memory : PLACEHOLDER_MEMORY;
+        boolean memoryKnown = state.memory() != null;
+        HostMemory memory = memoryKnown ? state.memory() : PLACEHOLDER_MEMORY;
         List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                memoryKnown, mismatched, state.snapshot(memory));
+                memoryKnown, mismatched, SnapshotExport.export(state, memory));
     }
 
     /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
     public static HostModel restore(HostCheckpoint checkpoint) {
         HostModel model = new HostModel(checkpoint.host());
         try {
-            model.state = HostState.restore(checkpoint.state(), model::countMismatch);
+            model.state = SnapshotRestore.restore(checkpoint.state(), model::countMismatch);
         } catch (RuleViolation violation) {
             throw new IllegalArgumentException("checkpoint of " + checkpoint.host() + " is inconsistent: " + violation.getMessage(),
                     violation);
         }
         if (!checkpoint.memoryKnown()) {
-            model.state.memory = null;
+            model.state.setMemory(null);
         }
-        checkpoint.counterMismatchPids().forEach(pid -> model.state.processes.get(pid).counterMismatch = true);
+        checkpoint.counterMismatchPids().forEach(pid -> model.state.processes.get(pid).markCounterMismatch());
         model.bootId = checkpoint.bootId();
         model.nextSeq = checkpoint.nextSeq();
         model.synchronised = checkpoint.synchronised();
@@ -174,7 +174,7 @@ public final class HostModel {
 
     /** The kernel's OOM {@code totalpages}: RAM plus swap in pages, 0 while the host never reported its memory. */
     public long totalPages() {
-        HostMemory memory = state.memory;
+        HostMemory memory = state.memory();
         return memory == null ? 0 : (memory.memTotalBytes() + memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
     }
 

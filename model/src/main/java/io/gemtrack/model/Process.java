@@ -1,6 +1,7 @@
 package io.gemtrack.model;
 
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody;
 import io.gemtrack.policy.Charges;
 import io.gemtrack.policy.Policy;
 import java.util.Collections;
@@ -14,28 +15,92 @@ public final class Process {
 
     private final int pid;
     private final int parentPid;
-    String comm;
+    private String comm;
     /** The pids of the group's other threads. */
-    final Set<Integer> threads = new TreeSet<>();
-    int oomScoreAdj;
-    Mm mm;
-    MmCounters counters;
-    final Map<Integer, FdTarget> fds = new TreeMap<>();
-    final Charges charges = new Charges();
-    boolean counterMismatch;
+    private final Set<Integer> threads = new TreeSet<>();
+    private int oomScoreAdj;
+    private Mm mm;
+    private MmCounters counters;
+    private final Map<Integer, FdTarget> fds = new TreeMap<>();
+    private final Charges charges = new Charges();
+    private boolean counterMismatch;
 
-    Process(int pid, int parentPid, String comm, int oomScoreAdj) {
+    Process(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.comm = comm;
         this.oomScoreAdj = oomScoreAdj;
         this.mm = Mm.alive(this);
-        this.counters = zeroCounters(pid);
+        this.counters = counters;
     }
 
     /** A new mm's counters before its first sample. */
     static MmCounters zeroCounters(int pid) {
         return new MmCounters(pid, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Exec: a new program with a fresh mm, whose counters start at zero. The caller ends the old mm first. */
+    void startProgram(String comm) {
+        this.comm = comm;
+        mm = Mm.alive(this);
+        counters = zeroCounters(pid);
+    }
+
+    void addThread(int thread) {
+        threads.add(thread);
+    }
+
+    void removeThread(int thread) {
+        threads.remove(thread);
+    }
+
+    void clearThreads() {
+        threads.clear();
+    }
+
+    void adjustOomScore(int oomScoreAdj) {
+        this.oomScoreAdj = oomScoreAdj;
+    }
+
+    /**
+     * A counters sample of the current mm, cross-checked against the {@code rfc} charge (SEMANTICS.md §7).
+     *
+     * @return whether the sample disagrees with the charge
+     */
+    boolean sampleCounters(MmCounters sample) {
+        counters = sample;
+        counterMismatch = sample.driverPages() * EventBody.PAGE_SIZE != charges.get(Policy.rfc);
+        return counterMismatch;
+    }
+
+    /** Restores the verdict of a sample cross-checked before a checkpoint was taken. */
+    void markCounterMismatch() {
+        counterMismatch = true;
+    }
+
+    boolean hasFd(int fd) {
+        return fds.containsKey(fd);
+    }
+
+    void addFd(int fd, FdTarget target) {
+        fds.put(fd, target);
+    }
+
+    FdTarget removeFd(int fd) {
+        return fds.remove(fd);
+    }
+
+    /** The fd table in fd order, for reading. */
+    Map<Integer, FdTarget> fds() {
+        return Collections.unmodifiableMap(fds);
+    }
+
+    Mm mm() {
+        return mm;
+    }
+
+    Charges charges() {
+        return charges;
     }
 
     public int pid() {

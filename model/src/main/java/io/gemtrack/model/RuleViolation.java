@@ -6,7 +6,16 @@ package io.gemtrack.model;
  */
 final class RuleViolation extends RuntimeException {
 
-    RuleViolation(String reason) {
+    private RuleViolation(String reason) {
         super(reason, null, false, false);
+    }
+
+    /**
+     * The rule an event breaks. Checks call it only once they fail, as {@code if (...) throw violation(...)}
+     * rather than through a {@code require(condition, ...)}: the arguments' array and boxes would be made on
+     * every event, valid or not, and the fold is hot.
+     */
+    static RuleViolation violation(String reason, Object... arguments) {
+        return new RuleViolation(String.format(reason, arguments));
     }
 }

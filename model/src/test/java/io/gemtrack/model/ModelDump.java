@@ -20,34 +20,34 @@ final class ModelDump {
     static String of(HostModel model) {
         HostState state = model.state;
         StringBuilder out = new StringBuilder();
-        out.append("memory ").append(state.memory).append('\n');
+        out.append("memory ").append(state.memory()).append('\n');
         state.devices.values().forEach(device -> out.append(device).append('\n'));
         new TreeMap<>(state.tasks).forEach((pid, group) -> out.append("task ").append(pid).append(" -> ").append(group.pid()).append('\n'));
         for (Process process : state.processes.values()) {
-            out.append(process).append(" parent=").append(process.parentPid()).append(" threads=").append(process.threads)
-                    .append(" adj=").append(process.oomScoreAdj).append(" mismatch=").append(process.counterMismatch)
-                    .append(" mmAlive=").append(process.mm.alive).append(" mmCreated=").append(ids(process.mm.created.stream()))
-                    .append("\n  counters ").append(process.counters)
-                    .append("\n  fds ").append(process.fds.entrySet().stream()
+            out.append(process).append(" parent=").append(process.parentPid()).append(" threads=").append(process.threads())
+                    .append(" adj=").append(process.oomScoreAdj()).append(" mismatch=").append(process.counterMismatch())
+                    .append(" mmAlive=").append(process.mm().alive()).append(" mmCreated=").append(ids(process.mm().created().stream()))
+                    .append("\n  counters ").append(process.counters())
+                    .append("\n  fds ").append(process.fds().entrySet().stream()
                             .map(fd -> fd.getKey() + "=" + target(fd.getValue())).collect(Collectors.joining(",")))
-                    .append("\n  mappings ").append(mappings(process.mm.mappings))
+                    .append("\n  mappings ").append(mappings(process.mm().mappings()))
                     .append("\n  charges ").append(charges(process)).append('\n');
         }
-        new TreeMap<>(state.files).values().forEach(file -> out.append("file ").append(file.id).append(" minor=").append(file.minor)
-                .append(" handles=").append(new TreeMap<>(file.handles).entrySet().stream().map(h -> h.getKey() + ":" + h.getValue().id())
+        new TreeMap<>(state.files).values().forEach(file -> out.append("file ").append(file.id()).append(" minor=").append(file.minor())
+                .append(" handles=").append(new TreeMap<>(file.handles()).entrySet().stream().map(h -> h.getKey() + ":" + h.getValue().id())
                         .collect(Collectors.joining(",")))
-                .append(" fdOwners=").append(file.fdOwners.entrySet().stream().sorted(Comparator.comparingInt(e -> e.getKey().pid()))
+                .append(" fdOwners=").append(file.fdOwners().entrySet().stream().sorted(Comparator.comparingInt(e -> e.getKey().pid()))
                         .map(e -> e.getKey().pid() + "x" + e.getValue()).collect(Collectors.joining(",")))
                 .append('\n'));
         state.objects.stream().sorted(Comparator.comparingLong(GemObject::id)).forEach(object -> out.append(object).append(" region=").append(object.minor()).append('/')
-                .append(object.regionName()).append(" size=").append(object.sizeBytes()).append(" resident=").append(object.residentBytes)
-                .append(" creator=").append(creatorMm(object)).append(" handles=").append(object.handles)
-                .append(" dmaBufs=").append(object.dmaBufs).append(" mappings=").append(object.mappings)
+                .append(object.regionName()).append(" size=").append(object.sizeBytes()).append(" resident=").append(object.residentBytes())
+                .append(" creator=").append(creatorMm(object)).append(" handles=").append(object.handles())
+                .append(" dmaBufs=").append(object.dmaBufs()).append(" mappings=").append(object.mappings())
                 .append(" holders=").append(object.holders().stream().map(h -> h.pid() + "x" + object.referencesBy(h))
                         .collect(Collectors.joining(",")))
                 .append('\n'));
-        new TreeMap<>(state.dmaBufs).values().forEach(dmaBuf -> out.append("dma-buf ").append(dmaBuf.inode).append(" object=")
-                .append(dmaBuf.object.id()).append(" unreferenced=").append(dmaBuf.unreferenced()).append('\n'));
+        new TreeMap<>(state.dmaBufs).values().forEach(dmaBuf -> out.append("dma-buf ").append(dmaBuf.inode()).append(" object=")
+                .append(dmaBuf.object().id()).append(" unreferenced=").append(dmaBuf.unreferenced()).append('\n'));
         out.append(ledger(state.ledger));
         return out.toString();
     }
@@ -74,19 +74,19 @@ final class ModelDump {
 
     /** The creator mm by what it means, not by identity, so two models built differently compare equal. */
     private static String creatorMm(GemObject object) {
-        Mm mm = object.creatorMm;
-        if (!mm.alive) {
+        Mm mm = object.creatorMm();
+        if (!mm.alive()) {
             // Whether the dead mm's process object is still around (an exited process's last mm) means nothing.
-            return "dead mm of " + mm.ownerPid;
+            return "dead mm of " + mm.ownerPid();
         }
-        if (mm.owner != null && mm.owner.mm == mm) {
-            return "current mm of " + mm.ownerPid;
+        if (mm.owner() != null && mm.owner().mm() == mm) {
+            return "current mm of " + mm.ownerPid();
         }
-        return "live old mm of " + mm.ownerPid;
+        return "live old mm of " + mm.ownerPid();
     }
 
     private static String target(FdTarget target) {
-        return target instanceof DrmFile file ? "file:" + file.id : "dma-buf:" + ((DmaBuf) target).inode;
+        return target instanceof DrmFile file ? "file:" + file.id() : "dma-buf:" + ((DmaBuf) target).inode();
     }
 
     private static String mappings(Map<GemObject, Integer> mappings) {

@@ -36,7 +36,7 @@ final class ModelInvariants {
             holders.forEach((pid, count) -> assertThat(object.referencesBy(state.processes.get(pid)))
                     .as("references of %s by %d", object, pid).isEqualTo(count));
             long resident = object.residentBytes();
-            Process creator = object.creatorMm.alive ? object.creatorMm.owner : null;
+            Process creator = object.creatorMm().alive() ? object.creatorMm().owner() : null;
             if (creator == null) {
                 orphaned += resident;
             }
@@ -81,19 +81,19 @@ final class ModelInvariants {
         Map<GemObject, Map<Integer, Integer>> references = new HashMap<>();
         Map<GemObject, int[]> counts = new HashMap<>();
         for (Process process : state.processes.values()) {
-            for (FdTarget target : process.fds.values()) {
+            for (FdTarget target : process.fds().values()) {
                 target.forEachObject(object -> references.computeIfAbsent(object, o -> new TreeMap<>())
                         .merge(process.pid(), 1, Integer::sum));
             }
-            process.mm.mappings.forEach((object, count) -> {
+            process.mm().mappings().forEach((object, count) -> {
                 references.computeIfAbsent(object, o -> new TreeMap<>()).merge(process.pid(), count, Integer::sum);
                 counts.computeIfAbsent(object, o -> new int[3])[2] += count;
             });
         }
-        state.files.values().forEach(file -> file.handles.values().forEach(object -> counts.computeIfAbsent(object, o -> new int[3])[0]++));
-        state.dmaBufs.values().forEach(dmaBuf -> counts.computeIfAbsent(dmaBuf.object, o -> new int[3])[1]++);
+        state.files.values().forEach(file -> file.handles().values().forEach(object -> counts.computeIfAbsent(object, o -> new int[3])[0]++));
+        state.dmaBufs.values().forEach(dmaBuf -> counts.computeIfAbsent(dmaBuf.object(), o -> new int[3])[1]++);
         for (GemObject object : state.objects) {
-            assertThat(new int[] {object.handles, object.dmaBufs, object.mappings}).as("handles, dma-bufs, mappings of %s", object)
+            assertThat(new int[] {object.handles(), object.dmaBufs(), object.mappings()}).as("handles, dma-bufs, mappings of %s", object)
                     .containsExactly(counts.getOrDefault(object, new int[3]));
         }
         return references;
@@ -139,7 +139,7 @@ final class ModelInvariants {
         Map<Integer, Integer> expected = new TreeMap<>();
         state.processes.values().forEach(process -> {
             expected.put(process.pid(), process.pid());
-            process.threads.forEach(thread -> expected.put(thread, process.pid()));
+            process.threads().forEach(thread -> expected.put(thread, process.pid()));
         });
         Map<Integer, Integer> actual = new TreeMap<>();
         state.tasks.forEach((pid, group) -> actual.put(pid, group.pid()));

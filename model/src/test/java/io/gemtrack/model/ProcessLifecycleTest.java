@@ -45,7 +45,7 @@ class ProcessLifecycleTest {
         Process child = host.model().process(CHILD);
         assertThat(child.oomScoreAdj()).isEqualTo(500);
         assertThat(child.counters()).isEqualTo(Process.zeroCounters(CHILD));
-        assertThat(child.fds).containsOnlyKeys(3);
+        assertThat(child.fds()).containsOnlyKeys(3);
         GemObject buffer = host.model().object(1);
         assertThat(buffer.mappings()).isEqualTo(4);
         assertThat(buffer.referencesBy(child)).isEqualTo(3);
@@ -75,7 +75,7 @@ class ProcessLifecycleTest {
         Process child = host.model().process(CHILD);
         assertThat(child.parentPid()).isEqualTo(1);
         assertThat(child.oomScoreAdj()).isZero();
-        assertThat(child.fds).isEmpty();
+        assertThat(child.fds()).isEmpty();
     }
 
     @Test
@@ -115,7 +115,7 @@ class ProcessLifecycleTest {
         assertThat(group.threads()).containsExactly(101);
         assertThat(group.counters().anonBytes()).isEqualTo(16 * MIB);
         assertThat(group.oomScoreAdj()).isEqualTo(-100);
-        assertThat(group.fds).containsOnlyKeys(3, 4);
+        assertThat(group.fds()).containsOnlyKeys(3, 4);
         assertThat(host.model().object(1).mappings()).isEqualTo(3);
 
         host.apply(new ProcessExit(101));

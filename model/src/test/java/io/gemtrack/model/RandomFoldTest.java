@@ -125,7 +125,7 @@ class RandomFoldTest {
                     () -> state.processes.isEmpty() ? null : new OomScoreAdj(pick(state.processes.keySet()), random.nextInt(2001) - 1000),
                     this::counters,
                     () -> fdInProcess((pid, fd) -> new DrmFileOpen(pid, fd, newId(), 0)),
-                    () -> pickOrNull(state.files.values().stream().filter(DrmFile::unreferenced).map(file -> new DrmFileClose(file.id)).toList()),
+                    () -> pickOrNull(state.files.values().stream().filter(DrmFile::unreferenced).map(file -> new DrmFileClose(file.id())).toList()),
                     () -> state.files.isEmpty() ? null
                             : fdInProcess((pid, fd) -> new FdInstall(pid, fd, pick(state.files.keySet()), FdOrigin.DUP)),
                     this::fdClose,
@@ -146,7 +146,7 @@ class RandomFoldTest {
                             : fdInProcess((pid, fd) -> new DmaBufFdInstall(pid, fd, pick(state.dmaBufs.keySet()), FdOrigin.UNIX_SOCKET)),
                     () -> state.dmaBufs.isEmpty() ? null
                             : handleInFile((file, handle) -> new DmaBufImport(pick(state.dmaBufs.keySet()), file, handle)),
-                    () -> pickOrNull(state.dmaBufs.values().stream().filter(DmaBuf::unreferenced).map(dmaBuf -> new DmaBufRelease(dmaBuf.inode)).toList()));
+                    () -> pickOrNull(state.dmaBufs.values().stream().filter(DmaBuf::unreferenced).map(dmaBuf -> new DmaBufRelease(dmaBuf.inode())).toList()));
             return Optional.ofNullable(choices.get(random.nextInt(choices.size())).get());
         }
 
@@ -176,13 +176,13 @@ class RandomFoldTest {
 
         private EventBody fdClose() {
             List<EventBody> closes = new ArrayList<>();
-            state.processes.values().forEach(process -> process.fds.keySet().forEach(fd -> closes.add(new FdClose(process.pid(), fd))));
+            state.processes.values().forEach(process -> process.fds().keySet().forEach(fd -> closes.add(new FdClose(process.pid(), fd))));
             return pickOrNull(closes);
         }
 
         private EventBody handleDelete() {
             List<EventBody> deletes = new ArrayList<>();
-            state.files.values().forEach(file -> file.handles.keySet().forEach(handle -> deletes.add(new GemHandleDelete(file.id, handle))));
+            state.files.values().forEach(file -> file.handles().keySet().forEach(handle -> deletes.add(new GemHandleDelete(file.id(), handle))));
             return pickOrNull(deletes);
         }
 
@@ -201,7 +201,7 @@ class RandomFoldTest {
 
         private EventBody munmap() {
             List<EventBody> unmaps = new ArrayList<>();
-            state.processes.values().forEach(process -> process.mm.mappings.keySet().forEach(object -> unmaps.add(new GemMunmap(process.pid(), object.id()))));
+            state.processes.values().forEach(process -> process.mm().mappings().keySet().forEach(object -> unmaps.add(new GemMunmap(process.pid(), object.id()))));
             return pickOrNull(unmaps);
         }
 
@@ -228,7 +228,7 @@ class RandomFoldTest {
             }
             Process process = state.processes.get(pick(state.processes.keySet()));
             int fd = 3;
-            while (process.fds.containsKey(fd)) {
+            while (process.fds().containsKey(fd)) {
                 fd++;
             }
             return event.apply(process.pid(), fd);
@@ -241,10 +241,10 @@ class RandomFoldTest {
             }
             DrmFile file = state.files.get(pick(state.files.keySet()));
             int handle = 1;
-            while (file.handles.containsKey(handle)) {
+            while (file.handles().containsKey(handle)) {
                 handle++;
             }
-            return event.apply(file.id, handle);
+            return event.apply(file.id(), handle);
         }
 
         private List<Long> objectIds() {

@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +37,9 @@ import java.util.Optional;
  * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
  *                                                       models give equal bytes (for comparing two aggregators)
  * </pre>
- * Errors are JSON too: 404 for an unknown resource, host, pid or object; 400 for a bad parameter.
+ * Path segments are percent-decoded, so a host whose name has characters a URL path cannot hold is named with
+ * {@code %xx} escapes. Only GET and HEAD are answered. Errors are JSON too: 404 for an unknown resource, host, pid
+ * or object; 400 for a bad parameter; 405 for another method.
  */
 public final class ApiHandler implements HttpHandler {
 
@@ -64,8 +66,9 @@ public final class ApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                throw new ApiException(405, "only GET is supported");
+            if (!AggregatorHttpServer.isGetOrHead(exchange)) {
+                AggregatorHttpServer.refuseMethod(exchange);
+                throw new ApiException(405, "only " + AggregatorHttpServer.ALLOWED_METHODS + " are supported");
             }
             Object answer;
             synchronized (fleet) {
@@ -82,7 +85,7 @@ public final class ApiHandler implements HttpHandler {
 
     private Object answer(URI uri) throws ApiException {
         String path = uri.getPath();
-        List<String> parts = Arrays.asList(path.replaceFirst("^/api/", "").split("/"));
+        List<String> parts = segments(uri.getRawPath());
         if (parts.equals(List.of("policies"))) {
             return Policy.all();
         }
@@ -124,6 +127,23 @@ public final class ApiHandler implements HttpHandler {
             return host.checkpoint();
         }
         throw new ApiException(404, "no such resource: " + path);
+    }
+
+    /**
+     * The path's segments after {@code /api/}, each percent-decoded on its own, so that every host name can be named:
+     * {@code %2F} is a '/' inside a segment, not between two.
+     */
+    private static List<String> segments(String rawPath) throws ApiException {
+        List<String> segments = new ArrayList<>();
+        for (String segment : rawPath.replaceFirst("^/api/", "").split("/")) {
+            try {
+                // URLDecoder decodes forms, where '+' stands for a space; in a path it is a '+'.
+                segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "path segment '" + segment + "' is not percent-encoded correctly");
+            }
+        }
+        return segments;
     }
 
     private HostModel host(String name) throws ApiException {

@@ -33,15 +33,15 @@ final class WebViewHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            AggregatorHttpServer.respond(exchange, 405, "text/plain; charset=utf-8", "only GET is supported\n");
+        if (!AggregatorHttpServer.isGetOrHead(exchange)) {
+            AggregatorHttpServer.respondMethodNotAllowed(exchange);
             return;
         }
         String path = exchange.getRequestURI().getPath();
         Optional<String> resource = resource(path).filter(name -> CONTENT_TYPES.containsKey(extension(name)));
         byte[] body = resource.map(this::read).orElse(null);
         if (body == null) {
-            AggregatorHttpServer.respond(exchange, 404, "text/plain; charset=utf-8", "not found: " + path + "\n");
+            AggregatorHttpServer.respond(exchange, 404, AggregatorHttpServer.TEXT, "not found: " + path + "\n");
             return;
         }
         // Revalidate every time: the view is small and must never run stale modules after an upgrade.

@@ -4,6 +4,7 @@ import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostCheckpoint;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.model.UnknownCheckpointFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -160,7 +161,11 @@ public final class CheckpointStore implements AutoCloseable {
         return producer.send(record);
     }
 
-    /** What a new owner of events partition {@code partition} starts from. */
+    /**
+     * What a new owner of events partition {@code partition} starts from. One host's checkpoint that cannot be
+     * restored (unreadable, inconsistent, or of a format this version does not read) sends the whole partition back
+     * to its start, as if it had no checkpoint.
+     */
     public Restored read(int partition) {
         Map<String, Object> config = settings.consumer(Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_CHECKPOINT_BYTES));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -189,6 +194,11 @@ public final class CheckpointStore implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : latest.values()) {
             try {
                 hosts.add(HostModel.restore(codec.decode(loaded(record.value()))));
+            } catch (UnknownCheckpointFormatException e) {
+                // Another version's checkpoint rather than a damaged one: its format says all there is to say.
+                log.warn("checkpoint at {}@{} not restored ({}); replaying partition {} from its start", checkpoints, record.offset(),
+                        e.getMessage(), partition);
+                return new Restored(List.of(), OptionalLong.empty());
             } catch (IOException | IllegalArgumentException e) {
                 // Without this host's checkpoint its events must be replayed from the start of the partition.
                 log.warn("unreadable checkpoint at {}@{}; replaying partition {} from its start", checkpoints, record.offset(), partition, e);

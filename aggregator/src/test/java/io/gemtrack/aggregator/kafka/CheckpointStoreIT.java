@@ -10,14 +10,22 @@ import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Checkpoint rounds against a real broker: a round counts for recovery only when every host of it was stored. */
+/**
+ * Checkpoint rounds against a real broker: a round counts for recovery only when every host of it was stored, and
+ * only checkpoints of a format this version reads are restored.
+ */
 @ExtendWith(KafkaExtension.class)
 class CheckpointStoreIT {
 
@@ -51,6 +59,38 @@ class CheckpointStoreIT {
 
             assertThat(restored.resumeAt()).hasValue(10);
             assertThat(restored.hosts()).extracting(HostModel::host).containsExactly("host-small");
+        }
+    }
+
+    @Test
+    void checkpointOfAnUnknownFormatIsNotRestoredSoThePartitionIsReplayedFromItsStart(TestKafka kafka) throws Exception {
+        String topic = "checkpoint-store-format-it.events.checkpoints";
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(config)) {
+            Topics.ensure(admin, Topics.checkpoints(topic, 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        }
+        HostCheckpoint first = new HostModel("host-a").checkpoint();
+        HostCheckpoint second = new HostModel("host-b").checkpoint();
+        String encoded = new String(new CheckpointCodec().encode(second), StandardCharsets.UTF_8);
+        byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":1,", "{\"format\":2,").getBytes(StandardCharsets.UTF_8);
+        assertThat(laterFormat).as("host-b's checkpoint relabelled").isNotEqualTo(encoded.getBytes(StandardCharsets.UTF_8));
+
+        try (CheckpointStore store = new CheckpointStore(config, topic)) {
+            assertThat(store.writeRound(0, List.of(first, second), 10)).isTrue();
+            CheckpointStore.Restored current = store.read(0);
+            assertThat(current.resumeAt()).hasValue(10);
+            assertThat(current.hosts()).extracting(HostModel::host).containsExactly("host-a", "host-b");
+
+            // As a later version would store host-b's next checkpoint, after the round whose marker recovery resumes at.
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, "host-b".getBytes(StandardCharsets.UTF_8), laterFormat);
+                record.headers().add(CheckpointStore.SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(15).array());
+                producer.send(record).get();
+            }
+            CheckpointStore.Restored restored = store.read(0);
+
+            assertThat(restored.resumeAt()).as("where recovery resumes: empty is the partition's start").isEmpty();
+            assertThat(restored.hosts()).isEmpty();
         }
     }
 }
