@@ -13,6 +13,7 @@ import io.gemtrack.testkit.TestKafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,9 +66,9 @@ class CheckpointStoreIT {
     @Test
     void checkpointOfAnUnknownFormatIsNotRestoredSoThePartitionIsReplayedFromItsStart(TestKafka kafka) throws Exception {
         String topic = "checkpoint-store-format-it.events.checkpoints";
-        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, Topics.checkpoints(topic, 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
+            Topics.ensure(admin, Topics.checkpoints(topic, 1, TopicLayout.BROKER_DEFAULTS, CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
         HostCheckpoint first = new HostModel("host-a").checkpoint();
         HostCheckpoint second = new HostModel("host-b").checkpoint();
@@ -75,14 +76,15 @@ class CheckpointStoreIT {
         byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":1,", "{\"format\":2,").getBytes(StandardCharsets.UTF_8);
         assertThat(laterFormat).as("host-b's checkpoint relabelled").isNotEqualTo(encoded.getBytes(StandardCharsets.UTF_8));
 
-        try (CheckpointStore store = new CheckpointStore(config, topic)) {
+        try (CheckpointStore store = new CheckpointStore(settings, topic)) {
             assertThat(store.writeRound(0, List.of(first, second), 10)).isTrue();
             CheckpointStore.Restored current = store.read(0);
             assertThat(current.resumeAt()).hasValue(10);
             assertThat(current.hosts()).extracting(HostModel::host).containsExactly("host-a", "host-b");
 
             // As a later version would store host-b's next checkpoint, after the round whose marker recovery resumes at.
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer(Map.of()), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, "host-b".getBytes(StandardCharsets.UTF_8), laterFormat);
                 record.headers().add(CheckpointStore.SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(15).array());
                 producer.send(record).get();
