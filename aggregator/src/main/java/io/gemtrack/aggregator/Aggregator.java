@@ -3,10 +3,12 @@ package io.gemtrack.aggregator;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
+import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.AggregatorTopics;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
@@ -15,35 +17,50 @@ import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A running aggregator: consumes the events topic as a member of a consumer group, keeps the models of the
- * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API and the web
- * view. {@link #close()} stops everything.
+ * hosts it owns with a few minutes of their history, and serves {@code /metrics}, the JSON API, {@code /health}
+ * and the web view. {@link #close()} stops everything.
+ *
+ * <p>If its consumer stops on an error (its thread or the applier's), it applies nothing more: {@code /health}
+ * answers 503, {@code gemtrack_consumer_up} is 0, and {@link #failure()} and {@link #whenFailed()} tell whoever runs
+ * it, which should close it and exit so that a supervisor starts it again from its checkpoints.
  */
 public final class Aggregator implements AutoCloseable {
 
     /**
      * How an aggregator is set up.
      *
+     * @param hostExpiry  how long a host may be silent before it is shown stale, and before it is dropped
      * @param topicLayout how the topics that do not exist yet are created
      */
     public record Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                          String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
-                         TopicLayout topicLayout) {
+                         HostActivity.Expiry hostExpiry, TopicLayout topicLayout) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
-        /** With topics the aggregator creates laid out as the cluster's defaults say. */
+        /** With topics laid out as the cluster's defaults say. */
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
+                      HostActivity.Expiry hostExpiry) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, TopicLayout.BROKER_DEFAULTS);
+        }
+
+        /** With the default host expiry. */
         public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
-                    TopicLayout.BROKER_DEFAULTS);
+                    HostActivity.Expiry.DEFAULT);
         }
 
-        /** With the default number of processes per host that get metric series of their own, and checkpoint interval. */
+        /** With the default number of processes per host that get metric series of their own, checkpoint interval and host expiry. */
         public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
@@ -56,7 +73,17 @@ public final class Aggregator implements AutoCloseable {
 
         public Config withHttpPort(int port) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval,
-                    topicLayout);
+                    hostExpiry, topicLayout);
+        }
+
+        public Config withHostExpiry(HostActivity.Expiry expiry) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    expiry, topicLayout);
+        }
+
+        public Config withTopicLayout(TopicLayout layout) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, layout);
         }
     }
 
@@ -81,18 +108,30 @@ public final class Aggregator implements AutoCloseable {
         }
         checkpoints = new CheckpointStore(config.kafka(), topics.checkpoints());
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, config.topProcesses());
-        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic());
+        HostActivity activity = new HostActivity(config.hostExpiry());
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());
+        deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), metrics);
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
-                checkpoints, config.checkpointInterval());
+                checkpoints, config.checkpointInterval(), activity);
         history = FleetHistory.started(fleet);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history));
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history, activity),
+                new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The error the consumer stopped on; empty while it consumes, and after a close. */
+    public Optional<Throwable> failure() {
+        return consumer.status().failure();
+    }
+
+    /** Completes with the error the consumer stops on, if it ever does (not on a close): to wait for, or act on. */
+    public CompletionStage<Throwable> whenFailed() {
+        return consumer.status().whenFailed();
     }
 
     @Override

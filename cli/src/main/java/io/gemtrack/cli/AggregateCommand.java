@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.Topics;
@@ -13,10 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code gemtrack aggregate}: runs an aggregator until interrupted. */
+/**
+ * {@code gemtrack aggregate}: runs an aggregator until interrupted, or until its consumer fails: then it prints a line
+ * naming the error (the log above has its stack trace), goes on answering {@code /health} with 503 for
+ * {@code --linger-after-failure}, and exits with status {@value #CONSUMER_FAILED}, so that a supervisor starts it
+ * again and it recovers from its checkpoints.
+ */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
         description = "Consume events into per-host models; serve Prometheus /metrics and the JSON API.")
 public final class AggregateCommand implements Callable<Integer> {
+
+    /** The exit status after the consumer stopped on an error. */
+    static final int CONSUMER_FAILED = 1;
 
     @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
             description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
@@ -50,6 +59,22 @@ public final class AggregateCommand implements Callable<Integer> {
                     + " or h. A restarted aggregator, or one taking over hosts, replays what came after. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--host-stale-after", defaultValue = "5m", converter = DurationConverter.class,
+            description = "A host none of whose records arrived for this long is shown stale (the API's stale field; "
+                    + "gemtrack_host_last_event_age_seconds has the time). Default: ${DEFAULT-VALUE}.")
+    Duration hostStaleAfter;
+
+    @Option(names = "--host-drop-after", defaultValue = "1h", converter = DurationConverter.class,
+            description = "A host none of whose records arrived for this long is dropped: its model, its series and its "
+                    + "checkpoint, so a restart does not bring it back. Longer than --host-stale-after. Default: ${DEFAULT-VALUE}.")
+    Duration hostDropAfter;
+
+    @Option(names = "--linger-after-failure", defaultValue = "5s", converter = DurationConverter.class,
+            description = "When the event consumer fails, how long /health goes on answering 503 and /metrics "
+                    + "gemtrack_consumer_up 0 before the process exits with status 1, so that a probe or a scrape records "
+                    + "why. Default: ${DEFAULT-VALUE}.")
+    Duration lingerAfterFailure;
+
     @Spec
     CommandSpec spec;
 
@@ -58,15 +83,31 @@ public final class AggregateCommand implements Callable<Integer> {
         if (topProcesses < 0) {
             throw new ParameterException(spec.commandLine(), "--top-processes must be 0 or more, not " + topProcesses);
         }
+        if (hostDropAfter.compareTo(hostStaleAfter) <= 0) {
+            throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
+                    + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
+        }
         Aggregator.Config config = new Aggregator.Config(KafkaSettings.bootstrap(bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval);
+                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
+                new HostActivity.Expiry(hostStaleAfter, hostDropAfter));
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
                     + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
+            aggregator.whenFailed().thenRun(stopped::countDown);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();
+            if (aggregator.failure().isPresent()) {
+                spec.commandLine().getErr().println(failureMessage(aggregator.failure().get()));
+                Thread.sleep(lingerAfterFailure.toMillis());
+                return CONSUMER_FAILED;
+            }
         }
         return 0;
+    }
+
+    /** The one line that tells why an aggregator stopped on its own. */
+    static String failureMessage(Throwable failure) {
+        return "gemtrack: stopping: the aggregator's event consumer failed: " + failure + " (the log above has its stack trace)";
     }
 }

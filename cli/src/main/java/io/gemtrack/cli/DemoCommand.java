@@ -6,16 +6,17 @@ import io.gemtrack.kafka.KafkaSettings;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
  * child JVM, the emulated kernel producing, and an aggregator serving the web view and {@code /metrics}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C.")
+        description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
+                + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
@@ -34,8 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
         Running demo = start();
         Shutdown.onSignal(demo::close);
         System.out.print(demo.addresses());
-        Shutdown.awaitSignal();
-        return 0;
+        // Until a signal ends the JVM, whose shutdown hook stops the demo, or the aggregator fails.
+        Throwable failure = demo.aggregator.whenFailed().toCompletableFuture().get();
+        System.err.println(AggregateCommand.failureMessage(failure));
+        demo.close();
+        return AggregateCommand.CONSUMER_FAILED;
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
@@ -45,9 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("starting Kafka broker ...");
             KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
             demo.bootstrapServers = broker.bootstrapServers();
-            Aggregator aggregator = demo.add(new Aggregator(
+            demo.aggregator = demo.add(new Aggregator(
                     Aggregator.Config.defaults(KafkaSettings.bootstrap(broker.bootstrapServers())).withHttpPort(httpPort)));
-            demo.httpPort = aggregator.httpPort();
+            demo.httpPort = demo.aggregator.httpPort();
             Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
                     "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
                     "gemtrack-producer");
@@ -67,6 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final class Running implements AutoCloseable {
         private final Deque<AutoCloseable> parts = new ArrayDeque<>();
         private String bootstrapServers;
+        private Aggregator aggregator;
         private int httpPort;
 
         private synchronized <T extends AutoCloseable> T add(T part) {

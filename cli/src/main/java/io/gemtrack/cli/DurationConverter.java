@@ -28,4 +28,16 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                 return Duration.ofHours(amount);
         }
     }
+
+    /** A duration as {@link #convert} reads it, in the largest unit that states it exactly: {@code 90s}, {@code 2m}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+    }
 }

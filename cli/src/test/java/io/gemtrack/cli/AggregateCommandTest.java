@@ -37,6 +37,36 @@ class AggregateCommandTest {
     }
 
     @Test
+    void hostsAreStaleAfterFiveMinutesAndDroppedAfterAnHourUnlessToldOtherwise() {
+        AggregateCommand defaults = CommandLine.populateCommand(new AggregateCommand());
+        assertThat(defaults.hostStaleAfter).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.hostDropAfter).isEqualTo(Duration.ofHours(1));
+        AggregateCommand set = CommandLine.populateCommand(new AggregateCommand(), "--host-stale-after", "30s", "--host-drop-after", "2m");
+        assertThat(set.hostStaleAfter).isEqualTo(Duration.ofSeconds(30));
+        assertThat(set.hostDropAfter).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aDropTimeNotLongerThanTheStaleTimeIsRejectedNamingBothFlagsBeforeAnythingStarts() {
+        for (String[] times : new String[][] {{"5m", "5m"}, {"90s", "1m"}, {"2h", "90m"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = new CommandLine(new AggregateCommand());
+            commandLine.setErr(new PrintWriter(err, true));
+
+            assertThat(commandLine.execute("--host-stale-after", times[0], "--host-drop-after", times[1])).as(times[1]).isEqualTo(2);
+            assertThat(err.toString()).contains("--host-drop-after (" + times[1] + ") must be longer than --host-stale-after ("
+                    + times[0] + ")");
+        }
+    }
+
+    @Test
+    void aFailedAggregatorLingersFiveSecondsUnlessToldOtherwise() {
+        assertThat(CommandLine.populateCommand(new AggregateCommand()).lingerAfterFailure).isEqualTo(Duration.ofSeconds(5));
+        assertThat(CommandLine.populateCommand(new AggregateCommand(), "--linger-after-failure", "100ms").lingerAfterFailure)
+                .isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void aBadCheckpointIntervalIsNamedInTheErrorBeforeAnythingStarts() {
         for (String bad : new String[] {"0s", "soon", "30"}) {
             StringWriter err = new StringWriter();

@@ -25,4 +25,12 @@ class DurationConverterTest {
                     .hasMessage("'" + bad + "' is not a positive interval like 500ms, 5s, 2m or 1h");
         }
     }
+
+    @Test
+    void aDurationIsFormattedInTheLargestUnitThatStatesItExactlyAndReadsBackTheSame() {
+        for (String written : new String[] {"250ms", "1500ms", "90s", "5m", "90m", "1h", "25h"}) {
+            assertThat(DurationConverter.format(converter.convert(written))).isEqualTo(written);
+        }
+        assertThat(DurationConverter.format(converter.convert("120s"))).isEqualTo("2m");
+    }
 }

@@ -1,7 +1,12 @@
 package io.gemtrack.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends records the aggregator cannot apply to the dead-letter topic: the original key and bytes unchanged,
  * and in headers the reason and the source coordinates, in the manner of Kafka Connect's error headers.
+ *
+ * <p>Every send is confirmed. The Kafka producer retries what it deems retriable; a send that fails all the same is
+ * tried again, up to {@link #ATTEMPTS} times in all, and then logged with its source record's topic, partition and
+ * offset and reported {@linkplain Outcomes#deadLetterLost lost}. Only a record the broker has stored is reported
+ * {@linkplain Outcomes#deadLetterStored stored}.
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 
@@ -23,19 +33,45 @@ public final class DeadLetterPublisher implements AutoCloseable {
     public static final String PARTITION_HEADER = "gemtrack.errors.partition";
     public static final String OFFSET_HEADER = "gemtrack.errors.offset";
 
+    /** How often a dead letter is sent before it counts as lost. */
+    public static final int ATTEMPTS = 3;
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
+
+    /** What became of each dead letter; told on the producer's I/O thread or the retry thread, so it must be quick. */
+    public interface Outcomes {
+
+        /** The broker stored a dead letter of {@code reason}. */
+        void deadLetterStored(String reason);
+
+        /** A dead letter of {@code reason} could not be stored after every attempt, and was logged. */
+        void deadLetterLost(String reason);
+    }
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final Outcomes outcomes;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gemtrack-dead-letter-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public DeadLetterPublisher(KafkaSettings settings, String topic) {
+    public DeadLetterPublisher(KafkaSettings settings, String topic, Outcomes outcomes) {
         Map<String, Object> config = settings.producer(Map.of());
+        // A batch of one record each. A batch the topic refuses as too large is split by the producer and sent again,
+        // and one that fits in batch.size splits into itself: it would be sent again and again until the delivery
+        // timeout, taking every dead letter batched with the large one down with it. Dead letters are few.
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 0);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(config);
         this.topic = topic;
+        this.outcomes = outcomes;
     }
 
+    /** Sends {@code source} as a dead letter; its outcome is told to the {@link Outcomes} later. */
     public void send(ConsumerRecord<byte[], byte[]> source, String reason, String message) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, utf8(reason));
@@ -43,20 +79,61 @@ public final class DeadLetterPublisher implements AutoCloseable {
         headers.add(TOPIC_HEADER, utf8(source.topic()));
         headers.add(PARTITION_HEADER, utf8(Integer.toString(source.partition())));
         headers.add(OFFSET_HEADER, utf8(Long.toString(source.offset())));
-        producer.send(new ProducerRecord<>(topic, null, source.key(), source.value(), headers), (metadata, error) -> {
-            if (error != null) {
-                log.error("the dead letter of {}-{}@{} was not written to {}: {}", source.topic(), source.partition(),
-                        source.offset(), topic, KafkaErrors.explain(error));
+        DeadLetter deadLetter = new DeadLetter(new ProducerRecord<>(topic, null, source.key(), source.value(), headers),
+                source.topic() + "-" + source.partition() + "@" + source.offset(), reason);
+        attempt(deadLetter, 1);
+    }
+
+    /** A dead letter on its way, with what its log line names: the source record's coordinates and the reason. */
+    private record DeadLetter(ProducerRecord<byte[], byte[]> record, String source, String reason) {
+    }
+
+    private void attempt(DeadLetter deadLetter, int attempt) {
+        try {
+            producer.send(deadLetter.record(), (metadata, error) -> {
+                if (error == null) {
+                    outcomes.deadLetterStored(deadLetter.reason());
+                } else {
+                    retryOrLose(deadLetter, attempt, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            // The producer refused the record at once (closed, or a record it can never send): as a failed attempt.
+            retryOrLose(deadLetter, attempt, e);
+        }
+    }
+
+    private void retryOrLose(DeadLetter deadLetter, int attempt, Exception error) {
+        if (attempt < ATTEMPTS) {
+            try {
+                // Not from the producer's I/O thread: a send there could wait for buffer space only that thread frees.
+                retries.schedule(() -> attempt(deadLetter, attempt + 1), RETRY_BACKOFF.toMillis() * attempt, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException closing) {
+                // Closing: no more attempts.
             }
-        });
+        }
+        log.error("the dead letter of {} ({}) was not stored in {} after {} attempts: lost: {}", deadLetter.source(),
+                deadLetter.reason(), topic, attempt, KafkaErrors.explain(error), error);
+        outcomes.deadLetterLost(deadLetter.reason());
     }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Makes the retries already due, then waits a bounded time for the sends under way; a send that fails from now on
+     * is lost.
+     */
     @Override
     public void close() {
-        producer.close();
+        retries.shutdown();
+        try {
+            retries.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(CLOSE_TIMEOUT);
     }
 }

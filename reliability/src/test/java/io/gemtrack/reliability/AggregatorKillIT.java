@@ -50,7 +50,7 @@ class AggregatorKillIT {
         try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS));
              CheckpointStore checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(TOPIC))) {
             try (ChildAggregator first = ChildAggregator.start(bootstrapServers, TOPIC, GROUP, CHECKPOINT_INTERVAL,
-                    LOGS.resolve("first.log"))) {
+                    ChildAggregator.ROOMY_HEAP, LOGS.resolve("first.log"))) {
                 FleetStream.publishPaced(publisher, beforeKill);
                 Await.until("a complete checkpoint round that covers events, for the successor to restore", CATCH_UP,
                         () -> resumeOffsets(checkpoints), offsets -> offsets.values().stream().anyMatch(offset -> offset > 0));
@@ -65,7 +65,7 @@ class AggregatorKillIT {
 
             Map<Integer, Long> restoredFrom = resumeOffsets(checkpoints);
             try (ChildAggregator successor = ChildAggregator.start(bootstrapServers, TOPIC, GROUP, CHECKPOINT_INTERVAL,
-                    LOGS.resolve("successor.log"))) {
+                    ChildAggregator.ROOMY_HEAP, LOGS.resolve("successor.log"))) {
                 FleetStream.publishPaced(publisher, afterRestart);
                 Await.until("every host's last published seq applied by the successor (log: " + successor.log() + ")",
                         CATCH_UP, successor.endpoint()::lastSeqs, fold.lastSeqs()::equals);

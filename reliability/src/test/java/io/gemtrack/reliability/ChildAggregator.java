@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildAggregator implements AutoCloseable {
 
+    /** The heap of an aggregator that has room for everything the tests send it. */
+    static final String ROOMY_HEAP = "256m";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -31,17 +34,29 @@ final class ChildAggregator implements AutoCloseable {
     /**
      * Starts an aggregator of consumer group {@code group} on {@code topic} and returns once its API answers.
      *
-     * @param log where its output goes (appended), for diagnosing a failure
+     * @param maxHeap its {@code -Xmx}, such as {@link #ROOMY_HEAP}
+     * @param log     where its output goes (appended), for diagnosing a failure
      */
-    static ChildAggregator start(String bootstrapServers, String topic, String group, Duration checkpointInterval, Path log)
-            throws IOException, InterruptedException {
+    static ChildAggregator start(String bootstrapServers, String topic, String group, Duration checkpointInterval, String maxHeap,
+                                 Path log) throws IOException, InterruptedException {
+        return start(List.of("--bootstrap-server", bootstrapServers), topic, group, checkpointInterval, maxHeap, log);
+    }
+
+    /**
+     * As {@link #start(String, String, String, Duration, String, Path)}, reaching Kafka as {@code kafkaOptions} say
+     * ({@code --bootstrap-server}, {@code --command-config}, ...).
+     */
+    static ChildAggregator start(List<String> kafkaOptions, String topic, String group, Duration checkpointInterval,
+                                 String maxHeap, Path log) throws IOException, InterruptedException {
         int httpPort = KafkaBroker.freePort();
         Files.createDirectories(log.getParent());
-        Process process = ChildJvm.builder(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                        "io.gemtrack.cli.Gemtrack", List.of("aggregate", "--bootstrap-server", bootstrapServers, "--topic", topic,
-                                "--dead-letter-topic", topic + ".dlq", "--group", group, "--http-bind", "127.0.0.1",
-                                "--http-port", Integer.toString(httpPort),
-                                "--checkpoint-interval", checkpointInterval.toMillis() + "ms"))
+        List<String> arguments = new ArrayList<>(List.of("aggregate"));
+        arguments.addAll(kafkaOptions);
+        arguments.addAll(List.of("--topic", topic, "--dead-letter-topic", topic + ".dlq", "--group", group,
+                "--http-bind", "127.0.0.1", "--http-port", Integer.toString(httpPort),
+                "--checkpoint-interval", checkpointInterval.toMillis() + "ms"));
+        Process process = ChildJvm.builder(List.of("-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                        "io.gemtrack.cli.Gemtrack", arguments)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -66,6 +81,18 @@ final class ChildAggregator implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits for the process to exit by itself; returns its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the aggregator was still running after " + timeout.toSeconds() + " s; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGKILL, as a crash or the OOM killer would; returns once the process is gone. */

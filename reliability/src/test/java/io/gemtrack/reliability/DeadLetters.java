@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.testkit.Exposition;
+import io.gemtrack.testkit.TopicRecords;
 import java.util.List;
+import java.util.Map;
 
 /** Nothing went to dead letters: neither counted by a running aggregator nor left in the topic by one that died. */
 final class DeadLetters {
@@ -21,6 +23,6 @@ final class DeadLetters {
                     .allSatisfy(sample -> assertThat(sample.value()).as("dead letters %s", sample.labels()).isZero());
         }
         // A killed aggregator's counters died with it; the records it dead-lettered would still be in the topic.
-        assertThat(TopicRecords.count(kafka, topic)).as("records in %s", topic).isZero();
+        assertThat(TopicRecords.count(kafka.consumer(Map.of()), topic)).as("records in %s", topic).isZero();
     }
 }

@@ -118,7 +118,7 @@ class SecureClusterIT {
         FromScratchFold fold = FromScratchFold.of(events);
 
         try (ChildAggregator aggregator = ChildAggregator.start(kafkaOptions(settings), TOPIC, GROUP, Duration.ofSeconds(1),
-                LOGS.resolve("aggregator.log"))) {
+                ChildAggregator.ROOMY_HEAP, LOGS.resolve("aggregator.log"))) {
             Result produced = gemtrack("produce", "--bootstrap-server", broker.bootstrapServers(), "--command-config",
                     settings.toString(), "--topic", TOPIC, "--hosts", "2", "--seed", "5", "--events", "600", "--rate", "max");
             assertThat(produced.status()).as(produced.err()).isZero();

@@ -19,7 +19,7 @@ import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
-import java.nio.charset.StandardCharsets;
+import io.gemtrack.testkit.TopicRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -212,16 +212,16 @@ class StreamFaultsIT {
             Map<String, Long> expectedReasons = poison.stream().collect(Collectors.groupingBy(Poison::reason, TreeMap::new, Collectors.counting()));
             expectedReasons.put(EventConsumer.MODEL_INVARIANT, (long) invariantBreaks);
             List<ConsumerRecord<byte[], byte[]>> deadLetters = Await.until(poison.size() + invariantBreaks + " dead letters",
-                    CATCH_UP, () -> readAll(kafka.bootstrapServers(), topic + ".dlq"),
+                    CATCH_UP, () -> TopicRecords.readAll(kafka.clientConfig(), topic + ".dlq"),
                     records -> records.size() >= poison.size() + invariantBreaks);
             assertThat(deadLetters).hasSize(poison.size() + invariantBreaks);
             Map<String, Long> reasons = new TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> deadLetter : deadLetters) {
-                reasons.merge(header(deadLetter, DeadLetterPublisher.REASON_HEADER), 1L, Long::sum);
-                assertThat(header(deadLetter, DeadLetterPublisher.TOPIC_HEADER)).isEqualTo(topic);
+                reasons.merge(TopicRecords.header(deadLetter, DeadLetterPublisher.REASON_HEADER), 1L, Long::sum);
+                assertThat(TopicRecords.header(deadLetter, DeadLetterPublisher.TOPIC_HEADER)).isEqualTo(topic);
                 ConsumerRecord<byte[], byte[]> source = readAt(kafka.bootstrapServers(), topic,
-                        Integer.parseInt(header(deadLetter, DeadLetterPublisher.PARTITION_HEADER)),
-                        Long.parseLong(header(deadLetter, DeadLetterPublisher.OFFSET_HEADER)));
+                        Integer.parseInt(TopicRecords.header(deadLetter, DeadLetterPublisher.PARTITION_HEADER)),
+                        Long.parseLong(TopicRecords.header(deadLetter, DeadLetterPublisher.OFFSET_HEADER)));
                 assertThat(deadLetter.value()).as("the dead letter's bytes are the source record's").isEqualTo(source.value());
             }
             assertThat(reasons).as("dead letters by reason").isEqualTo(expectedReasons);
@@ -313,27 +313,8 @@ class StreamFaultsIT {
         throw new AssertionError("no run of " + length + " events without a snapshot, followed by one");
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
         return new KafkaConsumer<>(KafkaSettings.bootstrap(bootstrapServers).consumer(Map.of()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
     }
 
     private static ConsumerRecord<byte[], byte[]> readAt(String bootstrapServers, String topic, int partition, long offset) {

@@ -6,11 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,21 @@ public final class Exposition {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Scrapes {@code url} until a scrape satisfies {@code ready}, for at most a minute; returns that scrape. */
+    public static Exposition awaitScrape(String url, Predicate<Exposition> ready) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Optional<Exposition> last = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            Exposition scrape = scrape(url);
+            if (ready.test(scrape)) {
+                return scrape;
+            }
+            last = Optional.of(scrape);
+            Thread.sleep(100);
+        }
+        throw new AssertionError("metrics never became ready; last scrape:\n" + last.map(Exposition::text).orElse("none"));
     }
 
     public static Exposition parse(String text) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The aggregator's HTTP endpoint: Prometheus metrics at {@code /metrics} (client_java's own handler), the
- * JSON API under {@code /api/} and the web view at {@code /}, on one port so one address serves both
- * Prometheus and people. Every path answers GET and HEAD only.
+ * JSON API under {@code /api/}, {@code /health} for supervisors and the web view at {@code /}, on one port so one
+ * address serves Prometheus, supervisors and people. Every path answers GET and HEAD only.
  *
  * <p>The JDK's server reads each request on a worker thread, so a client that sends its request slowly holds a
  * thread until it is done. Two limits keep such clients from starving the others: there is a thread for every
@@ -49,7 +49,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
 
-    public AggregatorHttpServer(String bindAddress, int port, PrometheusRegistry registry, HttpHandler api) {
+    public AggregatorHttpServer(String bindAddress, int port, PrometheusRegistry registry, HttpHandler api, HttpHandler health) {
         int threads = Math.max(1, Integer.getInteger(MAX_CONNECTIONS_PROPERTY, MAX_CONNECTIONS));
         // A thread per connection, started when one is needed and ended when idle, so an idle server holds none.
         executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
@@ -66,6 +66,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
         }
         server.createContext("/metrics", metricsEndpoint(new MetricsHandler(registry)));
         server.createContext("/api/", api);
+        server.createContext("/health", health);
         server.createContext("/", new WebViewHandler());
         server.setExecutor(executor);
         server.start();

@@ -1,8 +1,8 @@
 package io.gemtrack.aggregator.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -17,14 +17,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
  * <pre>
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
- * GET /api/hosts                                        every host: totals, per-policy figures, sync state
+ * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
@@ -39,48 +38,37 @@ import java.util.Optional;
  * </pre>
  * Path segments are percent-decoded, so a host whose name has characters a URL path cannot hold is named with
  * {@code %xx} escapes. Only GET and HEAD are answered. Errors are JSON too: 404 for an unknown resource, host, pid
- * or object; 400 for a bad parameter; 405 for another method.
+ * or object; 400 for a bad parameter; 405 for another method; 500, logged, for anything unexpected (see
+ * {@link JsonHandler}).
  */
 public final class ApiHandler implements HttpHandler {
 
-    /** A request the API cannot answer, with the HTTP status that says why. */
-    private static final class ApiException extends Exception {
-        private final int status;
-
-        ApiException(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
     private final FleetModel fleet;
     private final FleetHistory history;
-    private final ObjectMapper json = new ObjectMapper();
+    private final HostActivity activity;
     private final CheckpointCodec checkpoints = new CheckpointCodec();
+    private final JsonHandler json = new JsonHandler(this::respond);
 
-    public ApiHandler(FleetModel fleet, FleetHistory history) {
+    /** @param activity when each host was last heard from, guarded by the fleet's lock */
+    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
         this.fleet = fleet;
         this.history = history;
+        this.activity = activity;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try {
-            if (!AggregatorHttpServer.isGetOrHead(exchange)) {
-                AggregatorHttpServer.refuseMethod(exchange);
-                throw new ApiException(405, "only " + AggregatorHttpServer.ALLOWED_METHODS + " are supported");
-            }
-            Object answer;
-            synchronized (fleet) {
-                answer = answer(exchange.getRequestURI());
-            }
-            // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
-            byte[] body = answer instanceof HostCheckpoint checkpoint ? checkpoints.encode(checkpoint) : json.writeValueAsBytes(answer);
-            AggregatorHttpServer.respond(exchange, 200, "application/json", body);
-        } catch (ApiException e) {
-            AggregatorHttpServer.respond(exchange, e.status, "application/json",
-                    json.writeValueAsString(Map.of("error", e.getMessage(), "status", e.status)));
+        json.handle(exchange);
+    }
+
+    private JsonHandler.Answer respond(URI uri) throws ApiException, IOException {
+        Object answer;
+        synchronized (fleet) {
+            answer = answer(uri);
         }
+        // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
+        return answer instanceof HostCheckpoint checkpoint ? new JsonHandler.Answer(200, checkpoints.encode(checkpoint))
+                : JsonHandler.json(200, answer);
     }
 
     private Object answer(URI uri) throws ApiException {
@@ -90,14 +78,15 @@ public final class ApiHandler implements HttpHandler {
             return Policy.all();
         }
         if (parts.equals(List.of("hosts"))) {
-            return fleet.hosts().stream().map(ApiViews::host).toList();
+            long now = HostActivity.now();
+            return fleet.hosts().stream().map(host -> ApiViews.host(host, activity, now)).toList();
         }
         if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
         HostModel host = host(parts.get(1));
         if (parts.size() == 2) {
-            return ApiViews.host(host);
+            return ApiViews.host(host, activity, HostActivity.now());
         }
         String resource = parts.get(2);
         Optional<Policy> policy = policy(uri);

@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.http;
 
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostModel;
@@ -27,7 +28,12 @@ final class ApiViews {
     private ApiViews() {
     }
 
-    record HostView(String host, String bootId, long lastSeq, boolean synchronised, long sequenceGaps, long skippedEvents,
+    /**
+     * @param lastReceivedEpochMillis when the aggregator last received a record of the host (or restored it), by its clock
+     * @param stale                   whether that was longer ago than the aggregator's stale time
+     */
+    record HostView(String host, String bootId, long lastSeq, boolean synchronised, long lastReceivedEpochMillis, boolean stale,
+                    long sequenceGaps, long skippedEvents,
                     long counterMismatches, long processesWithCounterMismatch, long gemObjects, long gemBytes,
                     long residentBytes, long orphanedBytes, Map<Policy, Long> charged, Map<Policy, Long> unaccounted,
                     Map<Policy, Long> overcharged, List<RegionView> regions) {
@@ -69,9 +75,11 @@ final class ApiViews {
     record OomComparison(String host, long totalPages, BestVictim bestVictim, Map<Policy, OomChoice> policies) {
     }
 
-    static HostView host(HostModel host) {
+    static HostView host(HostModel host, HostActivity activity, long nowNanos) {
         Ledger ledger = host.ledger();
-        return new HostView(host.host(), host.bootId(), host.lastSeq(), host.synchronised(), host.sequenceGaps(), host.skippedEvents(),
+        return new HostView(host.host(), host.bootId(), host.lastSeq(), host.synchronised(),
+                activity.lastHeardEpochMillis(host.host()).orElse(0), activity.stale(host.host(), nowNanos),
+                host.sequenceGaps(), host.skippedEvents(),
                 host.counterMismatches(), host.processesWithCounterMismatch(), ledger.objects(), ledger.gemBytes(),
                 ledger.residentBytes(), ledger.orphanedBytes(), perPolicy(ledger::charged),
                 perPolicy(ledger::unaccounted), perPolicy(ledger::overcharged),

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>A round writes every host of a partition, then a marker (the empty key, which no host can have) with the
  * same offset. Restoring takes the latest checkpoint of each host and resumes at the last marker: hosts whose
  * checkpoint is newer than the marker (a round cut short) see events they already applied again, which the
- * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice.
+ * model ignores by sequence number, so a crash at any point loses nothing and applies nothing twice. A host's
+ * tombstone (its key without a value) deletes its checkpoint: the host was dropped.
  *
  * <p>The marker is written only once every host of its round is stored. A host's checkpoint can fail (one larger
  * than {@link #MAX_CHECKPOINT_BYTES} even gzipped, a broker error): a marker after it would let recovery skip events that
@@ -162,6 +163,21 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /**
+     * Deletes the checkpoint of {@code host}, of events partition {@code partition}, by a tombstone, so that a new owner
+     * of the partition does not restore a host that was dropped. Waits for the broker; if it fails, the host comes back
+     * at the next restore, to be dropped again once silent long enough.
+     */
+    public void forget(int partition, String host) {
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, host.getBytes(StandardCharsets.UTF_8), null)).get();
+        } catch (ExecutionException e) {
+            log.warn("the tombstone of host {} in events partition {}'s checkpoints was not stored", host, partition, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * What a new owner of events partition {@code partition} starts from. One host's checkpoint that cannot be
      * restored (unreadable, inconsistent, or of a format this version does not read) sends the whole partition back
      * to its start, as if it had no checkpoint.
@@ -181,6 +197,8 @@ public final class CheckpointStore implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().length == 0) {
                         resumeAt = OptionalLong.of(sourceOffset(record));
+                    } else if (record.value() == null) {
+                        latest.remove(new String(record.key(), StandardCharsets.UTF_8));
                     } else {
                         latest.put(new String(record.key(), StandardCharsets.UTF_8), record);
                     }

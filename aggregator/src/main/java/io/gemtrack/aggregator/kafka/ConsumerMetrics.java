@@ -15,9 +15,10 @@ public interface ConsumerMetrics {
 
     void skipped();
 
-    void deadLetter(String reason);
-
     void applyDuration(long nanos);
+
+    /** Whether the consumer is consuming: set when it starts, cleared when it stops, on an error or a close. */
+    void consumerUp(boolean up);
 
     /** The lag of every partition the consumer is assigned now; partitions no longer assigned disappear. */
     void consumerLag(Map<TopicPartition, Long> lagByPartition);

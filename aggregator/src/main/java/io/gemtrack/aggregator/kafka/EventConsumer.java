@@ -8,8 +8,10 @@ import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostCheckpoint;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,8 +48,15 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     /** Dead-letter reason for events that parse but contradict the model (free of an unknown object, ...). */
     public static final String MODEL_INVARIANT = "MODEL_INVARIANT";
+    /**
+     * Dead-letter reason for an event whose record's key is not its host: partitions, and so which aggregator owns a
+     * host, follow the key, so applying it could split a host's events over two aggregators.
+     */
+    public static final String KEY_MISMATCH = "KEY_MISMATCH";
 
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
+    /** How often hosts are checked for having been silent for the drop time. */
+    private static final Duration DROP_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
@@ -57,21 +66,24 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final AppliedListener listener;
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
+    private final HostActivity activity;
     /**
      * The events partition of each host this consumer owns: a host's events all come from one partition. Written
      * by the applier; the consumer thread touches it only after {@link #drain()}, which orders the two.
      */
     private final Map<String, Integer> partitionOfHost = new HashMap<>();
     private long lastCheckpointNanos = System.nanoTime();
+    private long lastDropCheckNanos = System.nanoTime();
     private final EventCodec codec = new EventCodec();
     private final ExecutorService applier = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "gemtrack-apply"));
     /** The batch the applier is working on, if any. */
     private Future<?> applying = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
+    private final ConsumerStatus status = new ConsumerStatus();
 
     public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
-                         CheckpointStore checkpoints, Duration checkpointInterval) {
+                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
         // Where to resume is the checkpoints' business (gemtrack's consumers never commit offsets): committed offsets
         // would skip events no checkpoint covers.
         Map<String, Object> config = settings.consumer(Map.of(
@@ -90,40 +102,68 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.listener = listener;
         this.checkpoints = checkpoints;
         this.checkpointInterval = checkpointInterval;
+        this.activity = activity;
     }
 
+    /** Whether this consumer is consuming, and the error it stopped on if it did. */
+    public ConsumerStatus status() {
+        return status;
+    }
+
+    /**
+     * Polls and applies until {@link #close()}. An error on this thread or the applier's ends it: the error is logged
+     * with its stack trace, and {@link #status()} and the {@code up} metric say so at once; it is not rethrown, so the
+     * thread's default handler does not print it a second time.
+     */
     @Override
     public void run() {
+        count(() -> metrics.consumerUp(true));
         try {
             consumer.subscribe(List.of(topic), new HostHandover());
             while (running) {
+                if (applying.isDone()) {
+                    // Finds an applier's error now rather than at the next batch, which may never come.
+                    drain();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
+                    HostActivity.Receipt received = HostActivity.Receipt.now();
                     List<Decoded> batch = decode(records);
                     drain();
-                    applying = applier.submit(() -> batch.forEach(this::handle));
+                    applying = applier.submit(() -> batch.forEach(decoded -> handle(decoded, received)));
                 }
                 count(this::reportLag);
                 if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
                     drain();
                     checkpoint(consumer.assignment());
                 }
+                if (System.nanoTime() - lastDropCheckNanos >= DROP_CHECK_INTERVAL.toNanos()) {
+                    dropSilentHosts();
+                }
             }
             drain();
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                failed(e);
             }
-        } catch (RuntimeException e) {
-            log.error("the event consumer stopped on an unexpected error", e);
-            throw e;
+        } catch (RuntimeException | Error e) {
+            failed(e);
         } finally {
             try {
                 consumer.close();
             } finally {
                 applier.shutdownNow();
+                status.stopped();
+                count(() -> metrics.consumerUp(false));
             }
         }
+    }
+
+    /** Tells of the error before the Kafka consumer is closed, which takes a moment and must not write a checkpoint. */
+    private void failed(Throwable e) {
+        log.error("the event consumer stopped on an error: this aggregator applies no more events", e);
+        count(() -> metrics.consumerUp(false));
+        status.failed(e);
     }
 
     /**
@@ -134,6 +174,9 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         try {
             applying.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -157,15 +200,19 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         return decoded;
     }
 
-    private void handle(Decoded decoded) {
+    private void handle(Decoded decoded, HostActivity.Receipt received) {
         ConsumerRecord<byte[], byte[]> record = decoded.record();
         if (decoded.malformed() != null) {
             MalformedEventException e = decoded.malformed();
             deadLetters.send(record, e.kind().name(), e.getMessage());
-            count(() -> metrics.deadLetter(e.kind().name()));
             return;
         }
         Event event = decoded.event();
+        if (!Arrays.equals(record.key(), event.host().getBytes(StandardCharsets.UTF_8))) {
+            String key = record.key() == null ? "no key" : "key '" + new String(record.key(), StandardCharsets.UTF_8) + "'";
+            deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
+            return;
+        }
         ApplyResult result;
         long applyNanos;
         synchronized (fleet) {
@@ -173,12 +220,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             long start = System.nanoTime();
             result = fleet.apply(event);
             applyNanos = System.nanoTime() - start;
+            activity.heard(event.host(), received);
         }
         partitionOfHost.putIfAbsent(event.host(), record.partition());
         count(() -> metrics.applyDuration(applyNanos));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
-            count(() -> metrics.deadLetter(MODEL_INVARIANT));
         } else if (result == ApplyResult.DUPLICATE) {
             count(metrics::duplicate);
         } else if (result == ApplyResult.SKIPPED) {
@@ -187,6 +234,34 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             count(() -> metrics.applied(event.type()));
             listener.applied(record, event);
         }
+    }
+
+    /**
+     * Drops the hosts silent for the drop time: their models, and with them their series and history, and their
+     * checkpoints, each by a tombstone, so that a restart does not bring them back.
+     */
+    private void dropSilentHosts() {
+        lastDropCheckNanos = HostActivity.now();
+        synchronized (fleet) {
+            if (activity.dropDue(lastDropCheckNanos).isEmpty()) {
+                return;
+            }
+        }
+        // Which partition a host is of is the applier's to write until it is drained; and the batch it is applying
+        // may have heard from a host that was due.
+        drain();
+        Map<String, Integer> dropped = new HashMap<>();
+        synchronized (fleet) {
+            for (String host : activity.dropDue(HostActivity.now())) {
+                fleet.remove(host);
+                activity.forget(host);
+                dropped.put(host, partitionOfHost.remove(host));
+            }
+        }
+        dropped.forEach((host, partition) -> {
+            log.info("dropped host {}: silent for longer than {}", host, activity.expiry().dropAfter());
+            checkpoints.forget(partition, host);
+        });
     }
 
     /** Writes a checkpoint round of each partition, covering what this consumer has read of it. */
@@ -208,16 +283,24 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     /** Hosts move with their partitions: checkpointed when one leaves, restored (and replayed) when one arrives. */
     private final class HostHandover implements ConsumerRebalanceListener {
 
+        /**
+         * Also called while a failed consumer closes. It then writes no checkpoint: its model may hold part of a batch,
+         * and its position may be past records it never applied, which a checkpoint would claim.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            drain();
-            checkpoint(partitions);
+            if (status.failure().isEmpty()) {
+                drain();
+                checkpoint(partitions);
+            }
             forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            drain();
+            if (status.failure().isEmpty()) {
+                drain();
+            }
             forget(partitions);
         }
 
@@ -226,8 +309,12 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             drain();
             for (TopicPartition partition : partitions) {
                 CheckpointStore.Restored restored = checkpoints.read(partition.partition());
+                HostActivity.Receipt restoredAt = HostActivity.Receipt.now();
                 synchronized (fleet) {
-                    restored.hosts().forEach(fleet::put);
+                    restored.hosts().forEach(host -> {
+                        fleet.put(host);
+                        activity.heard(host.host(), restoredAt);
+                    });
                 }
                 restored.hosts().forEach(host -> partitionOfHost.put(host.host(), partition.partition()));
                 if (restored.resumeAt().isPresent()) {
@@ -247,6 +334,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                 partitionOfHost.entrySet().removeIf(owned -> {
                     if (gone.contains(owned.getValue())) {
                         fleet.remove(owned.getKey());
+                        activity.forget(owned.getKey());
                         return true;
                     }
                     return false;

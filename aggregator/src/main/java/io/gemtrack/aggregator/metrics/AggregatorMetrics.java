@@ -2,7 +2,9 @@ package io.gemtrack.aggregator.metrics;
 
 import io.gemtrack.aggregator.kafka.ConsumerMetrics;
 import io.gemtrack.aggregator.kafka.EventConsumer;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -19,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * updated as events flow; everything about the hosts is read from the model at scrape time by a
  * {@link FleetCollector}, so a scrape shows one consistent state and applying an event costs no metric updates.
  */
-public final class AggregatorMetrics implements ConsumerMetrics {
+public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPublisher.Outcomes {
 
     /** How many processes per host get series of their own unless configured otherwise. */
     public static final int DEFAULT_TOP_PROCESSES = 10;
@@ -30,16 +32,21 @@ public final class AggregatorMetrics implements ConsumerMetrics {
     private final Counter eventsDuplicate;
     private final Counter eventsSkipped;
     private final Counter deadLetters;
+    private final Counter deadLettersLost;
     private final Histogram applyDuration;
     /** The lag of each assigned partition as of the consumer's last poll; replaced whole, read by scrapes. */
     private volatile Map<TopicPartition, Long> consumerLag = Map.of();
+    private volatile boolean consumerUp;
 
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet) {
-        this(registry, fleet, DEFAULT_TOP_PROCESSES);
+    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity) {
+        this(registry, fleet, activity, DEFAULT_TOP_PROCESSES);
     }
 
-    /** @param topProcesses how many processes per host (and policy) get per-process series of their own */
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, int topProcesses) {
+    /**
+     * @param activity     when each host was last heard from, guarded by the fleet's lock
+     * @param topProcesses how many processes per host (and policy) get per-process series of their own
+     */
+    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity, int topProcesses) {
         if (topProcesses < 0) {
             throw new IllegalArgumentException("topProcesses must not be negative: " + topProcesses);
         }
@@ -58,7 +65,7 @@ public final class AggregatorMetrics implements ConsumerMetrics {
                 .register(registry);
         deadLetters = Counter.builder()
                 .name("gemtrack_dead_letters_total")
-                .help("Records sent to the dead-letter topic instead of being applied, by reason.")
+                .help("Records stored in the dead-letter topic instead of being applied, by reason.")
                 .labelNames("reason")
                 .register(registry);
         // Every reason starts at 0, so the first dead letter of a reason is an increase Prometheus can see.
@@ -66,6 +73,11 @@ public final class AggregatorMetrics implements ConsumerMetrics {
             deadLetters.initLabelValues(kind.name());
         }
         deadLetters.initLabelValues(EventConsumer.MODEL_INVARIANT);
+        deadLetters.initLabelValues(EventConsumer.KEY_MISMATCH);
+        deadLettersLost = Counter.builder()
+                .name("gemtrack_dead_letter_send_failures_total")
+                .help("Records to be dead-lettered that the dead-letter topic did not take after every attempt: logged, not stored.")
+                .register(registry);
         applyDuration = Histogram.builder()
                 .name("gemtrack_apply_duration_seconds")
                 .help("Time to apply one decoded event to its host's model, without waiting for the model's lock.")
@@ -81,7 +93,12 @@ public final class AggregatorMetrics implements ConsumerMetrics {
                 .callback(callback -> consumerLag.forEach((partition, lag) ->
                         callback.call(lag, partition.topic(), Integer.toString(partition.partition()))))
                 .register(registry);
-        registry.register(new FleetCollector(fleet, topProcesses));
+        GaugeWithCallback.builder()
+                .name("gemtrack_consumer_up")
+                .help("1 while the event consumer is consuming; 0 once it stopped, on an error or a close.")
+                .callback(callback -> callback.call(consumerUp ? 1 : 0))
+                .register(registry);
+        registry.register(new FleetCollector(fleet, activity, topProcesses));
     }
 
     @Override
@@ -100,13 +117,23 @@ public final class AggregatorMetrics implements ConsumerMetrics {
     }
 
     @Override
-    public void deadLetter(String reason) {
+    public void deadLetterStored(String reason) {
         deadLetters.labelValues(reason).inc();
+    }
+
+    @Override
+    public void deadLetterLost(String reason) {
+        deadLettersLost.inc();
     }
 
     @Override
     public void applyDuration(long nanos) {
         applyDuration.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void consumerUp(boolean up) {
+        consumerUp = up;
     }
 
     @Override

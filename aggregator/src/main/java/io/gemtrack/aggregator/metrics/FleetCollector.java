@@ -2,10 +2,12 @@ package io.gemtrack.aggregator.metrics;
 
 import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,16 +26,21 @@ final class FleetCollector implements MultiCollector {
             "Hosts whose events this aggregator consumes (those of its Kafka partitions).", null);
     static final ModelMetric UNSYNCHRONISED_HOSTS = gauge("gemtrack_unsynchronised_hosts",
             "Hosts that lost events and whose models wait for a snapshot.", null);
+    static final ModelMetric LAST_EVENT_AGE = gauge("gemtrack_host_last_event_age_seconds",
+            "Time since the aggregator last received a record of the host (or restored it from a checkpoint).", Unit.SECONDS,
+            "host");
 
     private final FleetModel fleet;
+    private final HostActivity activity;
     private final ProcessMetrics processMetrics;
     private final List<ModelMetric> metrics = new ArrayList<>();
 
     /** @param topProcesses how many processes per host get per-process series of their own */
-    FleetCollector(FleetModel fleet, int topProcesses) {
+    FleetCollector(FleetModel fleet, HostActivity activity, int topProcesses) {
         this.fleet = fleet;
+        this.activity = activity;
         this.processMetrics = new ProcessMetrics(topProcesses);
-        metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS));
+        metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS, LAST_EVENT_AGE));
         metrics.addAll(HostMetrics.ALL);
         metrics.addAll(ProcessMetrics.ALL);
         metrics.addAll(OomMetrics.ALL);
@@ -43,9 +50,11 @@ final class FleetCollector implements MultiCollector {
     public MetricSnapshots collect() {
         ScrapeSamples samples = new ScrapeSamples(metrics);
         synchronized (fleet) {
+            long now = HostActivity.now();
             int unsynchronised = 0;
             for (HostModel host : fleet.hosts()) {
                 unsynchronised += host.synchronised() ? 0 : 1;
+                activity.silentSeconds(host.host(), now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, host.host()));
                 report(host, samples);
             }
             samples.add(HOSTS, fleet.hosts().size());

@@ -2,6 +2,8 @@ package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.kafka.ConsumerStatus;
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
@@ -40,8 +42,10 @@ class AggregatorHttpServerTest {
     private static AggregatorHttpServer startedOn(FleetModel fleet, FleetHistory history) {
         BasicScenario.events(HOST, "boot-1").forEach(fleet::apply);
         PrometheusRegistry registry = new PrometheusRegistry();
-        new AggregatorMetrics(registry, fleet);
-        return new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history));
+        HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
+        new AggregatorMetrics(registry, fleet, activity);
+        return new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
+                new HealthHandler(new ConsumerStatus()));
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class WebViewHandlerTest {
 
     private final AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(),
-            exchange -> AggregatorHttpServer.respond(exchange, 204, "application/json", ""));
+            exchange -> AggregatorHttpServer.respond(exchange, 204, "application/json", ""), new HealthHandler(new ConsumerStatus()));
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach

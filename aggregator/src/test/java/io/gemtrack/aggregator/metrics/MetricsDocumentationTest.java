@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
@@ -85,8 +86,10 @@ class MetricsDocumentationTest {
     private static Exposition scrapeWithEverySeries() {
         FleetModel fleet = new FleetModel();
         BasicScenario.events("host-a", "boot-1").forEach(fleet::apply);
+        HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
+        activity.heard("host-a", HostActivity.Receipt.now());
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet);
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity);
         metrics.applied("GemCreate");
         metrics.duplicate();
         metrics.skipped();

@@ -1,5 +1,6 @@
 package io.gemtrack.benchmarks.jmh;
 
+import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.benchmarks.Workload;
 import io.gemtrack.model.FleetModel;
@@ -35,8 +36,11 @@ public class ScrapeBenchmark {
     public void setUp() {
         FleetModel fleet = new FleetModel();
         Workload.hosts(hosts).events().forEach(fleet::apply);
+        HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
+        HostActivity.Receipt now = HostActivity.Receipt.now();
+        fleet.hosts().forEach(host -> activity.heard(host.host(), now));
         registry = new PrometheusRegistry();
-        new AggregatorMetrics(registry, fleet);
+        new AggregatorMetrics(registry, fleet, activity);
     }
 
     @Benchmark
