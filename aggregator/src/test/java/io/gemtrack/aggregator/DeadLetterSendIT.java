@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
@@ -25,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Dead letters are confirmed by the broker: one the dead-letter topic refuses (a real broker's record size limit) is

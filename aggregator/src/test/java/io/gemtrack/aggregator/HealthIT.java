@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /health} and {@code gemtrack_consumer_up} of an aggregator fed through a real broker: healthy while it

@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.Event;
@@ -23,7 +25,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hosts that stop sending, through a real broker: a silent host is shown stale after the stale time and dropped after

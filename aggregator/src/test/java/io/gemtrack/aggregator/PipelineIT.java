@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
@@ -21,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The walking skeleton end to end: producer → real broker → aggregator → Prometheus text scraped over HTTP. */
 @ExtendWith(KafkaExtension.class)

@@ -1,9 +1,9 @@
 package io.gemtrack.benchmarks;
 
 import io.gemtrack.broker.ChildJvm;
+import io.gemtrack.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.gemtrack.kafka.KafkaSettings;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

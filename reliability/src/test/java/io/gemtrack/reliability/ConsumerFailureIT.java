@@ -1,5 +1,7 @@
 package io.gemtrack.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.EventStamper;
@@ -30,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code gemtrack aggregate} (a child JVM) whose consumer dies of a real fault: a host's snapshot that its heap cannot
