@@ -1,10 +1,8 @@
 package io.gemtrack.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
-import picocli.CommandLine.Command;
+import io.gemtrack.aggregator.build.BuildInfo;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code gemtrack} launcher: one entry point for the demo and each part of the pipeline. */
 @Command(name = "gemtrack", mixinStandardHelpOptions = true, versionProvider = Gemtrack.BuildVersion.class,
@@ -30,19 +28,12 @@ public final class Gemtrack implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: demo, produce, collect, aggregate, topics or broker");
     }
 
-    /** The version Maven built, from a resource it filtered: never written by hand. */
+    /** The version Maven built. */
     static final class BuildVersion implements CommandLine.IVersionProvider {
 
         @Override
-        public String[] getVersion() throws IOException {
-            Properties build = new Properties();
-            try (InputStream in = Gemtrack.class.getResourceAsStream("version.properties")) {
-                if (in == null) {
-                    throw new IOException("version.properties is missing from the class path: not a Maven build");
-                }
-                build.load(in);
-            }
-            return new String[] {"gemtrack " + build.getProperty("version")};
+        public String[] getVersion() {
+            return new String[] {"gemtrack " + BuildInfo.version()};
         }
     }
 }

@@ -1,13 +1,15 @@
 package io.gemtrack.model;
 
 import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
-import io.gemtrack.events.EventBody;
 import io.gemtrack.policy.Ledger;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The state of one host, folded from its events. A pure function of the events applied: no I/O, no clock,
@@ -162,6 +164,12 @@ public final class HostModel {
     /** The thread group of task {@code pid} (a leader or one of its threads), or {@code null}. */
     public Process process(int pid) {
         return state.tasks.get(pid);
+    }
+
+    /** The driver of DRM device {@code minor}, if the host declared the device. */
+    public Optional<String> driver(int minor) {
+        DrmDeviceAdded device = state.devices.get(minor);
+        return device == null ? Optional.empty() : Optional.of(device.driver());
     }
 
     public Collection<GemObject> objects() {

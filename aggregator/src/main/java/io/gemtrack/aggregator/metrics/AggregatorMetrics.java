@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.metrics;
 
+import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.ConsumerMetrics;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
@@ -10,6 +11,8 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
@@ -99,6 +102,13 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
                 .callback(callback -> callback.call(consumerUp ? 1 : 0))
                 .register(registry);
         registry.register(new FleetCollector(fleet, activity, topProcesses));
+        Info.builder()
+                .name("gemtrack_build_info")
+                .help("The gemtrack version this aggregator runs; always 1.")
+                .labelNames("version")
+                .register(registry)
+                .setLabelValues(BuildInfo.version());
+        JvmMetrics.builder().register(registry);
     }
 
     @Override

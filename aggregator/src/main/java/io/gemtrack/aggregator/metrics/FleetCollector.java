@@ -9,7 +9,9 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +54,14 @@ final class FleetCollector implements MultiCollector {
         synchronized (fleet) {
             long now = HostActivity.now();
             int unsynchronised = 0;
+            Set<String> scraped = new HashSet<>();
             for (HostModel host : fleet.hosts()) {
+                scraped.add(host.host());
                 unsynchronised += host.synchronised() ? 0 : 1;
                 activity.silentSeconds(host.host(), now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, host.host()));
                 report(host, samples);
             }
+            processMetrics.retainHosts(scraped);
             samples.add(HOSTS, fleet.hosts().size());
             samples.add(UNSYNCHRONISED_HOSTS, unsynchronised);
         }

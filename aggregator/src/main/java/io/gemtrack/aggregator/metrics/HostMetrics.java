@@ -19,11 +19,15 @@ final class HostMetrics {
             "Live GEM objects on the host.", null, "host");
     static final ModelMetric RESIDENT_BYTES = gauge("gemtrack_host_resident_bytes",
             "Resident (pinned) bytes of the live GEM objects on the host.", Unit.BYTES, "host");
+    /** The driver label of a region whose device no DrmDeviceAdded declared. */
+    static final String UNDECLARED_DRIVER = "undeclared";
+
     static final ModelMetric REGION_GEM_BYTES = gauge("gemtrack_host_region_gem_bytes",
-            "Size of the live GEM objects by DRM device minor and memory region.", Unit.BYTES, "host", "minor", "region");
+            "Size of the live GEM objects by DRM device (minor and driver) and memory region.", Unit.BYTES,
+            "host", "minor", "driver", "region");
     static final ModelMetric REGION_RESIDENT_BYTES = gauge("gemtrack_host_region_resident_bytes",
-            "Resident bytes of the live GEM objects by DRM device minor and memory region.", Unit.BYTES,
-            "host", "minor", "region");
+            "Resident bytes of the live GEM objects by DRM device (minor and driver) and memory region.", Unit.BYTES,
+            "host", "minor", "driver", "region");
     static final ModelMetric CHARGED_BYTES = gauge("gemtrack_host_charged_bytes",
             "GEM bytes the policy charges to the host's processes, summed over processes.", Unit.BYTES, "host", "policy");
     static final ModelMetric UNACCOUNTED_BYTES = gauge("gemtrack_host_unaccounted_bytes",
@@ -62,8 +66,9 @@ final class HostMetrics {
         samples.add(ORPHANED_BYTES, ledger.orphanedBytes(), name);
         for (RegionUsage region : ledger.regions()) {
             String minor = Integer.toString(region.minor());
-            samples.add(REGION_GEM_BYTES, region.gemBytes(), name, minor, region.name());
-            samples.add(REGION_RESIDENT_BYTES, region.residentBytes(), name, minor, region.name());
+            String driver = host.driver(region.minor()).orElse(UNDECLARED_DRIVER);
+            samples.add(REGION_GEM_BYTES, region.gemBytes(), name, minor, driver, region.name());
+            samples.add(REGION_RESIDENT_BYTES, region.residentBytes(), name, minor, driver, region.name());
         }
         for (Policy policy : Policy.all()) {
             samples.add(CHARGED_BYTES, ledger.charged(policy), name, policy.name());

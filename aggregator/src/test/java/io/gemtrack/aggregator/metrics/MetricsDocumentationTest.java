@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
@@ -39,9 +40,27 @@ class MetricsDocumentationTest {
         Map<String, Documented> exported = new TreeMap<>();
         Matcher type = TYPE.matcher(scrape.text());
         while (type.find()) {
-            exported.put(type.group(1), new Documented(type.group(2), labelsOf(scrape, type.group(1))));
+            if (type.group(1).startsWith("gemtrack_")) {
+                exported.put(type.group(1), new Documented(type.group(2), labelsOf(scrape, type.group(1))));
+            }
         }
         assertThat(exported).isEqualTo(documented());
+    }
+
+    /** The JVM's metrics are client_java's, documented there; the page names these, so they must be exported. */
+    @Test
+    void theJvmAndProcessMetricsThePageNamesAreExported() {
+        Exposition scrape = scrapeWithEverySeries();
+
+        assertThat(scrape.samples()).extracting(Exposition.Sample::name)
+                .contains("jvm_memory_used_bytes", "process_cpu_seconds_total", "process_resident_memory_bytes",
+                        "process_open_fds", "jvm_threads_current");
+    }
+
+    @Test
+    void buildInfoNamesTheVersionMavenBuilt() {
+        assertThat(scrapeWithEverySeries().value("gemtrack_build_info", "version", BuildInfo.version())).hasValue(1.0);
+        assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 
     @Test
