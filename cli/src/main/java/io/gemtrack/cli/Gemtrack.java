@@ -20,7 +20,8 @@ public final class Gemtrack implements Runnable {
 
     /** The root command with its subcommands; a tool module adds its own commands to it before executing. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Gemtrack()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Gemtrack()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new RedactingExceptionHandler());
     }
 
     @Override

@@ -57,4 +57,9 @@ public final class KafkaOptions {
         }
         return settings;
     }
+
+    /** {@code text} without the secrets of these settings, once they are built; for error messages. */
+    synchronized String redact(String text) {
+        return settings == null ? text : settings.redact(text);
+    }
 }
