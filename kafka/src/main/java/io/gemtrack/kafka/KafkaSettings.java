@@ -130,6 +130,18 @@ public final class KafkaSettings {
         return settings.getOrDefault(BOOTSTRAP_SERVERS, DEFAULT_BOOTSTRAP_SERVERS).toString();
     }
 
+    /** Whether any source named the brokers; without, clients go to {@value #DEFAULT_BOOTSTRAP_SERVERS}. */
+    public boolean namesBootstrapServers() {
+        return settings.containsKey(BOOTSTRAP_SERVERS);
+    }
+
+    /** These settings with the brokers at {@code bootstrapServers}, e.g. a broker a command has started itself. */
+    public KafkaSettings withBootstrapServers(String bootstrapServers) {
+        Map<String, Object> changed = new TreeMap<>(settings);
+        changed.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return new KafkaSettings(changed, warnings);
+    }
+
     /** What was noticed while building: unknown names, settings gemtrack sets itself; already logged once. */
     public List<String> warnings() {
         return warnings;

@@ -71,6 +71,18 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void settingsWithoutBrokersCanBePointedAtOneAndKeepTheRest() {
+        KafkaSettings settings = KafkaSettings.builder().property("linger.ms=7").build();
+        assertThat(settings.namesBootstrapServers()).isFalse();
+
+        KafkaSettings pointed = settings.withBootstrapServers("127.0.0.1:40000");
+
+        assertThat(pointed.namesBootstrapServers()).isTrue();
+        assertThat(pointed.producer(Map.of())).containsEntry("bootstrap.servers", "127.0.0.1:40000").containsEntry("linger.ms", "7");
+        assertThat(KafkaSettings.bootstrap("kafka:9092").namesBootstrapServers()).isTrue();
+    }
+
+    @Test
     void aSettingGoesOnlyToTheKindsOfClientThatKnowIt() {
         KafkaSettings settings = KafkaSettings.builder()
                 .property("acks=1").property("fetch.min.bytes=1024").property("security.protocol=SSL").build();
