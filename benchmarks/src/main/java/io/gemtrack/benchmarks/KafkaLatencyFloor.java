@@ -31,7 +31,7 @@ final class KafkaLatencyFloor implements AutoCloseable {
 
     KafkaLatencyFloor(KafkaSettings kafka, String topic, String skipPrefix) {
         Map<String, Object> config = kafka.consumer(Map.of());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-floor-" + UUID.randomUUID());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, topic + ".latency-floor-" + UUID.randomUUID());
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         this.skipPrefix = skipPrefix;
         consumer.subscribe(List.of(topic));

@@ -81,13 +81,14 @@ final class KafkaPerfTools {
     }
 
     /**
-     * Reads {@code records} records from the start of {@code topic} in a new group; returns records per second of
-     * fetching, for each run. The first reads the same records in another group.
+     * Reads {@code records} records from the start of {@code topic} in a group named for it; returns records per
+     * second of fetching, for each run. The first reads the same records in another group.
      */
     BenchCommand.Runs<Double> consumerRecordsPerSecond(String topic, long records) {
+        String group = topic + ".consumer-performance";
         return runTwice("org.apache.kafka.tools.ConsumerPerformance",
-                consumerArguments(topic, records, "bench-consumer-performance" + WARM_UP_SUFFIX),
-                consumerArguments(topic, records, "bench-consumer-performance"), output -> {
+                consumerArguments(topic, records, group + WARM_UP_SUFFIX),
+                consumerArguments(topic, records, group), output -> {
                     String rate = statsTable(output).get("fetch.nMsg.sec");
                     if (rate == null) {
                         throw new IllegalStateException("ConsumerPerformance printed no fetch.nMsg.sec:\n" + output);
@@ -97,8 +98,8 @@ final class KafkaPerfTools {
     }
 
     private List<String> consumerArguments(String topic, long records, String group) {
-        return List.of("--bootstrap-server", bootstrapServers, "--consumer.config", consumerConfig.toString(), "--topic", topic, "--messages", Long.toString(records),
-                "--group", group, "--timeout", "60000");
+        return List.of("--bootstrap-server", bootstrapServers, "--consumer.config", consumerConfig.toString(), "--topic", topic,
+                "--messages", Long.toString(records), "--group", group, "--timeout", "60000");
     }
 
     /** ConsumerPerformance prints a comma-separated header line and, under it, one line of values. */
