@@ -3,12 +3,12 @@ package io.gemtrack.cli;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
-import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,10 +26,6 @@ public final class AggregateCommand implements Callable<Integer> {
 
     /** The exit status after the consumer stopped on an error. */
     static final int CONSUMER_FAILED = 1;
-
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
 
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -75,6 +71,12 @@ public final class AggregateCommand implements Callable<Integer> {
                     + "why. Default: ${DEFAULT-VALUE}.")
     Duration lingerAfterFailure;
 
+    @Mixin
+    TopicOptions topics;
+
+    @Mixin
+    KafkaOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -87,13 +89,12 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
                     + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
         }
-        Aggregator.Config config = new Aggregator.Config(KafkaSettings.bootstrap(bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
-                new HostActivity.Expiry(hostStaleAfter, hostDropAfter));
+        Aggregator.Config config = new Aggregator.Config(kafka.settings(), groupId, topic, deadLetterTopic, httpBind,
+                httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout());
         CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
-                    + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
+                    + "http://localhost:%3$d/metrics%n", topic, kafka.settings().bootstrapServers(), aggregator.httpPort());
             aggregator.whenFailed().thenRun(stopped::countDown);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();

@@ -5,7 +5,6 @@ import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
-import io.gemtrack.kafka.TopicLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ public final class CollectCommand implements Callable<Integer> {
             report(collector, "");
             return 0;
         }
-        EventPublisher publisher = kafka.openPublisher(TopicLayout.BROKER_DEFAULTS);
+        EventPublisher publisher = kafka.openPublisher();
         try {
             collector.run(count, interval, publisher::publish);
         } catch (InterruptException e) {

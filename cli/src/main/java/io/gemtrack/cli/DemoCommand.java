@@ -4,19 +4,24 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.kafka.KafkaSettings;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
- * child JVM, the emulated kernel producing, and an aggregator serving the web view and {@code /metrics}.
+ * child JVM (or the cluster the Kafka options name), the emulated kernel producing, and an aggregator serving the web
+ * view and {@code /metrics}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
-                + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
+                + "(or until the aggregator's consumer fails: then all stop, with exit status 1). Given brokers"
+                + " (--bootstrap-server, or bootstrap.servers in the other Kafka settings), run on them instead of a broker of its own.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
@@ -29,6 +34,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
+
+    @Mixin
+    TopicOptions topics;
+
+    /** With brokers named (by --bootstrap-server or any other source), the demo runs on them and starts none. */
+    @Mixin
+    KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
@@ -46,14 +58,19 @@ public final class DemoCommand implements Callable<Integer> {
     Running start() throws Exception {
         Running demo = new Running();
         try {
-            System.err.println("starting Kafka broker ...");
-            KafkaBroker broker = demo.add(KafkaBroker.startTemporary(kafkaPort));
-            demo.bootstrapServers = broker.bootstrapServers();
+            KafkaSettings settings = kafka.settings();
+            if (!settings.namesBootstrapServers()) {
+                System.err.println("starting Kafka broker ...");
+                settings = settings.withBootstrapServers(demo.add(KafkaBroker.startTemporary(kafkaPort)).bootstrapServers());
+            }
+            demo.bootstrapServers = settings.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(
-                    Aggregator.Config.defaults(KafkaSettings.bootstrap(broker.bootstrapServers())).withHttpPort(httpPort)));
+                    Aggregator.Config.defaults(settings).withHttpPort(httpPort).withTopicLayout(topics.layout())));
             demo.httpPort = demo.aggregator.httpPort();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(
-                    "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
+            List<String> produce = new ArrayList<>(List.of("--bootstrap-server", settings.bootstrapServers()));
+            produce.addAll(kafka.clientSettingArguments());
+            produce.addAll(List.of("--hosts", Integer.toString(hosts)));
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(produce.toArray(String[]::new)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {

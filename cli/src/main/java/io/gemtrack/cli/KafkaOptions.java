@@ -58,6 +58,19 @@ public final class KafkaOptions {
         return settings;
     }
 
+    /**
+     * The {@code --command-config} and {@code --kafka-property} options as given, for a command this one runs in
+     * turn, which reads the same environment.
+     */
+    List<String> clientSettingArguments() {
+        List<String> arguments = new ArrayList<>();
+        if (commandConfig != null) {
+            arguments.addAll(List.of("--command-config", commandConfig.toString()));
+        }
+        properties.forEach(property -> arguments.addAll(List.of("--kafka-property", property)));
+        return arguments;
+    }
+
     /** {@code text} without the secrets of these settings, once they are built; for error messages. */
     synchronized String redact(String text) {
         return settings == null ? text : settings.redact(text);

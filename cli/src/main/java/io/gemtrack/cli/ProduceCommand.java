@@ -2,7 +2,6 @@ package io.gemtrack.cli;
 
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
-import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.producer.EventPump;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
@@ -44,10 +43,6 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Mixin
     PublishOptions kafka;
-
-    @Option(names = "--partitions",
-            description = "Partitions of the topic when it has to be created. Default: the broker's num.partitions.")
-    Integer partitions;
 
     @Option(names = "--scenario", defaultValue = Scenarios.MIXED, paramLabel = "NAME[,NAME...]",
             description = "What the hosts run (see below); several run side by side. Default: ${DEFAULT-VALUE}.")
@@ -106,9 +101,6 @@ public final class ProduceCommand implements Callable<Integer> {
             requireAtLeast("--events", events, 1);
         }
         requireAtLeast("--snapshot-every", snapshotEvery, 0);
-        if (partitions != null) {
-            requireAtLeast("--partitions", partitions, 1);
-        }
         long runSeed = seed != null ? seed : new SplittableRandom().nextLong();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,
@@ -146,7 +138,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private EventPump.Totals publishEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
-        EventPublisher publisher = kafka.openPublisher(partitions == null ? TopicLayout.BROKER_DEFAULTS : TopicLayout.partitions(partitions));
+        EventPublisher publisher = kafka.openPublisher();
         EventPump.Totals totals;
         try {
             totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),

@@ -1,27 +1,28 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.kafka.EventPublisher;
-import io.gemtrack.kafka.KafkaSettings;
-import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where a command publishes events: the {@code --bootstrap-server} and {@code --topic} options every publishing command shares. */
+/** Where a command publishes events: the topic, how it is created, and the Kafka options; every publishing command shares them. */
 public final class PublishOptions {
-
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
 
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
     String topic;
+
+    @Mixin
+    TopicOptions layout;
+
+    @Mixin
+    KafkaOptions kafka;
 
     public String topic() {
         return topic;
     }
 
-    /** A publisher to the topic, creating it with {@code layout} if it does not exist. */
-    public EventPublisher openPublisher(TopicLayout layout) {
-        return new EventPublisher(KafkaSettings.bootstrap(bootstrapServers), topic, layout);
+    /** A publisher to the topic, creating it as the topic options say if it does not exist. */
+    public EventPublisher openPublisher() {
+        return new EventPublisher(kafka.settings(), topic, layout.layout());
     }
 }
