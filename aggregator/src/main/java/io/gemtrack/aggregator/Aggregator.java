@@ -103,8 +103,7 @@ public final class Aggregator implements AutoCloseable {
     public Aggregator(Config config, AppliedListener listener) {
         AggregatorTopics topics = new AggregatorTopics(config.topic(), config.deadLetterTopic());
         try (Admin admin = Admin.create(config.kafka().admin())) {
-            topics.create(admin, config.topicLayout());
-            topics.requireUsableByAggregator(admin);
+            topics.prepareForAggregator(admin, config.topicLayout());
         }
         checkpoints = new CheckpointStore(config.kafka(), topics.checkpoints());
         PrometheusRegistry registry = new PrometheusRegistry();

@@ -51,9 +51,12 @@ public final class EventPublisher implements AutoCloseable {
      * @throws IllegalStateException if the topic cannot serve as an events topic, or this principal may not write to it
      */
     public EventPublisher(KafkaSettings settings, String topic, TopicLayout layout) {
+        List<Need> needs = List.of(new Need(topic, Role.EVENTS, Set.of(AclOperation.WRITE)));
         try (Admin admin = Admin.create(settings.admin())) {
             Topics.ensure(admin, Topics.events(topic, layout));
-            TopicCheck.require(admin, topic, List.of(new Need(topic, Role.EVENTS, Set.of(AclOperation.WRITE))));
+            TopicCheck.require(admin, topic, needs);
+        } catch (HiddenTopicException e) {
+            throw TopicCheck.explain(e, needs);
         }
         Map<String, Object> config = settings.producer(DEFAULTS);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

@@ -139,6 +139,26 @@ public final class TopicCheck {
         }
     }
 
+    /**
+     * What to tell of a topic this principal could neither see nor create, from what the command needs of it: the
+     * ACLs to grant if it exists, and if it does not.
+     */
+    public static IllegalStateException explain(HiddenTopicException hidden, List<Need> needs) {
+        return needs.stream().filter(need -> need.topic().equals(hidden.topic())).findFirst()
+                .<IllegalStateException>map(need -> new IllegalStateException("cannot use topic " + need.topic() + " ("
+                        + need.role() + "): not authorized: no ACL allows this principal " + operations(need.operations())
+                        + " on topic " + need.topic() + " (" + need.role() + "), or, if it does not exist, CREATE on it or on"
+                        + " the cluster; Kafka shows a principal neither a topic it may not use nor whether it exists."
+                        + " Create it with `gemtrack topics --create` as a principal that may, or grant the ACLs the"
+                        + " README lists", hidden))
+                .orElse(hidden);
+    }
+
+    private static String operations(Set<AclOperation> operations) {
+        return operations.isEmpty() ? "DESCRIBE"
+                : operations.stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
+    }
+
     /** Every problem of {@code needs}, as {@link #require} reports them. */
     public static List<String> problems(Map<String, Inspected> inspected, String eventsTopic, List<Need> needs) {
         List<String> problems = new ArrayList<>();
@@ -156,8 +176,8 @@ public final class TopicCheck {
             missing.addAll(need.operations());
             missing.removeAll(topic.allowed());
             if (!missing.isEmpty()) {
-                problems.add("not authorized: no ACL allows this principal " + missing.stream().map(Enum::name).sorted()
-                        .collect(Collectors.joining(", ")) + " on topic " + topic.name() + " (" + need.role() + ")");
+                problems.add("not authorized: no ACL allows this principal " + operations(missing) + " on topic "
+                        + topic.name() + " (" + need.role() + ")");
             }
         }
         return problems;

@@ -81,6 +81,8 @@ public final class Topics {
      * second as the start of a producer it had no state for: the records wait until the delivery timeout and fail.
      * A partition whose leader answers a list-offsets request (which the admin client retries until it does) has its
      * log and takes the first batch.
+     *
+     * @throws HiddenTopicException if a topic this principal cannot see may not be created either
      */
     public static void ensure(Admin admin, NewTopic... topics) {
         create(admin, topics);
@@ -107,11 +109,8 @@ public final class Topics {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof TopicAuthorizationException) {
-                    // Topics this principal may not describe are not listed: it may exist and be invisible.
-                    throw new IllegalStateException("cannot create topic " + created.getKey() + ": not authorized: no ACL"
-                            + " allows this principal to CREATE it (on the topic or the cluster), or it exists and this"
-                            + " principal may not DESCRIBE it. Create it with `gemtrack topics --create` as a principal"
-                            + " that may, or grant the ACLs the README lists", cause);
+                    // Topics this principal may not describe are not listed: it may exist and be hidden.
+                    throw new HiddenTopicException(created.getKey(), cause);
                 }
                 if (!(cause instanceof TopicExistsException)) {
                     throw KafkaErrors.failure("cannot create topic " + created.getKey(), e);

@@ -135,7 +135,8 @@ class SecureClusterIT {
     @Test
     void aWrongPasswordStopsEachCommandWithinSecondsSayingAuthenticationFailed() throws IOException {
         Path settings = clientProperties("wrong-password", login(USER, WRONG_PASSWORD));
-        for (List<String> command : List.of(List.of("produce", "--events", "10"), List.of("aggregate", "--group", GROUP, "--http-port", "0"))) {
+        for (List<String> command : List.of(List.of("produce", "--events", "10"), List.of("aggregate", "--group", GROUP,
+                "--dead-letter-topic", DEAD_LETTERS, "--http-port", "0"))) {
             List<String> arguments = new ArrayList<>(command);
             arguments.addAll(List.of("--bootstrap-server", broker.bootstrapServers(), "--command-config", settings.toString(),
                     "--topic", TOPIC));
@@ -170,7 +171,7 @@ class SecureClusterIT {
             Path settings = clientProperties(user.getKey(), login(user.getKey(), PASSWORD));
 
             Result result = gemtrack("aggregate", "--bootstrap-server", broker.bootstrapServers(), "--command-config",
-                    settings.toString(), "--topic", TOPIC, "--group", GROUP, "--http-port", "0");
+                    settings.toString(), "--topic", TOPIC, "--dead-letter-topic", DEAD_LETTERS, "--group", GROUP, "--http-port", "0");
 
             assertThat(result.status()).as(user.getKey()).isNotZero();
             assertThat(result.err()).as(user.getKey()).contains("not authorized: no ACL allows this principal")

@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.kafka;
 
+import io.gemtrack.kafka.HiddenTopicException;
 import io.gemtrack.kafka.TopicCheck;
 import io.gemtrack.kafka.TopicCheck.Need;
 import io.gemtrack.kafka.TopicCheck.Role;
@@ -45,8 +46,17 @@ public record AggregatorTopics(String events, String deadLetters) {
         return aggregatorNeeds().stream().map(need -> new Need(need.topic(), need.role(), Set.of())).toList();
     }
 
-    /** Fails, naming every problem, unless the topics exist and an aggregator running as this principal can use them. */
-    public void requireUsableByAggregator(Admin admin) {
+    /**
+     * What an aggregator does before it starts: {@link #create} what does not exist, then fail, naming every problem,
+     * unless the topics can serve and an aggregator running as this principal may use them. A topic it can neither see
+     * nor create is named with the ACLs it needs.
+     */
+    public void prepareForAggregator(Admin admin, TopicLayout layout) {
+        try {
+            create(admin, layout);
+        } catch (HiddenTopicException e) {
+            throw TopicCheck.explain(e, aggregatorNeeds());
+        }
         TopicCheck.require(admin, events, aggregatorNeeds());
     }
 }
