@@ -87,6 +87,11 @@ public final class Aggregator implements AutoCloseable {
         }
     }
 
+    /** How long {@link #close()} waits for the final checkpoint before giving it up. */
+    private static final Duration FINAL_CHECKPOINT_TIMEOUT = Duration.ofSeconds(4);
+    /** How long {@link #close()} then waits for the consumer to leave the group before it leaves the consumer behind. */
+    private static final Duration CONSUMER_LEAVE_TIMEOUT = Duration.ofSeconds(2);
+
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
     private final CheckpointStore checkpoints;
@@ -133,10 +138,19 @@ public final class Aggregator implements AutoCloseable {
         return consumer.status().whenFailed();
     }
 
+    /**
+     * Stops consuming, writes the final checkpoint and leaves the group, then stops serving. Bounded whatever the
+     * broker does: a final checkpoint not stored within {@link #FINAL_CHECKPOINT_TIMEOUT} is given up (the log says
+     * so), as if the aggregator had crashed, and the consumer gets {@link #CONSUMER_LEAVE_TIMEOUT} more to go.
+     */
     @Override
     public void close() throws InterruptedException {
         consumer.close();
-        consumerThread.join();
+        consumerThread.join(FINAL_CHECKPOINT_TIMEOUT.toMillis());
+        if (consumerThread.isAlive()) {
+            checkpoints.abandonWrites();
+            consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
+        }
         http.close();
         history.close();
         deadLetters.close();

@@ -21,7 +21,8 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * A real Apache Kafka node in KRaft mode (broker and controller in one), run from the Kafka server jars on this JVM's
- * class path as a child JVM on loopback ports: alone, or one of a {@link KafkaCluster}'s quorum.
+ * class path as a child JVM on loopback ports: alone, or one of a {@link KafkaCluster}'s quorum, secured as its
+ * {@link BrokerSecurity} says.
  *
  * <p>A child JVM rather than an in-process server: the broker's threads, heap and logging stay out of the
  * tests' JVM, and a restart or a crash is a real one. {@link #stop()} and {@link #start()} keep the data
@@ -30,13 +31,17 @@ import org.apache.kafka.common.utils.Utils;
 public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long {@link #stop()} waits for a clean shutdown before it kills the broker. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(1);
     static final long SINGLE_NODE_HEAP_BYTES = 768L << 20;
 
     private final Path directory;
     private final boolean ownsDirectory;
     private final Node node;
     private final BrokerSecurity security;
-    private Process process;
+    /** Volatile for {@link #destroyNow()}, which takes no lock. */
+    private volatile Process process;
 
     /**
      * Where a node is in its cluster.
@@ -46,6 +51,13 @@ public final class KafkaBroker implements AutoCloseable {
      * @param clusterId the same for every node of the cluster
      */
     record Node(int id, int clientPort, int controllerPort, String voters, int nodes, String clusterId, long heapBytes) {
+
+        /** The one node of a cluster of one. */
+        static Node alone(int clientPort) {
+            int controllerPort = freePort();
+            return new Node(1, clientPort == 0 ? freePort() : clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, 1,
+                    Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES);
+        }
     }
 
     KafkaBroker(Path directory, boolean ownsDirectory, Node node, BrokerSecurity security) {
@@ -62,39 +74,36 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}. */
     public static KafkaBroker startTemporary(int port) {
-        return startTemporary(port, BrokerSecurity.NONE);
+        return temporary(port).start();
     }
 
     /** Starts a broker secured as {@code security} says on a free port, in a temporary directory. */
     public static KafkaBroker startTemporary(BrokerSecurity security) {
-        return startTemporary(0, security);
-    }
-
-    private static KafkaBroker startTemporary(int port, BrokerSecurity security) {
-        return create(temporaryDirectory(), true, port, security).start();
-    }
-
-    static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("gemtrack-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the broker's data directory", e);
-        }
+        return temporary(0, security).start();
     }
 
     /**
-     * A broker keeping its data in {@code directory}; {@code port} 0 picks a free one. Not started yet.
-     * {@code ownsDirectory}: delete the directory on {@link #close()}.
+     * A broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}; not
+     * started yet. Directories that runs killed before they could remove theirs are removed first (see
+     * {@link TemporaryDirectories}).
      */
-    public static KafkaBroker create(Path directory, boolean ownsDirectory, int port) {
-        return create(directory, ownsDirectory, port, BrokerSecurity.NONE);
+    public static KafkaBroker temporary(int port) {
+        return temporary(port, BrokerSecurity.NONE);
     }
 
-    /** A broker as {@link #create(Path, boolean, int)} makes it, secured as {@code security} says. */
-    public static KafkaBroker create(Path directory, boolean ownsDirectory, int port, BrokerSecurity security) {
-        int controllerPort = freePort();
-        return new KafkaBroker(directory, ownsDirectory, new Node(1, port == 0 ? freePort() : port, controllerPort,
-                "1@127.0.0.1:" + controllerPort, 1, Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES), security);
+    /** A broker as {@link #temporary(int)} makes it, secured as {@code security} says. */
+    public static KafkaBroker temporary(int port, BrokerSecurity security) {
+        return new KafkaBroker(temporaryDirectory(), true, Node.alone(port), security);
+    }
+
+    /** A new temporary data directory, as {@link TemporaryDirectories} makes them. */
+    static Path temporaryDirectory() {
+        return TemporaryDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** A broker keeping its data in {@code directory} across runs; {@code port} 0 picks a free one. Not started yet. */
+    public static KafkaBroker create(Path directory, int port) {
+        return new KafkaBroker(directory, false, Node.alone(port), BrokerSecurity.NONE);
     }
 
     public String bootstrapServers() {
@@ -141,6 +150,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path properties = writeProperties();
+            // The credentials go in a file, not on the command line, where anyone on the machine could read them.
             Path scramCredentials = directory.resolve("scram-credentials");
             Files.write(scramCredentials, security.scramCredentials());
             process = ChildJvm.builder(
@@ -152,6 +162,9 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
+            if (ownsDirectory) {
+                TemporaryDirectories.record(directory, TemporaryDirectories.BROKER, process.toHandle());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker", e);
         }
@@ -159,17 +172,25 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Stops the broker the way an operator would (SIGTERM, clean shutdown), keeping its data. */
     public synchronized void stop() {
-        halt(false);
+        stop(STOP_TIMEOUT);
+    }
+
+    /**
+     * Stops the broker with SIGTERM, keeping its data; if it has not shut down within {@code timeout}, kills it.
+     * Returns once it is gone.
+     */
+    public synchronized void stop(Duration timeout) {
+        halt(false, timeout);
     }
 
     /** Kills the broker with SIGKILL, as a crash would, keeping its data. */
     public synchronized void kill() {
-        halt(true);
+        halt(true, STOP_TIMEOUT);
     }
 
-    private void halt(boolean forcibly) {
+    private void halt(boolean forcibly, Duration timeout) {
         signal(forcibly);
-        awaitExit();
+        awaitExit(timeout);
     }
 
     /** Sends the broker SIGTERM or SIGKILL without waiting, so that the nodes of a cluster stop together. */
@@ -184,13 +205,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Waits until the signalled broker has exited; kills it if it takes more than 30 s. */
-    synchronized void awaitExit() {
+    /** Waits until the signalled broker has exited; kills it if it takes longer than {@code timeout}. */
+    synchronized void awaitExit(Duration timeout) {
         if (process == null) {
             return;
         }
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -200,14 +221,44 @@ public final class KafkaBroker implements AutoCloseable {
         process = null;
     }
 
+    /** Stops the broker as {@link #stop()} does and deletes its directory if it is a temporary one. */
     @Override
     public synchronized void close() {
-        stop();
+        close(STOP_TIMEOUT);
+    }
+
+    /** Stops the broker as {@link #stop(Duration)} does and deletes its directory if it is a temporary one. */
+    public synchronized void close(Duration timeout) {
+        stop(timeout);
         if (ownsDirectory) {
             try {
                 Utils.delete(directory.toFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + directory, e);
+            }
+        }
+    }
+
+    /**
+     * For a process that must end now, even while another thread is in {@link #close()}: kills the broker, waits a
+     * moment for it to go, and deletes its temporary directory. Takes no lock and never throws; what it cannot delete
+     * the next temporary broker removes.
+     */
+    public void destroyNow() {
+        Process running = process;
+        if (running != null) {
+            running.destroyForcibly();
+            try {
+                running.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownsDirectory) {
+            try {
+                Utils.delete(directory.toFile());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
             }
         }
     }
@@ -272,7 +323,7 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
         }
-        halt(true);
+        halt(true, STOP_TIMEOUT);
         throw new IllegalStateException("the Kafka broker did not become ready within " + READY_TIMEOUT.toSeconds()
                 + " s; see " + log(), last);
     }

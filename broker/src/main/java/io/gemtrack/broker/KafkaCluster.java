@@ -3,6 +3,7 @@ package io.gemtrack.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** A node of a cluster needs less than a broker alone: it shares the load with the others. */
     private static final long NODE_HEAP_BYTES = 512L << 20;
+    /** How long {@link #close()} waits for the nodes' clean shutdown before it kills them. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path directory;
     private final boolean ownsDirectory;
@@ -36,15 +39,27 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts {@code nodes} nodes on free ports in a new temporary directory, removed again by {@link #close()}. */
     public static KafkaCluster startTemporary(int nodes, BrokerSecurity security) {
-        return create(KafkaBroker.temporaryDirectory(), true, nodes, 0, security).start();
+        return temporary(nodes, 0, security).start();
     }
 
     /**
-     * A cluster of {@code nodes} nodes keeping their data under {@code directory}, not started yet. Node {@code i}
-     * (from 1) listens for clients on {@code firstPort + i - 1}, or on a free port if {@code firstPort} is 0. A cluster
-     * of one is a {@link KafkaBroker#create broker alone}, its data in {@code directory} itself.
+     * A cluster as {@link #create} makes it, in a new temporary directory (see {@link TemporaryDirectories}) removed
+     * again by {@link #close()}; not started yet.
      */
-    public static KafkaCluster create(Path directory, boolean ownsDirectory, int nodes, int firstPort, BrokerSecurity security) {
+    public static KafkaCluster temporary(int nodes, int firstPort, BrokerSecurity security) {
+        return create(KafkaBroker.temporaryDirectory(), true, nodes, firstPort, security);
+    }
+
+    /**
+     * A cluster of {@code nodes} nodes keeping their data under {@code directory} across runs, not started yet. Node
+     * {@code i} (from 1) listens for clients on {@code firstPort + i - 1}, or on a free port if {@code firstPort} is 0.
+     * A cluster of one is a {@link KafkaBroker#create broker alone}, its data in {@code directory} itself.
+     */
+    public static KafkaCluster create(Path directory, int nodes, int firstPort, BrokerSecurity security) {
+        return create(directory, false, nodes, firstPort, security);
+    }
+
+    private static KafkaCluster create(Path directory, boolean ownsDirectory, int nodes, int firstPort, BrokerSecurity security) {
         if (nodes < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + nodes);
         }
@@ -76,6 +91,11 @@ public final class KafkaCluster implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /** Where the nodes keep their data, each in a directory of its own unless there is one. */
+    public Path directory() {
+        return directory;
     }
 
     public List<KafkaBroker> nodes() {
@@ -119,16 +139,38 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /** Stops every node (SIGTERM, clean shutdown) and deletes the directory if it is a temporary one. */
     @Override
     public void close() {
+        close(STOP_TIMEOUT);
+    }
+
+    /** As {@link #close()}, killing the nodes that have not shut down within {@code timeout}. */
+    public void close(Duration timeout) {
         // Together: a node stopping alone waits for the quorum that the nodes stopped before it have left.
         nodes.forEach(node -> node.signal(false));
-        nodes.forEach(KafkaBroker::awaitExit);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        nodes.forEach(node -> node.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
         if (ownsDirectory) {
             try {
                 Utils.delete(directory.toFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + directory, e);
+            }
+        }
+    }
+
+    /**
+     * For a process that must end now, even while another thread is in {@link #close()}: as
+     * {@link KafkaBroker#destroyNow()} for every node, then the temporary directory. Takes no lock and never throws.
+     */
+    public void destroyNow() {
+        nodes.forEach(KafkaBroker::destroyNow);
+        if (ownsDirectory) {
+            try {
+                Utils.delete(directory.toFile());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
             }
         }
     }

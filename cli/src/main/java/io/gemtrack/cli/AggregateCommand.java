@@ -6,7 +6,10 @@ import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gemtrack aggregate}: runs an aggregator until interrupted, or until its consumer fails: then it prints a line
+ * {@code gemtrack aggregate}: runs an aggregator until a stop signal (see {@link Shutdown}), or until its consumer fails: then it prints a line
  * naming the error (the log above has its stack trace), goes on answering {@code /health} with 503 for
  * {@code --linger-after-failure}, and exits with status {@value #CONSUMER_FAILED}, so that a supervisor starts it
  * again and it recovers from its checkpoints.
@@ -91,20 +94,26 @@ public final class AggregateCommand implements Callable<Integer> {
         }
         Aggregator.Config config = new Aggregator.Config(kafka.settings(), groupId, topic, deadLetterTopic, httpBind,
                 httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout());
-        CountDownLatch stopped = new CountDownLatch(1);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
                     + "http://localhost:%3$d/metrics%n", topic, kafka.settings().bootstrapServers(), aggregator.httpPort());
-            aggregator.whenFailed().thenRun(stopped::countDown);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
+            CompletableFuture.anyOf(aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
             if (aggregator.failure().isPresent()) {
                 spec.commandLine().getErr().println(failureMessage(aggregator.failure().get()));
-                Thread.sleep(lingerAfterFailure.toMillis());
+                lingerUnlessStopped();
                 return CONSUMER_FAILED;
             }
         }
         return 0;
+    }
+
+    /** Keeps answering {@code /health} with 503 for a while, so a probe or a scrape records why; a signal cuts it short. */
+    private void lingerUnlessStopped() throws InterruptedException, ExecutionException {
+        try {
+            Shutdown.stopRequest().whenMade().get(lingerAfterFailure.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Lingered the whole time: nobody asked to stop sooner.
+        }
     }
 
     /** The one line that tells why an aggregator stopped on its own. */

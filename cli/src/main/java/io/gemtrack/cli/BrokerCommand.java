@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run Apache Kafka's own broker (KRaft) on loopback until Ctrl-C: one node, or a quorum of several.")
 public final class BrokerCommand implements Callable<Integer> {
+
+    /** How long the brokers get for a clean shutdown before they are killed; within {@link Shutdown#DEADLINE}. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(9);
 
     @Spec
     CommandSpec spec;
@@ -47,26 +51,29 @@ public final class BrokerCommand implements Callable<Integer> {
         if (nodes < 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--nodes': must be at least 1, was " + nodes);
         }
-        boolean temporary = dataDir == null;
-        Path directory = temporary ? Files.createTempDirectory("gemtrack-kafka-") : dataDir;
         BrokerSecurity brokerSecurity = security == BrokerSecurity.Protocol.PLAINTEXT ? BrokerSecurity.NONE : BrokerSecurity.sasl(security);
-        KafkaCluster cluster = KafkaCluster.create(directory, temporary, nodes, port, brokerSecurity);
+        KafkaCluster cluster = dataDir == null ? KafkaCluster.temporary(nodes, port, brokerSecurity)
+                : KafkaCluster.create(dataDir, nodes, port, brokerSecurity);
+        Shutdown.onForcedExit(cluster::destroyNow);
         System.err.println("starting " + (nodes == 1 ? "a Kafka broker" : "a Kafka cluster of " + nodes + " nodes")
-                + " (data in " + directory + ") ...");
-        cluster.start();
-        Shutdown.onSignal(cluster::close);
-        String ready = "Kafka " + (nodes == 1 ? "broker" : "cluster") + " ready: --bootstrap-server " + cluster.bootstrapServers();
-        if (security != BrokerSecurity.Protocol.PLAINTEXT) {
-            ready += " --command-config " + writeClientProperties(directory, cluster);
+                + " (data in " + cluster.directory() + ") ...");
+        try {
+            cluster.start();
+            String ready = "Kafka " + (nodes == 1 ? "broker" : "cluster") + " ready: --bootstrap-server " + cluster.bootstrapServers();
+            if (security != BrokerSecurity.Protocol.PLAINTEXT) {
+                ready += " --command-config " + writeClientProperties(cluster);
+            }
+            System.out.println(ready);
+            Shutdown.awaitSignal();
+        } finally {
+            cluster.close(STOP_TIMEOUT);
         }
-        System.out.println(ready);
-        Shutdown.awaitSignal();
         return 0;
     }
 
     /** The admin super user's client settings, readable by this user alone: they hold its password. */
-    private static Path writeClientProperties(Path directory, KafkaCluster cluster) throws IOException {
-        Path file = directory.resolve("client.properties");
+    private static Path writeClientProperties(KafkaCluster cluster) throws IOException {
+        Path file = cluster.directory().resolve("client.properties");
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Properties properties = new Properties();

@@ -3,6 +3,7 @@ package io.gemtrack.cli;
 import io.gemtrack.collector.Collector;
 import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.collector.procfs.ReadSkips;
+import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,29 +60,26 @@ public final class CollectCommand implements Callable<Integer> {
         if (dryRun) {
             EventCodec codec = new EventCodec();
             PrintWriter out = spec.commandLine().getOut();
-            collector.run(count, interval, event -> out.println(codec.encodeToString(event)));
+            runUntilStopped(collector, count, event -> out.println(codec.encodeToString(event)));
             out.flush();
             report(collector, "");
             return 0;
         }
         EventPublisher publisher = kafka.openPublisher();
         try {
-            collector.run(count, interval, publisher::publish);
+            runUntilStopped(collector, count, publisher::publish);
         } catch (InterruptException e) {
-            // Interrupted while Kafka waited for the broker: the stop that was asked for, not a failure.
-        } finally {
-            close(publisher);
+            // Stopped while Kafka waited for room in its buffer or for the broker.
         }
+        PublishOptions.close(publisher, Shutdown.stopRequest());
         report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
         return publisher.failed() == 0 ? 0 : 1;
     }
 
-    /** Waits for the events sent so far; when the thread is interrupted, Kafka drops them instead, so the stop is prompt. */
-    private static void close(EventPublisher publisher) {
-        try {
-            publisher.close();
-        } catch (InterruptException e) {
-            // Kafka has restored the thread's interrupt status; nothing else to do on the way out.
+    /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
+    private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
+        try (StopRequest.Interruption interruption = Shutdown.stopRequest().interruptOnRequest()) {
+            collector.run(count, interval, sink);
         }
     }
 

@@ -3,15 +3,17 @@ package io.gemtrack.cli;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.kafka.KafkaSettings;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
@@ -23,6 +25,11 @@ import picocli.CommandLine;
                 + "(or until the aggregator's consumer fails: then all stop, with exit status 1). Given brokers"
                 + " (--bootstrap-server, or bootstrap.servers in the other Kafka settings), run on them instead of a broker of its own.")
 public final class DemoCommand implements Callable<Integer> {
+
+    // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
+    // too): the producer gives up its unsent events, the aggregator its final checkpoint. Together within Shutdown.DEADLINE.
+    private static final Duration PRODUCER_STOP_TIMEOUT = PublishOptions.STOP_TIMEOUT.plusSeconds(1);
+    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(3);
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
             description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -44,14 +51,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running demo = start();
-        Shutdown.onSignal(demo::close);
-        System.out.print(demo.addresses());
-        // Until a signal ends the JVM, whose shutdown hook stops the demo, or the aggregator fails.
-        Throwable failure = demo.aggregator.whenFailed().toCompletableFuture().get();
-        System.err.println(AggregateCommand.failureMessage(failure));
-        demo.close();
-        return AggregateCommand.CONSUMER_FAILED;
+        try (Running demo = start()) {
+            System.out.print(demo.addresses());
+            CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
+            if (demo.aggregator.failure().isPresent()) {
+                System.err.println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
+                return AggregateCommand.CONSUMER_FAILED;
+            }
+        }
+        return 0;
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
@@ -60,8 +68,12 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             KafkaSettings settings = kafka.settings();
             if (!settings.namesBootstrapServers()) {
-                System.err.println("starting Kafka broker ...");
-                settings = settings.withBootstrapServers(demo.add(KafkaBroker.startTemporary(kafkaPort)).bootstrapServers());
+                KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
+                demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
+                Shutdown.onForcedExit(broker::destroyNow);
+                System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+                broker.start();
+                settings = settings.withBootstrapServers(broker.bootstrapServers());
             }
             demo.bootstrapServers = settings.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(
@@ -70,12 +82,14 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> produce = new ArrayList<>(List.of("--bootstrap-server", settings.bootstrapServers()));
             produce.addAll(kafka.clientSettingArguments());
             produce.addAll(List.of("--hosts", Integer.toString(hosts)));
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand()).execute(produce.toArray(String[]::new)),
+            StopRequest producerStop = new StopRequest();
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
+                    produce.toArray(String[]::new)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {
-                producer.interrupt();
-                producer.join(10_000);
+                producerStop.make();
+                producer.join(PRODUCER_STOP_TIMEOUT.toMillis());
             });
             return demo;
         } catch (Exception | Error e) {

@@ -15,7 +15,8 @@ public final class Gemtrack implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Shutdown.install();
+        System.exit(Shutdown.exitStatus(commandLine().execute(args)));
     }
 
     /** The root command with its subcommands; a tool module adds its own commands to it before executing. */

@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +33,7 @@ import picocli.CommandLine;
 public final class ProduceCommand implements Callable<Integer> {
 
     static final int MAX_HOSTS = 10_000;
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private final StopRequest stop;
 
     @Spec
     CommandSpec spec;
@@ -77,6 +74,16 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print the events as JSON lines to stdout instead of sending them.")
     boolean dryRun;
+
+    /** Runs until a stop signal (see {@link Shutdown}), if no limit comes first. */
+    public ProduceCommand() {
+        this(Shutdown.stopRequest());
+    }
+
+    /** Runs until {@code stop} is made, if no limit comes first. */
+    ProduceCommand(StopRequest stop) {
+        this.stop = stop;
+    }
 
     /** Lists the scenarios, with what each does, below the options in {@code --help}. */
     static final class ScenarioHelp implements CommandLine.IModelTransformer {
@@ -144,15 +151,10 @@ public final class ProduceCommand implements Callable<Integer> {
             totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),
                     limits);
         } catch (InterruptException e) {
-            // Interrupted while Kafka waited for room in its buffer: the stop that was asked for.
+            // Stopped while Kafka waited for room in its buffer or for the broker.
             totals = new EventPump.Totals(publisher.acknowledged() + publisher.failed(), Duration.ZERO, publisher.failed());
-        } finally {
-            try {
-                publisher.close();
-            } catch (InterruptException e) {
-                // Kafka has restored the thread's interrupt status; the events still buffered are dropped.
-            }
         }
+        PublishOptions.close(publisher, stop);
         err.printf("produce: sent %,d events of %d host(s) to %s, %,d acknowledged, %,d failed, %,.0f events/s%n",
                 totals.events(), hosts, kafka.topic(), publisher.acknowledged(), publisher.failed(), totals.perSecond());
         Exception lastError = publisher.lastError();
@@ -163,30 +165,12 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the pump; Ctrl-C asks it to stop at the next action boundary and waits for it, so what was produced is
-     * flushed and the truth written before the JVM goes.
+     * Runs the pump until a limit or the stop request, which interrupts it (ending a wait for the broker too) at the
+     * next action boundary, so what was produced is flushed and the truth written before the command ends.
      */
     private EventPump.Totals runUntilStopped(EventPump pump, EventPump.Limits limits) {
-        AtomicBoolean stopRequested = new AtomicBoolean();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested.set(true);
-            try {
-                stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gemtrack-produce-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return pump.run(limits, stopRequested::get);
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running; it has just been released.
-            }
+        try (StopRequest.Interruption interruption = stop.interruptOnRequest()) {
+            return pump.run(limits, stop::isMade);
         }
     }
 

@@ -32,11 +32,11 @@ public final class DeadLetterPublisher implements AutoCloseable {
     public static final String TOPIC_HEADER = "gemtrack.errors.topic";
     public static final String PARTITION_HEADER = "gemtrack.errors.partition";
     public static final String OFFSET_HEADER = "gemtrack.errors.offset";
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     /** How often a dead letter is sent before it counts as lost. */
     public static final int ATTEMPTS = 3;
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
     /** What became of each dead letter; told on the producer's I/O thread or the retry thread, so it must be quick. */
@@ -123,8 +123,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
     }
 
     /**
-     * Makes the retries already due, then waits a bounded time for the sends under way; a send that fails from now on
-     * is lost.
+     * Makes the retries already due, then waits at most {@link #CLOSE_TIMEOUT} for them and as long again for the
+     * dead letters sent so far to be stored: a stopping aggregator must not wait for a broker that is gone. A send
+     * that fails from now on is lost.
      */
     @Override
     public void close() {

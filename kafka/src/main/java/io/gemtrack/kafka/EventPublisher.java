@@ -4,6 +4,7 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.TopicCheck.Need;
 import io.gemtrack.kafka.TopicCheck.Role;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,8 +116,17 @@ public final class EventPublisher implements AutoCloseable {
         return lastError.get();
     }
 
+    /** Waits until every event sent so far is acknowledged or has failed, and closes the producer. */
     @Override
     public void close() {
         producer.close();
+    }
+
+    /**
+     * Closes the producer, waiting at most {@code timeout} for the events sent so far: those still unacknowledged
+     * then fail (and are counted in {@link #failed()}). For a stop that must not wait for a broker that is gone.
+     */
+    public void close(Duration timeout) {
+        producer.close(timeout);
     }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,11 +58,13 @@ public final class CheckpointStore implements AutoCloseable {
     private static final byte[] ROUND_MARKER = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
     private static final int CHECKPOINT_BATCH_BYTES = 1 << 20;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final KafkaSettings settings;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CheckpointCodec codec = new CheckpointCodec();
+    private volatile boolean abandoned;
 
     public CheckpointStore(KafkaSettings settings, String topic) {
         this(settings, topic, MAX_CHECKPOINT_BYTES);
@@ -95,6 +98,18 @@ public final class CheckpointStore implements AutoCloseable {
      * @return whether the round is complete, so recovery can resume at {@code sourceOffset}
      */
     public boolean writeRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
+        try {
+            return sendRound(partition, hosts, sourceOffset);
+        } catch (KafkaException | IllegalStateException e) {
+            // What the producer throws on a send it is closed under, or after: the round was given up.
+            if (abandoned) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean sendRound(int partition, Collection<HostCheckpoint> hosts, long sourceOffset) {
         List<Future<RecordMetadata>> stored = new ArrayList<>(hosts.size());
         for (HostCheckpoint host : hosts) {
             stored.add(send(partition, host.host().getBytes(StandardCharsets.UTF_8), stored(codec.encode(host)), sourceOffset));
@@ -106,6 +121,16 @@ public final class CheckpointStore implements AutoCloseable {
         Future<RecordMetadata> marker = send(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset);
         producer.flush();
         return allStored(partition, List.of(marker));
+    }
+
+    /**
+     * Gives up the round being written, and every later one, at once: for a stop that cannot wait for a broker that
+     * does not answer, or is gone. What was not stored yet fails, and recovery resumes at the last complete round, as
+     * after a crash. Safe to call from another thread than the one writing.
+     */
+    public void abandonWrites() {
+        abandoned = true;
+        producer.close(Duration.ZERO);
     }
 
     /**
@@ -140,13 +165,15 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private static boolean allStored(int partition, List<Future<RecordMetadata>> records) {
+    private boolean allStored(int partition, List<Future<RecordMetadata>> records) {
         for (Future<RecordMetadata> record : records) {
             try {
                 record.get();
             } catch (ExecutionException e) {
-                log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
-                        + " complete round", partition, e.getCause());
+                if (!abandoned) {
+                    log.warn("a checkpoint record of events partition {} was not stored, so recovery resumes at the last"
+                            + " complete round", partition, e.getCause());
+                }
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -238,8 +265,9 @@ public final class CheckpointStore implements AutoCloseable {
     public record Restored(List<HostModel> hosts, OptionalLong resumeAt) {
     }
 
+    /** Closes the producer, waiting at most {@link #CLOSE_TIMEOUT} for a broker that may be gone. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }

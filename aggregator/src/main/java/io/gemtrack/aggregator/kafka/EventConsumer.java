@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,6 +55,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      */
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
 
+    /**
+     * How long closing the Kafka consumer may take, the final checkpoint (written as the partitions are revoked) and
+     * leaving the group included, before it drops its connections.
+     */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
     /** How often hosts are checked for having been silent for the drop time. */
     private static final Duration DROP_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -150,7 +156,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             failed(e);
         } finally {
             try {
-                consumer.close();
+                consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             } finally {
                 applier.shutdownNow();
                 status.stopped();
@@ -267,6 +273,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     /** Writes a checkpoint round of each partition, covering what this consumer has read of it. */
     private void checkpoint(Collection<TopicPartition> partitions) {
         lastCheckpointNanos = System.nanoTime();
+        List<TopicPartition> incomplete = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             List<HostCheckpoint> hosts = new ArrayList<>();
             synchronized (fleet) {
@@ -276,7 +283,13 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                     }
                 });
             }
-            checkpoints.writeRound(partition.partition(), hosts, consumer.position(partition));
+            if (!checkpoints.writeRound(partition.partition(), hosts, consumer.position(partition))) {
+                incomplete.add(partition);
+            }
+        }
+        if (!running && !incomplete.isEmpty()) {
+            log.warn("final checkpoint skipped for {}: the broker refused it or had not stored it when the time to stop ran"
+                    + " out; whoever takes them over replays from their last complete checkpoint", incomplete);
         }
     }
 
@@ -300,6 +313,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (status.failure().isEmpty()) {
                 drain();
+                if (!running) {
+                    log.warn("final checkpoint skipped for {}: the group no longer counts this aggregator as their owner;"
+                            + " whoever takes them over replays from their last complete checkpoint", partitions);
+                }
             }
             forget(partitions);
         }
