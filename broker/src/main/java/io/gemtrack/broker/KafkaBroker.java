@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * A real Apache Kafka node in KRaft mode (broker and controller in one), run from the Kafka server jars on this JVM's
@@ -231,11 +230,7 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void close(Duration timeout) {
         stop(timeout);
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + directory, e);
-            }
+            TemporaryDirectories.delete(directory);
         }
     }
 
@@ -255,11 +250,7 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException | RuntimeException e) {
-                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
-            }
+            TemporaryDirectories.deleteNow(directory);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.gemtrack.broker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * A cluster of {@link KafkaBroker} nodes on loopback, each broker and KRaft controller in one child JVM, the
@@ -152,11 +149,7 @@ public final class KafkaCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         nodes.forEach(node -> node.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + directory, e);
-            }
+            TemporaryDirectories.delete(directory);
         }
     }
 
@@ -167,11 +160,7 @@ public final class KafkaCluster implements AutoCloseable {
     public void destroyNow() {
         nodes.forEach(KafkaBroker::destroyNow);
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException | RuntimeException e) {
-                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
-            }
+            TemporaryDirectories.deleteNow(directory);
         }
     }
 
