@@ -241,11 +241,6 @@ public final class KafkaSettings {
         return false;
     }
 
-    /** The name of the environment variable that sets {@code key}. */
-    public static String environmentVariable(String key) {
-        return ENVIRONMENT_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
-    }
-
     @Override
     public String toString() {
         return "KafkaSettings" + describe();

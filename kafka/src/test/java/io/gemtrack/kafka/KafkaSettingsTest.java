@@ -168,14 +168,14 @@ class KafkaSettingsTest {
 
     @Test
     void environmentVariablesNameSettingsWithDotsAsUnderscores() {
-        assertThat(KafkaSettings.environmentVariable("sasl.jaas.config")).isEqualTo("GEMTRACK_KAFKA_SASL_JAAS_CONFIG");
         // The scheme can name every setting only because none has an underscore, a dash or a capital in its name.
         assertThat(ProducerConfig.configNames()).allMatch(key -> key.matches("[a-z0-9.]+"));
         assertThat(ConsumerConfig.configNames()).allMatch(key -> key.matches("[a-z0-9.]+"));
         assertThat(AdminClientConfig.configNames()).allMatch(key -> key.matches("[a-z0-9.]+"));
         KafkaSettings settings = KafkaSettings.builder()
-                .environment(Map.of(KafkaSettings.environmentVariable("ssl.endpoint.identification.algorithm"), ""))
+                .environment(Map.of("GEMTRACK_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM", "",
+                        "GEMTRACK_KAFKA_SASL_JAAS_CONFIG", "x"))
                 .build();
-        assertThat(settings.admin()).containsEntry("ssl.endpoint.identification.algorithm", "");
+        assertThat(settings.admin()).containsEntry("ssl.endpoint.identification.algorithm", "").containsEntry("sasl.jaas.config", "x");
     }
 }
