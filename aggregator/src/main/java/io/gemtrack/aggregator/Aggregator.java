@@ -43,6 +43,7 @@ public final class Aggregator implements AutoCloseable {
                          HostActivity.Expiry hostExpiry, TopicLayout topicLayout) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
+        public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
         /** With topics laid out as the cluster's defaults say. */
@@ -68,7 +69,7 @@ public final class Aggregator implements AutoCloseable {
         }
 
         public static Config defaults(KafkaSettings kafka) {
-            return new Config(kafka, DEFAULT_GROUP_ID, Topics.EVENTS, Topics.DEAD_LETTERS, "0.0.0.0", DEFAULT_HTTP_PORT);
+            return new Config(kafka, DEFAULT_GROUP_ID, Topics.EVENTS, Topics.DEAD_LETTERS, DEFAULT_HTTP_BIND_ADDRESS, DEFAULT_HTTP_PORT);
         }
 
         public Config withHttpPort(int port) {
@@ -145,8 +146,16 @@ public final class Aggregator implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
+        close(FINAL_CHECKPOINT_TIMEOUT);
+    }
+
+    /**
+     * {@link #close()}, giving the final checkpoint {@code finalCheckpointTimeout}: for a caller with more time than
+     * a stop signal leaves, and hosts whose checkpoint takes longer to write (a million objects).
+     */
+    public void close(Duration finalCheckpointTimeout) throws InterruptedException {
         consumer.close();
-        consumerThread.join(FINAL_CHECKPOINT_TIMEOUT.toMillis());
+        consumerThread.join(finalCheckpointTimeout.toMillis());
         if (consumerThread.isAlive()) {
             checkpoints.abandonWrites();
             consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());

@@ -2,6 +2,7 @@ package io.gemtrack.benchmarks;
 
 import io.gemtrack.cli.Gemtrack;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code gemtrack} with the benchmark commands added: what {@code ./gemtrack bench} and {@code ./gemtrack jmh}
@@ -13,9 +14,17 @@ public final class GemtrackBenchmarks {
     }
 
     public static void main(String[] args) {
+        Gemtrack.main(commandLine(), args);
+    }
+
+    /** The root command with bench and jmh added. */
+    static CommandLine commandLine() {
         CommandLine commandLine = Gemtrack.commandLine()
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(new JmhCommand());
-        System.exit(commandLine.execute(args));
+        // JMH has a -v of its own (verbosity), and jmh passes JMH's options on unchanged.
+        CommandSpec jmh = commandLine.getSubcommands().get("jmh").getCommandSpec();
+        jmh.remove(jmh.findOption("-v"));
+        return commandLine;
     }
 }

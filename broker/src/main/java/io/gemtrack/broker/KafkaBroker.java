@@ -29,6 +29,8 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    /** The address the broker listens on (and its controller). */
+    public static final String LISTENER_ADDRESS = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     /** How long {@link #stop()} waits for a clean shutdown before it kills the broker. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -54,8 +56,8 @@ public final class KafkaBroker implements AutoCloseable {
         /** The one node of a cluster of one. */
         static Node alone(int clientPort) {
             int controllerPort = freePort();
-            return new Node(1, clientPort == 0 ? freePort() : clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, 1,
-                    Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES);
+            return new Node(1, clientPort == 0 ? freePort() : clientPort, controllerPort,
+                    "1@" + LISTENER_ADDRESS + ":" + controllerPort, 1, Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES);
         }
     }
 
@@ -106,7 +108,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + node.clientPort();
+        return LISTENER_ADDRESS + ":" + node.clientPort();
     }
 
     /** The node's id in its cluster ({@code node.id}). */
@@ -267,8 +269,8 @@ public final class KafkaBroker implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", Integer.toString(node.id())),
                 Map.entry("controller.quorum.voters", node.voters()),
-                Map.entry("listeners", "CLIENT://127.0.0.1:" + node.clientPort() + ",CONTROLLER://127.0.0.1:" + node.controllerPort()),
-                Map.entry("advertised.listeners", "CLIENT://127.0.0.1:" + node.clientPort()),
+                Map.entry("listeners", "CLIENT://" + bootstrapServers() + ",CONTROLLER://" + LISTENER_ADDRESS + ":" + node.controllerPort()),
+                Map.entry("advertised.listeners", "CLIENT://" + bootstrapServers()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("log.dirs", directory.resolve("data").toString()),
                 Map.entry("offsets.topic.replication.factor", Integer.toString(internalReplicas)),

@@ -66,7 +66,7 @@ public final class KafkaCluster implements AutoCloseable {
             controllerPorts.add(KafkaBroker.freePort());
         }
         String voters = IntStream.range(0, nodes)
-                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
+                .mapToObj(i -> (i + 1) + "@" + KafkaBroker.LISTENER_ADDRESS + ":" + controllerPorts.get(i)).collect(Collectors.joining(","));
         List<KafkaBroker> brokers = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             int clientPort = firstPort == 0 ? KafkaBroker.freePort() : firstPort + i;

@@ -92,6 +92,9 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
                     + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
         }
+        Ports.requireValid(spec, "--http-port", httpPort);
+        Ports.requireFree("--http-port", httpBind, httpPort);
+        kafka.requireReachable();
         Aggregator.Config config = new Aggregator.Config(kafka.settings(), groupId, topic, deadLetterTopic, httpBind,
                 httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout());
         try (Aggregator aggregator = new Aggregator(config)) {

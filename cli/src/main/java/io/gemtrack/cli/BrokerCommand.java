@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.broker.BrokerSecurity;
+import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.broker.KafkaCluster;
 import java.io.IOException;
 import java.io.Writer;
@@ -50,6 +51,12 @@ public final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (nodes < 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--nodes': must be at least 1, was " + nodes);
+        }
+        Ports.requireValid(spec, "--port", port);
+        if (port != 0) {
+            for (int node = 0; node < nodes; node++) {
+                Ports.requireFree("--port", KafkaBroker.LISTENER_ADDRESS, port + node);
+            }
         }
         BrokerSecurity brokerSecurity = security == BrokerSecurity.Protocol.PLAINTEXT ? BrokerSecurity.NONE : BrokerSecurity.sasl(security);
         KafkaCluster cluster = dataDir == null ? KafkaCluster.temporary(nodes, port, brokerSecurity)

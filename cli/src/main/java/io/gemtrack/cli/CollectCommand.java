@@ -8,6 +8,9 @@ import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -54,15 +57,25 @@ public final class CollectCommand implements Callable<Integer> {
         if (samples != null && samples < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
         }
+        requireProcFs();
         ProcFs procFs = new ProcFs(proc);
-        Collector collector = new Collector(procFs, host != null ? host : procFs.hostname(), System::nanoTime);
+        Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {
             EventCodec codec = new EventCodec();
             PrintWriter out = spec.commandLine().getOut();
-            runUntilStopped(collector, count, event -> out.println(codec.encodeToString(event)));
-            out.flush();
-            report(collector, "");
+            try {
+                runUntilStopped(collector, count, event -> {
+                    out.println(codec.encodeToString(event));
+                    if (out.checkError()) {
+                        throw new OutputClosed();
+                    }
+                });
+                out.flush();
+                report(collector, "");
+            } catch (OutputClosed e) {
+                report(collector, " (stopped: stdout was closed)");
+            }
             return 0;
         }
         EventPublisher publisher = kafka.openPublisher();
@@ -76,10 +89,41 @@ public final class CollectCommand implements Callable<Integer> {
         return publisher.failed() == 0 ? 0 : 1;
     }
 
+    /** Fails, naming {@code --proc} and the file, unless it has the boot id every kernel's procfs has. */
+    private void requireProcFs() {
+        if (!Files.isDirectory(proc)) {
+            throw invalidProc(proc + " is not a directory");
+        }
+        Path bootId = proc.resolve(ProcFs.BOOT_ID);
+        if (!Files.isReadable(bootId)) {
+            throw invalidProc("cannot read " + bootId + " (is " + proc + " the root of a procfs?)");
+        }
+    }
+
+    private String hostname(ProcFs procFs) throws IOException {
+        try {
+            return procFs.hostname();
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw invalidProc("cannot read " + proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
+        }
+    }
+
+    /** The file is not the usage's fault: one line naming the option, status 1 (see {@link FailureReport}). */
+    private static IllegalArgumentException invalidProc(String reason) {
+        return new IllegalArgumentException("--proc: " + reason);
+    }
+
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
     private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
         try (StopRequest.Interruption interruption = Shutdown.stopRequest().interruptOnRequest()) {
             collector.run(count, interval, sink);
+        }
+    }
+
+    /** Ends a dry run whose reader went away (a pipe to {@code head}, say): nobody reads what comes next. */
+    private static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super("stdout was closed", null, false, false);
         }
     }
 

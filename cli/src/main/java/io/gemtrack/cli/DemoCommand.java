@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
@@ -48,9 +50,12 @@ public final class DemoCommand implements Callable<Integer> {
     /** With brokers named (by --bootstrap-server or any other source), the demo runs on them and starts none. */
     @Mixin
     KafkaOptions kafka;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        validate();
         try (Running demo = start()) {
             System.out.print(demo.addresses());
             CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
@@ -60,6 +65,18 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Checks every option, and that the ports are free, before anything starts. */
+    void validate() {
+        if (hosts < 1 || hosts > ProduceCommand.MAX_HOSTS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--hosts': must be between 1 and "
+                    + ProduceCommand.MAX_HOSTS + ", was " + hosts);
+        }
+        Ports.requireValid(spec, "--http-port", httpPort);
+        Ports.requireValid(spec, "--kafka-port", kafkaPort);
+        Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
+        Ports.requireFree("--kafka-port", KafkaBroker.LISTENER_ADDRESS, kafkaPort);
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
@@ -74,6 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
                 broker.start();
                 settings = settings.withBootstrapServers(broker.bootstrapServers());
+            } else {
+                kafka.requireReachable();
             }
             demo.bootstrapServers = settings.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(

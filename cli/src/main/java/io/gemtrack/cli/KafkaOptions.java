@@ -58,6 +58,11 @@ public final class KafkaOptions {
         return settings;
     }
 
+    /** Fails within seconds, saying why, unless the cluster answers (see {@link KafkaReachability}). */
+    void requireReachable() {
+        KafkaReachability.require(settings());
+    }
+
     /**
      * The {@code --command-config} and {@code --kafka-property} options as given, for a command this one runs in
      * turn, which reads the same environment.

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +36,8 @@ import picocli.CommandLine;
 public final class ProduceCommand implements Callable<Integer> {
 
     static final int MAX_HOSTS = 10_000;
+    /** Events printed between checks that stdout still has a reader; each check flushes. */
+    private static final int CLOSED_OUTPUT_CHECK_EVERY = 256;
     private final StopRequest stop;
 
     @Spec
@@ -126,21 +131,29 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private EventPump.Totals printEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
         EventCodec codec = new EventCodec();
-        BufferedWriter lines = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
-        EventPump.Totals totals = runUntilStopped(new EventPump(fleet, event -> {
+        PrintWriter out = spec.commandLine().getOut();
+        BufferedWriter lines = new BufferedWriter(out, 1 << 16);
+        AtomicBoolean readerGone = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        EventPump.Totals totals = runUntil(new EventPump(fleet, event -> {
             try {
                 lines.write(codec.encodeToString(event));
                 lines.newLine();
+                if (written.incrementAndGet() % CLOSED_OUTPUT_CHECK_EVERY == 0) {
+                    lines.flush();
+                    readerGone.set(out.checkError());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, () -> 0, () -> false, err), limits);
+        }, () -> 0, () -> false, err, "written"), limits, () -> stop.isMade() || readerGone.get());
         try {
             lines.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        err.printf("produce: printed %,d events of %d host(s), %,.0f events/s%n", totals.events(), hosts, totals.perSecond());
+        err.printf("produce: printed %,d events of %d host(s), %,.0f events/s%s%n", totals.events(), hosts, totals.perSecond(),
+                readerGone.get() || out.checkError() ? "; stopped: stdout was closed" : "");
         return totals;
     }
 
@@ -148,8 +161,8 @@ public final class ProduceCommand implements Callable<Integer> {
         EventPublisher publisher = kafka.openPublisher();
         EventPump.Totals totals;
         try {
-            totals = runUntilStopped(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),
-                    limits);
+            totals = runUntil(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),
+                    limits, stop::isMade);
         } catch (InterruptException e) {
             // Stopped while Kafka waited for room in its buffer or for the broker.
             totals = new EventPump.Totals(publisher.acknowledged() + publisher.failed(), Duration.ZERO, publisher.failed());
@@ -165,12 +178,12 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the pump until a limit or the stop request, which interrupts it (ending a wait for the broker too) at the
-     * next action boundary, so what was produced is flushed and the truth written before the command ends.
+     * Runs the pump until a limit, {@code done}, or the stop request, which interrupts it (ending a wait for the broker
+     * too) at the next action boundary, so what was produced is flushed and the truth written before the command ends.
      */
-    private EventPump.Totals runUntilStopped(EventPump pump, EventPump.Limits limits) {
+    private EventPump.Totals runUntil(EventPump pump, EventPump.Limits limits, BooleanSupplier done) {
         try (StopRequest.Interruption interruption = stop.interruptOnRequest()) {
-            return pump.run(limits, stop::isMade);
+            return pump.run(limits, done);
         }
     }
 

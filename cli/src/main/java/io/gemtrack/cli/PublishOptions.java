@@ -25,8 +25,12 @@ public final class PublishOptions {
         return topic;
     }
 
-    /** A publisher to the topic, creating it as the topic options say if it does not exist. */
+    /**
+     * A publisher to the topic, creating it as the topic options say if it does not exist, once the cluster has
+     * answered (see {@link KafkaReachability}).
+     */
     public EventPublisher openPublisher() {
+        kafka.requireReachable();
         return new EventPublisher(kafka.settings(), topic, layout.layout());
     }
 

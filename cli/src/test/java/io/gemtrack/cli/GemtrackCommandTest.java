@@ -37,6 +37,47 @@ class GemtrackCommandTest {
     }
 
     @Test
+    void rootUsageNamesTheBenchmarkCommandsAndHowToSeeAStackTrace() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("bench ", "jmh ", "benchmarks module's class path", "--verbose", "GEMTRACK_DEBUG=1");
+    }
+
+    @Test
+    void aFailingCommandPrintsOneLineWithItsCausesAndNoStackTrace() {
+        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing());
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("failing")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("gemtrack failing: cannot open the thing: /no/such/file" + System.lineSeparator());
+    }
+
+    @Test
+    void verboseAfterTheCommandAddsTheStackTrace() {
+        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing());
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("failing", "-v")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("gemtrack failing: cannot open the thing: /no/such/file")
+                .contains("java.io.UncheckedIOException: cannot open the thing", "\tat io.gemtrack.cli.");
+    }
+
+    @Test
+    void gemtrackDebugInTheEnvironmentAddsTheStackTrace() {
+        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing())
+                .setExecutionExceptionHandler(new FailureReport(java.util.Map.of(FailureReport.DEBUG_VARIABLE, "1")));
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("failing")).isEqualTo(1);
+        assertThat(err.toString()).contains("gemtrack failing: cannot open the thing", "\tat io.gemtrack.cli.");
+    }
+
+    /** A command that fails as a missing file makes commands fail. */
+    @CommandLine.Command(name = "failing")
+    static final class Failing implements Runnable {
+        @Override
+        public void run() {
+            throw new java.io.UncheckedIOException("cannot open the thing", new java.nio.file.NoSuchFileException("/no/such/file"));
+        }
+    }
+
+    @Test
     void unknownFlagIsNamedInTheError() {
         assertThat(run("aggregate", "--bootstrap-servers", "x")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown options: '--bootstrap-servers'", "Possible solutions: --bootstrap-server");

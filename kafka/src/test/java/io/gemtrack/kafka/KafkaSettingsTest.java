@@ -54,7 +54,7 @@ class KafkaSettingsTest {
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
                 .containsEntry("linger.ms", "50")
-                .containsEntry("bootstrap.servers", "flag:9093")
+                .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "flag:9093")
                 .doesNotContainKey("java.opts");
         assertThat(settings.bootstrapServers()).isEqualTo("flag:9093");
     }
@@ -67,7 +67,7 @@ class KafkaSettingsTest {
                 .build();
 
         assertThat(settings.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
-        assertThat(settings.consumer(Map.of())).containsEntry("bootstrap.servers", "kafka-1:9092,kafka-2:9092");
+        assertThat(settings.consumer(Map.of())).containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka-1:9092,kafka-2:9092");
     }
 
     @Test
@@ -78,7 +78,7 @@ class KafkaSettingsTest {
         KafkaSettings pointed = settings.withBootstrapServers("127.0.0.1:40000");
 
         assertThat(pointed.namesBootstrapServers()).isTrue();
-        assertThat(pointed.producer(Map.of())).containsEntry("bootstrap.servers", "127.0.0.1:40000").containsEntry("linger.ms", "7");
+        assertThat(pointed.producer(Map.of())).containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:40000").containsEntry("linger.ms", "7");
         assertThat(KafkaSettings.bootstrap("kafka:9092").namesBootstrapServers()).isTrue();
     }
 

@@ -44,6 +44,7 @@ public final class EventPump {
     private final LongSupplier errors;
     private final BooleanSupplier reconnected;
     private final PrintWriter progress;
+    private final String delivered;
     Duration progressEvery = Duration.ofSeconds(5);
 
     /**
@@ -53,6 +54,16 @@ public final class EventPump {
      */
     public EventPump(FleetSimulation fleet, Consumer<Event> sink, LongSupplier errors, BooleanSupplier reconnected,
                      PrintWriter progress) {
+        this(fleet, sink, errors, reconnected, progress, "sent");
+    }
+
+    /**
+     * @param delivered what the progress lines say of the events the sink took: "sent" to a broker, "written" to a file
+     * @see #EventPump(FleetSimulation, Consumer, LongSupplier, BooleanSupplier, PrintWriter)
+     */
+    public EventPump(FleetSimulation fleet, Consumer<Event> sink, LongSupplier errors, BooleanSupplier reconnected,
+                     PrintWriter progress, String delivered) {
+        this.delivered = delivered;
         this.fleet = fleet;
         this.sink = sink;
         this.errors = errors;
@@ -75,7 +86,7 @@ public final class EventPump {
             }
             if (now - nextProgress >= 0) {
                 double recent = (sent - sentAtLastProgress) * 1e9 / (now - nextProgress + progressEvery.toNanos());
-                progress.printf("produce: %,d events sent, %,.0f events/s, %,d errors%n", sent, recent, errors.getAsLong());
+                progress.printf("produce: %,d events %s, %,.0f events/s, %,d errors%n", sent, delivered, recent, errors.getAsLong());
                 progress.flush();
                 sentAtLastProgress = sent;
                 nextProgress = now + progressEvery.toNanos();

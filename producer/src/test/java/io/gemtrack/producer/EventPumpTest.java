@@ -36,6 +36,19 @@ class EventPumpTest {
     }
 
     @Test
+    void progressSaysWhatTheSinkDidWithTheEvents() {
+        StringWriter progress = new StringWriter();
+        EventPump pump = new EventPump(new FleetSimulation(1, 1, Scenarios.ALL, false, 0), event -> { }, () -> 0, () -> false,
+                new PrintWriter(progress, true), "written");
+        pump.progressEvery = Duration.ofMillis(100);
+
+        pump.run(new EventPump.Limits(0, Duration.ofMillis(350), 10_000), () -> false);
+
+        assertThat(progress.toString().lines()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).matches("produce: [0-9,]+ events written, [0-9,]+ events/s, 0 errors"));
+    }
+
+    @Test
     void aStopRequestEndsTheRunAtTheNextActionBoundary() {
         AtomicLong sunk = new AtomicLong();
         EventPump pump = new EventPump(new FleetSimulation(1, 1, Scenarios.ALL, false, 0), event -> sunk.incrementAndGet(),

@@ -33,6 +33,11 @@ public final class ProcFs {
     /** prctl(PR_SET_NAME) can empty a process's name; the event schema needs one. */
     private static final String UNNAMED = "?";
 
+    /** The file with the kernel's id of the current boot, relative to the root. */
+    public static final String BOOT_ID = "sys/kernel/random/boot_id";
+    /** The file with the kernel's host name, relative to the root. */
+    public static final String HOSTNAME = "sys/kernel/hostname";
+
     private final Path root;
     private final ProcFiles files;
 
@@ -47,11 +52,11 @@ public final class ProcFs {
 
     /** The kernel's id of the current boot. */
     public String bootId() throws IOException {
-        return files.read(root.resolve("sys/kernel/random/boot_id")).strip();
+        return files.read(root.resolve(BOOT_ID)).strip();
     }
 
     public String hostname() throws IOException {
-        return files.read(root.resolve("sys/kernel/hostname")).strip();
+        return files.read(root.resolve(HOSTNAME)).strip();
     }
 
     public HostSample sample() throws IOException {

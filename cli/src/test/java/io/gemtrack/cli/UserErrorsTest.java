@@ -1,0 +1,165 @@
+package io.gemtrack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A user's mistake gets an error naming the flag, the file, the port or the address, before any work, and no stack trace. */
+class UserErrorsTest {
+
+    private static final int USAGE = 2;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private void assertNoStackTrace() {
+        assertThat(err.toString()).doesNotContain("\tat ", "Exception");
+    }
+
+    @Test
+    void demoWithNoHostsFailsBeforeStarting() {
+        assertThat(run("demo", "--hosts", "0")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--hosts': must be between 1 and 10000, was 0");
+        assertThat(out.toString()).doesNotContain("web view");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void demoWithAnHttpPortBeyondTheLastOne() {
+        assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void brokerWithANegativePort() {
+        assertThat(run("broker", "--port", "-1")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--port': -1 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromAProcThatDoesNotExist() {
+        assertThat(run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack collect: --proc: /nonexistent is not a directory" + System.lineSeparator());
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromATreeWithoutABootId(@TempDir Path proc) {
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read "
+                + proc.resolve("sys/kernel/random/boot_id") + " (is " + proc + " the root of a procfs?)");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void collectFromATreeWithoutAHostName(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("sys/kernel/random"));
+        Files.writeString(proc.resolve("sys/kernel/random/boot_id"), "6d9a4d8e-8a3b-4c4e-9d51-0e9bd8a0e1f2\n");
+        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void busyPortsAreNamedWithTheFlagThatMovesThem() throws IOException {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress("0.0.0.0", 0));
+            String port = Integer.toString(busy.getLocalPort());
+            assertBusy(port, "0.0.0.0", "--http-port", "demo", "--http-port", port);
+            assertBusy(port, "127.0.0.1", "--kafka-port", "demo", "--kafka-port", port);
+            assertBusy(port, "127.0.0.1", "--port", "broker", "--port", port);
+            assertBusy(port, "0.0.0.0", "--http-port", "aggregate", "--http-port", port);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void anUnreachableOrUnresolvableKafkaIsNamedBeforeAnyWork() {
+        for (String servers : new String[] {"127.0.0.1:1", "nosuchhost.invalid:9092"}) {
+            for (String command : new String[] {"produce", "collect", "aggregate"}) {
+                err.getBuffer().setLength(0);
+                String[] args = command.equals("aggregate") ? new String[] {command, "--bootstrap-server", servers, "--http-port", "0"}
+                        : new String[] {command, "--bootstrap-server", servers};
+                assertThat(run(args)).as(command).isEqualTo(FailureReport.FAILED);
+                assertThat(err.toString().lines().filter(line -> line.startsWith("gemtrack ")))
+                        .as(command).singleElement().asString()
+                        .startsWith("gemtrack " + command + ": cannot reach Kafka at " + servers + " (--bootstrap-server): ");
+                assertNoStackTrace();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aClosedStdoutEndsProduceDryRunQuietly() {
+        assertThat(runPrintingTo(new ReaderLeavesAfter(10_000), "produce", "--dry-run", "--rate", "max")).isZero();
+        assertThat(err.toString()).contains("produce: printed ", "; stopped: stdout was closed").doesNotContain("sent");
+        assertNoStackTrace();
+    }
+
+    @Test
+    @Timeout(30)
+    void aClosedStdoutEndsCollectDryRunQuietly() {
+        assertThat(runPrintingTo(new ReaderLeavesAfter(1_000), "collect", "--dry-run", "--interval", "100ms")).isZero();
+        assertThat(err.toString()).contains("(stopped: stdout was closed)");
+        assertNoStackTrace();
+    }
+
+    /** Runs with stdout going to {@code stdout}, over a PrintWriter as {@link Gemtrack#main} makes it. */
+    private int runPrintingTo(OutputStream stdout, String... args) {
+        CommandLine commandLine = Gemtrack.commandLine();
+        commandLine.setOut(new PrintWriter(stdout, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    /** A pipe whose reader goes away after some bytes, as {@code head} does: writes fail from then on. */
+    private static final class ReaderLeavesAfter extends OutputStream {
+        private long left;
+
+        ReaderLeavesAfter(long bytes) {
+            left = bytes;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (length > left) {
+                left = 0;
+                throw new IOException("Broken pipe");
+            }
+            left -= length;
+        }
+    }
+
+    private void assertBusy(String port, String address, String flag, String... command) {
+        err.getBuffer().setLength(0);
+        assertThat(run(command)).as(String.join(" ", command)).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack " + command[0] + ": port " + port + " (on " + address + ") is in use; "
+                + flag + " picks another (0: any free port)" + System.lineSeparator());
+    }
+}
