@@ -40,9 +40,9 @@ class GemtrackBenchmarksTest {
     }
 
     @Test
-    void missingSubcommandListsAllSevenWithTheBenchmarks() {
+    void missingSubcommandListsAllEightWithTheBenchmarks() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, produce, collect, aggregate, broker, bench or jmh")
+        assertThat(err.toString()).contains("a subcommand is required: demo, produce, collect, aggregate, topics, broker, bench or jmh")
                 .doesNotContain("Also, on the benchmarks module's class path");
     }
 

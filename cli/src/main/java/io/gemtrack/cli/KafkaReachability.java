@@ -48,7 +48,11 @@ final class KafkaReachability {
         } catch (TimeoutException e) {
             throw unreachable(servers, "no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof AuthenticationException || e.getCause() instanceof AuthorizationException) {
+            if (e.getCause() instanceof AuthorizationException) {
+                // It answered and took the login; what this principal may do is the command's to check, naming the ACL.
+                return;
+            }
+            if (e.getCause() instanceof AuthenticationException) {
                 throw new IllegalStateException("Kafka at " + servers + " refused gemtrack: " + KafkaErrors.explain(e), e.getCause());
             }
             throw unreachable(servers, e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
