@@ -4,17 +4,19 @@ import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.http.HealthHandler;
+import io.gemtrack.aggregator.kafka.AggregatorTopics;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,45 +37,58 @@ public final class Aggregator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
 
     /**
-     * How an aggregator is set up; Kafka settings use Kafka's own names ({@code bootstrap.servers}, ...).
+     * How an aggregator is set up.
      *
-     * @param hostExpiry how long a host may be silent before it is shown stale, and before it is dropped
+     * @param hostExpiry  how long a host may be silent before it is shown stale, and before it is dropped
+     * @param topicLayout how the topics that do not exist yet are created
      */
-    public record Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+    public record Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                          String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
-                         HostActivity.Expiry hostExpiry) {
+                         HostActivity.Expiry hostExpiry, TopicLayout topicLayout) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
+        /** With topics laid out as the cluster's defaults say. */
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
+                      HostActivity.Expiry hostExpiry) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, TopicLayout.BROKER_DEFAULTS);
+        }
+
         /** With the default host expiry. */
-        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
                     HostActivity.Expiry.DEFAULT);
         }
 
         /** With the default number of processes per host that get metric series of their own, checkpoint interval and host expiry. */
-        public Config(Map<String, Object> kafka, String groupId, String topic, String deadLetterTopic,
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                       String httpBindAddress, int httpPort) {
             this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort,
                     AggregatorMetrics.DEFAULT_TOP_PROCESSES, DEFAULT_CHECKPOINT_INTERVAL);
         }
 
-        public static Config defaults(String bootstrapServers) {
-            return new Config(Map.of("bootstrap.servers", bootstrapServers), DEFAULT_GROUP_ID, Topics.EVENTS,
-                    Topics.DEAD_LETTERS, DEFAULT_HTTP_BIND_ADDRESS, DEFAULT_HTTP_PORT);
+        public static Config defaults(KafkaSettings kafka) {
+            return new Config(kafka, DEFAULT_GROUP_ID, Topics.EVENTS, Topics.DEAD_LETTERS, DEFAULT_HTTP_BIND_ADDRESS, DEFAULT_HTTP_PORT);
         }
 
         public Config withHttpPort(int port) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval,
-                    hostExpiry);
+                    hostExpiry, topicLayout);
         }
 
         public Config withHostExpiry(HostActivity.Expiry expiry) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
-                    expiry);
+                    expiry, topicLayout);
+        }
+
+        public Config withTopicLayout(TopicLayout layout) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, layout);
         }
     }
 
@@ -96,22 +111,12 @@ public final class Aggregator implements AutoCloseable {
 
     /** @param listener told of every applied record, on the thread that applies them (see {@link AppliedListener}) */
     public Aggregator(Config config, AppliedListener listener) {
-        String checkpointTopic = Topics.checkpointsOf(config.topic());
+        AggregatorTopics topics = new AggregatorTopics(config.topic(), config.deadLetterTopic());
         int deadLetterBytes;
-        try (Admin admin = Admin.create(config.kafka())) {
-            Topics.ensure(admin, Topics.events(config.topic(), Topics.DEFAULT_PARTITIONS));
-            deadLetterBytes = DeadLetterPublisher.recordBytesFor(Topics.maxMessageBytes(admin, config.topic()));
-            Topics.ensure(admin, Topics.deadLetters(config.deadLetterTopic(), deadLetterBytes),
-                    Topics.checkpoints(checkpointTopic, Topics.partitions(admin, config.topic()), CheckpointStore.MAX_CHECKPOINT_BYTES));
-            int deadLetterTopicBytes = Topics.maxMessageBytes(admin, config.deadLetterTopic());
-            if (deadLetterTopicBytes < deadLetterBytes) {
-                // An existing topic's settings are its owner's; what this costs is said, and counted when it happens.
-                log.warn("the dead-letter topic {} takes records of at most {} bytes, fewer than the {} a dead letter of the"
-                        + " largest record of {} needs: larger dead letters will be lost (gemtrack_dead_letter_send_failures_total)",
-                        config.deadLetterTopic(), deadLetterTopicBytes, deadLetterBytes, config.topic());
-            }
+        try (Admin admin = Admin.create(config.kafka().admin())) {
+            deadLetterBytes = topics.prepareForAggregator(admin, config.topicLayout());
         }
-        checkpoints = new CheckpointStore(config.kafka(), checkpointTopic);
+        checkpoints = new CheckpointStore(config.kafka(), topics.checkpoints());
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(config.hostExpiry());
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
@@ -42,8 +43,8 @@ class DeadLetterSendIT {
     void aDeadLetterTheTopicRefusesIsRetriedLoggedWithItsSourceAndCountedAsASendFailure(TestKafka kafka) throws Exception {
         String topic = "dead-letter-send-it.events";
         String deadLetterTopic = topic + ".dlq";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(kafkaConfig)) {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
             Topics.ensure(admin, new NewTopic(deadLetterTopic, 1, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_TOPIC_MAX_BYTES))));
         }
@@ -57,9 +58,9 @@ class DeadLetterSendIT {
         Exposition scrape;
         // slf4j-simple writes to whatever System.err is at the time of the call.
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(kafkaConfig, "dead-letter-send-it", topic, deadLetterTopic,
+        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(settings, "dead-letter-send-it", topic, deadLetterTopic,
                 "127.0.0.1", 0));
-             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafkaConfig, new StringSerializer(), new ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(settings.producer(Map.of()), new StringSerializer(), new ByteArraySerializer())) {
             refused = raw.send(new ProducerRecord<>(topic, "host-a", longGarbage)).get();
             raw.send(new ProducerRecord<>(topic, "host-a", shortGarbage)).get();
             scrape = Exposition.awaitScrape("http://127.0.0.1:" + aggregator.httpPort() + "/metrics",
@@ -73,7 +74,7 @@ class DeadLetterSendIT {
         assertThat(scrape.value("gemtrack_dead_letter_send_failures_total")).as("dead letters lost").contains(1.0);
         assertThat(scrape.value("gemtrack_dead_letters_total", "reason", MalformedEventException.Kind.NOT_JSON.name()))
                 .as("dead letters stored").contains(1.0);
-        List<ConsumerRecord<byte[], byte[]>> stored = TopicRecords.readAll(kafka.bootstrapServers(), deadLetterTopic);
+        List<ConsumerRecord<byte[], byte[]>> stored = TopicRecords.readAll(kafka.clientConfig(), deadLetterTopic);
         assertThat(stored).as("records in the dead-letter topic").hasSize(1);
         assertThat(stored.get(0).value()).isEqualTo(shortGarbage);
         String source = topic + "-" + refused.partition() + "@" + refused.offset();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
@@ -37,19 +38,19 @@ class DeadLetterSizeIT {
 
     @Test
     void deadLetterOfTheLargestRecordTheEventsTopicTakesIsStoredWholeAndALargerCompressedOneCutToFit(TestKafka kafka) throws Exception {
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(kafkaConfig, "dead-letter-size-it", TOPIC, DEAD_LETTERS,
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(settings, "dead-letter-size-it", TOPIC, DEAD_LETTERS,
                 "127.0.0.1", 0))) {
             int eventsLimit;
-            try (Admin admin = Admin.create(kafkaConfig)) {
-                eventsLimit = Topics.maxMessageBytes(admin, TOPIC);
-                assertThat(Topics.maxMessageBytes(admin, DEAD_LETTERS)).isEqualTo(DeadLetterPublisher.recordBytesFor(eventsLimit));
+            try (Admin admin = Admin.create(settings.admin())) {
+                eventsLimit = Topics.maxMessageBytes(admin, TOPIC).orElseThrow();
+                assertThat(Topics.maxMessageBytes(admin, DEAD_LETTERS)).hasValue(DeadLetterPublisher.recordBytesFor(eventsLimit));
             }
             // The batch of one record: 61 bytes of batch header, a few of the record's own, the key.
             byte[] justUnder = garbage(eventsLimit - 61 - 32 - HOST.length());
             byte[] compressible = garbage(4 * eventsLimit);
-            try (KafkaProducer<String, byte[]> plain = producer(kafkaConfig, "none");
-                 KafkaProducer<String, byte[]> compressing = producer(kafkaConfig, "gzip")) {
+            try (KafkaProducer<String, byte[]> plain = producer(settings, "none");
+                 KafkaProducer<String, byte[]> compressing = producer(settings, "gzip")) {
                 plain.send(new ProducerRecord<>(TOPIC, HOST, justUnder)).get();
                 compressing.send(new ProducerRecord<>(TOPIC, HOST, compressible)).get();
             }
@@ -59,7 +60,7 @@ class DeadLetterSizeIT {
             assertThat(scrape.value("gemtrack_dead_letters_total", "reason", MalformedEventException.Kind.NOT_JSON.name())).contains(2.0);
             assertThat(scrape.value("gemtrack_dead_letter_send_failures_total")).contains(0.0);
 
-            List<ConsumerRecord<byte[], byte[]>> stored = TopicRecords.readAll(kafka.bootstrapServers(), DEAD_LETTERS);
+            List<ConsumerRecord<byte[], byte[]>> stored = TopicRecords.readAll(kafka.clientConfig(), DEAD_LETTERS);
             assertThat(stored).hasSize(2);
             assertThat(stored.get(0).value()).isEqualTo(justUnder);
             assertThat(TopicRecords.header(stored.get(0), DeadLetterPublisher.TRUNCATED_HEADER)).isNull();
@@ -71,11 +72,10 @@ class DeadLetterSizeIT {
         }
     }
 
-    private static KafkaProducer<String, byte[]> producer(Map<String, Object> kafkaConfig, String compression) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", kafkaConfig.get("bootstrap.servers"),
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, compression,
+    private static KafkaProducer<String, byte[]> producer(KafkaSettings settings, String compression) {
+        return new KafkaProducer<>(settings.producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression,
                 // The producer checks a record's size before compressing it.
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20)), new StringSerializer(), new ByteArraySerializer());
     }
 
     private static byte[] garbage(int length) {

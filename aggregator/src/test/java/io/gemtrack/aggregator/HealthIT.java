@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,15 +31,15 @@ class HealthIT {
     @Test
     void healthIs200WhileConsumingAnd503NamingTheErrorOnceTheApplierThreadFails(TestKafka kafka) throws Exception {
         String topic = "health-it.events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         List<Event> events = BasicScenario.events(HOST, "boot-1");
         AppliedListener breaksOnOneHost = (record, event) -> {
             if (event.host().equals(BREAKER)) {
                 throw new IllegalStateException("the listener cannot take " + BREAKER);
             }
         };
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "health-it", topic, topic + ".dlq", "127.0.0.1", 0);
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, topic, 4);
+        Aggregator.Config config = new Aggregator.Config(settings, "health-it", topic, topic + ".dlq", "127.0.0.1", 0);
+        try (EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(4));
              Aggregator aggregator = new Aggregator(config, breaksOnOneHost)) {
             ApiClient api = new ApiClient(aggregator.httpPort());
             String metrics = "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";

@@ -8,6 +8,8 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
@@ -19,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,12 @@ class HostExpiryIT {
     @Test
     void aSilentHostIsStaleThenDroppedWithItsSeriesAndCheckpointWhileATalkingHostStays(TestKafka kafka) throws Exception {
         String topic = "host-expiry-it.events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "host-expiry-it", topic, topic + ".dlq", "127.0.0.1", 0,
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        Aggregator.Config config = new Aggregator.Config(settings, "host-expiry-it", topic, topic + ".dlq", "127.0.0.1", 0,
                 10, Duration.ofMillis(200), EXPIRY);
         List<Event> talking = BasicScenario.events(TALKING, "boot-1");
         EventStamper keepAlive = new EventStamper(TALKING, "boot-1", talking.size());
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(4))) {
             BasicScenario.events(SILENT, "boot-1").forEach(publisher::publish);
             talking.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -90,7 +91,7 @@ class HostExpiryIT {
             }
         }
 
-        List<ConsumerRecord<byte[], byte[]>> checkpoints = TopicRecords.readAll(kafka.bootstrapServers(), Topics.checkpointsOf(topic));
+        List<ConsumerRecord<byte[], byte[]>> checkpoints = TopicRecords.readAll(kafka.clientConfig(), Topics.checkpointsOf(topic));
         List<ConsumerRecord<byte[], byte[]>> ofSilent = checkpoints.stream()
                 .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(SILENT)).toList();
         assertThat(ofSilent).as("checkpoint records of %s", SILENT).isNotEmpty();

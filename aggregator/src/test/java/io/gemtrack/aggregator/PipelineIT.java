@@ -7,6 +7,8 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
@@ -30,12 +32,12 @@ class PipelineIT {
     void scenarioPublishedThroughBrokerShowsUpInScrapedMetrics(TestKafka kafka) throws Exception {
         String topic = "pipeline-it.events";
         List<Event> events = BasicScenario.events("host-a", "boot-1");
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
 
-        Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        Aggregator.Config config = new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "pipeline-it", topic, topic + ".dlq", "127.0.0.1", 0);
         try (Aggregator aggregator = new Aggregator(config)) {
             String url = "http://127.0.0.1:" + aggregator.httpPort() + "/metrics";
@@ -64,14 +66,14 @@ class PipelineIT {
     @Test
     void anEventWhoseRecordKeyIsNotItsHostIsADeadLetterAndIsNotApplied(TestKafka kafka) throws Exception {
         String topic = "pipeline-it-keys.events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         List<Event> events = BasicScenario.events("host-a", "boot-1");
         Event misKeyed = BasicScenario.events("host-b", "boot-1").get(0);
         byte[] misKeyedBytes = new EventCodec().encode(misKeyed);
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "pipeline-it-keys", topic, topic + ".dlq", "127.0.0.1", 0);
+        Aggregator.Config config = new Aggregator.Config(settings, "pipeline-it-keys", topic, topic + ".dlq", "127.0.0.1", 0);
         try (Aggregator aggregator = new Aggregator(config);
-             EventPublisher publisher = new EventPublisher(kafkaConfig, topic, 4);
-             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(kafkaConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+             EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(4));
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(settings.producer(Map.of()), new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(topic, "host-a".getBytes(StandardCharsets.UTF_8), misKeyedBytes)).get();
             raw.send(new ProducerRecord<>(topic, null, misKeyedBytes)).get();
             events.forEach(publisher::publish);
@@ -85,7 +87,7 @@ class PipelineIT {
             assertThat(scrape.value("gemtrack_host_gem_objects", "host", "host-b")).as("the mis-keyed event's host").isEmpty();
             assertThat(scrape.value("gemtrack_host_gem_objects", "host", "host-a")).contains(1.0);
 
-            List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords.readAll(kafka.bootstrapServers(), topic + ".dlq");
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords.readAll(kafka.clientConfig(), topic + ".dlq");
             assertThat(deadLetters).hasSize(2).allSatisfy(deadLetter -> {
                 assertThat(TopicRecords.header(deadLetter, DeadLetterPublisher.REASON_HEADER)).isEqualTo(EventConsumer.KEY_MISMATCH);
                 assertThat(TopicRecords.header(deadLetter, DeadLetterPublisher.TOPIC_HEADER)).isEqualTo(topic);

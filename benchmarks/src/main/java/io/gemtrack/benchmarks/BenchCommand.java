@@ -7,7 +7,11 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
+import io.gemtrack.cli.KafkaOptions;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaErrors;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.HostModel;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,7 +38,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,25 +49,24 @@ import picocli.CommandLine.Spec;
  * aggregator on the same records, so the ratios say how close gemtrack comes to what the broker can do here.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure gemtrack against Kafka's own ProducerPerformance and ConsumerPerformance on one embedded broker, "
-                + "each run twice in its JVM (cold, then warm); then end-to-end latency at a fixed rate, heap bytes per live "
-                + "GEM object and snapshot recovery time. Takes about a minute.",
+        description = {"Measure gemtrack against Kafka's own ProducerPerformance and ConsumerPerformance on one embedded broker "
+                + "(or on the cluster the Kafka options name), each run twice in its JVM (cold, then warm); then end-to-end "
+                + "latency at a fixed rate, heap bytes per live GEM object and snapshot recovery time. Takes about a minute.",
                 "Prints the ratios and a Markdown table for BENCHMARKS.md. JMH micro-benchmarks: gemtrack jmh."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
     private static final String WARM_UP = "warm-up-";
-    /** gemtrack's first runs (see {@link Runs}) use this topic and other host names. */
-    private static final String FIRST_RUN_TOPIC = "bench.first-run";
-
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
 
     @Option(names = "--events", defaultValue = "500000", description = "Events (and Kafka tool records) per throughput run (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
-            description = "Partitions of every topic, as gemtrack's events topic has (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "8", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--latency-rate", defaultValue = "20000", description = "Events per second of the latency run (default: ${DEFAULT-VALUE}).")
@@ -86,36 +92,99 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("each throughput step runs twice in its JVM: cold, then warm (on code the first run compiled)");
         out.flush();
         BenchResult result;
-        try (KafkaBroker broker = KafkaBroker.startTemporary()) {
-            out.printf("embedded broker at %s%n", broker.bootstrapServers());
-            String bootstrap = broker.bootstrapServers();
-            KafkaPerfTools tools = new KafkaPerfTools(bootstrap);
-            createTopics(bootstrap, "bench.perf", "bench.perf" + KafkaPerfTools.WARM_UP_SUFFIX, "bench.events", FIRST_RUN_TOPIC, "bench.latency");
-
-            Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
-                    "bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS), rates("records/s"));
-            List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
-            Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
-                    produce(bootstrap, FIRST_RUN_TOPIC, firstRunEvents), produce(bootstrap, "bench.events", workload.events())),
-                    rates("events/s"));
-            Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
-                    () -> tools.consumerRecordsPerSecond("bench.perf", records), rates("records/s"));
-            Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
-                AggregatorRun first = aggregate(bootstrap, FIRST_RUN_TOPIC, firstRunEvents.size());
-                // The first run's model is garbage now: collected here, not by a full collection inside the second.
-                System.gc();
-                return new Runs<>(first, aggregate(bootstrap, "bench.events", records));
-            }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
-            Latency latency = latency(out, bootstrap);
-            out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
-            out.flush();
-            BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
-            result = new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
-                    kafkaConsumer, gemtrackAggregator, latencyRate, latency, host.objects(), BusyHostModel.heapBytesPerObject(host), recovery(host));
+        KafkaSettings given = kafkaOptions.settings();
+        try (KafkaBroker broker = given.namesBootstrapServers() ? null : KafkaBroker.startTemporary()) {
+            KafkaSettings kafka = broker == null ? given : given.withBootstrapServers(broker.bootstrapServers());
+            // A cluster of one's own may hold an earlier run's topics, which would skew every figure: this run's are
+            // new, and deleted at its end.
+            BenchTopics topics = broker == null ? BenchTopics.ofRun(UUID.randomUUID().toString().substring(0, 8)) : BenchTopics.EMBEDDED;
+            out.printf("%s at %s%n", broker == null ? "cluster" : "embedded broker", kafka.bootstrapServers());
+            KafkaPerfTools tools = new KafkaPerfTools(kafka, EventPublisher.DEFAULTS);
+            try {
+                createTopics(kafka, topics.perf(), topics.perf() + KafkaPerfTools.WARM_UP_SUFFIX, topics.events(),
+                        topics.firstRun(), topics.latency());
+                result = measure(out, workload, kafka, tools, topics);
+            } finally {
+                if (broker == null) {
+                    deleteRun(kafka, topics);
+                }
+            }
         }
         result.print(out);
         out.flush();
         return 0;
+    }
+
+    private BenchResult measure(PrintWriter out, Workload workload, KafkaSettings kafka, KafkaPerfTools tools, BenchTopics topics)
+            throws Exception {
+        long records = workload.size();
+        Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
+                topics.perf(), records, payloadFile(workload)), rates("records/s"));
+        List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
+        Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
+                produce(kafka, topics.firstRun(), firstRunEvents), produce(kafka, topics.events(), workload.events())),
+                rates("events/s"));
+        Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
+                () -> tools.consumerRecordsPerSecond(topics.perf(), records), rates("records/s"));
+        Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
+            AggregatorRun first = aggregate(kafka, topics.firstRun(), firstRunEvents.size());
+            // The first run's model is garbage now: collected here, not by a full collection inside the second.
+            System.gc();
+            return new Runs<>(first, aggregate(kafka, topics.events(), records));
+        }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
+        Latency latency = latency(out, kafka, topics.latency());
+        out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
+        out.flush();
+        BusyHost host = new BusyHost(1_000, Math.max(1, objects / 1_000));
+        return new BenchResult(records, workload.averageRecordBytes(), partitions, kafkaProducer, gemtrackProducer,
+                kafkaConsumer, gemtrackAggregator, latencyRate, latency, host.objects(), BusyHostModel.heapBytesPerObject(host), recovery(host));
+    }
+
+    /**
+     * The topics of a run: on the embedded broker the same every time; on a cluster of one's own named for the run
+     * ({@code bench.<run>.}), so that none holds an earlier run's records.
+     *
+     * @param prefix what the name of every topic and consumer group of the run starts with, the aggregators' own too
+     */
+    record BenchTopics(String prefix) {
+        static final BenchTopics EMBEDDED = new BenchTopics("bench.");
+
+        static BenchTopics ofRun(String run) {
+            return new BenchTopics("bench." + run + ".");
+        }
+
+        String perf() {
+            return prefix + "perf";
+        }
+
+        String events() {
+            return prefix + "events";
+        }
+
+        /** gemtrack's first runs (see {@link Runs}) use this topic and other host names. */
+        String firstRun() {
+            return prefix + "first-run";
+        }
+
+        String latency() {
+            return prefix + "latency";
+        }
+    }
+
+    /** Deletes the run's topics and consumer groups from a cluster of one's own. */
+    private static void deleteRun(KafkaSettings kafka, BenchTopics topics) {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            List<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)
+                    .filter(group -> group.startsWith(topics.prefix())).toList();
+            admin.deleteConsumerGroups(groups).all().get();
+            List<String> ours = admin.listTopics().names().get().stream().filter(name -> name.startsWith(topics.prefix())).toList();
+            admin.deleteTopics(ours).all().get();
+        } catch (ExecutionException e) {
+            throw KafkaErrors.failure("cannot delete this run's topics and groups " + topics.prefix() + "*", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting this run's topics", e);
+        }
     }
 
     /** What the figures depend on, for BENCHMARKS.md: cores, processor, JVM, its heap and its collector. */
@@ -149,10 +218,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void createTopics(String bootstrap, String... names) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    private void createTopics(KafkaSettings kafka, String... names) {
+        try (Admin admin = Admin.create(kafka.admin())) {
             for (String name : names) {
-                Topics.ensure(admin, Topics.events(name, partitions));
+                Topics.ensure(admin, Topics.events(name, TopicLayout.partitions(partitions)));
             }
         }
     }
@@ -192,8 +261,8 @@ public final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private double produce(String bootstrap, String topic, List<Event> events) {
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrap), topic, partitions)) {
+    private double produce(KafkaSettings kafka, String topic, List<Event> events) {
+        try (EventPublisher publisher = new EventPublisher(kafka, topic, TopicLayout.partitions(partitions))) {
             long start = System.nanoTime();
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -205,7 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is
      * timed; and the CPU used in that time.
      */
-    private static AggregatorRun aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
+    private static AggregatorRun aggregate(KafkaSettings kafka, String topic, long expected) throws InterruptedException {
         AtomicLong applied = new AtomicLong();
         CpuUse.Reading[] firstAndLast = new CpuUse.Reading[2];
         CountDownLatch done = new CountDownLatch(1);
@@ -219,7 +288,7 @@ public final class BenchCommand implements Callable<Integer> {
                 done.countDown();
             }
         };
-        try (Aggregator aggregator = new Aggregator(config(bootstrap, topic), listener)) {
+        try (Aggregator aggregator = new Aggregator(config(kafka, topic), listener)) {
             awaitApplied(done, applied, expected);
         }
         return new AggregatorRun(perSecond(expected - 1, firstAndLast[1].wallNanos() - firstAndLast[0].wallNanos()),
@@ -234,7 +303,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Record timestamp (set by the producer at send) to applied, at a fixed rate, after a warm-up host; and, for the
      * same records at the same time, to a bare Kafka consumer's poll: the part of the latency that is Kafka's.
      */
-    private Latency latency(PrintWriter out, String bootstrap) throws InterruptedException {
+    private Latency latency(PrintWriter out, KafkaSettings kafka, String topic) throws InterruptedException {
         long total = (long) latencyRate * latencySeconds;
         out.printf("5/6 end-to-end latency at %,d events/s for %d s ...", latencyRate, latencySeconds);
         out.flush();
@@ -257,11 +326,10 @@ public final class BenchCommand implements Callable<Integer> {
                 done.countDown();
             }
         };
-        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
         Latency result;
-        try (Aggregator aggregator = new Aggregator(config(bootstrap, "bench.latency"), listener);
-             EventPublisher publisher = new EventPublisher(kafka, "bench.latency", partitions);
-             KafkaLatencyFloor floor = new KafkaLatencyFloor(bootstrap, "bench.latency", WARM_UP)) {
+        try (Aggregator aggregator = new Aggregator(config(kafka, topic), listener);
+             EventPublisher publisher = new EventPublisher(kafka, topic, TopicLayout.partitions(partitions));
+             KafkaLatencyFloor floor = new KafkaLatencyFloor(kafka, topic, WARM_UP)) {
             warmUp.events().stream().map(BenchCommand::renamed).forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
             awaitApplied(warm, applied, warmUp.size());
@@ -308,8 +376,8 @@ public final class BenchCommand implements Callable<Integer> {
         return new Event(WARM_UP + event.host(), event.bootId(), event.seq(), event.ts(), event.body());
     }
 
-    private static Aggregator.Config config(String bootstrap, String topic) {
-        return new Aggregator.Config(Map.of("bootstrap.servers", bootstrap), "bench-" + UUID.randomUUID(), topic,
+    private static Aggregator.Config config(KafkaSettings kafka, String topic) {
+        return new Aggregator.Config(kafka, topic + ".aggregator-" + UUID.randomUUID(), topic,
                 topic + ".dlq", "127.0.0.1", 0);
     }
 

@@ -1,5 +1,6 @@
 package io.gemtrack.benchmarks;
 
+import io.gemtrack.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,10 @@ final class KafkaLatencyFloor implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    KafkaLatencyFloor(String bootstrapServers, String topic, String skipPrefix) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-floor-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaLatencyFloor(KafkaSettings kafka, String topic, String skipPrefix) {
+        Map<String, Object> config = kafka.consumer(Map.of());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, topic + ".latency-floor-" + UUID.randomUUID());
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         this.skipPrefix = skipPrefix;
         consumer.subscribe(List.of(topic));
         this.thread = new Thread(this::consume, "bench-latency-floor");

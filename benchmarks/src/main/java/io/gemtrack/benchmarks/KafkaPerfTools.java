@@ -1,14 +1,19 @@
 package io.gemtrack.benchmarks;
 
 import io.gemtrack.broker.ChildJvm;
+import io.gemtrack.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,20 +32,41 @@ final class KafkaPerfTools {
     static final String WARM_UP_SUFFIX = ".warm-up";
 
     private final String bootstrapServers;
+    private final Path producerConfig;
+    private final Path consumerConfig;
 
-    KafkaPerfTools(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /**
+     * Tools that connect as {@code kafka} says, producing with {@code producerDefaults} under those settings, as
+     * gemtrack's producer does. The settings go to the tools in properties files readable by this user alone, not on
+     * their command lines, where anyone could read a password.
+     */
+    KafkaPerfTools(KafkaSettings kafka, Map<String, Object> producerDefaults) throws IOException {
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.producerConfig = propertiesFile(kafka.producer(producerDefaults));
+        this.consumerConfig = propertiesFile(kafka.consumer(Map.of()));
+    }
+
+    private static Path propertiesFile(Map<String, Object> settings) throws IOException {
+        Path file = Files.createTempFile("gemtrack-bench-client", ".properties",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        file.toFile().deleteOnExit();
+        Properties properties = new Properties();
+        settings.forEach((key, value) -> properties.setProperty(key, value.toString()));
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "Kafka client settings of gemtrack bench");
+        }
+        return file;
     }
 
     /**
      * Sends {@code records} records as fast as the broker takes them, with payloads drawn from {@code payloadFile}
-     * (one per line) and the given producer settings; returns records per second of each run. The first run writes
+     * (one per line) and gemtrack's producer settings; returns records per second of each run. The first run writes
      * to another topic, so {@code topic} holds {@code records} records.
      */
-    BenchCommand.Runs<Double> producerRecordsPerSecond(String topic, long records, Path payloadFile, Map<String, Object> producerConfig) {
+    BenchCommand.Runs<Double> producerRecordsPerSecond(String topic, long records, Path payloadFile) {
         return runTwice("org.apache.kafka.tools.ProducerPerformance",
-                producerArguments(topic + WARM_UP_SUFFIX, records, payloadFile, producerConfig),
-                producerArguments(topic, records, payloadFile, producerConfig), output -> {
+                producerArguments(topic + WARM_UP_SUFFIX, records, payloadFile),
+                producerArguments(topic, records, payloadFile), output -> {
                     Matcher summary = PRODUCER_SUMMARY.matcher(output);
                     if (!summary.find()) {
                         throw new IllegalStateException("ProducerPerformance printed no summary:\n" + output);
@@ -49,22 +75,20 @@ final class KafkaPerfTools {
                 });
     }
 
-    private List<String> producerArguments(String topic, long records, Path payloadFile, Map<String, Object> producerConfig) {
-        List<String> arguments = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records),
-                "--throughput", "-1", "--payload-file", payloadFile.toString(), "--producer-props",
-                "bootstrap.servers=" + bootstrapServers));
-        producerConfig.forEach((key, value) -> arguments.add(key + "=" + value));
-        return arguments;
+    private List<String> producerArguments(String topic, long records, Path payloadFile) {
+        return List.of("--topic", topic, "--num-records", Long.toString(records), "--throughput", "-1",
+                "--payload-file", payloadFile.toString(), "--producer.config", producerConfig.toString());
     }
 
     /**
-     * Reads {@code records} records from the start of {@code topic} in a new group; returns records per second of
-     * fetching, for each run. The first reads the same records in another group.
+     * Reads {@code records} records from the start of {@code topic} in a group named for it; returns records per
+     * second of fetching, for each run. The first reads the same records in another group.
      */
     BenchCommand.Runs<Double> consumerRecordsPerSecond(String topic, long records) {
+        String group = topic + ".consumer-performance";
         return runTwice("org.apache.kafka.tools.ConsumerPerformance",
-                consumerArguments(topic, records, "bench-consumer-performance" + WARM_UP_SUFFIX),
-                consumerArguments(topic, records, "bench-consumer-performance"), output -> {
+                consumerArguments(topic, records, group + WARM_UP_SUFFIX),
+                consumerArguments(topic, records, group), output -> {
                     String rate = statsTable(output).get("fetch.nMsg.sec");
                     if (rate == null) {
                         throw new IllegalStateException("ConsumerPerformance printed no fetch.nMsg.sec:\n" + output);
@@ -74,8 +98,8 @@ final class KafkaPerfTools {
     }
 
     private List<String> consumerArguments(String topic, long records, String group) {
-        return List.of("--bootstrap-server", bootstrapServers, "--topic", topic, "--messages", Long.toString(records),
-                "--group", group, "--timeout", "60000");
+        return List.of("--bootstrap-server", bootstrapServers, "--consumer.config", consumerConfig.toString(), "--topic", topic,
+                "--messages", Long.toString(records), "--group", group, "--timeout", "60000");
     }
 
     /** ConsumerPerformance prints a comma-separated header line and, under it, one line of values. */

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Utils;
 
 /**
- * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), run from the Kafka
- * server jars on this JVM's class path as a child JVM on free loopback ports.
+ * A real Apache Kafka node in KRaft mode (broker and controller in one), run from the Kafka server jars on this JVM's
+ * class path as a child JVM on loopback ports: alone, or one of a {@link KafkaCluster}'s quorum, secured as its
+ * {@link BrokerSecurity} says.
  *
  * <p>A child JVM rather than an in-process server: the broker's threads, heap and logging stay out of the
  * tests' JVM, and a restart or a crash is a real one. {@link #stop()} and {@link #start()} keep the data
@@ -34,23 +35,37 @@ public final class KafkaBroker implements AutoCloseable {
     /** How long {@link #stop()} waits for a clean shutdown before it kills the broker. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(1);
+    static final long SINGLE_NODE_HEAP_BYTES = 768L << 20;
 
     private final Path directory;
     private final boolean ownsDirectory;
-    private final int brokerPort;
-    private final int controllerPort;
-    private final String clusterId;
-    private final long heapBytes;
+    private final Node node;
+    private final BrokerSecurity security;
     /** Volatile for {@link #destroyNow()}, which takes no lock. */
     private volatile Process process;
 
-    private KafkaBroker(Path directory, boolean ownsDirectory, int brokerPort, int controllerPort, long heapBytes) {
+    /**
+     * Where a node is in its cluster.
+     *
+     * @param voters    the KRaft quorum, {@code id@host:port,...}
+     * @param nodes     how many nodes the cluster has, which bounds the internal topics' replicas
+     * @param clusterId the same for every node of the cluster
+     */
+    record Node(int id, int clientPort, int controllerPort, String voters, int nodes, String clusterId, long heapBytes) {
+
+        /** The one node of a cluster of one. */
+        static Node alone(int clientPort) {
+            int controllerPort = freePort();
+            return new Node(1, clientPort == 0 ? freePort() : clientPort, controllerPort,
+                    "1@" + LISTENER_ADDRESS + ":" + controllerPort, 1, Uuid.randomUuid().toString(), SINGLE_NODE_HEAP_BYTES);
+        }
+    }
+
+    KafkaBroker(Path directory, boolean ownsDirectory, Node node, BrokerSecurity security) {
         this.directory = directory;
         this.ownsDirectory = ownsDirectory;
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
-        this.heapBytes = heapBytes;
-        this.clusterId = Uuid.randomUuid().toString();
+        this.node = node;
+        this.security = security;
     }
 
     /** Starts a broker on a free port in a new temporary directory, removed again by {@link #close()}. */
@@ -63,23 +78,51 @@ public final class KafkaBroker implements AutoCloseable {
         return temporary(port).start();
     }
 
+    /** Starts a broker secured as {@code security} says on a free port, in a temporary directory. */
+    public static KafkaBroker startTemporary(BrokerSecurity security) {
+        return temporary(0, security).start();
+    }
+
     /**
      * A broker on {@code port} (0: a free one) in a new temporary directory, removed again by {@link #close()}; not
      * started yet. Directories that runs killed before they could remove theirs are removed first (see
      * {@link TemporaryDirectories}).
      */
     public static KafkaBroker temporary(int port) {
-        Path directory = TemporaryDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
-        return new KafkaBroker(directory, true, port == 0 ? freePort() : port, freePort(), 768L << 20);
+        return temporary(port, BrokerSecurity.NONE);
+    }
+
+    /** A broker as {@link #temporary(int)} makes it, secured as {@code security} says. */
+    public static KafkaBroker temporary(int port, BrokerSecurity security) {
+        return new KafkaBroker(temporaryDirectory(), true, Node.alone(port), security);
+    }
+
+    /** A new temporary data directory, as {@link TemporaryDirectories} makes them. */
+    static Path temporaryDirectory() {
+        return TemporaryDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** A broker keeping its data in {@code directory} across runs; {@code port} 0 picks a free one. Not started yet. */
     public static KafkaBroker create(Path directory, int port) {
-        return new KafkaBroker(directory, false, port == 0 ? freePort() : port, freePort(), 768L << 20);
+        return new KafkaBroker(directory, false, Node.alone(port), BrokerSecurity.NONE);
     }
 
     public String bootstrapServers() {
-        return LISTENER_ADDRESS + ":" + brokerPort;
+        return LISTENER_ADDRESS + ":" + node.clientPort();
+    }
+
+    /** The node's id in its cluster ({@code node.id}). */
+    public int nodeId() {
+        return node.id();
+    }
+
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /** What a client needs to reach this broker as the admin super user (nothing but where it is, in the clear). */
+    public Map<String, Object> clientConfig() {
+        return security.adminClientConfig(bootstrapServers());
     }
 
     public Path directory() {
@@ -92,17 +135,31 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts the broker JVM and returns once it answers metadata requests. */
     public synchronized KafkaBroker start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts the broker JVM without waiting: a node of a quorum cannot be ready before a majority of the others
+     * has started too.
+     */
+    synchronized void launch() {
         if (isRunning()) {
-            return this;
+            return;
         }
         try {
             Files.createDirectories(directory);
             Path properties = writeProperties();
+            // The credentials go in a file, not on the command line, where anyone on the machine could read them.
+            Path scramCredentials = directory.resolve("scram-credentials");
+            Files.write(scramCredentials, security.scramCredentials());
             process = ChildJvm.builder(
-                            List.of("-Xmx" + (heapBytes >> 20) + "m", "-XX:+UseSerialGC",
+                            List.of("-Xmx" + (node.heapBytes() >> 20) + "m", "-XX:+UseSerialGC",
                                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                                     "-Dorg.slf4j.simpleLogger.showDateTime=true"),
-                            KafkaBrokerMain.class.getName(), List.of(properties.toString(), clusterId))
+                            KafkaBrokerMain.class.getName(),
+                            List.of(properties.toString(), node.clusterId(), scramCredentials.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
@@ -112,8 +169,6 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker", e);
         }
-        awaitReady();
-        return this;
     }
 
     /** Stops the broker the way an operator would (SIGTERM, clean shutdown), keeping its data. */
@@ -135,6 +190,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void halt(boolean forcibly, Duration timeout) {
+        signal(forcibly);
+        awaitExit(timeout);
+    }
+
+    /** Sends the broker SIGTERM or SIGKILL without waiting, so that the nodes of a cluster stop together. */
+    synchronized void signal(boolean forcibly) {
         if (process == null) {
             return;
         }
@@ -142,6 +203,13 @@ public final class KafkaBroker implements AutoCloseable {
             process.destroyForcibly();
         } else {
             process.destroy();
+        }
+    }
+
+    /** Waits until the signalled broker has exited; kills it if it takes longer than {@code timeout}. */
+    synchronized void awaitExit(Duration timeout) {
+        if (process == null) {
+            return;
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -164,11 +232,7 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void close(Duration timeout) {
         stop(timeout);
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + directory, e);
-            }
+            TemporaryDirectories.delete(directory);
         }
     }
 
@@ -188,11 +252,7 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         if (ownsDirectory) {
-            try {
-                Utils.delete(directory.toFile());
-            } catch (IOException | RuntimeException e) {
-                System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
-            }
+            TemporaryDirectories.deleteNow(directory);
         }
     }
 
@@ -202,23 +262,27 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private Path writeProperties() throws IOException {
+        // The internal topics get as many replicas as a production cluster gives them, as far as there are nodes.
+        int internalReplicas = Math.min(3, node.nodes());
         Properties config = new Properties();
         config.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@" + LISTENER_ADDRESS + ":" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://" + bootstrapServers() + ",CONTROLLER://" + LISTENER_ADDRESS + ":" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://" + bootstrapServers()),
+                Map.entry("node.id", Integer.toString(node.id())),
+                Map.entry("controller.quorum.voters", node.voters()),
+                Map.entry("listeners", "CLIENT://" + bootstrapServers() + ",CONTROLLER://" + LISTENER_ADDRESS + ":" + node.controllerPort()),
+                Map.entry("advertised.listeners", "CLIENT://" + bootstrapServers()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", directory.resolve("data").toString()),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", Integer.toString(internalReplicas)),
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", Integer.toString(internalReplicas)),
+                Map.entry("transaction.state.log.min.isr", Integer.toString(Math.min(2, internalReplicas))),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // A node that is gone is fenced, and leaves the in-sync replicas, after 4 s rather than Kafka's 9 s.
+                Map.entry("broker.session.timeout.ms", "4000"),
+                Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("num.partitions", "4")));
+        config.putAll(security.brokerProperties());
         Path file = directory.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             config.store(writer, "gemtrack embedded broker");
@@ -226,13 +290,14 @@ public final class KafkaBroker implements AutoCloseable {
         return file;
     }
 
-    private void awaitReady() {
+    /** Waits until the broker answers metadata requests. */
+    synchronized void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
+        Map<String, Object> config = new HashMap<>(clientConfig());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the Kafka broker exited with status " + process.exitValue()
@@ -267,6 +332,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+        return "KafkaBroker[node " + node.id() + ", " + bootstrapServers() + ", " + security + ", " + directory + "]";
     }
 }

@@ -2,10 +2,14 @@ package io.gemtrack.broker;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Entry point of the broker's child JVM: formats the KRaft log directory (idempotently, so a restart keeps
- * its data) and runs Apache Kafka's own {@code kafka.Kafka}. It exits when its standard input closes, so a
+ * its data), with the SCRAM credentials of the cluster's users, and runs Apache Kafka's own {@code kafka.Kafka}. It exits when its standard input closes, so a
  * broker never outlives the process that started it, even one killed with SIGKILL.
  */
 public final class KafkaBrokerMain {
@@ -14,14 +18,16 @@ public final class KafkaBrokerMain {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: KafkaBrokerMain <server.properties> <cluster-id>");
+        if (args.length != 3) {
+            System.err.println("usage: KafkaBrokerMain <server.properties> <cluster-id> <file of --add-scram arguments>");
             System.exit(2);
         }
         String properties = args[0];
         String clusterId = args[1];
-        int formatted = kafka.tools.StorageTool.execute(
-                new String[] {"format", "--ignore-formatted", "-t", clusterId, "-c", properties}, new PrintStream(System.out, true));
+        // The credentials come in a file, not on the command line, where anyone on the machine could read them.
+        List<String> format = new ArrayList<>(List.of("format", "--ignore-formatted", "-t", clusterId, "-c", properties));
+        format.addAll(Files.readAllLines(Path.of(args[2])));
+        int formatted = kafka.tools.StorageTool.execute(format.toArray(String[]::new), new PrintStream(System.out, true));
         if (formatted != 0) {
             System.err.println("formatting the KRaft storage failed with status " + formatted);
             System.exit(formatted);

@@ -111,4 +111,22 @@ final class TemporaryDirectories {
             log.warn("cannot remove broker data directory {}, left by a run that was killed: {}", directory, e.toString());
         }
     }
+
+    /** Deletes a broker's data directory and everything in it. */
+    static void delete(Path directory) {
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + directory, e);
+        }
+    }
+
+    /** As {@link #delete}, for a process that must end now: never throws; what it cannot delete the next broker removes. */
+    static void deleteNow(Path directory) {
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cannot delete " + directory + " (the next temporary broker will): " + e);
+        }
+    }
 }

@@ -5,13 +5,13 @@ import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,10 +29,6 @@ public final class AggregateCommand implements Callable<Integer> {
 
     /** The exit status after the consumer stopped on an error. */
     static final int CONSUMER_FAILED = 1;
-
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
 
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -78,6 +74,12 @@ public final class AggregateCommand implements Callable<Integer> {
                     + "why. Default: ${DEFAULT-VALUE}.")
     Duration lingerAfterFailure;
 
+    @Mixin
+    TopicOptions topics;
+
+    @Mixin
+    KafkaOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -92,13 +94,12 @@ public final class AggregateCommand implements Callable<Integer> {
         }
         Ports.requireValid(spec, "--http-port", httpPort);
         Ports.requireFree("--http-port", httpBind, httpPort);
-        KafkaReachability.require(Map.of("bootstrap.servers", bootstrapServers));
-        Aggregator.Config config = new Aggregator.Config(Map.of("bootstrap.servers", bootstrapServers), groupId, topic,
-                deadLetterTopic, httpBind, httpPort, topProcesses, checkpointInterval,
-                new HostActivity.Expiry(hostStaleAfter, hostDropAfter));
+        kafka.requireReachable();
+        Aggregator.Config config = new Aggregator.Config(kafka.settings(), groupId, topic, deadLetterTopic, httpBind,
+                httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout());
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
-                    + "http://localhost:%3$d/metrics%n", topic, bootstrapServers, aggregator.httpPort());
+                    + "http://localhost:%3$d/metrics%n", topic, kafka.settings().bootstrapServers(), aggregator.httpPort());
             CompletableFuture.anyOf(aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
             if (aggregator.failure().isPresent()) {
                 spec.commandLine().getErr().println(failureMessage(aggregator.failure().get()));

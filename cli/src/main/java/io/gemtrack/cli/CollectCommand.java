@@ -6,7 +6,6 @@ import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
-import io.gemtrack.kafka.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -84,8 +82,7 @@ public final class CollectCommand implements Callable<Integer> {
             }
             return 0;
         }
-        KafkaReachability.require(Map.of("bootstrap.servers", kafka.bootstrapServers));
-        EventPublisher publisher = kafka.openPublisher(Topics.DEFAULT_PARTITIONS);
+        EventPublisher publisher = kafka.openPublisher();
         try {
             runUntilStopped(collector, count, publisher::publish);
         } catch (InterruptException e) {

@@ -2,24 +2,30 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import io.gemtrack.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code gemtrack demo}: the whole pipeline on one machine with nothing but a JDK: a real Kafka broker in a
- * child JVM, the emulated kernel producing, and an aggregator serving the web view and {@code /metrics}.
+ * child JVM (or the cluster the Kafka options name), the emulated kernel producing, and an aggregator serving the web
+ * view and {@code /metrics}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
-                + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
+                + "(or until the aggregator's consumer fails: then all stop, with exit status 1). Given brokers"
+                + " (--bootstrap-server, or bootstrap.servers in the other Kafka settings), run on them instead of a broker of its own.")
 public final class DemoCommand implements Callable<Integer> {
 
     // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
@@ -38,6 +44,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
 
+    @Mixin
+    TopicOptions topics;
+
+    /** With brokers named (by --bootstrap-server or any other source), the demo runs on them and starts none. */
+    @Mixin
+    KafkaOptions kafka;
     @Spec
     CommandSpec spec;
 
@@ -71,18 +83,27 @@ public final class DemoCommand implements Callable<Integer> {
     Running start() throws Exception {
         Running demo = new Running();
         try {
-            KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
-            demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
-            Shutdown.onForcedExit(broker::destroyNow);
-            System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
-            broker.start();
-            demo.bootstrapServers = broker.bootstrapServers();
+            KafkaSettings settings = kafka.settings();
+            if (!settings.namesBootstrapServers()) {
+                KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
+                demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
+                Shutdown.onForcedExit(broker::destroyNow);
+                System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+                broker.start();
+                settings = settings.withBootstrapServers(broker.bootstrapServers());
+            } else {
+                kafka.requireReachable();
+            }
+            demo.bootstrapServers = settings.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(
-                    Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
+                    Aggregator.Config.defaults(settings).withHttpPort(httpPort).withTopicLayout(topics.layout())));
             demo.httpPort = demo.aggregator.httpPort();
+            List<String> produce = new ArrayList<>(List.of("--bootstrap-server", settings.bootstrapServers()));
+            produce.addAll(kafka.clientSettingArguments());
+            produce.addAll(List.of("--hosts", Integer.toString(hosts)));
             StopRequest producerStop = new StopRequest();
             Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
-                    "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
+                    produce.toArray(String[]::new)),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {

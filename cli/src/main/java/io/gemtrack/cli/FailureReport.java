@@ -1,18 +1,22 @@
 package io.gemtrack.cli;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
  * What a command that failed prints: one line, {@code gemtrack COMMAND: what went wrong}, its causes included, and
  * the stack trace only when asked for with {@value #VERBOSE} or {@value #DEBUG_VARIABLE}{@code =1}: a user's
  * mistake (a busy port, an unreachable broker, a missing file) is told in words, not as a trace of the code.
- * Errors in the command line itself stay picocli's, with the usage message and status 2.
+ * Errors in the command line itself stay picocli's, with the usage message and status 2. Neither the line nor the
+ * stack trace shows a secret of the command's Kafka settings (a password, {@code sasl.jaas.config}): they are
+ * {@linkplain KafkaOptions#redact redacted}.
  */
 final class FailureReport implements IExecutionExceptionHandler {
 
@@ -32,12 +36,27 @@ final class FailureReport implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception failure, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(failure));
+        CommandSpec command = commandLine.getCommandSpec();
+        err.println(redacted(command.qualifiedName() + ": " + describe(failure), command));
         if (verbose(parseResult) || "1".equals(environment.get(DEBUG_VARIABLE))) {
-            failure.printStackTrace(err);
+            StringWriter trace = new StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            err.print(redacted(trace.toString(), command));
         }
         err.flush();
         return FAILED;
+    }
+
+    /** {@code text} redacted by the Kafka options of {@code command} and of the mixins it is made of. */
+    private static String redacted(String text, CommandSpec command) {
+        String redacted = text;
+        if (command.userObject() instanceof KafkaOptions kafka) {
+            redacted = kafka.redact(redacted);
+        }
+        for (CommandSpec mixin : command.mixins().values()) {
+            redacted = redacted(redacted, mixin);
+        }
+        return redacted;
     }
 
     private static boolean verbose(ParseResult parseResult) {

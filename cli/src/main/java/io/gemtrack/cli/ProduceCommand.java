@@ -2,7 +2,6 @@ package io.gemtrack.cli;
 
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
-import io.gemtrack.kafka.Topics;
 import io.gemtrack.producer.EventPump;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,10 +45,6 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Mixin
     PublishOptions kafka;
-
-    @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_PARTITIONS,
-            description = "Partitions of the topic when it has to be created. Default: ${DEFAULT-VALUE}.")
-    int partitions;
 
     @Option(names = "--scenario", defaultValue = Scenarios.MIXED, paramLabel = "NAME[,NAME...]",
             description = "What the hosts run (see below); several run side by side. Default: ${DEFAULT-VALUE}.")
@@ -119,7 +113,6 @@ public final class ProduceCommand implements Callable<Integer> {
             requireAtLeast("--events", events, 1);
         }
         requireAtLeast("--snapshot-every", snapshotEvery, 0);
-        requireAtLeast("--partitions", partitions, 1);
         long runSeed = seed != null ? seed : new SplittableRandom().nextLong();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,
@@ -165,8 +158,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private EventPump.Totals publishEvents(FleetSimulation fleet, EventPump.Limits limits, PrintWriter err) {
-        KafkaReachability.require(Map.of("bootstrap.servers", kafka.bootstrapServers));
-        EventPublisher publisher = kafka.openPublisher(partitions);
+        EventPublisher publisher = kafka.openPublisher();
         EventPump.Totals totals;
         try {
             totals = runUntil(new EventPump(fleet, publisher::publish, publisher::failed, publisher::reconnected, err),

@@ -3,29 +3,35 @@ package io.gemtrack.cli;
 import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.kafka.Topics;
 import java.time.Duration;
-import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where a command publishes events: the {@code --bootstrap-server} and {@code --topic} options every publishing command shares. */
+/** Where a command publishes events: the topic, how it is created, and the Kafka options; every publishing command shares them. */
 public final class PublishOptions {
 
     /** How long a stop waits for the broker to acknowledge the events sent; those it has not then are counted failed. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (host:port[,host:port]). Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
     String topic;
+
+    @Mixin
+    TopicOptions layout;
+
+    @Mixin
+    KafkaOptions kafka;
 
     public String topic() {
         return topic;
     }
 
-    /** A publisher to the topic, creating it with {@code partitions} partitions if it does not exist. */
-    public EventPublisher openPublisher(int partitions) {
-        return new EventPublisher(Map.of("bootstrap.servers", bootstrapServers), topic, partitions);
+    /**
+     * A publisher to the topic, creating it as the topic options say if it does not exist, once the cluster has
+     * answered (see {@link KafkaReachability}).
+     */
+    public EventPublisher openPublisher() {
+        kafka.requireReachable();
+        return new EventPublisher(kafka.settings(), topic, layout.layout());
     }
 
     /**

@@ -10,6 +10,8 @@ import io.gemtrack.events.EventBody.GemStatus;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
@@ -70,11 +72,11 @@ class DashboardQueriesIT {
         events.addAll(AlertScenarios.wrongVictim("wrong-victim"));
         events.addAll(AlertScenarios.orphanedBuffer("orphaned"));
         events.addAll(AlertScenarios.unattributedDeviceMemory("unattributed"));
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPIC, PARTITIONS)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), TOPIC, TopicLayout.partitions(PARTITIONS))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
 
-            aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            aggregator = new Aggregator(new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                     "dashboards-it", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0));
             prometheusServer = PrometheusServer.start(List.of("127.0.0.1:" + aggregator.httpPort()),
                     List.of(Tools.moduleFile("prometheus/gemtrack.rules.yml")));
@@ -122,7 +124,7 @@ class DashboardQueriesIT {
                 .stamp(100_000_000, new MmCounters(100, 16L << 20, 32L << 20, 0, 0, 1L << 20, 0)));
         publisher.publish(BasicScenario.events("basic-2", BOOT).get(0));
         publisher.flushExpectingNoFailure();
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(KafkaSettings.bootstrap(bootstrapServers).producer(Map.of()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(TOPIC, "basic-2".getBytes(StandardCharsets.UTF_8),
                     "this is not an event".getBytes(StandardCharsets.UTF_8)));

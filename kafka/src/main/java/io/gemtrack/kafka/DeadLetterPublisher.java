@@ -3,7 +3,6 @@ package io.gemtrack.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -81,11 +80,10 @@ public final class DeadLetterPublisher implements AutoCloseable {
      * @param maxRecordBytes the largest dead letter to send, the dead-letter topic's {@code max.message.bytes}:
      *                       {@link #recordBytesFor} that of the events topic
      */
-    public DeadLetterPublisher(Map<String, Object> kafkaConfig, String topic, int maxRecordBytes, Outcomes outcomes) {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
+    public DeadLetterPublisher(KafkaSettings settings, String topic, int maxRecordBytes, Outcomes outcomes) {
+        Map<String, Object> config = settings.producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"));
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
         // A batch of one record each. A batch the topic refuses as too large is split by the producer and sent again,
         // and one that fits in batch.size splits into itself: it would be sent again and again until the delivery
         // timeout, taking every dead letter batched with the large one down with it. Dead letters are few.
@@ -178,8 +176,8 @@ public final class DeadLetterPublisher implements AutoCloseable {
                 // Closing: no more attempts.
             }
         }
-        log.error("the dead letter of {} ({}) was not stored in {} after {} attempts: lost", deadLetter.source(),
-                deadLetter.reason(), topic, attempt, error);
+        log.error("the dead letter of {} ({}) was not stored in {} after {} attempts: lost: {}", deadLetter.source(),
+                deadLetter.reason(), topic, attempt, KafkaErrors.explain(error), error);
         outcomes.deadLetterLost(deadLetter.reason());
     }
 

@@ -2,16 +2,19 @@ package io.gemtrack.kafka;
 
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
-import io.gemtrack.kafka.Topics;
+import io.gemtrack.kafka.TopicCheck.Need;
+import io.gemtrack.kafka.TopicCheck.Role;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -22,12 +25,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class EventPublisher implements AutoCloseable {
 
     /**
-     * gemtrack's producer settings: idempotent with {@code acks=all} (no loss, no duplicates on retry), and
-     * batched and compressed, since a host's events are small, frequent and alike.
+     * The events producer's settings over every gemtrack producer's (idempotent with {@code acks=all}, see
+     * {@link KafkaSettings.Client#PRODUCER}): batched and compressed, since a host's events are small, frequent and alike.
      */
     public static final Map<String, Object> DEFAULTS = Map.of(
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
@@ -45,18 +46,23 @@ public final class EventPublisher implements AutoCloseable {
     private final ConnectionWatch connections;
 
     /**
-     * @param config Kafka producer properties; at least {@code bootstrap.servers}. {@link #DEFAULTS} apply
-     *               where the caller sets nothing.
+     * A publisher to {@code topic}, created with {@code layout} if it does not exist; {@link #DEFAULTS} apply
+     * where the settings say nothing.
+     *
+     * @throws IllegalStateException if the topic cannot serve as an events topic, or this principal may not write to it
      */
-    public EventPublisher(Map<String, Object> config, String topic, int partitions) {
-        Map<String, Object> effective = new HashMap<>(DEFAULTS);
-        effective.putAll(config);
-        effective.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        effective.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", effective.get("bootstrap.servers")))) {
-            Topics.ensure(admin, Topics.events(topic, partitions));
+    public EventPublisher(KafkaSettings settings, String topic, TopicLayout layout) {
+        List<Need> needs = List.of(new Need(topic, Role.EVENTS, Set.of(AclOperation.WRITE)));
+        try (Admin admin = Admin.create(settings.admin())) {
+            Topics.ensure(admin, Topics.events(topic, layout));
+            TopicCheck.require(admin, topic, needs);
+        } catch (HiddenTopicException e) {
+            throw TopicCheck.explain(e, needs);
         }
-        this.producer = new KafkaProducer<>(effective);
+        Map<String, Object> config = settings.producer(DEFAULTS);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(config);
         this.connections = new ConnectionWatch(producer::metrics);
         this.topic = topic;
     }

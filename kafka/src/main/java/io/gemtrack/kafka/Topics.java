@@ -1,21 +1,24 @@
 package io.gemtrack.kafka;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The topics gemtrack uses, and their creation. Names follow Kafka's dotted convention. */
@@ -26,8 +29,6 @@ public final class Topics {
     /** Records the aggregator could not apply, with the original bytes and the reason in headers. */
     public static final String DEAD_LETTERS = "gemtrack.events.dlq";
 
-    public static final int DEFAULT_PARTITIONS = 8;
-
     private static final Duration WRITABLE_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration WRITABLE_RETRY_BACKOFF = Duration.ofMillis(50);
 
@@ -35,9 +36,9 @@ public final class Topics {
     }
 
     /** An events topic: retention unlimited, since the log is the source of truth that models are folded from. */
-    public static NewTopic events(String name, int partitions) {
-        return new NewTopic(name, partitions, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    public static NewTopic events(String name, TopicLayout layout) {
+        return new NewTopic(name, layout.partitions(), layout.replicationFactor())
+                .configs(layout.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
     }
 
     /** Where the aggregators of events topic {@code events} keep host checkpoints. */
@@ -48,34 +49,39 @@ public final class Topics {
     /**
      * A checkpoint topic: compacted (only each host's latest checkpoint matters), partitioned like the events topic
      * so a partition's checkpoints are read by whoever owns its events, and with room for a large host's record.
+     * Its replicas are as the layout says; its partitions are the events topic's, whatever the layout says.
      */
-    public static NewTopic checkpoints(String name, int partitions, int maxRecordBytes) {
-        return new NewTopic(name, partitions, (short) 1).configs(Map.of(
+    public static NewTopic checkpoints(String name, int partitions, TopicLayout layout, int maxRecordBytes) {
+        return new NewTopic(name, Optional.of(partitions), layout.replicationFactor()).configs(layout.configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))));
     }
 
     /**
-     * A dead-letter topic, with room for records of {@code maxRecordBytes}: a dead letter is its source record with
+     * A dead-letter topic: one partition, for the few records that cannot be applied, its replicas as the layout says,
+     * with room for records of {@code maxRecordBytes}: a dead letter is its source record with
      * headers added, so it is larger than the largest record the events topic takes
      * ({@link DeadLetterPublisher#recordBytesFor}).
      */
-    public static NewTopic deadLetters(String name, int maxRecordBytes) {
-        return new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+    public static NewTopic deadLetters(String name, TopicLayout layout, int maxRecordBytes) {
+        return new NewTopic(name, Optional.of(1), layout.replicationFactor())
+                .configs(layout.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))));
     }
 
     /**
      * The largest record batch an existing topic takes: its {@code max.message.bytes}, set on the topic or else the
-     * broker's default.
+     * broker's default; empty when this principal may not describe the topic's configuration (DESCRIBE_CONFIGS).
      */
-    public static int maxMessageBytes(Admin admin, String topic) {
+    public static OptionalInt maxMessageBytes(Admin admin, String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+            return OptionalInt.of(Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the configuration of topic " + topic + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                return OptionalInt.empty();
+            }
+            throw KafkaErrors.failure("cannot describe the configuration of topic " + topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
@@ -87,7 +93,7 @@ public final class Topics {
         try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            throw KafkaErrors.failure("cannot describe topic " + topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
@@ -104,6 +110,8 @@ public final class Topics {
      * second as the start of a producer it had no state for: the records wait until the delivery timeout and fail.
      * A partition whose leader answers a list-offsets request (which the admin client retries until it does) has its
      * log and takes the first batch.
+     *
+     * @throws HiddenTopicException if a topic this principal cannot see may not be created either
      */
     public static void ensure(Admin admin, NewTopic... topics) {
         create(admin, topics);
@@ -111,25 +119,35 @@ public final class Topics {
     }
 
     private static void create(Admin admin, NewTopic... topics) {
+        Set<String> existing;
         try {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (NewTopic topic : topics) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(topic);
-                }
-            }
-            if (missing.isEmpty()) {
-                return;
-            }
-            admin.createTopics(missing).all().get();
+            existing = admin.listTopics().names().get();
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topics " + List.of(topics) + ": " + e.getCause().getMessage(), e.getCause());
-            }
+            throw KafkaErrors.failure("cannot list the topics", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new IllegalStateException("interrupted while listing topics", e);
+        }
+        List<NewTopic> missing = Arrays.stream(topics).filter(topic -> !existing.contains(topic.name())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
+            try {
+                created.getValue().get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof TopicAuthorizationException) {
+                    // Topics this principal may not describe are not listed: it may exist and be hidden.
+                    throw new HiddenTopicException(created.getKey(), cause);
+                }
+                if (!(cause instanceof TopicExistsException)) {
+                    throw KafkaErrors.failure("cannot create topic " + created.getKey(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topics", e);
+            }
         }
     }
 
@@ -148,7 +166,7 @@ public final class Topics {
                     // Right after creation the broker may not know the topic yet either: the admin client retries
                     // a partition without a leader, not a topic it was told does not exist.
                     if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("topics " + topics + " do not take writes: " + e.getCause().getMessage(), e.getCause());
+                        throw KafkaErrors.failure("topics " + topics + " do not take writes", e);
                     }
                 }
                 Thread.sleep(WRITABLE_RETRY_BACKOFF.toMillis());

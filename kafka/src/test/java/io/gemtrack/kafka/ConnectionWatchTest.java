@@ -83,7 +83,7 @@ class ConnectionWatchTest {
 
     @Test
     void aRealProducerHasTheMetricsItWatches() {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", "127.0.0.1:9"),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.bootstrap("127.0.0.1:9").producer(Map.of()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             assertThat(new ConnectionWatch(producer::metrics).reconnected()).isFalse();
         }

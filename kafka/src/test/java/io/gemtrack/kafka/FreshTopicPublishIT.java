@@ -7,7 +7,6 @@ import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
@@ -32,11 +31,11 @@ class FreshTopicPublishIT {
     @Test
     void everyEventSentToAJustCreatedTopicIsAcknowledged(TestKafka kafka) {
         // A stalled batch fails in seconds rather than after the production default of five minutes.
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        KafkaSettings settings = KafkaSettings.builder().bootstrapServers(kafka.bootstrapServers())
+                .property(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG + "=15000")
+                .property(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG + "=5000").build();
         for (int round = 0; round < ROUNDS; round++) {
-            try (EventPublisher publisher = new EventPublisher(config, "fresh-topic-" + round, PARTITIONS)) {
+            try (EventPublisher publisher = new EventPublisher(settings, "fresh-topic-" + round, TopicLayout.partitions(PARTITIONS))) {
                 EVENTS.forEach(publisher::publish);
                 publisher.flush();
                 assertThat(publisher.acknowledged())

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
@@ -37,7 +39,7 @@ class AggregatorKillIT {
     @Test
     void aggregatorKilledMidStreamRestartsFromItsCheckpointsAndEndsEqualToTheFold(TestKafka kafka) throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", bootstrapServers);
+        KafkaSettings settings = KafkaSettings.bootstrap(bootstrapServers);
         List<Event> events = FleetStream.events(6, 7, 500, 4_000);
         List<Event> beforeKill = events.subList(0, events.size() / 2);
         List<Event> aroundKill = events.subList(beforeKill.size(), events.size() * 3 / 4);
@@ -45,8 +47,8 @@ class AggregatorKillIT {
         FromScratchFold fold = new FromScratchFold();
         events.forEach(fold::apply);
 
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, PARTITIONS);
-             CheckpointStore checkpoints = new CheckpointStore(kafkaConfig, Topics.checkpointsOf(TOPIC))) {
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS));
+             CheckpointStore checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(TOPIC))) {
             try (ChildAggregator first = ChildAggregator.start(bootstrapServers, TOPIC, GROUP, CHECKPOINT_INTERVAL,
                     ChildAggregator.ROOMY_HEAP, LOGS.resolve("first.log"))) {
                 FleetStream.publishPaced(publisher, beforeKill);
@@ -69,7 +71,7 @@ class AggregatorKillIT {
                         CATCH_UP, successor.endpoint()::lastSeqs, fold.lastSeqs()::equals);
 
                 fold.assertHeldBy(successor.endpoint(), fold.hosts());
-                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.endpoint());
+                DeadLetters.assertNone(settings, TOPIC + ".dlq", successor.endpoint());
                 double applied = Exposition.scrape(successor.endpoint().metricsUrl()).sum("gemtrack_events_applied_total");
                 assertThat(applied).as("events the successor applied, having restored checkpoints at offsets %s", restoredFrom)
                         .isGreaterThanOrEqualTo(afterRestart.size()).isLessThan(events.size());

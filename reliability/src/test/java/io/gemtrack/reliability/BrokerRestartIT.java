@@ -8,6 +8,8 @@ import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.producer.EventPump;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.FleetSimulation;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,13 +42,13 @@ class BrokerRestartIT {
     @Test
     void brokerRestartMidStreamLosesNothingAndTheProducerResynchronisesEveryHost() throws Exception {
         try (KafkaBroker broker = KafkaBroker.startTemporary()) {
-            Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", broker.bootstrapServers());
+            KafkaSettings settings = KafkaSettings.bootstrap(broker.bootstrapServers());
             // Snapshots only at boot: any later one is the produce loop's answer to the reconnect.
             FleetSimulation fleet = new FleetSimulation(HOSTS, 21, Scenarios.parse(Scenarios.MIXED), false, 0);
             List<Event> published = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger publishedWhenBack = new AtomicInteger(Integer.MAX_VALUE - PHASE_EVENTS);
-            try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, PARTITIONS);
-                 Aggregator aggregator = new Aggregator(new Aggregator.Config(kafkaConfig, "broker-restart-it", TOPIC,
+            try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS));
+                 Aggregator aggregator = new Aggregator(new Aggregator.Config(settings, "broker-restart-it", TOPIC,
                          TOPIC + ".dlq", "127.0.0.1", 0, AggregatorMetrics.DEFAULT_TOP_PROCESSES, Duration.ofMillis(500)))) {
                 EventPump pump = new EventPump(fleet, event -> {
                     published.add(event);
@@ -82,7 +83,7 @@ class BrokerRestartIT {
                 AggregatorEndpoint endpoint = new AggregatorEndpoint(aggregator.httpPort());
                 Await.until("every host's last published seq applied", TIMEOUT, endpoint::lastSeqs, fold.lastSeqs()::equals);
                 fold.assertHeldBy(endpoint, fold.hosts());
-                DeadLetters.assertNone(broker.bootstrapServers(), TOPIC + ".dlq", endpoint);
+                DeadLetters.assertNone(settings, TOPIC + ".dlq", endpoint);
             }
         }
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +39,24 @@ final class ChildAggregator implements AutoCloseable {
      */
     static ChildAggregator start(String bootstrapServers, String topic, String group, Duration checkpointInterval, String maxHeap,
                                  Path log) throws IOException, InterruptedException {
+        return start(List.of("--bootstrap-server", bootstrapServers), topic, group, checkpointInterval, maxHeap, log);
+    }
+
+    /**
+     * As {@link #start(String, String, String, Duration, String, Path)}, reaching Kafka as {@code kafkaOptions} say
+     * ({@code --bootstrap-server}, {@code --command-config}, ...).
+     */
+    static ChildAggregator start(List<String> kafkaOptions, String topic, String group, Duration checkpointInterval,
+                                 String maxHeap, Path log) throws IOException, InterruptedException {
         int httpPort = KafkaBroker.freePort();
         Files.createDirectories(log.getParent());
+        List<String> arguments = new ArrayList<>(List.of("aggregate"));
+        arguments.addAll(kafkaOptions);
+        arguments.addAll(List.of("--topic", topic, "--dead-letter-topic", topic + ".dlq", "--group", group,
+                "--http-bind", "127.0.0.1", "--http-port", Integer.toString(httpPort),
+                "--checkpoint-interval", checkpointInterval.toMillis() + "ms"));
         Process process = ChildJvm.builder(List.of("-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                        "io.gemtrack.cli.Gemtrack", List.of("aggregate", "--bootstrap-server", bootstrapServers, "--topic", topic,
-                                "--dead-letter-topic", topic + ".dlq", "--group", group, "--http-bind", "127.0.0.1",
-                                "--http-port", Integer.toString(httpPort),
-                                "--checkpoint-interval", checkpointInterval.toMillis() + "ms"))
+                        "io.gemtrack.cli.Gemtrack", arguments)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -6,6 +6,8 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BusyHost;
@@ -56,7 +58,7 @@ class ConsumerFailureIT {
     void aSnapshotTooLargeForTheHeapMakesHealth503AndTheProcessExitNonZeroAndASuccessorRecovers(TestKafka kafka)
             throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", bootstrapServers);
+        KafkaSettings settings = KafkaSettings.bootstrap(bootstrapServers);
         List<Event> fleet = FleetStream.events(3, 31, 250, 1_500);
         Event bigSnapshot = new EventStamper(BusyHost.NAME, BusyHost.BOOT).stamp(1, BIG_HOST.snapshot());
         FromScratchFold fold = new FromScratchFold();
@@ -65,12 +67,12 @@ class ConsumerFailureIT {
 
         // The logs are appended to, and what this run's must hold is asserted.
         Files.deleteIfExists(LOGS.resolve("small-heap.log"));
-        try (Admin admin = Admin.create(kafkaConfig)) {
+        try (Admin admin = Admin.create(settings.admin())) {
             // An events topic that takes the big snapshot, made before the aggregator, which leaves it as it is.
-            Topics.ensure(admin, Topics.events(TOPIC, PARTITIONS).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+            Topics.ensure(admin, Topics.events(TOPIC, TopicLayout.partitions(PARTITIONS)).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 << 20))));
         }
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, PARTITIONS)) {
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS))) {
             ChildAggregator small = ChildAggregator.start(bootstrapServers, TOPIC, GROUP, CHECKPOINT_INTERVAL, SMALL_HEAP,
                     LOGS.resolve("small-heap.log"));
             try {
@@ -109,7 +111,7 @@ class ConsumerFailureIT {
                 Await.until("every host's last seq applied by the successor (log: " + successor.log() + ")", CATCH_UP,
                         successor.endpoint()::lastSeqs, fold.lastSeqs()::equals);
                 fold.assertHeldBy(successor.endpoint(), fold.hosts());
-                DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", successor.endpoint());
+                DeadLetters.assertNone(settings, TOPIC + ".dlq", successor.endpoint());
             }
         }
     }

@@ -2,13 +2,11 @@ package io.gemtrack.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.testkit.Exposition;
+import io.gemtrack.testkit.TopicRecords;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Nothing went to dead letters: neither counted by a running aggregator nor left in the topic by one that died. */
 final class DeadLetters {
@@ -16,7 +14,7 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static void assertNone(String bootstrapServers, String topic, AggregatorEndpoint... aggregators) {
+    static void assertNone(KafkaSettings kafka, String topic, AggregatorEndpoint... aggregators) {
         for (AggregatorEndpoint aggregator : aggregators) {
             String url = aggregator.metricsUrl();
             List<Exposition.Sample> counts = Exposition.scrape(url).samples().stream()
@@ -25,17 +23,6 @@ final class DeadLetters {
                     .allSatisfy(sample -> assertThat(sample.value()).as("dead letters %s", sample.labels()).isZero());
         }
         // A killed aggregator's counters died with it; the records it dead-lettered would still be in the topic.
-        assertThat(records(bootstrapServers, topic)).as("records in %s", topic).isZero();
-    }
-
-    private static long records(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition())).collect(Collectors.toList());
-            long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            long start = consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            return end - start;
-        }
+        assertThat(TopicRecords.count(kafka.consumer(Map.of()), topic)).as("records in %s", topic).isZero();
     }
 }

@@ -29,6 +29,8 @@ import io.gemtrack.events.EventStamper;
 import io.gemtrack.events.MalformedEventException.Kind;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
@@ -91,15 +93,15 @@ class HostileStreamIT {
     @Test
     void noPoisonPillStopsTheAggregatorOrTouchesTheOtherHostsAndNoRestartMeetsOneAgain(TestKafka kafka) throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", bootstrapServers);
+        KafkaSettings settings = KafkaSettings.bootstrap(bootstrapServers);
         List<Event> healthy = FleetStream.events(3, 21, 300, 1_500);
         FromScratchFold fold = FromScratchFold.of(healthy);
         List<Poison> poison = poison();
 
         List<Socket> halfOpen = new ArrayList<>();
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, PARTITIONS);
-             KafkaProducer<String, byte[]> raw = rawProducer(bootstrapServers);
-             CheckpointStore checkpoints = new CheckpointStore(kafkaConfig, Topics.checkpointsOf(TOPIC))) {
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS));
+             KafkaProducer<String, byte[]> raw = rawProducer(settings);
+             CheckpointStore checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(TOPIC))) {
             try (ChildAggregator first = ChildAggregator.start(bootstrapServers, TOPIC, GROUP, CHECKPOINT_INTERVAL,
                     ChildAggregator.ROOMY_HEAP, LOGS.resolve("first.log"))) {
                 for (int i = 0; i < HALF_OPEN_CLIENTS; i++) {
@@ -119,8 +121,8 @@ class HostileStreamIT {
 
                 Await.until("every healthy host's last seq applied (log: " + first.log() + ")", CATCH_UP,
                         () -> healthySeqs(first.endpoint(), fold), fold.lastSeqs()::equals);
-                awaitDeadLetters(bootstrapServers, poison);
-                Map<Integer, Long> ends = endOffsets(bootstrapServers);
+                awaitDeadLetters(kafka.clientConfig(), poison);
+                Map<Integer, Long> ends = endOffsets(settings);
                 Await.until("a checkpoint round of every partition that covers every record", CATCH_UP,
                         () -> resumeOffsets(checkpoints), ends::equals);
                 assertAlive(first, "after the checkpoint rounds that followed the poison");
@@ -141,7 +143,7 @@ class HostileStreamIT {
                 assertAlive(successor, "after the successor's checkpoint rounds");
                 fold.assertHeldBy(successor.endpoint(), fold.hosts());
                 assertPoisonedHostsAsTheyShouldBe(successor.endpoint());
-                assertThat(TopicRecords.readAll(bootstrapServers, TOPIC + ".dlq")).as("no record met again after the restart")
+                assertThat(TopicRecords.readAll(kafka.clientConfig(), TOPIC + ".dlq")).as("no record met again after the restart")
                         .hasSize(poison.stream().mapToInt(pill -> pill.deadLetters().size()).sum());
             }
         }
@@ -294,10 +296,10 @@ class HostileStreamIT {
         return seqs;
     }
 
-    private static void awaitDeadLetters(String bootstrapServers, List<Poison> poison) throws InterruptedException {
+    private static void awaitDeadLetters(Map<String, Object> clientConfig, List<Poison> poison) throws InterruptedException {
         Map<String, Long> expected = poison.stream().flatMap(pill -> pill.deadLetters().stream())
                 .collect(Collectors.groupingBy(reason -> reason, TreeMap::new, Collectors.counting()));
-        Await.until("the poison's dead letters, by reason", CATCH_UP, () -> TopicRecords.readAll(bootstrapServers, TOPIC + ".dlq")
+        Await.until("the poison's dead letters, by reason", CATCH_UP, () -> TopicRecords.readAll(clientConfig, TOPIC + ".dlq")
                         .stream().collect(Collectors.groupingBy(record -> TopicRecords.header(record, DeadLetterPublisher.REASON_HEADER),
                                 TreeMap::new, Collectors.counting())),
                 expected::equals);
@@ -307,9 +309,9 @@ class HostileStreamIT {
      * Sends records as they are, as Kafka's console producer would. Compressed, and with a request size beyond the
      * broker's record limit: a 5 MB comm reaches the events topic as a few kilobytes of gzip.
      */
-    private static KafkaProducer<String, byte[]> rawProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20), new StringSerializer(), new ByteArraySerializer());
+    private static KafkaProducer<String, byte[]> rawProducer(KafkaSettings settings) {
+        return new KafkaProducer<>(settings.producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20)), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A client that sends part of its request headers and then nothing, holding its connection open. */
@@ -320,8 +322,8 @@ class HostileStreamIT {
         return client;
     }
 
-    private static Map<Integer, Long> endOffsets(String bootstrapServers) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+    private static Map<Integer, Long> endOffsets(KafkaSettings settings) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer(Map.of()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
                     .map(partition -> new TopicPartition(TOPIC, partition.partition())).toList();

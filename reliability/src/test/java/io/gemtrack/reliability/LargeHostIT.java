@@ -6,6 +6,8 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.benchmarks.BusyHostModel;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.testkit.ApiClient;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,9 @@ class LargeHostIT {
 
     @Test
     void millionObjectHostStaysWithinTheHeapBoundAndEqualsTheFoldAcrossARestart(TestKafka kafka) throws Exception {
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         AtomicLong lastSeq = new AtomicLong(-1);
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, 1)) {
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(1))) {
             HOST.events(event -> {
                 publisher.publish(event);
                 lastSeq.set(event.seq());
@@ -58,7 +59,7 @@ class LargeHostIT {
             publisher.flushExpectingNoFailure();
         }
         // No periodic checkpoint: one would encode the whole host while the heap is being measured.
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "large-host", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0,
+        Aggregator.Config config = new Aggregator.Config(settings, "large-host", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0,
                 AggregatorMetrics.DEFAULT_TOP_PROCESSES, Duration.ofMinutes(10));
 
         String held;

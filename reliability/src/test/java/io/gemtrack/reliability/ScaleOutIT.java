@@ -6,6 +6,8 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.Exposition;
 import io.gemtrack.testkit.KafkaExtension;
@@ -39,8 +41,8 @@ class ScaleOutIT {
     @Test
     void aSecondAggregatorTakesOverPartOfTheHostsMidStreamAndHandsThemBackWhenItLeaves(TestKafka kafka) throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", bootstrapServers);
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "scale-out-it", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0,
+        KafkaSettings settings = KafkaSettings.bootstrap(bootstrapServers);
+        Aggregator.Config config = new Aggregator.Config(settings, "scale-out-it", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0,
                 AggregatorMetrics.DEFAULT_TOP_PROCESSES, Duration.ofMillis(200));
         List<Event> events = FleetStream.events(8, 3, 500, 4_500);
         List<Event> alone = events.subList(0, events.size() / 3);
@@ -51,7 +53,7 @@ class ScaleOutIT {
         FromScratchFold fold = new FromScratchFold();
         events.forEach(fold::apply);
 
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, PARTITIONS);
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS));
              Aggregator first = new Aggregator(config)) {
             AggregatorEndpoint firstEndpoint = new AggregatorEndpoint(first.httpPort());
             FleetStream.publishPaced(publisher, alone);
@@ -94,7 +96,7 @@ class ScaleOutIT {
             Await.until("every host back with the first, at its last published seq", TIMEOUT, firstEndpoint::lastSeqs,
                     fold.lastSeqs()::equals);
             fold.assertHeldBy(firstEndpoint, fold.hosts());
-            DeadLetters.assertNone(bootstrapServers, TOPIC + ".dlq", firstEndpoint);
+            DeadLetters.assertNone(settings, TOPIC + ".dlq", firstEndpoint);
         }
     }
 

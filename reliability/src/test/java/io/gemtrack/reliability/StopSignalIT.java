@@ -6,6 +6,8 @@ import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.broker.KafkaBroker;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.reliability.CommandProcess.StopSignal;
 import io.gemtrack.reliability.CommandProcess.Target;
@@ -46,6 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(KafkaExtension.class)
 class StopSignalIT {
 
+    private static final int PARTITIONS = 8;
     private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Path LOGS = Path.of("target", "reliability", "stop-signals");
@@ -65,9 +68,9 @@ class StopSignalIT {
     @MethodSource("signalsAndTargets")
     void aggregateStopsInTimeAfterStoringItsFinalCheckpoint(StopSignal signal, Target target, TestKafka kafka) throws Exception {
         String topic = name("aggregate", signal, target) + ".events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         List<Event> events = FleetStream.events(4, 11, 200, 1_000);
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, topic, Topics.DEFAULT_PARTITIONS)) {
+        try (EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(PARTITIONS))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
@@ -83,7 +86,7 @@ class StopSignalIT {
             String output = stopAndCheck(aggregate, signal, target, List.of(httpPort));
 
             assertThat(output).doesNotContainPattern(FINAL_CHECKPOINT_SKIPPED);
-            try (CheckpointStore checkpoints = new CheckpointStore(kafkaConfig, Topics.checkpointsOf(topic))) {
+            try (CheckpointStore checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(topic))) {
                 for (Map.Entry<Integer, Long> end : endOffsets(kafka.bootstrapServers(), topic).entrySet()) {
                     assertThat(checkpoints.read(end.getKey()).resumeAt())
                             .as("where a successor resumes partition %d, from the final checkpoint (the periodic one is 30 s away)",
@@ -263,8 +266,8 @@ class StopSignalIT {
     }
 
     private static void publish(String bootstrapServers, String topic, List<Event> events) {
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrapServers), topic,
-                Topics.DEFAULT_PARTITIONS)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(bootstrapServers), topic,
+                TopicLayout.partitions(PARTITIONS))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
@@ -281,8 +284,8 @@ class StopSignalIT {
 
     /** The end offset of every partition of {@code topic} that has records. */
     private static Map<Integer, Long> endOffsets(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 2_000,
-                "default.api.timeout.ms", 5_000))) {
+        try (Admin admin = Admin.create(KafkaSettings.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers,
+                "request.timeout.ms", 2_000, "default.api.timeout.ms", 5_000)).admin())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int partition = 0; partition < Topics.partitions(admin, topic); partition++) {
                 latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());

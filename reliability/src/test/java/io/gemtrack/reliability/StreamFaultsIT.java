@@ -12,6 +12,8 @@ import io.gemtrack.events.MalformedEventException.Kind;
 import io.gemtrack.events.MalformedRecords;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.Exposition;
@@ -187,10 +189,10 @@ class StreamFaultsIT {
         assertThat(breaks).as("invariant breaks placed").isEqualTo(invariantBreaks);
 
         String topic = "faults-poison.events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         try (Aggregator aggregator = new Aggregator(config(kafka, topic));
-             EventPublisher publisher = new EventPublisher(kafkaConfig, topic, PARTITIONS);
-             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafkaConfig, new StringSerializer(), new ByteArraySerializer())) {
+             EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(PARTITIONS));
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(settings.producer(Map.of()), new StringSerializer(), new ByteArraySerializer())) {
             FromScratchFold fold = new FromScratchFold();
             int poisonSent = 0;
             for (Object record : delivered) {
@@ -210,7 +212,7 @@ class StreamFaultsIT {
             Map<String, Long> expectedReasons = poison.stream().collect(Collectors.groupingBy(Poison::reason, TreeMap::new, Collectors.counting()));
             expectedReasons.put(EventConsumer.MODEL_INVARIANT, (long) invariantBreaks);
             List<ConsumerRecord<byte[], byte[]>> deadLetters = Await.until(poison.size() + invariantBreaks + " dead letters",
-                    CATCH_UP, () -> TopicRecords.readAll(kafka.bootstrapServers(), topic + ".dlq"),
+                    CATCH_UP, () -> TopicRecords.readAll(kafka.clientConfig(), topic + ".dlq"),
                     records -> records.size() >= poison.size() + invariantBreaks);
             assertThat(deadLetters).hasSize(poison.size() + invariantBreaks);
             Map<String, Long> reasons = new TreeMap<>();
@@ -246,7 +248,7 @@ class StreamFaultsIT {
     }
 
     private static Aggregator.Config config(TestKafka kafka, String topic) {
-        return new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic + "-group", topic, topic + ".dlq",
+        return new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic + "-group", topic, topic + ".dlq",
                 "127.0.0.1", 0, AggregatorMetrics.DEFAULT_TOP_PROCESSES, Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
     }
 
@@ -261,7 +263,7 @@ class StreamFaultsIT {
      */
     private static FromScratchFold publishAndAwait(TestKafka kafka, String topic, List<Event> events, Aggregator aggregator,
                                                    List<Event> delivered) throws InterruptedException {
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, PARTITIONS)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(PARTITIONS))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
@@ -312,7 +314,7 @@ class StreamFaultsIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(KafkaSettings.bootstrap(bootstrapServers).consumer(Map.of()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static ConsumerRecord<byte[], byte[]> readAt(String bootstrapServers, String topic, int partition, long offset) {

@@ -17,12 +17,14 @@ public final class TopicRecords {
     private TopicRecords() {
     }
 
-    /** Every record in {@code topic} now, partition by partition. */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+    /**
+     * Every record in {@code topic} now, partition by partition.
+     *
+     * @param clientConfig what a client needs to reach the cluster, e.g. {@link TestKafka#clientConfig()}
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> clientConfig, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(clientConfig)) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -32,6 +34,24 @@ public final class TopicRecords {
             }
             return records;
         }
+    }
+
+    /** How many records {@code topic} holds now, from its partitions' offsets. */
+    public static long count(Map<String, Object> clientConfig, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(clientConfig)) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            long start = consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            return end - start;
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> clientConfig) {
+        return new KafkaConsumer<>(clientConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(partition -> new TopicPartition(topic, partition.partition())).toList();
     }
 
     /** The last value of header {@code name} as text; {@code null} if the record has none. */

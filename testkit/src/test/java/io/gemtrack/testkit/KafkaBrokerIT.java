@@ -6,6 +6,7 @@ import io.gemtrack.broker.KafkaBroker;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,8 +36,9 @@ class KafkaBrokerIT {
     }
 
     private static void send(KafkaBroker broker, String topic, List<String> values) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", broker.bootstrapServers(), "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        config.put("acks", "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (String value : values) {
                 producer.send(new ProducerRecord<>(topic, "key", value)).get();
             }
@@ -45,9 +47,10 @@ class KafkaBrokerIT {
 
     private static List<String> readAll(KafkaBroker broker, String topic, int expected) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", broker.bootstrapServers(), "group.id", "broker-it", "auto.offset.reset", "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        config.put("group.id", "broker-it");
+        config.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (values.size() < expected && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.kafka;
 
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostCheckpoint;
 import io.gemtrack.model.HostModel;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,29 +70,27 @@ public final class CheckpointStore implements AutoCloseable {
     private static final int CHECKPOINT_BATCH_BYTES = 1 << 20;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
-    private final Map<String, Object> kafkaConfig;
+    private final KafkaSettings settings;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CheckpointCodec codec = new CheckpointCodec();
     private volatile boolean abandoned;
 
-    public CheckpointStore(Map<String, Object> kafkaConfig, String topic) {
-        this(kafkaConfig, topic, MAX_CHECKPOINT_BYTES);
+    public CheckpointStore(KafkaSettings settings, String topic) {
+        this(settings, topic, MAX_CHECKPOINT_BYTES);
     }
 
     /** With a smaller limit than the topic's, so a test can make a checkpoint too large without writing 64 MB. */
-    CheckpointStore(Map<String, Object> kafkaConfig, String topic, int maxCheckpointBytes) {
-        this.kafkaConfig = Map.copyOf(kafkaConfig);
+    CheckpointStore(KafkaSettings settings, String topic, int maxCheckpointBytes) {
+        this.settings = settings;
         this.topic = topic;
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxCheckpointBytes);
-        // A round is thousands of host checkpoints of a few kilobytes sent at once. In Kafka's 16 KiB batches each
-        // batch's compressor allocated its block buffers afresh for two or three of them: a third of a round's time
-        // in a JFR recording of 26,000 hosts.
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, CHECKPOINT_BATCH_BYTES);
+        Map<String, Object> config = settings.producer(Map.of(
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxCheckpointBytes,
+                // A round is thousands of host checkpoints of a few kilobytes sent at once. In Kafka's 16 KiB batches
+                // each batch's compressor allocated its block buffers afresh for two or three of them: a third of a
+                // round's time in a JFR recording of 26,000 hosts.
+                ProducerConfig.BATCH_SIZE_CONFIG, CHECKPOINT_BATCH_BYTES));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(config);
@@ -257,9 +255,7 @@ public final class CheckpointStore implements AutoCloseable {
      * to its start, as if it had no checkpoint.
      */
     public Restored read(int partition) {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_CHECKPOINT_BYTES);
+        Map<String, Object> config = settings.consumer(Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_CHECKPOINT_BYTES));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         TopicPartition checkpoints = new TopicPartition(topic, partition);

@@ -4,6 +4,7 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
+import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
@@ -92,18 +93,16 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private final ConsumerStatus status = new ConsumerStatus();
 
-    public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        // Where to resume is the checkpoints' business (gemtrack's consumers never commit offsets): committed offsets
+        // would skip events no checkpoint covers.
+        Map<String, Object> config = settings.consumer(Map.of(
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
                 // A crashed aggregator's hosts go unserved until the group notices: 10 s rather than Kafka's 45 s.
                 // Heartbeats come from the Kafka client's background thread, so a long apply or checkpoint does not end it.
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000));
-        // Where to resume is the checkpoints' business: committed offsets would skip events no checkpoint covers.
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.putAll(kafkaConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -3,6 +3,8 @@ package io.gemtrack.aggregator.differential;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.differential.BasicScenarioTruth;
 import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.testkit.ApiClient;
@@ -10,7 +12,6 @@ import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,11 +29,11 @@ class BasicScenarioDifferentialIT {
         String topic = "differential-it.events";
         String host = "differential-host";
         List<Event> events = BasicScenario.events(host, "boot-1");
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
-        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "differential-it", topic, topic + ".dlq", "127.0.0.1", 0))) {
             ApiClient api = new ApiClient(aggregator.httpPort());
             api.await("/api/hosts", hosts -> hosts.size() == 1 && hosts.get(0).get("lastSeq").asLong() == events.size() - 1);

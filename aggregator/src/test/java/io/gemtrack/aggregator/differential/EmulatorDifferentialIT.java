@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.producer.scenario.Scenario;
 import io.gemtrack.producer.scenario.Scenarios;
@@ -48,11 +50,11 @@ class EmulatorDifferentialIT {
                 truths.put(host.host(), host.truth());
             }
         }
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
-        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        try (Aggregator aggregator = new Aggregator(new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "emulator-differential-it", topic, topic + ".dlq", "127.0.0.1", 0))) {
             ApiClient api = new ApiClient(aggregator.httpPort());
             api.await("/api/hosts", hosts -> hosts.size() == truths.size() && allCaughtUp(hosts, truths));

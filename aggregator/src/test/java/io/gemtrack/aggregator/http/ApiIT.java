@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.testkit.ApiClient;
@@ -41,11 +43,11 @@ class ApiIT {
     void startAggregatorOnTheScenario(TestKafka kafka) throws Exception {
         String topic = "api-it.events";
         List<Event> events = BasicScenario.events(HOST, "boot-1");
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), topic, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }
-        aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        aggregator = new Aggregator(new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "api-it", topic, topic + ".dlq", "127.0.0.1", 0));
         api = new ApiClient(aggregator.httpPort());
         api.await("/api/hosts", hosts -> hosts.size() == 1 && hosts.get(0).get("lastSeq").asLong() == events.size() - 1);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
@@ -60,7 +62,7 @@ class WebViewIT {
         List<Event> events = new ArrayList<>(BasicScenario.events(HOST, "boot-1"));
         events.addAll(BasicScenario.events(OTHER_HOST, "boot-1").subList(0, EVENTS_WITH_BOTH_BUFFERS));
         publish(events);
-        aggregator = new Aggregator(new Aggregator.Config(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        aggregator = new Aggregator(new Aggregator.Config(KafkaSettings.bootstrap(kafka.bootstrapServers()),
                 "web-view-it", TOPIC, TOPIC + ".dlq", "127.0.0.1", 0));
         api = new ApiClient(aggregator.httpPort());
         api.await("/api/hosts", hosts -> hosts.size() == 2
@@ -316,7 +318,7 @@ class WebViewIT {
     }
 
     private void publish(List<Event> events) {
-        try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPIC, 4)) {
+        try (EventPublisher publisher = new EventPublisher(KafkaSettings.bootstrap(kafka.bootstrapServers()), TOPIC, TopicLayout.partitions(4))) {
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
         }

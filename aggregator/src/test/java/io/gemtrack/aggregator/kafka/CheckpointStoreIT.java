@@ -1,5 +1,7 @@
 package io.gemtrack.aggregator.kafka;
 
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostCheckpoint;
@@ -33,9 +35,9 @@ class CheckpointStoreIT {
     @Test
     void roundWithAHostThatCannotBeStoredGetsNoMarkerSoRecoveryResumesAtTheLastCompleteRound(TestKafka kafka) {
         String topic = "checkpoint-store-it.events.checkpoints";
-        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, Topics.checkpoints(topic, 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
+            Topics.ensure(admin, Topics.checkpoints(topic, 1, TopicLayout.BROKER_DEFAULTS, CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
         HostCheckpoint small = new HostModel("host-small").checkpoint();
         HostModel busy = new HostModel("host-busy");
@@ -52,7 +54,7 @@ class CheckpointStoreIT {
                 .isGreaterThan(smallBytes + 1_000);
         int limit = (smallBytes + largeBytes) / 2;
 
-        try (CheckpointStore store = new CheckpointStore(config, topic, limit)) {
+        try (CheckpointStore store = new CheckpointStore(settings, topic, limit)) {
             assertThat(store.writeRound(0, entries(small), 10).complete()).isTrue();
             assertThat(store.writeRound(0, entries(small, large), 20).complete()).isFalse();
 
@@ -66,24 +68,26 @@ class CheckpointStoreIT {
     @Test
     void checkpointOfAnUnknownFormatIsNotRestoredSoThePartitionIsReplayedFromItsStart(TestKafka kafka) throws Exception {
         String topic = "checkpoint-store-format-it.events.checkpoints";
-        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, Topics.checkpoints(topic, 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
+            Topics.ensure(admin, Topics.checkpoints(topic, 1, TopicLayout.BROKER_DEFAULTS, CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
         HostCheckpoint first = new HostModel("host-a").checkpoint();
         HostCheckpoint second = new HostModel("host-b").checkpoint();
         String encoded = new String(new CheckpointCodec().encode(second), StandardCharsets.UTF_8);
-        byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":1,", "{\"format\":2,").getBytes(StandardCharsets.UTF_8);
+        byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":" + CheckpointCodec.FORMAT + ",",
+                "{\"format\":" + (CheckpointCodec.FORMAT + 1) + ",").getBytes(StandardCharsets.UTF_8);
         assertThat(laterFormat).as("host-b's checkpoint relabelled").isNotEqualTo(encoded.getBytes(StandardCharsets.UTF_8));
 
-        try (CheckpointStore store = new CheckpointStore(config, topic)) {
+        try (CheckpointStore store = new CheckpointStore(settings, topic)) {
             assertThat(store.writeRound(0, entries(first, second), 10).complete()).isTrue();
             CheckpointStore.Restored current = store.read(0);
             assertThat(current.resumeAt()).hasValue(10);
             assertThat(current.hosts()).extracting(HostModel::host).containsExactly("host-a", "host-b");
 
             // As a later version would store host-b's next checkpoint, after the round whose marker recovery resumes at.
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer(Map.of()), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, "host-b".getBytes(StandardCharsets.UTF_8), laterFormat);
                 record.headers().add(CheckpointStore.SOURCE_OFFSET_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(15).array());
                 producer.send(record).get();

@@ -10,6 +10,8 @@ import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
@@ -50,11 +52,11 @@ class QuarantineIT {
 
     @Test
     void hostsThatFailToApplyOrToCheckpointAreQuarantinedAloneAndStayQuarantinedAcrossARestart(TestKafka kafka) throws Exception {
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(kafkaConfig)) {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin())) {
             // One partition: every host in one checkpoint round, so the healthy host's round is the broken ones' too.
-            Topics.ensure(admin, Topics.events(TOPIC, 1), Topics.deadLetters(TOPIC + ".dlq", 2 << 20),
-                    Topics.checkpoints(Topics.checkpointsOf(TOPIC), 1, CheckpointStore.MAX_CHECKPOINT_BYTES));
+            Topics.ensure(admin, Topics.events(TOPIC, TopicLayout.partitions(1)), Topics.deadLetters(TOPIC + ".dlq", TopicLayout.BROKER_DEFAULTS, 2 << 20),
+                    Topics.checkpoints(Topics.checkpointsOf(TOPIC), 1, TopicLayout.BROKER_DEFAULTS, CheckpointStore.MAX_CHECKPOINT_BYTES));
         }
         List<Event> scenario = BasicScenario.events(FAILS_TO_APPLY, "boot-1");
         int scratchPinned = 12;
@@ -69,7 +71,7 @@ class QuarantineIT {
             }
         };
 
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, TOPIC, 1)) {
+        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(1))) {
             for (String host : List.of(HEALTHY, FAILS_TO_APPLY, FAILS_TO_CHECKPOINT)) {
                 BasicScenario.events(host, "boot-1").forEach(publisher::publish);
             }
@@ -77,7 +79,7 @@ class QuarantineIT {
 
             Optional<String> failedToApply;
             Optional<String> failedToCheckpoint;
-            try (Running running = new Running(kafkaConfig, fleet, plantsBugs)) {
+            try (Running running = new Running(settings, fleet, plantsBugs)) {
                 await("both broken hosts quarantined", () -> quarantined(fleet, FAILS_TO_APPLY).isPresent()
                         && quarantined(fleet, FAILS_TO_CHECKPOINT).isPresent());
                 assertThat(quarantined(fleet, FAILS_TO_APPLY)).hasValueSatisfying(reason ->
@@ -98,7 +100,7 @@ class QuarantineIT {
                         == 3L * scenario.size() + 2);
             }
 
-            List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords.readAll(kafka.bootstrapServers(), TOPIC + ".dlq");
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords.readAll(kafka.clientConfig(), TOPIC + ".dlq");
             assertThat(deadLetters).singleElement().satisfies(deadLetter -> {
                 assertThat(TopicRecords.header(deadLetter, DeadLetterPublisher.REASON_HEADER)).isEqualTo(EventConsumer.QUARANTINED);
                 assertThat(TopicRecords.header(deadLetter, DeadLetterPublisher.MESSAGE_HEADER)).startsWith("applying GemHandleDelete seq 16");
@@ -106,7 +108,7 @@ class QuarantineIT {
 
             // Started again from the checkpoints: the healthy host as folded, the broken ones quarantined, and nothing dies.
             FleetModel restarted = new FleetModel();
-            try (Running running = new Running(kafkaConfig, restarted, AppliedListener.NONE)) {
+            try (Running running = new Running(settings, restarted, AppliedListener.NONE)) {
                 await("the hosts restored", () -> hosts(restarted) == 3);
                 HostModel fold = new HostModel(HEALTHY);
                 BasicScenario.events(HEALTHY, "boot-1").forEach(fold::apply);
@@ -139,12 +141,12 @@ class QuarantineIT {
         private final EventConsumer consumer;
         private final Thread thread;
 
-        Running(Map<String, Object> kafkaConfig, FleetModel fleet, AppliedListener listener) {
+        Running(KafkaSettings settings, FleetModel fleet, AppliedListener listener) {
             HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
             AggregatorMetrics metrics = new AggregatorMetrics(new PrometheusRegistry(), fleet, activity);
-            checkpoints = new CheckpointStore(kafkaConfig, Topics.checkpointsOf(TOPIC));
-            deadLetters = new DeadLetterPublisher(kafkaConfig, TOPIC + ".dlq", 2 << 20, metrics);
-            consumer = new EventConsumer(kafkaConfig, "quarantine-it", TOPIC, fleet, metrics, deadLetters, listener, checkpoints,
+            checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(TOPIC));
+            deadLetters = new DeadLetterPublisher(settings, TOPIC + ".dlq", 2 << 20, metrics);
+            consumer = new EventConsumer(settings, "quarantine-it", TOPIC, fleet, metrics, deadLetters, listener, checkpoints,
                     CHECKPOINTS, activity);
             thread = new Thread(consumer, "quarantine-it-consumer");
             thread.start();

@@ -6,6 +6,8 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.events.Event;
 import io.gemtrack.kafka.EventPublisher;
+import io.gemtrack.kafka.KafkaSettings;
+import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.differential.HostFigures;
 import io.gemtrack.testkit.ApiClient;
@@ -15,7 +17,6 @@ import io.gemtrack.testkit.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,8 +33,8 @@ class CheckpointRestartIT {
     @Test
     void successorRestoresCheckpointsReplaysTheRestAndEqualsTheFullFold(TestKafka kafka) throws Exception {
         String topic = "restart-it.events";
-        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        Aggregator.Config config = new Aggregator.Config(kafkaConfig, "restart-it", topic, topic + ".dlq", "127.0.0.1", 0,
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        Aggregator.Config config = new Aggregator.Config(settings, "restart-it", topic, topic + ".dlq", "127.0.0.1", 0,
                 AggregatorMetrics.DEFAULT_TOP_PROCESSES, Duration.ofMillis(200));
         List<Event> firstHalf = new ArrayList<>();
         List<Event> secondHalf = new ArrayList<>();
@@ -44,7 +45,7 @@ class CheckpointRestartIT {
             firstHalf.addAll(story.subList(0, cut));
             secondHalf.addAll(story.subList(cut, story.size()));
         }
-        try (EventPublisher publisher = new EventPublisher(kafkaConfig, topic, 4)) {
+        try (EventPublisher publisher = new EventPublisher(settings, topic, TopicLayout.partitions(4))) {
             firstHalf.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
             AtomicLong appliedByFirst = new AtomicLong();

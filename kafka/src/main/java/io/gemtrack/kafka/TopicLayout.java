@@ -1,0 +1,56 @@
+package io.gemtrack.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * How gemtrack creates a topic that does not exist yet: what is left empty is the broker's to decide
+ * ({@code num.partitions}, {@code default.replication.factor}, {@code min.insync.replicas}). An existing topic is
+ * never changed.
+ */
+public record TopicLayout(Optional<Integer> partitions, Optional<Short> replicationFactor, Optional<Integer> minInsyncReplicas) {
+
+    /** Everything as the cluster's defaults say. */
+    public static final TopicLayout BROKER_DEFAULTS = new TopicLayout(Optional.empty(), Optional.empty(), Optional.empty());
+
+    public TopicLayout {
+        partitions.ifPresent(count -> requirePositive("partitions", count));
+        replicationFactor.ifPresent(factor -> requirePositive("replication factor", factor));
+        minInsyncReplicas.ifPresent(replicas -> requirePositive("min.insync.replicas", replicas));
+    }
+
+    /** {@code partitions} partitions, the rest as the cluster's defaults say. */
+    public static TopicLayout partitions(int partitions) {
+        return BROKER_DEFAULTS.withPartitions(partitions);
+    }
+
+    public TopicLayout withPartitions(int count) {
+        return new TopicLayout(Optional.of(count), replicationFactor, minInsyncReplicas);
+    }
+
+    public TopicLayout withReplicationFactor(int factor) {
+        if (factor > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("a replication factor must be at most " + Short.MAX_VALUE + ", was " + factor);
+        }
+        return new TopicLayout(partitions, Optional.of((short) factor), minInsyncReplicas);
+    }
+
+    public TopicLayout withMinInsyncReplicas(int replicas) {
+        return new TopicLayout(partitions, replicationFactor, Optional.of(replicas));
+    }
+
+    /** The topic settings this layout adds to a topic's own. */
+    Map<String, String> configs(Map<String, String> topicConfigs) {
+        Map<String, String> configs = new HashMap<>(topicConfigs);
+        minInsyncReplicas.ifPresent(replicas -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replicas)));
+        return configs;
+    }
+
+    private static void requirePositive(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("a topic's " + what + " must be at least 1, was " + value);
+        }
+    }
+}
