@@ -21,13 +21,18 @@ function named(names) {
   return parts.join(' · ');
 }
 
+/** A name with a container's 64 hex digits shows the first 12, as container runtimes' own tools do. */
+function shortened(name) {
+  return name.replace(/[0-9a-f]{64}/, id => `${id.slice(0, 12)}…`);
+}
+
 export function cgroupsPage(hostName) {
   let policy;
   const caption = el('p', { class: 'note' });
   const table = new LiveTable('cgroups', [
     { key: 'path', label: 'cgroup', value: row => row.path,
       content: row => el('span', { class: 'tree', style: `padding-left: ${row.depth * 1.2}em`, title: row.path },
-        row.depth === 0 ? '/' : row.name) },
+        row.depth === 0 ? '/' : shortened(row.name)) },
     { key: 'names', label: 'unit, container, pod', value: row => named(row.names) },
     { key: 'processes', label: 'processes', value: row => row.processes },
     { key: 'charged', label: 'charged', value: row => row.charged[policy], bytes: true },

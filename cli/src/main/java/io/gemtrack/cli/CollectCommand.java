@@ -67,6 +67,10 @@ public final class CollectCommand implements Callable<Integer> {
         ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
+        if (!procFs.cgroupV2()) {
+            spec.commandLine().getErr().printf("gemtrack collect: cgroups not reported: %s has no cgroup v2 hierarchy (cgroup v1"
+                    + " is not supported); every process is reported in the root cgroup%n", procFs.cgroupRoot());
+        }
         if (dryRun) {
             EventCodec codec = new EventCodec();
             PrintWriter out = spec.commandLine().getOut();
