@@ -148,12 +148,13 @@ public final class ProcFs {
         Nodes nodes = new Nodes(DeviceMajors.parse(devices, text(devices)));
         SkipCounter skips = new SkipCounter();
         boolean everyMaps = samplesTaken++ % FULL_MAPS_SCAN_EVERY == 0;
+        boolean cgroupV2 = cgroupV2();
         Map<Integer, Long> mappers = new HashMap<>();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, skips);
+                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, cgroupV2, skips);
                     process.ifPresent(processes::add);
                     process.filter(read -> !read.dmaBufMappings().isEmpty()).ifPresent(read -> mappers.put(read.pid(), read.startTime()));
                 } catch (IOException e) {
@@ -165,7 +166,7 @@ public final class ProcFs {
         pathFds = nodes.pathFds;
         statuses = nodes.statuses;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
-        Cgroups cgroups = cgroups(processes, skips);
+        Cgroups cgroups = cgroupV2 ? cgroups(processes, skips) : Cgroups.NONE;
         return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), meminfo.bytesOrZero("GPUActive"),
                 meminfo.bytesOrZero("GPUReclaim"), processes, deviceUse(nodes.clientDevices.values(), skips), cgroups, skips.total());
     }
@@ -177,9 +178,6 @@ public final class ProcFs {
      * cgroup v1 host, nothing.
      */
     private Cgroups cgroups(List<ProcessSample> processes, SkipCounter skips) throws IOException {
-        if (!cgroupV2()) {
-            return Cgroups.NONE;
-        }
         SortedMap<String, Boolean> paths = new TreeMap<>();
         for (ProcessSample process : processes) {
             for (String path = process.cgroup(); path != null && !path.equals("/"); path = parentCgroup(path)) {
@@ -331,8 +329,12 @@ public final class ProcFs {
         }
     }
 
-    /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
+    /**
+     * Empty for a kernel thread or a zombie: neither has an mm or fds left to report. Its cgroup is read on a cgroup v2
+     * host only.
+     */
+    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, boolean cgroupV2, SkipCounter skips)
+            throws IOException {
         String statLine = text(dir.resolve("stat"));
         Stat stat = Stat.parse(dir.resolve("stat"), statLine);
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
@@ -352,8 +354,8 @@ public final class ProcFs {
         boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
                 || dmaBufMappers.containsKey(parentPid);
         return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.name(), oom, memory,
-                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>(), optionalText(dir.resolve("cgroup")).map(ProcFs::cgroupPath)
-                .orElse(null)));
+                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>(),
+                cgroupV2 ? optionalText(dir.resolve("cgroup")).map(ProcFs::cgroupPath).orElse(null) : null));
     }
 
     private StatusRead readStatus(Path dir, String statLine) throws IOException {
