@@ -70,11 +70,14 @@ final class CgroupMetrics {
     }
 
     void report(HostModel host, ScrapeSamples samples) {
-        CgroupTree tree = CgroupAccounting.of(host);
         Set<String> occupied = new HashSet<>();
         for (Process process : host.processes()) {
             occupied.add(process.cgroup());
         }
+        // A host that reports no cgroups (every process in the root, nothing sampled) has only the other series, of 0:
+        // its tree, a pass over all its objects, would say nothing more.
+        boolean rootOnly = host.resourceUsage().isEmpty() && occupied.stream().allMatch(EventBody.ROOT_CGROUP::equals);
+        CgroupTree tree = rootOnly ? CgroupTree.EMPTY : CgroupAccounting.of(host);
         List<CgroupFigures> leaves = tree.cgroups().stream()
                 .filter(cgroup -> occupied.contains(cgroup.path()) && !cgroup.path().equals(EventBody.ROOT_CGROUP)).toList();
         for (Policy policy : Policy.all()) {

@@ -10,6 +10,9 @@ import java.util.Optional;
 /** The cgroups of one host with their figures, in path order (a cgroup before those beneath it). */
 public final class CgroupTree {
 
+    /** A tree of no cgroups, not even the root. */
+    public static final CgroupTree EMPTY = new CgroupTree(Map.of());
+
     private final Map<String, CgroupFigures> cgroups;
 
     CgroupTree(Map<String, CgroupFigures> cgroups) {
