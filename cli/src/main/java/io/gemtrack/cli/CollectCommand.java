@@ -67,10 +67,6 @@ public final class CollectCommand implements Callable<Integer> {
         ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
-        if (!procFs.cgroupV2()) {
-            spec.commandLine().getErr().printf("gemtrack collect: cgroups not reported: %s has no cgroup v2 hierarchy (cgroup v1"
-                    + " is not supported); every process is reported in the root cgroup%n", procFs.cgroupRoot());
-        }
         if (dryRun) {
             EventCodec codec = new EventCodec();
             PrintWriter out = spec.commandLine().getOut();
@@ -138,10 +134,12 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private void report(Collector collector, String destination) {
+    private void report(Collector collector, String destination) throws IOException {
         ReadSkips skips = collector.skips();
+        String cgroups = collector.cgroupV2() ? "" : "; cgroups not reported: " + collector.cgroupRoot()
+                + " has no cgroup v2 hierarchy (cgroup v1 is not supported), so every process was reported in the root cgroup";
         spec.commandLine().getErr().printf("collected %d samples of %s (boot %s): %d events%s; reads skipped: %d vanished,"
-                        + " %d permission denied, %d unreadable%n", collector.samples(), collector.host(), collector.bootId(),
-                collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable());
+                        + " %d permission denied, %d unreadable%s%n", collector.samples(), collector.host(), collector.bootId(),
+                collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable(), cgroups);
     }
 }

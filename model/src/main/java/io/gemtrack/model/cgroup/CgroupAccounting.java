@@ -48,7 +48,7 @@ public final class CgroupAccounting {
         }
         for (ResourceUsage usage : host.resourceUsage()) {
             CgroupPath.selfAndAncestors(usage.cgroup()).forEach(cgroup -> nodes.computeIfAbsent(cgroup, path -> new Node()));
-            nodes.get(usage.cgroup()).usage = usage;
+            nodes.get(usage.cgroup()).sampled(usage);
         }
         for (GemObject object : host.objects()) {
             account(object, nodes);
@@ -145,7 +145,11 @@ public final class CgroupAccounting {
     private static final class Node {
         final List<Process> members = new ArrayList<>();
         final ExactSums sums = new ExactSums(ORPHANED + 1);
-        ResourceUsage usage;
+        private ResourceUsage usage;
+
+        void sampled(ResourceUsage usage) {
+            this.usage = usage;
+        }
 
         CgroupFigures figures(String path, long hostTotalPages) {
             Map<Policy, Long> charged = new EnumMap<>(Policy.class);
