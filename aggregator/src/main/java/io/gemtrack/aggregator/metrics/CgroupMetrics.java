@@ -31,33 +31,36 @@ import java.util.function.ToLongFunction;
 final class CgroupMetrics {
 
     static final String OTHER = "other";
+    /** What names a cgroup in its series: its host, its path and what the path says. */
+    private static final String[] NAMED = {"host", "cgroup", "unit", "runtime", "container_id", "pod_uid"};
+    private static final String[] NAMED_AND_POLICY = {"host", "cgroup", "unit", "runtime", "container_id", "pod_uid", "policy"};
 
     static final ModelMetric CHARGED_BYTES = gauge("gemtrack_cgroup_charged_bytes",
             "GPU bytes the policy charges to the processes of a cgroup, a buffer several of them hold counted once under "
                     + "holder; top cgroups holding processes per host and policy, the rest as cgroup=\"other\".",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid", "policy");
+            Unit.BYTES, NAMED_AND_POLICY);
     static final ModelMetric FREED_BY_KILL_BYTES = gauge("gemtrack_cgroup_freed_by_kill_bytes",
             "Bytes killing every process of a cgroup would free (anon, swap, page tables, GPU buffers no process outside "
                     + "holds); top cgroups holding processes per host, the rest as cgroup=\"other\".",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid");
+            Unit.BYTES, NAMED);
     static final ModelMetric MEMORY_MAX_BYTES = gauge("gemtrack_memcg_max_bytes",
             "memory.max of a cgroup that has one, as last sampled; top limited cgroups per host by memory.current.",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid");
+            Unit.BYTES, NAMED);
     static final ModelMetric MEMORY_CURRENT_BYTES = gauge("gemtrack_memcg_current_bytes",
             "memory.current of a cgroup with a memory.max, as last sampled (memcg does not count GPU memory); top "
                     + "limited cgroups per host.",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid");
+            Unit.BYTES, NAMED);
     static final ModelMetric GPU_CHARGED_BYTES = gauge("gemtrack_memcg_gpu_charged_bytes",
             "GPU bytes the policy charges to a cgroup with a memory.max, itself and beneath it; top limited cgroups per host.",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid", "policy");
+            Unit.BYTES, NAMED_AND_POLICY);
     static final ModelMetric DMEM_CURRENT_BYTES = gauge("gemtrack_memcg_dmem_current_bytes",
             "dmem.current of a cgroup with a memory.max, summed over its device regions, as last sampled: the device "
                     + "memory the kernel charges to tasks that allocated it there; top limited cgroups per host.",
-            Unit.BYTES, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid");
+            Unit.BYTES, NAMED);
     static final ModelMetric OOM_MISMATCH = gauge("gemtrack_memcg_oom_victim_mismatch",
             "1 when the memcg OOM killer's victim inside a cgroup with a memory.max frees less under the policy than the "
                     + "best victim inside it, else 0; top limited cgroups per host.",
-            null, "host", "cgroup", "unit", "runtime", "container_id", "pod_uid", "policy");
+            null, NAMED_AND_POLICY);
 
     static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES, MEMORY_MAX_BYTES, MEMORY_CURRENT_BYTES,
             GPU_CHARGED_BYTES, DMEM_CURRENT_BYTES, OOM_MISMATCH);
@@ -128,11 +131,11 @@ final class CgroupMetrics {
 
     private static void add(ScrapeSamples samples, ModelMetric metric, HostModel host, CgroupFigures cgroup, long value,
                             String... more) {
-        String[] labels = new String[6 + more.length];
+        String[] labels = new String[NAMED.length + more.length];
         labels[0] = host.host();
         if (cgroup == null) {
             labels[1] = OTHER;
-            for (int i = 2; i < 6; i++) {
+            for (int i = 2; i < NAMED.length; i++) {
                 labels[i] = "";
             }
         } else {
@@ -143,7 +146,7 @@ final class CgroupMetrics {
             labels[4] = orEmpty(names.containerId());
             labels[5] = orEmpty(names.podUid());
         }
-        System.arraycopy(more, 0, labels, 6, more.length);
+        System.arraycopy(more, 0, labels, NAMED.length, more.length);
         samples.add(metric, value, labels);
     }
 
