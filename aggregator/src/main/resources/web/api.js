@@ -12,6 +12,7 @@ export const api = {
   buffers: name => `${host(name)}/buffers`,
   oom: name => `${host(name)}/oom`,
   history: name => `${host(name)}/history`,
+  cgroups: name => `${host(name)}/cgroups`,
 };
 
 export async function getJson(path) {

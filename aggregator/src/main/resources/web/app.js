@@ -1,5 +1,6 @@
 // Picks the page for the address, then refreshes it from the API every few seconds (live view).
 import { api, getJson } from './api.js';
+import { cgroupsPage } from './cgroups.js';
 import { el, show } from './dom.js';
 import { fleetPage } from './fleet.js';
 import { hostPage } from './host.js';
@@ -12,6 +13,7 @@ const REFRESH_MS = 2000;
 const ROUTES = [
   [/^\/$/, () => fleetPage()],
   [/^\/hosts\/([^/]+)$/, ([, host]) => hostPage(decodeURIComponent(host))],
+  [/^\/hosts\/([^/]+)\/cgroups$/, ([, host]) => cgroupsPage(decodeURIComponent(host))],
   [/^\/hosts\/([^/]+)\/processes\/(\d+)$/, ([, host, pid]) => processPage(decodeURIComponent(host), Number(pid))],
 ];
 

@@ -24,13 +24,14 @@ export function hostPage(hostName) {
       content: row => (row.counterMismatch ? 'mismatch' : 'ok') },
   ], row => String(row.pid));
   const graph = new SharingGraph();
+  const cgroupsLink = el('p', {}, el('a', { id: 'cgroups-link' }, 'Cgroups: units, containers and pods'));
 
   return {
     title: hostName,
     crumbs: chosen => [{ label: hostName, href: pages.host(hostName, chosen) }],
     mount(main) {
       show(main,
-        el('h1', {}, `Host ${hostName}`), summary,
+        el('h1', {}, `Host ${hostName}`), summary, cgroupsLink,
         el('section', {}, el('h2', {}, 'GEM memory, last minutes'),
           el('p', { class: 'note' }, 'Sampled by the aggregator; unaccounted under the chosen policy.'), chart.element),
         el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom),
@@ -50,6 +51,7 @@ export function hostPage(hostName) {
     },
     render({ host, list, comparison, buffers, history }, chosen) {
       policy = chosen;
+      cgroupsLink.firstChild.setAttribute('href', pages.cgroups(hostName, policy));
       showSummary(summary, host, policy);
       chart.update(history, policy);
       showOomComparison(oom, comparison, policy, hostName);

@@ -3,6 +3,7 @@
 export const pages = {
   fleet: policy => `/?policy=${encodeURIComponent(policy)}`,
   host: (host, policy) => `/hosts/${encodeURIComponent(host)}?policy=${encodeURIComponent(policy)}`,
+  cgroups: (host, policy) => `/hosts/${encodeURIComponent(host)}/cgroups?policy=${encodeURIComponent(policy)}`,
   process: (host, pid, policy) =>
     `/hosts/${encodeURIComponent(host)}/processes/${pid}?policy=${encodeURIComponent(policy)}`,
 };

@@ -131,10 +131,12 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private void report(Collector collector, String destination) {
+    private void report(Collector collector, String destination) throws IOException {
         ReadSkips skips = collector.skips();
+        String cgroups = collector.cgroupV2() ? "" : "; cgroups not reported: " + collector.cgroupRoot()
+                + " has no cgroup v2 hierarchy (cgroup v1 is not supported), so every process was reported in the root cgroup";
         spec.commandLine().getErr().printf("collected %d samples of %s (boot %s): %d events%s; reads skipped: %d vanished,"
-                        + " %d permission denied, %d unreadable%n", collector.samples(), collector.host(), collector.bootId(),
-                collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable());
+                        + " %d permission denied, %d unreadable%s%n", collector.samples(), collector.host(), collector.bootId(),
+                collector.events(), destination, skips.vanished(), skips.permissionDenied(), skips.unreadable(), cgroups);
     }
 }

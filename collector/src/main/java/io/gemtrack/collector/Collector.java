@@ -8,6 +8,7 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventStamper;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,16 @@ public final class Collector {
 
     public long events() {
         return events;
+    }
+
+    /** Whether the host has the cgroup v2 hierarchy the collector reads cgroups from (cgroup v1 is not read). */
+    public boolean cgroupV2() throws IOException {
+        return procFs.cgroupV2();
+    }
+
+    /** Where the collector looks for the cgroup v2 hierarchy. */
+    public Path cgroupRoot() {
+        return procFs.cgroupRoot();
     }
 
     /** Reads skipped over all samples so far. */

@@ -6,6 +6,7 @@ import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
 import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmaBufImport;
+import io.gemtrack.events.EventBody.DmemRegion;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.FdClose;
@@ -15,10 +16,13 @@ import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
 import io.gemtrack.events.EventBody.Region;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventStamper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Hosts built to make the memory alerts' expressions true: a renderer creates a 2 GiB buffer and shares it with
@@ -61,6 +65,21 @@ final class AlertScenarios {
         bodies.add(new DeviceMemory(0, "vram", 6 * GIB));
         return stamp(host, bodies);
     }
+
+    /**
+     * GemCgroupNearMemoryMax, on a host of the basic scenario: its client moves into a container whose memory.max is
+     * 48 MiB and whose memory.current is 40 MiB (83 %), while the proportional policy charges it half the 8 MiB buffer
+     * it shares with the compositor: 44 MiB with GPU memory (92 %).
+     */
+    static List<Event> containerNearMemoryMax(String host, String bootId, long firstSeq) {
+        EventStamper stamper = new EventStamper(host, bootId, firstSeq);
+        return Stream.of(new ProcessMigrate(200, CONTAINER),
+                        new ResourceUsage(CONTAINER, 40L << 20, 48L << 20, List.of(new DmemRegion(0, "vram", 8L << 20, EventBody.NO_LIMIT))))
+                .map(body -> stamper.stamp(60_000_000 + stamper.nextSeq(), body))
+                .toList();
+    }
+
+    static final String CONTAINER = "/system.slice/docker-" + "0123456789abcdef".repeat(4) + ".scope";
 
     private static List<EventBody> sharedBuffer() {
         return List.of(

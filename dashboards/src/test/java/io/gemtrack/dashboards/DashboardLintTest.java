@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardLintTest {
 
-    private static final List<String> EXPECTED = List.of("fleet-overview.json", "host-drill-down.json",
+    private static final List<String> EXPECTED = List.of("containers.json", "fleet-overview.json", "host-drill-down.json",
             "pipeline-health.json", "policy-comparison.json", "process-drill-down.json");
 
     @Test
-    void theFiveDashboardsExistWithDistinctIdsAndShareATag() {
+    void theSixDashboardsExistWithDistinctIdsAndShareATag() {
         List<Dashboards.Dashboard> dashboards = Dashboards.all();
         assertThat(dashboards).extracting(Dashboards.Dashboard::file).containsExactlyElementsOf(EXPECTED);
         Set<String> uids = new HashSet<>();

@@ -56,6 +56,7 @@ class DashboardQueriesIT {
     private static final Map<String, String> VARIABLES = Map.of(
             "host", MISMATCH_HOST,
             "pid", "200",
+            "policy", "proportional",
             "__rate_interval", "1m",
             "__interval", "15s",
             "__range", "1h");
@@ -69,6 +70,7 @@ class DashboardQueriesIT {
         List<Event> events = new ArrayList<>();
         BASIC_HOSTS.forEach(host -> events.addAll(BasicScenario.events(host, BOOT)));
         events.addAll(driverReports(MISMATCH_HOST));
+        events.addAll(AlertScenarios.containerNearMemoryMax(MISMATCH_HOST, BOOT, seqAfterDriverReports()));
         events.addAll(AlertScenarios.wrongVictim("wrong-victim"));
         events.addAll(AlertScenarios.orphanedBuffer("orphaned"));
         events.addAll(AlertScenarios.unattributedDeviceMemory("unattributed"));
@@ -114,9 +116,13 @@ class DashboardQueriesIT {
                 stamper.stamp(50_000_001, new DeviceMemory(0, "vram", BasicScenario.SHARED_BUFFER_BYTES + (4L << 20))));
     }
 
+    private static long seqAfterDriverReports() {
+        return BasicScenario.events(MISMATCH_HOST, BOOT).size() + driverReports(MISMATCH_HOST).size();
+    }
+
     /** A malformed record, a gap, a redelivery and an MM_DRIVERPAGES sample that disagrees with the rfc charge. */
     private static void publishTrouble(EventPublisher publisher, String bootstrapServers) {
-        long seqAfterScenario = BasicScenario.events(MISMATCH_HOST, BOOT).size() + driverReports(MISMATCH_HOST).size();
+        long seqAfterScenario = seqAfterDriverReports() + AlertScenarios.containerNearMemoryMax(MISMATCH_HOST, BOOT, 0).size();
         // The basic scenario's client is charged 8 MiB under rfc; a counter of 0 pages disagrees.
         publisher.publish(new EventStamper(MISMATCH_HOST, BOOT, seqAfterScenario)
                 .stamp(100_000_000, new MmCounters(200, 8L << 20, 24L << 20, 0, 0, 1L << 20, 0)));
@@ -179,7 +185,7 @@ class DashboardQueriesIT {
     @Test
     void alertsAreTrueOnTheTrafficBuiltForThem() throws Exception {
         List<JsonNode> alerts = prometheus.rules().stream().filter(rule -> rule.path("type").asText().equals("alerting")).toList();
-        assertThat(alerts).hasSize(7);
+        assertThat(alerts).hasSize(8);
         for (JsonNode alert : alerts) {
             String name = alert.path("name").asText();
             if (!name.equals(INFEASIBLE_ALERT)) {

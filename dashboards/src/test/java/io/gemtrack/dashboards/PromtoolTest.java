@@ -32,7 +32,8 @@ class PromtoolTest {
         String tests = Files.readString(Tools.moduleFile("prometheus/tests/alerts.test.yml"));
         List<String> alerts = rules.lines().map(String::strip).filter(line -> line.startsWith("- alert: "))
                 .map(line -> line.substring("- alert: ".length())).toList();
-        assertThat(alerts).containsExactlyInAnyOrder("GemUnaccountedMemoryHigh", "GemDeviceMemoryUnattributed", "GemOomVictimMismatch",
+        assertThat(alerts).containsExactlyInAnyOrder("GemUnaccountedMemoryHigh", "GemDeviceMemoryUnattributed", "GemCgroupNearMemoryMax",
+                "GemOomVictimMismatch",
                 "GemCounterImbalance", "GemtrackAggregatorLagging", "GemtrackSequenceGaps", "GemtrackDeadLetters");
         for (String alert : alerts) {
             assertThat(tests).as("unit test for " + alert).contains("alertname: " + alert);

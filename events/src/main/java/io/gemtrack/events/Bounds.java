@@ -59,6 +59,15 @@ public final class Bounds {
     /** A boot id in UTF-8 bytes: the collector's is the kernel's boot_id (36), a '/' and a start time (at most 19). */
     public static final int MAX_BOOT_ID_BYTES = 128;
 
+    /**
+     * A cgroup v2 path in UTF-8 bytes, from the root of the hierarchy ({@code /system.slice/foo.service}): PATH_MAX,
+     * the longest path the kernel resolves, which {@code /proc/PID/cgroup} and cgroupfs cannot exceed.
+     */
+    public static final int MAX_CGROUP_PATH_BYTES = 4096;
+
+    /** One component of a cgroup path in UTF-8 bytes: NAME_MAX, the longest directory name cgroupfs takes. */
+    public static final int MAX_CGROUP_NAME_BYTES = 255;
+
     private Bounds() {
     }
 }

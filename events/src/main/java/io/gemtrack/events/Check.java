@@ -123,6 +123,50 @@ final class Check {
         }
     }
 
+    /**
+     * A cgroup v2 path as {@code /proc/PID/cgroup} gives it: {@code /} for the root, else {@code /} and names joined by
+     * {@code /}, each name non-empty, not {@code .} or {@code ..} and at most {@link Bounds#MAX_CGROUP_NAME_BYTES}
+     * bytes, no control characters; the whole at most {@link Bounds#MAX_CGROUP_PATH_BYTES} bytes. So one cgroup has
+     * one spelling, and every path names a directory cgroupfs could have.
+     */
+    static void cgroupPath(String field, String value) {
+        text(field, value, Bounds.MAX_CGROUP_PATH_BYTES);
+        if (value.charAt(0) != '/') {
+            throw new InvalidEventException(field, "must start with '/', was " + value);
+        }
+        int start = 1;
+        while (value.length() > 1 && start <= value.length()) {
+            int end = value.indexOf('/', start);
+            if (end < 0) {
+                end = value.length();
+            }
+            String name = value.substring(start, end);
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                throw new InvalidEventException(field, "must be '/' or names joined by '/', none empty, '.' or '..', was "
+                        + value);
+            }
+            long bytes = utf8Length(field, name);
+            if (bytes > Bounds.MAX_CGROUP_NAME_BYTES) {
+                throw InvalidEventException.outOfBounds(field, "must have names of at most " + Bounds.MAX_CGROUP_NAME_BYTES
+                        + " bytes of UTF-8, has one of " + bytes);
+            }
+            start = end + 1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new InvalidEventException(field,
+                        "must not contain control characters, has U+" + hex(value.charAt(i)) + " at index " + i);
+            }
+        }
+    }
+
+    /** A limit in bytes, whole pages, or {@link EventBody#NO_LIMIT} where the cgroup file says {@code max}. */
+    static void limit(String field, long bytes) {
+        if (bytes != EventBody.NO_LIMIT) {
+            bytes(field, bytes);
+        }
+    }
+
     /** The length of {@code value} in UTF-8; fails on a surrogate that is not half of a pair, which UTF-8 cannot encode. */
     private static long utf8Length(String field, String value) {
         long bytes = 0;

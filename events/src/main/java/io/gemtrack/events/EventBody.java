@@ -1,5 +1,6 @@
 package io.gemtrack.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,12 +20,41 @@ public sealed interface EventBody {
 
     long PAGE_SIZE = 4096;
 
-    /** A new task. {@code thread}: it shares its parent's mm and fd table (CLONE_VM|CLONE_FILES); else it gets copies. */
-    record ProcessFork(int pid, int parentPid, String comm, boolean thread) implements EventBody {
+    /** A limit ({@code memory.max}, {@code dmem.max}) whose cgroup file says {@code max}: none. */
+    long NO_LIMIT = -1;
+
+    /** The root of the cgroup v2 hierarchy. */
+    String ROOT_CGROUP = "/";
+
+    /** A fork's {@code cgroup} when the child starts where fork puts it: in its parent's cgroup. */
+    String PARENT_CGROUP = "";
+
+    /**
+     * A new task. {@code thread}: it shares its parent's mm and fd table (CLONE_VM|CLONE_FILES); else it gets copies.
+     * {@code cgroup}: the cgroup v2 path a new process starts in (clone3's CLONE_INTO_CGROUP, or where a collector first
+     * saw it); {@link #PARENT_CGROUP}, or absent, for its parent's, as a plain fork does. A thread is always in its group's.
+     */
+    record ProcessFork(int pid, int parentPid, String comm, boolean thread,
+                       @AddedField(AddedFields.FORK_CGROUP)
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) String cgroup) implements EventBody {
         public ProcessFork {
             Check.pid("pid", pid);
             Check.parentPid("parentPid", parentPid);
             Check.text("comm", comm, Bounds.MAX_COMM_BYTES);
+            if (cgroup == null) {
+                throw new InvalidEventException("cgroup", "is required");
+            }
+            if (!cgroup.equals(PARENT_CGROUP)) {
+                if (thread) {
+                    throw new InvalidEventException("cgroup", "must be empty for a thread, which is in its group's cgroup");
+                }
+                Check.cgroupPath("cgroup", cgroup);
+            }
+        }
+
+        /** A task that starts in its parent's cgroup. */
+        public ProcessFork(int pid, int parentPid, String comm, boolean thread) {
+            this(pid, parentPid, comm, thread, PARENT_CGROUP);
         }
 
         @Override
@@ -411,7 +441,9 @@ public sealed interface EventBody {
 
     /** The full state of a host, so a consumer that lost events can start over from here. */
     record HostSnapshot(HostMemory memory, List<DrmDeviceAdded> devices, List<SnapshotProcess> processes, List<SnapshotFile> files,
-                        List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs, List<DeviceMemory> deviceMemory)
+                        List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs, List<DeviceMemory> deviceMemory,
+                        @AddedField(AddedFields.SNAPSHOT_CGROUPS)
+                        List<ResourceUsage> cgroups)
             implements EventBody {
         public HostSnapshot {
             if (memory == null) {
@@ -423,6 +455,14 @@ public sealed interface EventBody {
             objects = Check.list("objects", objects);
             dmaBufs = Check.list("dmaBufs", dmaBufs);
             deviceMemory = Check.list("deviceMemory", deviceMemory);
+            cgroups = Check.list("cgroups", cgroups);
+        }
+
+        /** A snapshot of a host whose cgroups were not sampled. */
+        public HostSnapshot(HostMemory memory, List<DrmDeviceAdded> devices, List<SnapshotProcess> processes,
+                            List<SnapshotFile> files, List<SnapshotObject> objects, List<SnapshotDmaBuf> dmaBufs,
+                            List<DeviceMemory> deviceMemory) {
+            this(memory, devices, processes, files, objects, dmaBufs, deviceMemory, List.of());
         }
 
         @Override
@@ -431,9 +471,11 @@ public sealed interface EventBody {
         }
     }
 
-    /** A thread group: its leader, its other threads, its mm counters, fd table and GEM mappings. */
+    /** A thread group: its leader, its other threads, its mm counters, fd table, GEM mappings and cgroup. */
     record SnapshotProcess(int pid, int parentPid, String comm, List<Integer> threads, int oomScoreAdj,
-                           MmCounters counters, List<SnapshotFd> fds, List<SnapshotMapping> mappings) {
+                           MmCounters counters, List<SnapshotFd> fds, List<SnapshotMapping> mappings,
+                           @AddedField(AddedFields.SNAPSHOT_PROCESS_CGROUP)
+                           String cgroup) {
         public SnapshotProcess {
             Check.pid("processes.pid", pid);
             Check.parentPid("processes.parentPid", parentPid);
@@ -446,6 +488,13 @@ public sealed interface EventBody {
             }
             fds = Check.list("processes.fds", fds);
             mappings = Check.list("processes.mappings", mappings);
+            Check.cgroupPath("processes.cgroup", cgroup);
+        }
+
+        /** A process in the root cgroup. */
+        public SnapshotProcess(int pid, int parentPid, String comm, List<Integer> threads, int oomScoreAdj,
+                               MmCounters counters, List<SnapshotFd> fds, List<SnapshotMapping> mappings) {
+            this(pid, parentPid, comm, threads, oomScoreAdj, counters, fds, mappings, ROOT_CGROUP);
         }
     }
 
@@ -524,6 +573,69 @@ public sealed interface EventBody {
         }
     }
 
+    /**
+     * The thread group of {@code pid} moved to cgroup {@code cgroup}, a cgroup v2 path (a write of the pid to that
+     * cgroup's {@code cgroup.procs}, as systemd and container runtimes place processes): all its threads with it.
+     */
+    record ProcessMigrate(int pid, String cgroup) implements EventBody {
+        public ProcessMigrate {
+            Check.pid("pid", pid);
+            Check.cgroupPath("cgroup", cgroup);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
+    }
+
+    /**
+     * One device region's line of a cgroup's {@code dmem.current} and {@code dmem.max} (the dmem controller's
+     * {@code drm/DEVICE/REGION}), named by the region's DRM minor and name as elsewhere; {@code maxBytes} is
+     * {@link #NO_LIMIT} for {@code max}.
+     */
+    record DmemRegion(int minor, String region, long currentBytes, long maxBytes) {
+        public DmemRegion {
+            Check.nonNegative("dmem.minor", minor);
+            Check.text("dmem.region", region, Bounds.MAX_NAME_BYTES);
+            Check.bytes("dmem.currentBytes", currentBytes);
+            Check.limit("dmem.maxBytes", maxBytes);
+        }
+    }
+
+    /**
+     * A sample of cgroup {@code cgroup}'s memory files, each replacing the last: {@code memory.current} and
+     * {@code memory.max} ({@link #NO_LIMIT} for {@code max}) of the memory controller, which does not see GPU memory,
+     * and the dmem controller's lines where it charges device memory to the cgroup (empty where it has none). The
+     * figures are the kernel's own, hierarchical as cgroupfs shows them: a cgroup's include its descendants'.
+     */
+    record ResourceUsage(String cgroup, long memoryCurrentBytes, long memoryMaxBytes, List<DmemRegion> dmem)
+            implements EventBody {
+        public ResourceUsage {
+            Check.cgroupPath("cgroup", cgroup);
+            Check.bytes("memoryCurrentBytes", memoryCurrentBytes);
+            Check.limit("memoryMaxBytes", memoryMaxBytes);
+            dmem = Check.list("dmem", dmem);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
+    }
+
+    /** Cgroup {@code cgroup} was removed (rmdir, as systemd does when a unit stops): its samples go with it. */
+    record ResourceGroupRemove(String cgroup) implements EventBody {
+        public ResourceGroupRemove {
+            Check.cgroupPath("cgroup", cgroup);
+        }
+
+        @Override
+        public void accept(Visitor visitor) {
+            visitor.visit(this);
+        }
+    }
+
     /** Calls the method of {@code visitor} for this body's type. */
     void accept(Visitor visitor);
 
@@ -587,6 +699,12 @@ public sealed interface EventBody {
         void visit(OomKill oomKill);
 
         void visit(HostSnapshot hostSnapshot);
+
+        void visit(ProcessMigrate processMigrate);
+
+        void visit(ResourceUsage resourceUsage);
+
+        void visit(ResourceGroupRemove resourceGroupRemove);
     }
 
     /** Every event type, in a fixed order; the {@code type} field of an event is its simple name. */

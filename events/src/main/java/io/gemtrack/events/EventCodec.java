@@ -64,6 +64,8 @@ public final class EventCodec {
                     DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
                     DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                     DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .annotationIntrospector(AddedFields.introspector())
+            .injectableValues(AddedFields.defaults())
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .withCoercionConfig(LogicalType.Textual, config -> config
@@ -162,7 +164,7 @@ public final class EventCodec {
             } else {
                 TopLevelFieldCounter counted = new TopLevelFieldCounter(parser);
                 body = type.reader().readValue(counted);
-                expect(counted.fields == type.fields());
+                expect(counted.fields == type.fieldsWritten(body));
             }
             // Binding ends on the body's closing brace, which is the event's (and clears it): only the end may follow.
             expect(parser.nextToken() == null);
@@ -170,14 +172,47 @@ public final class EventCodec {
         }
     }
 
-    /** An event body type, with what the fast path needs to know of it: flat bodies have no nested objects. */
-    private record BodyType(Class<? extends EventBody> type, ObjectReader reader, int fields, boolean flat) {
+    /**
+     * An event body type, with what the fast path needs to know of it: flat bodies have no nested objects, and
+     * {@code added} are its components that a record may leave out ({@link AddedFields}).
+     */
+    private record BodyType(Class<? extends EventBody> type, ObjectReader reader, int fields, boolean flat,
+                            List<RecordComponent> added) {
 
         static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
             RecordComponent[] components = type.getRecordComponents();
             boolean flat = Arrays.stream(components).allMatch(component -> nestedRecord(component) == null);
-            return new BodyType(type, reader, components.length, flat);
+            return new BodyType(type, reader, components.length, flat,
+                    Arrays.stream(components).filter(component -> addedFieldKey(component) != null).toList());
         }
+
+        /**
+         * The fields a record that decoded as {@code body} had, if it had no duplicate: an added field with its default
+         * value is taken to have been left out (one written out with that value makes the fast path give up, and the
+         * slow path reads it).
+         */
+        int fieldsWritten(EventBody body) {
+            int written = fields;
+            for (RecordComponent component : added) {
+                if (AddedFields.defaultOf(addedFieldKey(component)).equals(value(component, body))) {
+                    written--;
+                }
+            }
+            return written;
+        }
+
+        private static Object value(RecordComponent component, EventBody body) {
+            try {
+                return component.getAccessor().invoke(body);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component, e);
+            }
+        }
+    }
+
+    /** The key of the default of an added field ({@link AddedFields}); {@code null} for a field every record has. */
+    private static String addedFieldKey(RecordComponent component) {
+        return AddedFields.key(component);
     }
 
     /**
@@ -342,8 +377,13 @@ public final class EventCodec {
         for (RecordComponent component : recordType.getRecordComponents()) {
             String field = prefix + component.getName();
             JsonNode value = node.get(component.getName());
+            boolean added = addedFieldKey(component) != null;
+            if (value == null && added) {
+                continue;
+            }
             if (value == null || value.isNull()) {
-                throw new MalformedEventException(Kind.MISSING_FIELD, field, "is required");
+                throw new MalformedEventException(Kind.MISSING_FIELD, field,
+                        added ? "must be left out rather than null" : "is required");
             }
             Class<?> nested = nestedRecord(component);
             if (nested != null && value.isArray()) {

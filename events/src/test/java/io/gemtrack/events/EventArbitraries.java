@@ -4,6 +4,7 @@ import io.gemtrack.events.EventBody.DmaBufExport;
 import io.gemtrack.events.EventBody.DmaBufFdInstall;
 import io.gemtrack.events.EventBody.DmaBufImport;
 import io.gemtrack.events.EventBody.DmaBufRelease;
+import io.gemtrack.events.EventBody.DmemRegion;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileClose;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -28,6 +29,9 @@ import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody.ResourceGroupRemove;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventBody.Region;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
 import io.gemtrack.events.EventBody.SnapshotFd;
@@ -58,8 +62,10 @@ final class EventArbitraries {
     /** The generator of each event type; {@link EventCodecRoundTripTest} checks that every type has one. */
     static Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> byType() {
         Map<Class<? extends EventBody>, Arbitrary<? extends EventBody>> types = new LinkedHashMap<>();
-        types.put(ProcessFork.class, Combinators.combine(pid(), parentPid(), comm(), Arbitraries.of(true, false))
-                .as(ProcessFork::new));
+        types.put(ProcessFork.class, Combinators.combine(pid(), parentPid(), comm(), Arbitraries.of(true, false),
+                        Arbitraries.oneOf(Arbitraries.just(EventBody.PARENT_CGROUP), cgroup()))
+                .as((pid, parent, comm, thread, cgroup) -> new ProcessFork(pid, parent, comm, thread,
+                        thread ? EventBody.PARENT_CGROUP : cgroup)));
         types.put(ProcessExec.class, Combinators.combine(pid(), comm()).as(ProcessExec::new));
         types.put(ProcessExit.class, pid().map(ProcessExit::new));
         types.put(OomScoreAdj.class, Combinators.combine(pid(), Arbitraries.integers().between(-1000, 1000)).as(OomScoreAdj::new));
@@ -90,6 +96,9 @@ final class EventArbitraries {
                         Arbitraries.longs().between(0, Bounds.MAX_OOM_PAGES))
                 .as(OomKill::new));
         types.put(HostSnapshot.class, snapshot());
+        types.put(ProcessMigrate.class, Combinators.combine(pid(), cgroup()).as(ProcessMigrate::new));
+        types.put(ResourceUsage.class, resourceUsage());
+        types.put(ResourceGroupRemove.class, cgroup().map(ResourceGroupRemove::new));
         return types;
     }
 
@@ -174,6 +183,23 @@ final class EventArbitraries {
         }).filter(text -> !text.isBlank());
     }
 
+    /** A cgroup v2 path: the root, or up to four names of any text but '/' and control characters, never '.' or '..'. */
+    static Arbitrary<String> cgroup() {
+        Arbitrary<String> name = text(codePoint().filter(c -> c != '/' && !Character.isISOControl(c)), Bounds.MAX_CGROUP_NAME_BYTES)
+                .filter(text -> !text.equals(".") && !text.equals(".."));
+        return name.list().ofMaxSize(4).map(names -> "/" + String.join("/", names));
+    }
+
+    /** A limit: whole pages, or none. */
+    private static Arbitrary<Long> limit() {
+        return Arbitraries.oneOf(Arbitraries.just(EventBody.NO_LIMIT), pages());
+    }
+
+    private static Arbitrary<ResourceUsage> resourceUsage() {
+        Arbitrary<DmemRegion> dmem = Combinators.combine(minor(), name(), pages(), limit()).as(DmemRegion::new);
+        return Combinators.combine(cgroup(), pages(), limit(), dmem.list().ofMaxSize(2)).as(ResourceUsage::new);
+    }
+
     private static Arbitrary<Long> pages() {
         return Arbitraries.longs().between(0, Bounds.MAX_PAGES).map(n -> n * EventBody.PAGE_SIZE);
     }
@@ -218,7 +244,9 @@ final class EventArbitraries {
         Arbitrary<SnapshotProcess> process = Combinators.combine(pid(), parentPid(), comm(), pid().list().ofMaxSize(3),
                         Arbitraries.integers().between(-1000, 1000), mmCounters(),
                         Arbitraries.oneOf(fileFd, dmaBufFd).list().ofMaxSize(3), mapping.list().ofMaxSize(2))
-                .as(SnapshotProcess::new);
+                .as(SnapshotProcess::new)
+                .flatMap(drawn -> cgroup().map(cgroup -> new SnapshotProcess(drawn.pid(), drawn.parentPid(), drawn.comm(),
+                        drawn.threads(), drawn.oomScoreAdj(), drawn.counters(), drawn.fds(), drawn.mappings(), cgroup)));
         Arbitrary<SnapshotFile> file = Combinators.combine(ids(), minor(),
                 Combinators.combine(handle(), ids()).as(SnapshotHandle::new).list().ofMaxSize(3)).as(SnapshotFile::new);
         Arbitrary<SnapshotObject> object = Combinators.combine(ids(), minor(), name(), positivePages(), pid(),
@@ -228,7 +256,8 @@ final class EventArbitraries {
                         percent(size, 100 - statusPercent), percent(size, statusPercent / 2)));
         Arbitrary<SnapshotDmaBuf> dmaBuf = Combinators.combine(ids(), ids()).as(SnapshotDmaBuf::new);
         return Combinators.combine(hostMemory(), device().list().ofMaxSize(2), process.list().ofMaxSize(3),
-                file.list().ofMaxSize(3), object.list().ofMaxSize(3), dmaBuf.list().ofMaxSize(2), deviceMemory().list().ofMaxSize(2))
+                file.list().ofMaxSize(3), object.list().ofMaxSize(3), dmaBuf.list().ofMaxSize(2), deviceMemory().list().ofMaxSize(2),
+                resourceUsage().list().ofMaxSize(2))
                 .as(HostSnapshot::new);
     }
 }

@@ -183,17 +183,27 @@ public final class MalformedRecords {
             Map.entry("DmaBufImport", "\"inode\":7,\"file\":9,\"handle\":3"),
             Map.entry("DmaBufRelease", "\"inode\":7"),
             Map.entry("OomKill", "\"pid\":5,\"badnessPoints\":1000,\"freedPages\":256"),
+            Map.entry("ProcessMigrate", "\"pid\":5,\"cgroup\":\"/system.slice/foo.service\""),
+            Map.entry("ResourceUsage", usage()),
+            Map.entry("ResourceGroupRemove", "\"cgroup\":\"/system.slice/foo.service\""),
             Map.entry("HostSnapshot", "\"memory\":{" + MEMORY + "},"
                     + "\"devices\":[{" + device() + "}],"
                     + "\"processes\":[{\"pid\":5,\"parentPid\":1,\"comm\":\"bash\",\"threads\":[6],\"oomScoreAdj\":100,"
                     + "\"counters\":{" + counters() + "},\"fds\":[{\"fd\":3,\"file\":9,\"inode\":0},"
-                    + "{\"fd\":6,\"file\":0,\"inode\":7}],\"mappings\":[{\"object\":42,\"count\":2}]}],"
+                    + "{\"fd\":6,\"file\":0,\"inode\":7}],\"mappings\":[{\"object\":42,\"count\":2}],"
+                    + "\"cgroup\":\"/kubepods.slice/kubepods-pod1.slice\"}],"
                     + "\"files\":[{\"file\":9,\"minor\":1,\"handles\":[{\"handle\":1,\"object\":42}]}],"
                     + "\"objects\":[{\"object\":42,\"minor\":1,\"region\":\"vram\",\"sizeBytes\":" + Bounds.MAX_BYTES
                     + ",\"creatorPid\":5,\"creatorMmAlive\":true,\"residentBytes\":8192,\"purgeableBytes\":4096,"
                     + "\"activeBytes\":4096,\"evictedBytes\":4096}],"
                     + "\"dmaBufs\":[{\"inode\":7,\"object\":42}],"
-                    + "\"deviceMemory\":[{\"minor\":1,\"region\":\"vram\",\"usedBytes\":8192}]"));
+                    + "\"deviceMemory\":[{\"minor\":1,\"region\":\"vram\",\"usedBytes\":8192}],"
+                    + "\"cgroups\":[{" + usage() + "}]"));
+
+    private static String usage() {
+        return "\"cgroup\":\"/system.slice/foo.service\",\"memoryCurrentBytes\":8192,\"memoryMaxBytes\":16384,"
+                + "\"dmem\":[{\"minor\":1,\"region\":\"vram\",\"currentBytes\":4096,\"maxBytes\":8192}]";
+    }
 
 
     private static String counters() {
@@ -238,7 +248,7 @@ public final class MalformedRecords {
         // One page past the bound, so that the figure is still whole pages.
         for (String bytes : List.of("memTotalBytes", "swapTotalBytes", "gpuActiveBytes", "gpuReclaimBytes", "fileBytes", "anonBytes",
                 "shmemBytes", "swapBytes", "pageTableBytes", "capacityBytes", "sizeBytes", "bytes", "residentBytes", "purgeableBytes",
-                "activeBytes", "evictedBytes", "usedBytes")) {
+                "activeBytes", "evictedBytes", "usedBytes", "memoryCurrentBytes", "memoryMaxBytes", "currentBytes", "maxBytes")) {
             limits.put(bytes, upTo(Bounds.MAX_BYTES, EventBody.PAGE_SIZE));
         }
         limits.put("driverPages", magnitude(Bounds.MAX_PAGES, Kind.OUT_OF_BOUNDS));
@@ -247,6 +257,7 @@ public final class MalformedRecords {
         limits.put("count", upTo(Bounds.MAX_MAPPINGS, 1));
         limits.put("oomScoreAdj", magnitude(1000, Kind.INVALID_VALUE));
         limits.put("comm", text(Bounds.MAX_COMM_BYTES));
+        limits.put("cgroup", cgroupPath());
         for (String name : List.of("driver", "region", "name")) {
             limits.put(name, text(Bounds.MAX_NAME_BYTES));
         }
@@ -276,6 +287,35 @@ public final class MalformedRecords {
                         "must be valid Unicode, has an unpaired surrogate U+D83D at index 1"),
                 new Limit("a low surrogate alone", quoted("\uD83D\uDE00x"), "\"\\ude00x\"", Kind.INVALID_VALUE,
                         "must be valid Unicode, has an unpaired surrogate U+DE00 at index 0"));
+    }
+
+    /**
+     * A cgroup path of exactly the bound's bytes, made of names of the longest length, and one byte more; a name of the
+     * longest length and one longer; then the spellings of one cgroup the schema does not take.
+     */
+    private static List<Limit> cgroupPath() {
+        String name = "n".repeat(Bounds.MAX_CGROUP_NAME_BYTES);
+        StringBuilder path = new StringBuilder();
+        // Room is left for a last, shorter name of at least one byte.
+        while (path.length() + 1 + name.length() < Bounds.MAX_CGROUP_PATH_BYTES - 1) {
+            path.append('/').append(name);
+        }
+        String last = "p".repeat(Bounds.MAX_CGROUP_PATH_BYTES - path.length() - 1);
+        path.append('/').append(last);
+        String nameRule = "must be '/' or names joined by '/', none empty, '.' or '..', was ";
+        return List.of(new Limit(Bounds.MAX_CGROUP_PATH_BYTES + " bytes", quoted(path.toString()), quoted(path + "p"),
+                        Kind.OUT_OF_BOUNDS, "must be at most " + Bounds.MAX_CGROUP_PATH_BYTES + " bytes of UTF-8, was "
+                        + (Bounds.MAX_CGROUP_PATH_BYTES + 1)),
+                new Limit("a name of " + Bounds.MAX_CGROUP_NAME_BYTES + " bytes", quoted("/a/" + name), quoted("/a/" + name + "n"),
+                        Kind.OUT_OF_BOUNDS, "must have names of at most " + Bounds.MAX_CGROUP_NAME_BYTES
+                        + " bytes of UTF-8, has one of " + (Bounds.MAX_CGROUP_NAME_BYTES + 1)),
+                new Limit("a relative path", quoted("/a.slice"), quoted("a.slice"), Kind.INVALID_VALUE,
+                        "must start with '/', was a.slice"),
+                new Limit("a trailing slash", quoted("/a.slice/b"), quoted("/a.slice/"), Kind.INVALID_VALUE, nameRule + "/a.slice/"),
+                new Limit("an empty name", quoted("/a/b"), quoted("/a//b"), Kind.INVALID_VALUE, nameRule + "/a//b"),
+                new Limit("a dot-dot name", quoted("/a/..b"), quoted("/a/.."), Kind.INVALID_VALUE, nameRule + "/a/.."),
+                new Limit("a control character", quoted("/a b"), "\"/a\\u0007b\"", Kind.INVALID_VALUE,
+                        "must not contain control characters, has U+0007 at index 2"));
     }
 
     /** What a host name may not contain, beyond the rules of all text: each next to a near neighbour it may. */

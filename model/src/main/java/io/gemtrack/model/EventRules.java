@@ -27,6 +27,9 @@ import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody.ResourceGroupRemove;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventBody;
 
 /**
@@ -170,6 +173,21 @@ final class EventRules implements EventBody.Visitor {
     @Override
     public void visit(DmaBufRelease dmaBufRelease) {
         DmaBufRules.release(state, dmaBufRelease);
+    }
+
+    @Override
+    public void visit(ProcessMigrate processMigrate) {
+        ProcessRules.migrate(state, processMigrate);
+    }
+
+    @Override
+    public void visit(ResourceUsage resourceUsage) {
+        HostRules.resourceUsage(state, resourceUsage);
+    }
+
+    @Override
+    public void visit(ResourceGroupRemove resourceGroupRemove) {
+        HostRules.removeCgroup(state, resourceGroupRemove);
     }
 
     /** A snapshot replaces the state rather than changing it: {@link HostModel} restores one in its place. */

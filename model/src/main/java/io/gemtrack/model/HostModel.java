@@ -5,6 +5,7 @@ import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Ledger;
 import java.util.Collection;
@@ -269,6 +270,11 @@ public final class HostModel {
     public Optional<String> driver(int minor) {
         DrmDeviceAdded device = state.devices.get(minor);
         return device == null ? Optional.empty() : Optional.of(device.driver());
+    }
+
+    /** The last sample of each cgroup's memory files (SEMANTICS.md §11), in path order. */
+    public Collection<ResourceUsage> resourceUsage() {
+        return Collections.unmodifiableCollection(state.resourceUsage.values());
     }
 
     public Collection<GemObject> objects() {

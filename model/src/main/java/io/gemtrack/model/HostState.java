@@ -8,6 +8,7 @@ import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.Region;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.policy.Ledger;
 import io.gemtrack.policy.RegionUsage;
@@ -53,6 +54,8 @@ final class HostState {
     final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
     final ObjectTable objects = new ObjectTable();
     final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
+    /** The last sample of each cgroup's memory files, by path. */
+    final Map<String, ResourceUsage> resourceUsage = new TreeMap<>();
     private final Runnable counterMismatch;
     private final EventRules rules = new EventRules(this);
 
@@ -88,8 +91,8 @@ final class HostState {
         }
     }
 
-    Process addProcess(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters) {
-        Process process = new Process(pid, parentPid, comm, oomScoreAdj, counters);
+    Process addProcess(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters, String cgroup) {
+        Process process = new Process(pid, parentPid, comm, oomScoreAdj, counters, cgroup);
         processes.put(pid, process);
         tasks.put(pid, process);
         return process;
@@ -118,6 +121,18 @@ final class HostState {
         removeThreads(process);
         tasks.remove(process.pid());
         processes.remove(process.pid());
+    }
+
+    void migrate(Process process, String cgroup) {
+        process.migrate(cgroup);
+    }
+
+    void sampleResources(ResourceUsage usage) {
+        resourceUsage.put(usage.cgroup(), usage);
+    }
+
+    void removeCgroup(String cgroup) {
+        resourceUsage.remove(cgroup);
     }
 
     void addFile(DrmFile file) {
@@ -340,6 +355,23 @@ final class HostState {
         if (usage != null && usage.declared() && moreResidentBytes > usage.capacityBytes() - usage.residentBytes()) {
             throw violation("%d more resident bytes would exceed the %d bytes of region %s of DRM device minor %d, which"
                     + " holds %d", moreResidentBytes, usage.capacityBytes(), region, minor, usage.residentBytes());
+        }
+    }
+
+    /**
+     * A cgroup is removed only when empty, as rmdir requires: no process in it or beneath it, and no cgroup beneath it
+     * that was sampled (and so not removed first).
+     */
+    void requireRemovableCgroup(String cgroup) {
+        for (Process process : processes.values()) {
+            if (CgroupPath.within(process.cgroup(), cgroup)) {
+                throw violation("cgroup %s is not empty: %s is in %s", cgroup, process, process.cgroup());
+            }
+        }
+        for (String sampled : resourceUsage.keySet()) {
+            if (!sampled.equals(cgroup) && CgroupPath.within(sampled, cgroup)) {
+                throw violation("cgroup %s is not empty: cgroup %s is beneath it", cgroup, sampled);
+            }
         }
     }
 

@@ -25,14 +25,17 @@ public final class Process {
     private final Map<Integer, FdTarget> fds = new TreeMap<>();
     private final Charges charges = new Charges();
     private boolean counterMismatch;
+    /** The cgroup v2 path the group is in. */
+    private String cgroup;
 
-    Process(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters) {
+    Process(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters, String cgroup) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.comm = comm;
         this.oomScoreAdj = oomScoreAdj;
         this.mm = Mm.alive(this);
         this.counters = counters;
+        this.cgroup = cgroup;
     }
 
     /** A new mm's counters before its first sample. */
@@ -57,6 +60,11 @@ public final class Process {
 
     void clearThreads() {
         threads.clear();
+    }
+
+    /** The group moved to another cgroup, all its threads with it. */
+    void migrate(String cgroup) {
+        this.cgroup = cgroup;
     }
 
     void adjustOomScore(int oomScoreAdj) {
@@ -127,6 +135,11 @@ public final class Process {
     /** The latest mm counters sample of the current mm (zeros before the first). */
     public MmCounters counters() {
         return counters;
+    }
+
+    /** The cgroup v2 path the group is in: {@code /} on a host that reports none. */
+    public String cgroup() {
+        return cgroup;
     }
 
     public long charged(Policy policy) {

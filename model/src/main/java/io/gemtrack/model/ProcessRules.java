@@ -6,6 +6,8 @@ import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody;
 import java.util.List;
 
 /** The rules for tasks and thread groups: their lives, their mm and what they report of it (SEMANTICS.md §1, §7). */
@@ -22,8 +24,10 @@ final class ProcessRules {
             return;
         }
         Process parent = state.tasks.get(fork.parentPid());
+        String cgroup = !fork.cgroup().equals(EventBody.PARENT_CGROUP) ? fork.cgroup()
+                : parent != null ? parent.cgroup() : EventBody.ROOT_CGROUP;
         Process child = state.addProcess(fork.pid(), fork.parentPid(), fork.comm(), parent == null ? 0 : parent.oomScoreAdj(),
-                Process.zeroCounters(fork.pid()));
+                Process.zeroCounters(fork.pid()), cgroup);
         if (parent != null) {
             parent.fds().forEach((fd, target) -> state.installFd(child, fd, target));
             parent.mm().forEachMapping((object, count) -> state.map(child, object, count));
@@ -52,6 +56,11 @@ final class ProcessRules {
         }
         state.endMm(process);
         state.removeProcess(process);
+    }
+
+    /** A write to {@code cgroup.procs}: the whole group moves, whichever of its tasks was named. */
+    static void migrate(HostState state, ProcessMigrate migrate) {
+        state.migrate(state.process(migrate.pid()), migrate.cgroup());
     }
 
     static void oomScoreAdj(HostState state, OomScoreAdj adj) {

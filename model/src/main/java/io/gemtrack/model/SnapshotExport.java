@@ -54,7 +54,8 @@ final class SnapshotExport {
                 deviceMemory.add(new DeviceMemory(region.minor(), region.name(), region.deviceUsedBytes()));
             }
         }
-        return new HostSnapshot(memory, List.copyOf(state.devices.values()), processes, files, objects, dmaBufs, deviceMemory);
+        return new HostSnapshot(memory, List.copyOf(state.devices.values()), processes, files, objects, dmaBufs, deviceMemory,
+                List.copyOf(state.resourceUsage.values()));
     }
 
     private static SnapshotProcess process(Process process) {
@@ -65,7 +66,7 @@ final class SnapshotExport {
         process.mm().forEachMapping((object, count) -> mappings.add(new SnapshotMapping(object.id(), count)));
         mappings.sort(Comparator.comparingLong(SnapshotMapping::object));
         return new SnapshotProcess(process.pid(), process.parentPid(), process.comm(), List.copyOf(process.threads()),
-                process.oomScoreAdj(), process.counters(), fds, mappings);
+                process.oomScoreAdj(), process.counters(), fds, mappings, process.cgroup());
     }
 
     private static List<SnapshotHandle> handles(Int2ObjectMap<GemObject> handles) {

@@ -3,6 +3,7 @@ package io.gemtrack.model;
 import static io.gemtrack.model.RuleViolation.violation;
 
 import io.gemtrack.events.EventBody.HostSnapshot;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
 import io.gemtrack.events.EventBody.SnapshotFd;
 import io.gemtrack.events.EventBody.SnapshotFile;
@@ -30,7 +31,7 @@ final class SnapshotRestore {
         for (SnapshotProcess restored : snapshot.processes()) {
             state.requireNewTask(restored.pid());
             Process process = state.addProcess(restored.pid(), restored.parentPid(), restored.comm(), restored.oomScoreAdj(),
-                    restored.counters());
+                    restored.counters(), restored.cgroup());
             for (int thread : restored.threads()) {
                 state.requireNewTask(thread);
                 state.addThread(process, thread);
@@ -41,6 +42,12 @@ final class SnapshotRestore {
             state.addFile(new DrmFile(restored.file(), restored.minor()));
         }
         snapshot.deviceMemory().forEach(state::deviceUsed);
+        for (ResourceUsage usage : snapshot.cgroups()) {
+            if (state.resourceUsage.containsKey(usage.cgroup())) {
+                throw violation("cgroup %s is sampled twice", usage.cgroup());
+            }
+            state.sampleResources(usage);
+        }
         Map<Integer, Mm> deadMms = new HashMap<>();
         snapshot.objects().forEach(restored -> restoreObject(state, restored, deadMms));
         for (SnapshotDmaBuf restored : snapshot.dmaBufs()) {

@@ -8,6 +8,7 @@ import io.gemtrack.model.Process;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -29,9 +30,16 @@ public final class OomAdvisor {
     }
 
     public static OomRanking rank(HostModel host, Policy policy) {
-        long totalPages = host.totalPages();
+        return rank(host.processes(), host.totalPages(), policy);
+    }
+
+    /**
+     * The ranking among {@code processes} alone, against {@code totalPages}: the memcg OOM killer's, which picks its
+     * victim inside the cgroup whose limit was reached and scales {@code oom_score_adj} by that limit.
+     */
+    public static OomRanking rank(Collection<Process> processes, long totalPages, Policy policy) {
         List<OomCandidate> candidates = new ArrayList<>();
-        for (Process process : host.processes()) {
+        for (Process process : processes) {
             if (process.oomScoreAdj() != OOM_SCORE_ADJ_MIN) {
                 candidates.add(candidate(process, policy, totalPages));
             }

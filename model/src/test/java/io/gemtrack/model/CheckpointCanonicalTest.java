@@ -29,7 +29,7 @@ class CheckpointCanonicalTest {
 
     /**
      * The state is rebuilt from a checkpoint whose every list (processes, threads, fds, mappings, files, handles,
-     * objects, dma-bufs, mismatched pids) is shuffled: a model that got the same facts in another order, as a host's
+     * objects, dma-bufs, cgroup samples, mismatched pids) is shuffled: a model that got the same facts in another order, as a host's
      * snapshot may send them. Its checkpoint must be the fold's, byte for byte.
      */
     @ParameterizedTest(name = "seed {0}")
@@ -65,11 +65,12 @@ class CheckpointCanonicalTest {
         HostSnapshot state = checkpoint.state();
         List<SnapshotProcess> processes = shuffled(state.processes().stream().map(process -> new SnapshotProcess(process.pid(),
                 process.parentPid(), process.comm(), shuffled(process.threads(), random), process.oomScoreAdj(), process.counters(),
-                shuffled(process.fds(), random), shuffled(process.mappings(), random))).toList(), random);
+                shuffled(process.fds(), random), shuffled(process.mappings(), random), process.cgroup())).toList(), random);
         List<SnapshotFile> files = shuffled(state.files().stream()
                 .map(file -> new SnapshotFile(file.file(), file.minor(), shuffled(file.handles(), random))).toList(), random);
         HostSnapshot reordered = new HostSnapshot(state.memory(), shuffled(state.devices(), random), processes, files,
-                shuffled(state.objects(), random), shuffled(state.dmaBufs(), random), shuffled(state.deviceMemory(), random));
+                shuffled(state.objects(), random), shuffled(state.dmaBufs(), random), shuffled(state.deviceMemory(), random),
+                shuffled(state.cgroups(), random));
         return new HostCheckpoint(checkpoint.host(), checkpoint.bootId(), checkpoint.nextSeq(), checkpoint.synchronised(),
                 checkpoint.sequenceGaps(), checkpoint.skippedEvents(), checkpoint.counterMismatches(), checkpoint.memoryKnown(),
                 shuffled(checkpoint.counterMismatchPids(), random), reordered);

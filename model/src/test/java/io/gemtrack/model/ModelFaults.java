@@ -1,6 +1,7 @@
 package io.gemtrack.model;
 
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody;
 
 /**
  * Bugs planted in a host model, for the tests of what a bug does: no valid event breaks the model (that is what
@@ -25,6 +26,6 @@ public final class ModelFaults {
      */
     public static void addProcessWithoutCounters(HostModel model, int pid) {
         MmCounters none = null;
-        model.state.addProcess(pid, 1, "broken", 0, none);
+        model.state.addProcess(pid, 1, "broken", 0, none, EventBody.ROOT_CGROUP);
     }
 }

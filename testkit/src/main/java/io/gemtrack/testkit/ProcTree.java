@@ -135,6 +135,19 @@ public final class ProcTree {
         return file;
     }
 
+    /**
+     * A cgroup v2 hierarchy at {@code sys/fs/cgroup}, as systemd mounts it: its root's {@code cgroup.controllers}
+     * naming the controllers it has.
+     */
+    public ProcTree cgroupV2(String controllers) {
+        return sysFile("fs/cgroup/cgroup.controllers", controllers + "\n");
+    }
+
+    /** A file of cgroup {@code path} ({@code /system.slice/foo.service}), such as its {@code memory.current}. */
+    public ProcTree cgroupFile(String path, String name, String text) {
+        return sysFile("fs/cgroup" + path + "/" + name, text);
+    }
+
     /** Any sysfs file, such as the cgroup tree's {@code fs/cgroup/dmem.capacity}. */
     public ProcTree sysFile(String path, String text) {
         write(sys().resolve(path), text);
@@ -253,6 +266,20 @@ public final class ProcTree {
             // The process ran to change its memory: its CPU time in stat shows it, as the kernel's would.
             this.runs = ++memoryChanges;
             return write();
+        }
+
+        /**
+         * The process's {@code /proc/PID/cgroup} as the kernel prints it ({@code kernel/cgroup/cgroup.c}, proc_cgroup_show):
+         * a line {@code hierarchy-ID:controllers:path} per mounted hierarchy, the cgroup v2 one {@code 0::path}.
+         */
+        public ProcessDir cgroupFile(String text) {
+            ProcTree.write(dir().resolve("cgroup"), text);
+            return this;
+        }
+
+        /** On a cgroup v2 host: the one line of the unified hierarchy. */
+        public ProcessDir cgroup(String path) {
+            return cgroupFile("0::" + path + "\n");
         }
 
         public ProcessDir oomScoreAdj(int oomScoreAdj) {

@@ -34,6 +34,9 @@ import java.util.Optional;
  * GET /api/hosts/{host}/history                         GEM and unaccounted bytes over the last minutes, as columns
  * GET /api/hosts/{host}/oom?policy=P                    the OOM ranking under P, its victim and the best victim
  * GET /api/hosts/{host}/oom                             the victim of every policy side by side
+ * GET /api/hosts/{host}/cgroups                         every cgroup, parents first, with its figures under every policy
+ * GET /api/hosts/{host}/cgroups/{name}/{name}...        one cgroup (its path's names as segments): its processes, their
+ *                                                       buffers, and what killing all of them would free
  * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
  *                                                       models give equal bytes (for comparing two aggregators)
  * </pre>
@@ -131,6 +134,12 @@ public final class ApiHandler implements HttpHandler {
         }
         if (resource.equals("oom") && parts.size() == 3) {
             return policy.isPresent() ? OomAdvisor.rank(host, policy.get()) : ApiViews.oomComparison(host);
+        }
+        if (resource.equals("cgroups") && parts.size() == 3) {
+            return CgroupViews.tree(host);
+        }
+        if (resource.equals("cgroups")) {
+            return CgroupViews.cgroup(host, "/" + String.join("/", parts.subList(3, parts.size())));
         }
         if (resource.equals("history") && parts.size() == 3) {
             return history.of(host.host());

@@ -36,17 +36,20 @@ final class FleetCollector implements MultiCollector {
     private final FleetModel fleet;
     private final HostActivity activity;
     private final ProcessMetrics processMetrics;
+    private final CgroupMetrics cgroupMetrics;
     private final List<ModelMetric> metrics = new ArrayList<>();
 
-    /** @param topProcesses how many processes per host get per-process series of their own */
+    /** @param topProcesses how many processes (and cgroups) per host get series of their own */
     FleetCollector(FleetModel fleet, HostActivity activity, int topProcesses) {
         this.fleet = fleet;
         this.activity = activity;
         this.processMetrics = new ProcessMetrics(topProcesses);
+        this.cgroupMetrics = new CgroupMetrics(topProcesses);
         metrics.addAll(List.of(HOSTS, UNSYNCHRONISED_HOSTS, QUARANTINED, LAST_EVENT_AGE));
         metrics.addAll(HostMetrics.ALL);
         metrics.addAll(ProcessMetrics.ALL);
         metrics.addAll(OomMetrics.ALL);
+        metrics.addAll(CgroupMetrics.ALL);
     }
 
     @Override
@@ -81,6 +84,7 @@ final class FleetCollector implements MultiCollector {
                 HostMetrics.report(host, samples);
                 processMetrics.report(host, samples);
                 OomMetrics.report(host, samples);
+                cgroupMetrics.report(host, samples);
             } catch (RuntimeException e) {
                 samples.rollback(mark);
                 HostQuarantine.quarantine(host, "exporting its metrics", e);

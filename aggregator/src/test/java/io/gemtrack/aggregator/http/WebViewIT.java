@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody.ResourceUsage;
+import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.TopicLayout;
@@ -48,6 +52,9 @@ class WebViewIT {
     private static final String HOST = "web-it-a";
     private static final String OTHER_HOST = "web-it-b";
     private static final String LATE_HOST = "web-it-c";
+    private static final String CGROUP_HOST = "web-it-cgroups";
+    private static final String SESSION = "/user.slice/user-1000.slice/session-2.scope";
+    private static final String CONTAINER = "/system.slice/docker-" + "0123456789abcdef".repeat(4) + ".scope";
     /** BasicScenario up to and including the pin of the compositor's 4 MiB scratch buffer. */
     private static final int EVENTS_WITH_BOTH_BUFFERS = 13;
 
@@ -220,6 +227,55 @@ class WebViewIT {
 
         assertThat(browser.script("return window.loadedBeforeTheNewHost")).as("no reload").isEqualTo(true);
         assertFleetTableMatchesApi("rfc");
+    }
+
+    /**
+     * A host of the basic scenario whose compositor runs in a session scope and whose client moved into a container
+     * with a memory.max: the tree, its figures under two policies and the memcg victim, as the API has them.
+     */
+    @Test
+    @Order(7)
+    void cgroupsPageShowsTheTreeAsTheApiUnderTheChosenPolicy() throws Exception {
+        List<Event> events = new ArrayList<>(BasicScenario.events(CGROUP_HOST, "boot-1"));
+        EventStamper stamper = new EventStamper(CGROUP_HOST, "boot-1", events.size());
+        long ts = events.get(events.size() - 1).ts();
+        for (EventBody body : List.of(new ProcessMigrate(100, SESSION), new ProcessMigrate(200, CONTAINER),
+                new ResourceUsage(CONTAINER, 40L << 20, 64L << 20, List.of()))) {
+            events.add(stamper.stamp(ts += 1_000_000, body));
+        }
+        publish(events);
+        api.await("/api/hosts/" + CGROUP_HOST + "/cgroups", tree -> tree.get("cgroups").size() == 6);
+
+        browser.open("/hosts/" + CGROUP_HOST + "?policy=holder");
+        browser.await("the host page's link to its cgroups", () -> browser.attribute("#cgroups-link", "href") != null);
+        browser.open((String) browser.script("return document.getElementById('cgroups-link').getAttribute('href')"));
+        assertCgroupTableMatchesApi("holder");
+
+        browser.click("#policies button[data-policy='rfc']");
+        browser.await("cgroup table under rfc", () -> "rfc".equals(browser.attribute("#cgroups", "data-policy")));
+        assertCgroupTableMatchesApi("rfc");
+        Map<String, String> container = browser.rows("#cgroups").stream().filter(row -> row.get("key").equals(CONTAINER))
+                .findFirst().orElseThrow();
+        assertThat(container.get("memcgVictim")).isEqualTo("200");
+        assertThat(container.get("names")).startsWith("docker ");
+
+        browser.screenshot("cgroups");
+    }
+
+    private void assertCgroupTableMatchesApi(String policy) {
+        JsonNode cgroups = ok("/api/hosts/" + CGROUP_HOST + "/cgroups").get("cgroups");
+        List<Map<String, String>> rows = browser.rows("#cgroups");
+        assertThat(rows).extracting(row -> row.get("key")).containsExactlyElementsOf(values(cgroups, "path"));
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode cgroup = cgroups.get(i);
+            Map<String, String> row = rows.get(i);
+            assertThat(row.get("charged")).as("charge of %s under %s", row.get("key"), policy)
+                    .isEqualTo(cgroup.get("charged").get(policy).asText());
+            assertThat(row.get("processes")).isEqualTo(cgroup.get("processes").asText());
+            assertThat(row.get("freeableBytes")).isEqualTo(cgroup.get("freeableBytes").asText());
+            assertThat(row.get("freedByKillBytes")).isEqualTo(cgroup.get("freedByKillBytes").asText());
+            assertThat(row.get("unaccounted")).isEqualTo(cgroup.get("unaccounted").get(policy).asText());
+        }
     }
 
     private void assertFleetTableMatchesApi(String policy) {

@@ -6,6 +6,10 @@ import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.DeviceMemory;
+import io.gemtrack.events.EventBody.DmemRegion;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody.ResourceUsage;
+import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventStamper;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
@@ -107,14 +111,20 @@ class MetricsDocumentationTest {
 
     /**
      * An aggregator's metrics after the basic scenario, a device's report of its own use of a region (whose series
-     * only such regions have) and one of every pipeline occurrence.
+     * only such regions have), the client moved into a container with a memory.max (whose series only limited
+     * cgroups have) and one of every pipeline occurrence.
      */
     private static Exposition scrapeWithEverySeries() {
         FleetModel fleet = new FleetModel();
         List<Event> events = BasicScenario.events("host-a", "boot-1");
         events.forEach(fleet::apply);
-        fleet.apply(new EventStamper("host-a", "boot-1", events.size()).stamp(events.get(events.size() - 1).ts() + 1_000_000,
-                new DeviceMemory(0, "vram", 64L << 20)));
+        EventStamper stamper = new EventStamper("host-a", "boot-1", events.size());
+        long ts = events.get(events.size() - 1).ts();
+        String container = "/system.slice/docker-" + "0123456789abcdef".repeat(4) + ".scope";
+        for (EventBody body : List.of(new DeviceMemory(0, "vram", 64L << 20), new ProcessMigrate(200, container),
+                new ResourceUsage(container, 40L << 20, 64L << 20, List.of(new DmemRegion(0, "vram", 8L << 20, EventBody.NO_LIMIT))))) {
+            fleet.apply(stamper.stamp(ts += 1_000_000, body));
+        }
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
         activity.heard("host-a", HostActivity.Receipt.now());
         PrometheusRegistry registry = new PrometheusRegistry();

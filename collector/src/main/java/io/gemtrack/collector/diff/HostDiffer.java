@@ -5,18 +5,23 @@ import io.gemtrack.collector.diff.HostTarget.PoolRegion;
 import io.gemtrack.collector.diff.HostTarget.TargetDmaBuf;
 import io.gemtrack.collector.diff.HostTarget.TargetFile;
 import io.gemtrack.collector.diff.HostTarget.TargetProcess;
+import io.gemtrack.collector.procfs.CgroupUsage;
 import io.gemtrack.collector.procfs.DeviceUse;
 import io.gemtrack.collector.procfs.DmaBufMapping;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.MmSample;
+import io.gemtrack.collector.procfs.OpenFd;
 import io.gemtrack.collector.procfs.OpenFd.DmaBuf;
 import io.gemtrack.collector.procfs.OpenFd.DrmClient;
 import io.gemtrack.collector.procfs.OpenFd.RegionUsage;
 import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.DmemRegion;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -97,7 +102,8 @@ public final class HostDiffer {
             // A parent the sample lacks (a kernel thread, an unreadable process) is one the model does not know either.
             int parentPid = eventPids.getOrDefault(process.parentPid(), 0);
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
-                    counters(pid, process.memory()), fds, mappings));
+                    counters(pid, process.memory()), fds, mappings,
+                    process.cgroup() == null ? EventBody.ROOT_CGROUP : process.cgroup()));
         }
         buffers.sizeMappedOnly();
         SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
@@ -112,7 +118,42 @@ public final class HostDiffer {
         HostMemory memory = new HostMemory(Pages.whole(sample.memTotalBytes()), Pages.whole(sample.swapTotalBytes()),
                 Pages.whole(sample.gpuActiveBytes()), Pages.whole(sample.gpuReclaimBytes()));
         return new HostTarget(memory, processes, buffers.files, buffers.dmaBufs,
-                SharedPools.pools(List.copyOf(buffers.contributions.values()), buffers.exportedBuffers()), deviceUse);
+                SharedPools.pools(List.copyOf(buffers.contributions.values()), buffers.exportedBuffers()), deviceUse,
+                cgroups(sample));
+    }
+
+    /**
+     * The cgroups' samples in whole pages, their dmem lines named by the minors of the devices the sample's clients
+     * are on (a device no client shows has no minor in the stream, and its lines are left out).
+     */
+    private SortedMap<String, ResourceUsage> cgroups(HostSample sample) {
+        Map<String, Integer> minors = new HashMap<>();
+        for (ProcessSample process : sample.processes()) {
+            for (OpenFd open : process.fds().values()) {
+                if (open instanceof DrmClient client) {
+                    minors.putIfAbsent(client.device(), deviceMinors.minor(client.driver(), client.device(), client.node()));
+                }
+            }
+        }
+        SortedMap<String, ResourceUsage> cgroups = new TreeMap<>();
+        for (CgroupUsage usage : sample.cgroups().usage()) {
+            List<DmemRegion> dmem = new ArrayList<>();
+            usage.dmem().forEach((device, regions) -> {
+                Integer minor = minors.get(device);
+                if (minor != null) {
+                    regions.forEach((region, figures) -> dmem.add(new DmemRegion(minor, region, Pages.whole(figures.currentBytes()),
+                            limit(figures.maxBytes()))));
+                }
+            });
+            cgroups.put(usage.path(), new ResourceUsage(usage.path(), Pages.whole(usage.memoryCurrentBytes()),
+                    limit(usage.memoryMaxBytes()), dmem));
+        }
+        return cgroups;
+    }
+
+    /** A limit in whole pages, rounded down as the kernel stores it; none stays none. */
+    private static long limit(long bytes) {
+        return bytes == CgroupUsage.NO_LIMIT ? EventBody.NO_LIMIT : bytes / EventBody.PAGE_SIZE * EventBody.PAGE_SIZE;
     }
 
     /** The files and dma-bufs of one sample, by event id, with what the shared pools are made of. */
@@ -199,9 +240,16 @@ public final class HostDiffer {
         }
         for (TargetProcess process : target.processes().values()) {
             if (!view.hasProcess(process.pid())) {
-                view.fork(process.pid(), process.parentPid(), process.comm());
+                view.fork(process.pid(), process.parentPid(), process.comm(), process.cgroup());
+            } else if (!view.cgroup(process.pid()).equals(process.cgroup())) {
+                view.migrate(process.pid(), process.cgroup());
             }
         }
+        target.cgroups().forEach((path, usage) -> {
+            if (!usage.equals(view.resourceUsage().get(path))) {
+                view.resourceUsage(usage);
+            }
+        });
         for (TargetProcess process : target.processes().values()) {
             installFds(process, target);
         }
@@ -233,8 +281,30 @@ public final class HostDiffer {
                 });
             }
         }
+        removeCgroups(target);
         view.fileIds().stream().filter(file -> !target.files().containsKey(file)).forEach(view::closeFile);
         view.dmaBufInodes().stream().filter(inode -> !target.dmaBufs().containsKey(inode)).forEach(view::releaseDmaBuf);
+    }
+
+    /**
+     * A cgroup the sample no longer reads goes, the deepest first, once no process is in it or beneath it and no cgroup
+     * beneath it is still sampled (rmdir's rule); one that still has them keeps its last sample.
+     */
+    private void removeCgroups(HostTarget target) {
+        List<String> sampled = new ArrayList<>(view.resourceUsage().keySet());
+        Collections.reverse(sampled);
+        for (String cgroup : sampled) {
+            if (target.cgroups().containsKey(cgroup)) {
+                continue;
+            }
+            String prefix = cgroup + "/";
+            boolean occupied = target.processes().values().stream()
+                    .anyMatch(process -> process.cgroup().equals(cgroup) || process.cgroup().startsWith(prefix));
+            boolean parentOfSampled = view.resourceUsage().keySet().stream().anyMatch(path -> path.startsWith(prefix));
+            if (!occupied && !parentOfSampled) {
+                view.removeCgroup(cgroup);
+            }
+        }
     }
 
     /** An fd that refers to something else now is closed first; the first process to show a file or dma-buf creates it. */

@@ -2,6 +2,7 @@ package io.gemtrack.collector.diff;
 
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -9,15 +10,19 @@ import java.util.SortedMap;
  * The state one sample calls for, in event ids and whole pages: what the {@link HostView} has to become.
  * {@code processes} are in sample order, oldest first, so a parent comes before its children. {@code files} are
  * the clients' files with their private memory; {@code pools} the shared memory of each device minor whose
- * holders are unknown; {@code deviceUse} what each device minor counts as used per region, where it says.
+ * holders are unknown; {@code deviceUse} what each device minor counts as used per region, where it says;
+ * {@code cgroups} the memory files of the cgroups sampled, by path.
  */
 record HostTarget(HostMemory memory, Map<Integer, TargetProcess> processes, Map<Long, TargetFile> files,
                   Map<Long, TargetDmaBuf> dmaBufs, SortedMap<Integer, SortedMap<String, PoolRegion>> pools,
-                  SortedMap<Integer, SortedMap<String, Long>> deviceUse) {
+                  SortedMap<Integer, SortedMap<String, Long>> deviceUse, SortedMap<String, ResourceUsage> cgroups) {
 
-    /** {@code mappings}: how many areas of the process map each dma-buf, by its event inode. */
+    /**
+     * {@code mappings}: how many areas of the process map each dma-buf, by its event inode; {@code cgroup}: where it
+     * is ({@code /} where the host did not say).
+     */
     record TargetProcess(int pid, int parentPid, String comm, int oomScoreAdj, MmCounters counters,
-                         SortedMap<Integer, FdTarget> fds, SortedMap<Long, Integer> mappings) {
+                         SortedMap<Integer, FdTarget> fds, SortedMap<Long, Integer> mappings, String cgroup) {
     }
 
     /** {@code holderPid}: the oldest process holding the file, which creates the file's GEM objects. */

@@ -26,6 +26,9 @@ import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
+import io.gemtrack.events.EventBody.ResourceGroupRemove;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventBody.SnapshotDmaBuf;
 import io.gemtrack.events.EventBody.SnapshotFile;
 import io.gemtrack.events.EventBody.SnapshotHandle;
@@ -78,6 +81,8 @@ final class HostView {
     private final SortedMap<Long, DmaBufView> dmaBufs = new TreeMap<>();
     /** What each device minor last said it uses, per region. */
     private final SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
+    /** The last sample of each cgroup's memory files sent, by path. */
+    private final SortedMap<String, ResourceUsage> resourceUsage = new TreeMap<>();
 
     HostView(Ids ids) {
         this.ids = ids;
@@ -171,16 +176,44 @@ final class HostView {
         memory = hostMemory;
     }
 
-    /** SEMANTICS.md §1: a known parent passes on its fd table and oom_score_adj; an unknown one nothing. */
-    void fork(int pid, int parentPid, String comm) {
-        emit(new ProcessFork(pid, parentPid, comm, false));
+    /**
+     * SEMANTICS.md §1: a known parent passes on its fd table and oom_score_adj; an unknown one nothing. The child
+     * starts in {@code cgroup}, where the sample found it.
+     */
+    void fork(int pid, int parentPid, String comm, String cgroup) {
         ProcessView parent = processes.get(parentPid);
-        ProcessView child = new ProcessView(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
+        boolean inherited = parent != null ? parent.cgroup.equals(cgroup) : cgroup.equals(EventBody.ROOT_CGROUP);
+        emit(new ProcessFork(pid, parentPid, comm, false, inherited ? EventBody.PARENT_CGROUP : cgroup));
+        ProcessView child = new ProcessView(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj, cgroup);
         if (parent != null) {
             child.fds.putAll(parent.fds);
             child.mappings.putAll(parent.mappings);
         }
         processes.put(pid, child);
+    }
+
+    String cgroup(int pid) {
+        return processes.get(pid).cgroup;
+    }
+
+    void migrate(int pid, String cgroup) {
+        emit(new ProcessMigrate(pid, cgroup));
+        processes.get(pid).cgroup = cgroup;
+    }
+
+    /** The cgroups sampled, by path. */
+    SortedMap<String, ResourceUsage> resourceUsage() {
+        return new TreeMap<>(resourceUsage);
+    }
+
+    void resourceUsage(ResourceUsage usage) {
+        emit(usage);
+        resourceUsage.put(usage.cgroup(), usage);
+    }
+
+    void removeCgroup(String cgroup) {
+        emit(new ResourceGroupRemove(cgroup));
+        resourceUsage.remove(cgroup);
     }
 
     /** The whole group exits and its fds close with it, its mappings with its mm; the files and dma-bufs stay until released. */
@@ -350,7 +383,7 @@ final class HostView {
                         process.counters, process.fds.entrySet().stream().map(fd -> fd.getValue().at(fd.getKey())).toList(),
                         process.mappings.entrySet().stream()
                                 .map(mapping -> new SnapshotMapping(dmaBufs.get(mapping.getKey()).object(), mapping.getValue()))
-                                .sorted(Comparator.comparingLong(SnapshotMapping::object)).toList()))
+                                .sorted(Comparator.comparingLong(SnapshotMapping::object)).toList(), process.cgroup))
                 .toList();
         List<SnapshotFile> snapshotFiles = new ArrayList<>();
         List<SnapshotObject> objects = new ArrayList<>();
@@ -369,7 +402,8 @@ final class HostView {
         });
         List<DeviceMemory> devices = new ArrayList<>();
         deviceUse.forEach((minor, regions) -> regions.forEach((region, used) -> devices.add(new DeviceMemory(minor, region, used))));
-        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs, devices);
+        return new HostSnapshot(memory, List.of(), snapshotProcesses, snapshotFiles, objects, snapshotDmaBufs, devices,
+                List.copyOf(resourceUsage.values()));
     }
 
     // ---- state ------------------------------------------------------------------------------------------
@@ -383,12 +417,14 @@ final class HostView {
         MmCounters counters;
         final SortedMap<Integer, FdTarget> fds = new TreeMap<>();
         final SortedMap<Long, Integer> mappings = new TreeMap<>();
+        String cgroup;
 
-        ProcessView(int pid, int parentPid, String comm, int oomScoreAdj) {
+        ProcessView(int pid, int parentPid, String comm, int oomScoreAdj, String cgroup) {
             this.pid = pid;
             this.parentPid = parentPid;
             this.comm = comm;
             this.oomScoreAdj = oomScoreAdj;
+            this.cgroup = cgroup;
             this.counters = new MmCounters(pid, 0, 0, 0, 0, 0, 0);
         }
     }

@@ -46,6 +46,13 @@ public final class ProcFs {
     private static final Map<String, String> USED_ATTRIBUTES = Map.of("vram", "mem_info_vram_used", "gtt", "mem_info_gtt_used");
     /** The dmem cgroup controller's use per region, of the root cgroup: everything charged (kernel/cgroup/dmem.c). */
     static final String DMEM_CURRENT = "fs/cgroup/dmem.current";
+    /** The cgroup v2 mount, relative to sysfs; a v1 or hybrid host has no {@code cgroup.controllers} there. */
+    private static final String CGROUP_ROOT = "fs/cgroup";
+    private static final String CGROUP_CONTROLLERS = CGROUP_ROOT + "/cgroup.controllers";
+    /** The line of {@code /proc/PID/cgroup} for the unified hierarchy: hierarchy 0, no controllers named. */
+    private static final String UNIFIED_LINE = "0::";
+    /** What a cgroup file's limit says when there is none. */
+    private static final String MAX = "max";
     /** How the DRM core names a device's dmem regions: drm/UNIQUE/REGION (drm_drv.c, drmm_cgroup_register_region). */
     private static final String DMEM_DRM_PREFIX = "drm/";
     private static final Set<String> STATUS_KEYS = Set.of("Name", "PPid", "RssFile", "RssAnon", "RssShmem", "VmSwap", "VmPTE");
@@ -122,18 +129,32 @@ public final class ProcFs {
         return text(root.resolve(HOSTNAME)).strip();
     }
 
+    /**
+     * Whether the host mounts the cgroup v2 hierarchy where sysfs has it ({@code fs/cgroup/cgroup.controllers}); on a
+     * cgroup v1 host, which the collector does not read, every process is reported in the root cgroup.
+     */
+    public boolean cgroupV2() throws IOException {
+        return optionalText(sys.resolve(CGROUP_CONTROLLERS)).isPresent();
+    }
+
+    /** Where the collector looks for the cgroup v2 hierarchy. */
+    public Path cgroupRoot() {
+        return sys.resolve(CGROUP_ROOT);
+    }
+
     public HostSample sample() throws IOException {
         KeyValues meminfo = keyValues(root.resolve("meminfo"), MEMINFO_KEYS);
         Path devices = root.resolve("devices");
         Nodes nodes = new Nodes(DeviceMajors.parse(devices, text(devices)));
         SkipCounter skips = new SkipCounter();
         boolean everyMaps = samplesTaken++ % FULL_MAPS_SCAN_EVERY == 0;
+        boolean cgroupV2 = cgroupV2();
         Map<Integer, Long> mappers = new HashMap<>();
         List<ProcessSample> processes = new ArrayList<>();
         for (String name : files.list(root)) {
             if (PID.matcher(name).matches()) {
                 try {
-                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, skips);
+                    Optional<ProcessSample> process = readProcess(root.resolve(name), nodes, everyMaps, cgroupV2, skips);
                     process.ifPresent(processes::add);
                     process.filter(read -> !read.dmaBufMappings().isEmpty()).ifPresent(read -> mappers.put(read.pid(), read.startTime()));
                 } catch (IOException e) {
@@ -145,8 +166,102 @@ public final class ProcFs {
         pathFds = nodes.pathFds;
         statuses = nodes.statuses;
         processes.sort(Comparator.comparingLong(ProcessSample::startTime).thenComparingInt(ProcessSample::pid));
+        Cgroups cgroups = cgroupV2 ? cgroups(processes, skips) : Cgroups.NONE;
         return new HostSample(meminfo.requiredBytes("MemTotal"), meminfo.bytesOrZero("SwapTotal"), meminfo.bytesOrZero("GPUActive"),
-                meminfo.bytesOrZero("GPUReclaim"), processes, deviceUse(nodes.clientDevices.values(), skips), skips.total());
+                meminfo.bytesOrZero("GPUReclaim"), processes, deviceUse(nodes.clientDevices.values(), skips), cgroups, skips.total());
+    }
+
+    /**
+     * On a cgroup v2 host, the memory files of every cgroup the sample's processes are in or beneath, but the root (which
+     * has none of them); a cgroup whose {@code memory.current} cannot be read (the memory controller is not enabled
+     * there, or it was removed mid-read) is left out, a figure that does not parse counted as a skipped read. On a
+     * cgroup v1 host, nothing.
+     */
+    private Cgroups cgroups(List<ProcessSample> processes, SkipCounter skips) throws IOException {
+        SortedMap<String, Boolean> paths = new TreeMap<>();
+        for (ProcessSample process : processes) {
+            for (String path = process.cgroup(); path != null && !path.equals("/"); path = parentCgroup(path)) {
+                paths.put(path, true);
+            }
+        }
+        List<CgroupUsage> usage = new ArrayList<>();
+        for (String path : paths.keySet()) {
+            Path dir = sys.resolve(CGROUP_ROOT + path);
+            Optional<String> current = optionalText(dir.resolve("memory.current"));
+            if (current.isEmpty()) {
+                continue;
+            }
+            try {
+                long max = limit(dir.resolve("memory.max"), optionalText(dir.resolve("memory.max")).orElse(MAX).strip());
+                usage.add(new CgroupUsage(path, parseLong(dir.resolve("memory.current"), current.get().strip()), max,
+                        dmem(dir, skips)));
+            } catch (MalformedProcFileException e) {
+                skips.skip(e);
+            }
+        }
+        return new Cgroups(true, usage);
+    }
+
+    /** {@code dmem.current} and {@code dmem.max} of a cgroup by device and region; a region {@code dmem.max} lacks has none. */
+    private SortedMap<String, SortedMap<String, CgroupUsage.Dmem>> dmem(Path dir, SkipCounter skips) throws IOException {
+        Map<String, Map<String, String>> current = dmemLines(dir.resolve("dmem.current"));
+        Map<String, Map<String, String>> max = dmemLines(dir.resolve("dmem.max"));
+        SortedMap<String, SortedMap<String, CgroupUsage.Dmem>> byDevice = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> device : current.entrySet()) {
+            for (Map.Entry<String, String> region : device.getValue().entrySet()) {
+                try {
+                    long limit = limit(dir.resolve("dmem.max"),
+                            max.getOrDefault(device.getKey(), Map.of()).getOrDefault(region.getKey(), MAX));
+                    byDevice.computeIfAbsent(device.getKey(), name -> new TreeMap<>()).put(region.getKey(),
+                            new CgroupUsage.Dmem(parseLong(dir.resolve("dmem.current"), region.getValue()), limit));
+                } catch (MalformedProcFileException e) {
+                    skips.skip(e);
+                }
+            }
+        }
+        return byDevice;
+    }
+
+    /** The {@code drm/DEVICE/REGION VALUE} lines of a dmem file, by device and region; other subsystems' are left out. */
+    private Map<String, Map<String, String>> dmemLines(Path file) throws IOException {
+        Map<String, Map<String, String>> byDevice = new HashMap<>();
+        for (String line : optionalText(file).orElse("").split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            int slash = fields[0].lastIndexOf('/');
+            if (fields.length == 2 && fields[0].startsWith(DMEM_DRM_PREFIX) && slash > DMEM_DRM_PREFIX.length()) {
+                byDevice.computeIfAbsent(fields[0].substring(DMEM_DRM_PREFIX.length(), slash), device -> new HashMap<>())
+                        .put(fields[0].substring(slash + 1), fields[1]);
+            }
+        }
+        return byDevice;
+    }
+
+    private static long limit(Path file, String value) throws MalformedProcFileException {
+        return value.equals(MAX) ? CgroupUsage.NO_LIMIT : parseLong(file, value);
+    }
+
+    private static String parentCgroup(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+
+    /**
+     * The cgroup v2 path of {@code /proc/PID/cgroup}: its {@code 0::PATH} line (on a hybrid host, beside the v1
+     * hierarchies' lines). {@code null} without one (a cgroup v1 host), and for a path the schema cannot name: one
+     * outside the reader's cgroup namespace ({@code /..}), or of a cgroup removed under a dying process
+     * ({@code (deleted)}).
+     */
+    static String cgroupPath(String text) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(UNIFIED_LINE)) {
+                String path = line.substring(UNIFIED_LINE.length());
+                boolean nameable = path.startsWith("/") && (path.equals("/") || !path.endsWith("/")) && !path.contains("//")
+                        && !path.contains("/../") && !path.endsWith("/..") && !path.contains("/./") && !path.endsWith("/.")
+                        && !path.endsWith(" (deleted)") && path.chars().noneMatch(Character::isISOControl);
+                return nameable ? path : null;
+            }
+        }
+        return null;
     }
 
     /**
@@ -214,8 +329,12 @@ public final class ProcFs {
         }
     }
 
-    /** Empty for a kernel thread or a zombie: neither has an mm or fds left to report. */
-    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, SkipCounter skips) throws IOException {
+    /**
+     * Empty for a kernel thread or a zombie: neither has an mm or fds left to report. Its cgroup is read on a cgroup v2
+     * host only.
+     */
+    private Optional<ProcessSample> readProcess(Path dir, Nodes nodes, boolean everyMaps, boolean cgroupV2, SkipCounter skips)
+            throws IOException {
         String statLine = text(dir.resolve("stat"));
         Stat stat = Stat.parse(dir.resolve("stat"), statLine);
         if ((stat.flags() & KERNEL_THREAD_FLAG) != 0 || stat.state() == 'Z' || stat.state() == 'X') {
@@ -235,7 +354,8 @@ public final class ProcFs {
         boolean mayMap = everyMaps || !fds.isEmpty() || Long.valueOf(stat.startTime()).equals(dmaBufMappers.get(pid))
                 || dmaBufMappers.containsKey(parentPid);
         return Optional.of(new ProcessSample(pid, stat.startTime(), parentPid, status.name(), oom, memory,
-                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>()));
+                fds, mayMap ? readDmaBufMappings(dir, skips) : new TreeMap<>(),
+                cgroupV2 ? optionalText(dir.resolve("cgroup")).map(ProcFs::cgroupPath).orElse(null) : null));
     }
 
     private StatusRead readStatus(Path dir, String statLine) throws IOException {

@@ -14,6 +14,7 @@ import io.gemtrack.producer.truth.AccountingPolicy;
 import io.gemtrack.producer.truth.HostTruth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,12 +43,13 @@ class EmulatorDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void foldedEventsMatchTheGroundTruthAtEverySnapshotAndAtTheEnd(String scenario) {
-        List<HostFigures> compared = new ArrayList<>();
+        List<Compared> both = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
-            HostModel model = run(scenario, seed, false, compared);
+            HostModel model = run(scenario, seed, false, both);
             assertThat(model.counterMismatches()).as("%s, seed %d: MM_DRIVERPAGES disagreed with rfc without the fork flaw", scenario, seed)
                     .isZero();
         }
+        List<HostFigures> compared = both.stream().map(Compared::host).toList();
         // Agreement on empty hosts would prove nothing: the stories must reach the figures that matter.
         assertThat(compared.stream().anyMatch(figures -> figures.residentBytes() > 0)).as("%s reaches resident buffers", scenario).isTrue();
         if (scenario.equals(Scenarios.MIXED)) {
@@ -64,7 +66,27 @@ class EmulatorDifferentialTest {
             assertThat(compared.stream().anyMatch(figures -> figures.unattributedDeviceBytes() > 0)).as("device use no object accounts for")
                     .isTrue();
             assertThat(compared.stream().anyMatch(figures -> figures.gpuActiveBytes() > 0)).as("GPU drivers' system memory").isTrue();
+            assertCgroupsReachWhatMatters(both.stream().flatMap(each -> each.cgroups().values().stream()).toList());
+            assertThat(both.stream().anyMatch(each -> each.cgroups().values().stream().anyMatch(row -> row.charged().get(Policy.holder) > 0
+                    && row.charged().get(Policy.holder) < row.pids().stream()
+                    .mapToLong(pid -> each.host().charged().get(pid).get(Policy.holder)).sum())))
+                    .as("a buffer several processes of one cgroup hold, counted once for it").isTrue();
         }
+    }
+
+    /** The cgroup figures that would agree trivially on hosts without pods, shared buffers or limits are reached. */
+    private static void assertCgroupsReachWhatMatters(List<CgroupRows> rows) {
+        assertThat(rows.stream().anyMatch(row -> row.path().contains("/cri-containerd-") && row.charged().get(Policy.holder) > 0))
+                .as("a pod's container holding GPU memory").isTrue();
+        assertThat(rows.stream().anyMatch(row -> row.path().contains("kubepods-besteffort-pod")
+                && row.charged().get(Policy.freeable) < row.charged().get(Policy.holder)))
+                .as("a pod whose buffers a compositor outside it holds too").isTrue();
+        assertThat(rows.stream().anyMatch(row -> row.orphanedBytes() > 0)).as("orphaned memory in a cgroup").isTrue();
+        assertThat(rows.stream().anyMatch(row -> !row.victims().isEmpty() && row.victims().containsValue(0) == false))
+                .as("memcg OOM victims inside a limited cgroup").isTrue();
+        assertThat(rows.stream().anyMatch(row -> row.usage() != null
+                && row.usage().dmem().stream().anyMatch(dmem -> dmem.currentBytes() > 0))).as("dmem charged to a cgroup").isTrue();
+        assertThat(rows.stream().anyMatch(row -> row.unaccounted().get(Policy.rfc) > 0)).as("a cgroup's unaccounted bytes").isTrue();
     }
 
     /** The flaw shows as counter mismatches, and changes nothing else: the policies do not read the counter. */
@@ -78,7 +100,7 @@ class EmulatorDifferentialTest {
     }
 
     /** Runs one host, comparing as it goes; adds every set of figures it compared to {@code compared}. */
-    private static HostModel run(String scenario, long seed, boolean forkFlaw, List<HostFigures> compared) {
+    private static HostModel run(String scenario, long seed, boolean forkFlaw, List<Compared> compared) {
         HostSimulation host = new HostSimulation("host-" + seed, seed, Scenarios.parse(scenario), forkFlaw, SNAPSHOT_EVERY);
         HostModel model = new HostModel(host.host());
         String story = scenario + ", seed " + seed + (forkFlaw ? ", fork flaw" : "");
@@ -104,12 +126,22 @@ class EmulatorDifferentialTest {
         return model;
     }
 
-    private static HostFigures assertAgree(HostModel model, HostTruth truth, String where) {
+    /** The figures of a host and of its cgroups that both sides agreed on. */
+    record Compared(HostFigures host, Map<String, CgroupRows> cgroups) {
+    }
+
+    private static Compared assertAgree(HostModel model, HostTruth truth, String where) {
         HostFigures expected = HostFigures.fromTruth(truth);
         HostFigures actual = HostFigures.of(model);
         if (!actual.equals(expected)) {
             assertThat(actual).as("aggregator against ground truth, %s", where).usingRecursiveComparison().isEqualTo(expected);
         }
-        return expected;
+        Map<String, CgroupRows> expectedCgroups = CgroupRows.fromTruth(truth);
+        Map<String, CgroupRows> actualCgroups = CgroupRows.of(model);
+        if (!actualCgroups.equals(expectedCgroups)) {
+            assertThat(actualCgroups).as("cgroups of the aggregator against ground truth, %s", where).usingRecursiveComparison()
+                    .isEqualTo(expectedCgroups);
+        }
+        return new Compared(expected, expectedCgroups);
     }
 }

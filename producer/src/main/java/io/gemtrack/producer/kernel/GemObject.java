@@ -20,13 +20,19 @@ final class GemObject {
     /** The live dma-buf exported from the object, {@code null} if none: the kernel exports an object once. */
     DmaBuf dmaBuf;
     int mappings;
+    /**
+     * The cgroup the dmem controller charges the object's device memory to: the creating task's at creation, for the
+     * object's whole life (a pool is charged once and uncharged on free, wherever the task moves).
+     */
+    final String dmemCgroup;
 
-    GemObject(long id, DrmDevice device, DrmDevice.MemoryRegion region, long sizeBytes, Mm creatorMm) {
+    GemObject(long id, DrmDevice device, DrmDevice.MemoryRegion region, long sizeBytes, Mm creatorMm, String dmemCgroup) {
         this.id = id;
         this.device = device;
         this.region = region;
         this.sizeBytes = sizeBytes;
         this.creatorMm = creatorMm;
+        this.dmemCgroup = dmemCgroup;
     }
 
     boolean referenced() {

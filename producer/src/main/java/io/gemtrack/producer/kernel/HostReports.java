@@ -46,7 +46,8 @@ final class HostReports {
             snapshotProcesses.add(new SnapshotProcess(group.pid, group.parentPid, group.comm, List.copyOf(group.threads),
                     group.oomScoreAdj, new MmCounters(group.pid, sample.fileBytes(), sample.anonBytes(), sample.shmemBytes(),
                     sample.swapBytes(), sample.pageTableBytes(), group.mm.driverPages),
-                    fds, mappings.entrySet().stream().map(e -> new SnapshotMapping(e.getKey(), e.getValue())).toList()));
+                    fds, mappings.entrySet().stream().map(e -> new SnapshotMapping(e.getKey(), e.getValue())).toList(),
+                    group.cgroup));
         }
         List<SnapshotFile> snapshotFiles = state.files.values().stream().map(file -> new SnapshotFile(file.id, file.device.minor,
                 file.handles.entrySet().stream().map(e -> new SnapshotHandle(e.getKey(), e.getValue().id)).toList())).toList();
@@ -66,7 +67,7 @@ final class HostReports {
             }
         }
         return new HostSnapshot(state.memory, snapshotDevices, snapshotProcesses, snapshotFiles, snapshotObjects, snapshotDmaBufs,
-                deviceMemory);
+                deviceMemory, List.copyOf(state.reportedUsage.values()));
     }
 
     /** The state as plain values, for {@link io.gemtrack.producer.truth.GroundTruth} to apply the policies to. */
@@ -87,7 +88,7 @@ final class HostReports {
                 List.copyOf(holders.getOrDefault(object, Set.of())), object.purgeableBytes, object.activeBytes, object.evictedBytes))
                 .toList();
         List<ProcessFacts> processFacts = state.processes.values().stream().map(group -> new ProcessFacts(group.pid, group.comm,
-                group.oomScoreAdj, group.mm.sample, group.mm.driverPages)).toList();
+                group.oomScoreAdj, group.mm.sample, group.mm.driverPages, group.cgroup)).toList();
         List<RegionTruth> regions = new ArrayList<>();
         for (DrmDevice device : state.devices.values()) {
             for (DrmDevice.MemoryRegion region : device.regions.values()) {
@@ -104,6 +105,7 @@ final class HostReports {
             }
         }
         long totalPages = state.memory == null ? 0 : (state.memory.memTotalBytes() + state.memory.swapTotalBytes()) / EventBody.PAGE_SIZE;
-        return new HostFacts(totalPages, processFacts, objectTruths, regions, state.memory);
+        return new HostFacts(totalPages, processFacts, objectTruths, regions, state.memory,
+                List.copyOf(state.reportedUsage.values()));
     }
 }

@@ -29,12 +29,20 @@ import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
+import io.gemtrack.events.EventBody.DmemRegion;
 import io.gemtrack.events.EventBody.ProcessFork;
+import io.gemtrack.events.EventBody.ProcessMigrate;
 import io.gemtrack.events.EventBody.Region;
+import io.gemtrack.events.EventBody.ResourceGroupRemove;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.producer.truth.HostFacts;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -138,9 +146,104 @@ public final class Kernel {
 
     // ---- processes ---------------------------------------------------------------------------------------
 
-    /** A new process started by init (unmodelled): no fds, no mappings, {@code oom_score_adj} 0. */
+    /** A new process started by init (unmodelled): no fds, no mappings, {@code oom_score_adj} 0, in the root cgroup. */
     public int spawn(String comm) {
         return fork(INIT_PID, comm);
+    }
+
+    /**
+     * A new process started by init straight into {@code cgroup} (clone3 with CLONE_INTO_CGROUP, as systemd starts a
+     * unit's main process and a container runtime its container's).
+     */
+    public int spawnInto(String comm, String cgroup) {
+        return fork(INIT_PID, comm, cgroup);
+    }
+
+    /** A write of {@code pid} to {@code cgroup}'s {@code cgroup.procs}: its whole group moves there. */
+    public void migrate(int pid, String cgroup) {
+        group(pid).cgroup = cgroup;
+        sink.accept(new ProcessMigrate(pid, cgroup));
+    }
+
+    /** Writes {@code memory.max} of {@code cgroup}; {@link EventBody#NO_LIMIT} for {@code max}. */
+    public void setMemoryMax(String cgroup, long bytes) {
+        require(bytes == EventBody.NO_LIMIT || bytes % EventBody.PAGE_SIZE == 0, "memory.max %d is not whole pages", bytes);
+        if (bytes == EventBody.NO_LIMIT) {
+            state.memoryMax.remove(cgroup);
+        } else {
+            state.memoryMax.put(cgroup, bytes);
+        }
+    }
+
+    /**
+     * What a reader of cgroupfs samples: for every cgroup below the root that holds a process or has a
+     * {@code memory.max}, in it or beneath it, its {@code memory.current} (the file, anon, shmem and page-table bytes of its
+     * processes, as memcg charges them; GPU memory is not among them), {@code memory.max}, and the dmem controller's
+     * lines of the regions drivers registered with it (the VRAM of the devices that report their use), each the
+     * resident bytes of the objects created in the cgroup or beneath it; reported when it changed. A cgroup that was
+     * reported and has neither a process nor a limit any more is removed (rmdir, the deepest first), as systemd does
+     * when a unit stops.
+     */
+    public void reportCgroups() {
+        Map<String, ResourceUsage> usage = new TreeMap<>();
+        List<String> occupied = new ArrayList<>(state.memoryMax.keySet());
+        state.processes.values().forEach(group -> occupied.add(group.cgroup));
+        Set<String> sampled = new TreeSet<>();
+        for (String cgroup : occupied) {
+            for (String path = cgroup; !path.equals(EventBody.ROOT_CGROUP); path = parentCgroup(path)) {
+                sampled.add(path);
+            }
+        }
+        for (String cgroup : sampled) {
+            usage.put(cgroup, usage(cgroup));
+        }
+        List<String> gone = new ArrayList<>(state.reportedUsage.keySet());
+        gone.removeAll(usage.keySet());
+        Collections.reverse(gone);
+        for (String cgroup : gone) {
+            state.reportedUsage.remove(cgroup);
+            sink.accept(new ResourceGroupRemove(cgroup));
+        }
+        usage.forEach((cgroup, sample) -> {
+            if (!sample.equals(state.reportedUsage.get(cgroup))) {
+                state.reportedUsage.put(cgroup, sample);
+                sink.accept(sample);
+            }
+        });
+    }
+
+    private ResourceUsage usage(String cgroup) {
+        long current = 0;
+        for (TaskGroup group : state.processes.values()) {
+            if (inCgroup(group.cgroup, cgroup)) {
+                MmCounters sample = group.mm.sample;
+                current += sample.fileBytes() + sample.anonBytes() + sample.shmemBytes() + sample.pageTableBytes();
+            }
+        }
+        List<DmemRegion> dmem = new ArrayList<>();
+        for (DrmDevice device : state.devices.values()) {
+            DrmDevice.MemoryRegion vram = device.regions.get("vram");
+            if (device.reportsUse && vram != null) {
+                long charged = 0;
+                for (GemObject object : state.objects.values()) {
+                    if (object.region == vram && inCgroup(object.dmemCgroup, cgroup)) {
+                        charged += object.residentBytes;
+                    }
+                }
+                dmem.add(new DmemRegion(device.minor, vram.name, charged, EventBody.NO_LIMIT));
+            }
+        }
+        return new ResourceUsage(cgroup, current, state.memoryMax.getOrDefault(cgroup, EventBody.NO_LIMIT), dmem);
+    }
+
+    /** Whether {@code path} is {@code cgroup} or beneath it. */
+    private static boolean inCgroup(String path, String cgroup) {
+        return path.equals(cgroup) || path.startsWith(cgroup + "/");
+    }
+
+    private static String parentCgroup(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? EventBody.ROOT_CGROUP : path.substring(0, slash);
     }
 
     /**
@@ -148,13 +251,19 @@ public final class Kernel {
      * the child's {@code MM_DRIVERPAGES} starts as a copy of the parent's.
      */
     public int fork(int parentPid, String comm) {
+        return fork(parentPid, comm, EventBody.PARENT_CGROUP);
+    }
+
+    /** fork() into {@code cgroup}, or, for {@link EventBody#PARENT_CGROUP}, the parent's cgroup (the root's for init's children). */
+    private int fork(int parentPid, String comm, String cgroup) {
         TaskGroup parent = state.tasks.get(parentPid);
         require(parent != null || parentPid == INIT_PID, "fork from unknown pid %d", parentPid);
         int pid = nextPid++;
-        TaskGroup child = new TaskGroup(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj);
+        String placed = !cgroup.equals(EventBody.PARENT_CGROUP) ? cgroup : parent != null ? parent.cgroup : EventBody.ROOT_CGROUP;
+        TaskGroup child = new TaskGroup(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj, placed);
         state.processes.put(pid, child);
         state.tasks.put(pid, child);
-        sink.accept(new ProcessFork(pid, parentPid, comm, false));
+        sink.accept(new ProcessFork(pid, parentPid, comm, false, cgroup));
         if (parent != null) {
             parent.fds.forEach((fd, target) -> {
                 child.fds.put(fd, target);
@@ -300,7 +409,7 @@ public final class Kernel {
         if (backing.contiguous() && !backing.fits(sizeBytes)) {
             return Optional.empty();
         }
-        GemObject object = new GemObject(nextObject++, file.device, backing, sizeBytes, group.mm);
+        GemObject object = new GemObject(nextObject++, file.device, backing, sizeBytes, group.mm, group.cgroup);
         state.objects.put(object.id, object);
         int handle = file.addHandle(object);
         sink.accept(new GemCreate(object.id, file.device.minor, region, sizeBytes, pid, file.id, handle));

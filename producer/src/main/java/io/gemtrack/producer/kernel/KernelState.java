@@ -1,6 +1,7 @@
 package io.gemtrack.producer.kernel;
 
 import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,4 +22,8 @@ final class KernelState {
     final Map<Long, DrmFile> files = new TreeMap<>();
     final Map<Long, GemObject> objects = new TreeMap<>();
     final Map<Long, DmaBuf> dmaBufs = new TreeMap<>();
+    /** {@code memory.max} of the cgroups that have one, by path. */
+    final Map<String, Long> memoryMax = new TreeMap<>();
+    /** What the kernel last reported of each cgroup's memory files, by path: the sample a reader has. */
+    final Map<String, ResourceUsage> reportedUsage = new TreeMap<>();
 }

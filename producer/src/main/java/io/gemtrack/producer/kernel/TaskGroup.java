@@ -18,13 +18,16 @@ final class TaskGroup {
     int oomScoreAdj;
     Mm mm;
     final Map<Integer, FdTarget> fds = new TreeMap<>();
+    /** The cgroup v2 path the group is in. */
+    String cgroup;
 
-    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj) {
+    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj, String cgroup) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.comm = comm;
         this.oomScoreAdj = oomScoreAdj;
         this.mm = new Mm(this);
+        this.cgroup = cgroup;
     }
 
     /** The lowest free fd, as the kernel allocates them. */

@@ -25,6 +25,8 @@ final class BrowserWorkload implements Workload {
     private record Tab(int pid, List<Tile> tiles) {
     }
 
+    private static final String BROWSER_SCOPE = Cgroups.USER_APPS + "/app-org.chromium.Chromium-1.scope";
+
     private int browser;
     private int gpuProcess;
     private int gpuFd;
@@ -33,7 +35,10 @@ final class BrowserWorkload implements Workload {
     @Override
     public void step(Machine machine) {
         if (browser == 0) {
-            browser = machine.kernel().spawn("chrome");
+            // Started by the user's systemd, then moved into a scope of its own, whose limit the renderers approach.
+            browser = machine.kernel().spawnInto("chrome", Cgroups.USER_APPS);
+            machine.kernel().migrate(browser, BROWSER_SCOPE);
+            machine.kernel().setMemoryMax(BROWSER_SCOPE, 2 * Machine.GIB);
             startGpuProcess(machine);
             return;
         }

@@ -23,6 +23,7 @@ final class CompositorWorkload implements Workload {
     private static final long FRAME_BYTES = Machine.pages(1920 * 1080 * 4);
     private static final long CURSOR_BYTES = Machine.pages(64 * 64 * 4);
     private static final List<String> CLIENT_NAMES = List.of("terminal", "editor", "mail", "chat", "music", "files", "office");
+    private static final String KIOSK_POD = Cgroups.pod("besteffort", "kiosk");
 
     /** A window buffer: the client's handle in its GPU file and the compositor's in its file at {@code compositorFd}. */
     private record Surface(long object, int clientHandle, int compositorFd, int compositorHandle) {
@@ -36,6 +37,8 @@ final class CompositorWorkload implements Workload {
     }
 
     private int seat;
+    /** Clients connected so far. */
+    private long connected;
     private int compositor;
     private int displayFd;
     private int gpuFd;
@@ -76,10 +79,10 @@ final class CompositorWorkload implements Workload {
     private void start(Machine machine) {
         Kernel kernel = machine.kernel();
         if (seat == 0) {
-            seat = kernel.spawn("seatd");
+            seat = kernel.spawnInto("seatd", Cgroups.systemService("seatd"));
             kernel.setOomScoreAdj(seat, -1000);
         }
-        compositor = kernel.spawn("weston");
+        compositor = kernel.spawnInto("weston", Cgroups.USER_SESSION);
         int seatFd = kernel.open(seat, machine.display());
         displayFd = kernel.send(seat, seatFd, compositor);
         kernel.close(seat, seatFd);
@@ -96,7 +99,16 @@ final class CompositorWorkload implements Workload {
             return;
         }
         Kernel kernel = machine.kernel();
-        int pid = kernel.spawn(machine.pick(CLIENT_NAMES));
+        // Every third client is a kiosk pod's container, whose windows the compositor outside the pod holds too; the
+        // others are the user's applications, each moved into a scope of its own once started.
+        String name = machine.pick(CLIENT_NAMES);
+        int pid;
+        if (connected++ % 3 == 0) {
+            pid = kernel.spawnInto(name, Cgroups.containerdContainer(KIOSK_POD, name));
+        } else {
+            pid = kernel.spawnInto(name, Cgroups.USER_APPS);
+            kernel.migrate(pid, Cgroups.appScope(name, pid));
+        }
         if (machine.chance(0.5)) {
             kernel.setOomScoreAdj(pid, machine.between(1, 200));
         }

@@ -27,13 +27,13 @@ final class CreatorExitWorkload implements Workload {
     public void step(Machine machine) {
         Kernel kernel = machine.kernel();
         if (recorder == 0) {
-            recorder = kernel.spawn("recorder");
+            recorder = kernel.spawnInto("recorder", Cgroups.systemService("recorder"));
             recorderFd = kernel.open(recorder, machine.gpu());
             machine.sampleCounters(recorder);
             return;
         }
         if (camera == 0) {
-            camera = kernel.spawn("camera-service");
+            camera = kernel.spawnInto("camera-service", Cgroups.systemService("camera"));
             cameraFd = kernel.open(camera, machine.npu());
             for (int i = machine.between(2, 4); i > 0; i--) {
                 share(machine);

@@ -61,7 +61,7 @@ final class ForkHeavyWorkload implements Workload {
 
     private void start(Machine machine) {
         Kernel kernel = machine.kernel();
-        server = kernel.spawn("shader-server");
+        server = kernel.spawnInto("shader-server", Cgroups.systemService("shader-server"));
         npuFd = kernel.open(server, machine.npu());
         for (int i = 0; i < 2; i++) {
             long size = machine.pagesBetween(Machine.MIB, 8 * Machine.MIB);
@@ -80,6 +80,10 @@ final class ForkHeavyWorkload implements Workload {
         }
         int parent = workers.isEmpty() || machine.chance(0.67) ? server : machine.pick(workers).pid();
         int pid = machine.kernel().fork(parent, "worker");
+        if (pid % 2 == 0) {
+            // Handed to a unit of its own, as a template service's instance is.
+            machine.kernel().migrate(pid, Cgroups.systemService("shader-worker@" + pid));
+        }
         workers.add(new Worker(pid, new ArrayList<>()));
         machine.sampleCounters(pid);
     }

@@ -10,6 +10,8 @@ import io.gemtrack.producer.kernel.Kernel.Buffer;
  */
 final class LeakWorkload implements Workload {
 
+    private static final String CONTAINER = Cgroups.podmanContainer("leaky-app");
+
     private int leaker;
     private int gpuFd;
     private long leaked;
@@ -19,7 +21,8 @@ final class LeakWorkload implements Workload {
     public void step(Machine machine) {
         Kernel kernel = machine.kernel();
         if (leaker == 0) {
-            leaker = kernel.spawn("leaky-app");
+            leaker = kernel.spawnInto("leaky-app", CONTAINER);
+            kernel.setMemoryMax(CONTAINER, 512 * Machine.MIB);
             gpuFd = kernel.open(leaker, machine.gpu());
             leaked = 0;
             limit = machine.pagesBetween(256 * Machine.MIB, 2 * Machine.GIB);

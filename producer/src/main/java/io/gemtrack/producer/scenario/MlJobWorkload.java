@@ -23,6 +23,10 @@ final class MlJobWorkload implements Workload {
     private record Tensor(long object, int handle) {
     }
 
+    /** A training pod; its limits are what its data loaders' memory, next to the GPU memory memcg does not see, approaches. */
+    private static final String POD = Cgroups.pod("burstable", "trainer");
+    private static final String CONTAINER = Cgroups.containerdContainer(POD, "pytorch");
+
     private int job;
     private int gpuFd;
     private final List<Integer> threads = new ArrayList<>();
@@ -66,7 +70,9 @@ final class MlJobWorkload implements Workload {
 
     private void start(Machine machine) {
         Kernel kernel = machine.kernel();
-        job = kernel.spawn("python3");
+        job = kernel.spawnInto("python3", CONTAINER);
+        kernel.setMemoryMax(CONTAINER, Machine.GIB);
+        kernel.setMemoryMax(POD, 3 * Machine.GIB / 2);
         // Mesa works on a dup of the fd the application opened: two fds, one DRM file.
         gpuFd = kernel.dup(job, kernel.open(job, machine.gpu()));
         for (int i = machine.between(1, 3); i > 0; i--) {

@@ -25,6 +25,8 @@ final class VideoPipelineWorkload implements Workload {
     private record Shared(long object, int creatorHandle, int importHandle) {
     }
 
+    private static final String CONTAINER = Cgroups.dockerContainer("video-pipeline");
+
     private int decoder;
     private int decoderFd;
     private int renderer;
@@ -64,9 +66,9 @@ final class VideoPipelineWorkload implements Workload {
 
     private void start(Machine machine) {
         Kernel kernel = machine.kernel();
-        decoder = kernel.spawn("video-decoder");
-        renderer = kernel.spawn("video-renderer");
-        sink = kernel.spawn("video-sink");
+        decoder = kernel.spawnInto("video-decoder", CONTAINER);
+        renderer = kernel.spawnInto("video-renderer", CONTAINER);
+        sink = kernel.spawnInto("video-sink", CONTAINER);
         decoderFd = kernel.open(decoder, machine.npu());
         rendererFd = kernel.open(renderer, machine.gpu());
         sinkFd = kernel.open(sink, machine.display());

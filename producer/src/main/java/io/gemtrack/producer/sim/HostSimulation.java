@@ -21,7 +21,7 @@ import java.util.UUID;
  *
  * <p>The first {@link #step()} boots the host: its memory, its devices and a {@code HostSnapshot}. Every later step
  * runs one action of a workload chosen at random (every 25th also the drivers' reports of their state, {@link
- * Kernel#reportDriverState}), and when {@code snapshotEvery} events have passed since the last
+ * Kernel#reportDriverState}, and the cgroups' samples, {@link Kernel#reportCgroups}), and when {@code snapshotEvery} events have passed since the last
  * snapshot, ends with a new one (after checking the kernel's invariants); {@link #snapshot()} makes one out of turn.
  * Between steps {@link #truth()} is the ground truth of exactly the events returned so far.
  */
@@ -67,6 +67,7 @@ public final class HostSimulation {
             workloads.get(random.nextInt(workloads.size())).step(machine);
             if (++steps % DRIVER_REPORT_EVERY == 0) {
                 kernel.reportDriverState(steps / DRIVER_REPORT_EVERY);
+                kernel.reportCgroups();
             }
             if (snapshotEvery > 0 && sinceSnapshot + reported.size() >= snapshotEvery) {
                 reportSnapshot();

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * Works out a host's ground truth from its {@link HostFacts}: SEMANTICS.md §5 (what each policy charges, per
@@ -68,7 +69,7 @@ public final class GroundTruth {
         }
         Map<AccountingPolicy, Integer> victims = new EnumMap<>(AccountingPolicy.class);
         for (AccountingPolicy policy : AccountingPolicy.ALL) {
-            victims.put(policy, victim(facts, policy, charged));
+            victims.put(policy, victim(facts.processes(), facts.totalPages(), policy, pid -> charged.get(pid).get(policy)));
         }
         int best = bestVictim(processes);
         long bestFreed = freed(processes, best);
@@ -85,21 +86,25 @@ public final class GroundTruth {
                 PolicyMaps.of(unaccounted::get), PolicyMaps.of(overcharged::get), orphaned, gemBytes, residentBytes,
                 PolicyMaps.of(victims::get), best,
                 PolicyMaps.of(policy -> victims.get(policy) != 0 && freed(processes, victims.get(policy)) < bestFreed),
-                status, deviceUsed, unattributed, memory == null ? 0 : memory.gpuActiveBytes(), memory == null ? 0 : memory.gpuReclaimBytes());
+                status, deviceUsed, unattributed, memory == null ? 0 : memory.gpuActiveBytes(), memory == null ? 0 : memory.gpuReclaimBytes(),
+                CgroupGroundTruth.of(facts, processes));
     }
 
-    /** The candidate with the most points; ties to the lowest pid (the first in pid order); 0 if none. */
-    private static int victim(HostFacts facts, AccountingPolicy policy, Map<Integer, Map<AccountingPolicy, Long>> charged) {
+    /**
+     * Among {@code processes} (in pid order), the candidate with the most points against {@code totalPages}, given what
+     * the policy charges each pid; ties to the lowest pid (the first in pid order); 0 if none.
+     */
+    static int victim(List<ProcessFacts> processes, long totalPages, AccountingPolicy policy, IntFunction<Long> charged) {
         int victim = 0;
         long most = Long.MIN_VALUE;
-        for (ProcessFacts process : facts.processes()) {
+        for (ProcessFacts process : processes) {
             if (process.oomScoreAdj() == OOM_SCORE_ADJ_MIN) {
                 continue;
             }
             MmCounters counters = process.counters();
-            long bytes = counters.fileBytes() + counters.anonBytes() + counters.shmemBytes() + charged.get(process.pid()).get(policy)
+            long bytes = counters.fileBytes() + counters.anonBytes() + counters.shmemBytes() + charged.apply(process.pid())
                     + counters.swapBytes() + counters.pageTableBytes();
-            long points = bytes / EventBody.PAGE_SIZE + process.oomScoreAdj() * (facts.totalPages() / 1000);
+            long points = bytes / EventBody.PAGE_SIZE + process.oomScoreAdj() * (totalPages / 1000);
             if (points > most) {
                 most = points;
                 victim = process.pid();
@@ -109,7 +114,7 @@ public final class GroundTruth {
     }
 
     /** The candidate whose kill frees the most; ties to the lowest pid; 0 if none. */
-    private static int bestVictim(List<ProcessTruth> processes) {
+    static int bestVictim(List<ProcessTruth> processes) {
         int best = 0;
         long most = Long.MIN_VALUE;
         for (ProcessTruth process : processes) {
@@ -121,7 +126,7 @@ public final class GroundTruth {
         return best;
     }
 
-    private static long freed(List<ProcessTruth> processes, int pid) {
+    static long freed(List<ProcessTruth> processes, int pid) {
         return processes.stream().filter(process -> process.pid() == pid).mapToLong(ProcessTruth::freedByKill).findFirst().orElse(0);
     }
 

@@ -1,6 +1,7 @@
 package io.gemtrack.producer.truth;
 
 import io.gemtrack.events.EventBody.HostMemory;
+import io.gemtrack.events.EventBody.ResourceUsage;
 import java.util.List;
 
 /**
@@ -12,11 +13,13 @@ import java.util.List;
  * @param objects    in ascending object id order
  * @param regions    every declared region, by minor then declaration order
  * @param memory     the host's memory as last reported, {@code null} before it was
+ * @param cgroups    the last sample of every cgroup's memory files the kernel reported, in path order
  */
 public record HostFacts(long totalPages, List<ProcessFacts> processes, List<ObjectTruth> objects, List<RegionTruth> regions,
-                        HostMemory memory) {
+                        HostMemory memory, List<ResourceUsage> cgroups) {
 
     public HostFacts {
+        cgroups = List.copyOf(cgroups);
         processes = List.copyOf(processes);
         objects = List.copyOf(objects);
         regions = List.copyOf(regions);

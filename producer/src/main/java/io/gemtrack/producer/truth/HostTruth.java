@@ -1,7 +1,9 @@
 package io.gemtrack.producer.truth;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The ground truth of one emulated host after the event with sequence number {@code seq}: every figure the
@@ -20,12 +22,14 @@ import java.util.Map;
  * @param unattributedDeviceBytes  Σ over those regions of the device's use beyond its objects' resident bytes
  * @param gpuActiveBytes           the system memory the host's GPU drivers hold in use, as it last reported it, and
  *                                 {@code gpuReclaimBytes} in their reclaimable pools
+ * @param cgroups      every cgroup a process is in or the kernel sampled, with every cgroup above them, by path
  */
 public record HostTruth(String host, String bootId, long seq, long totalPages, List<ProcessTruth> processes,
                         List<ObjectTruth> objects, List<RegionTruth> regions, Map<String, Long> unaccounted,
                         Map<String, Long> overcharged, long orphanedBytes, long gemBytes, long residentBytes,
                         Map<String, Integer> victims, int bestVictim, Map<String, Boolean> mismatches, Map<String, Long> status,
-                        long deviceUsedBytes, long unattributedDeviceBytes, long gpuActiveBytes, long gpuReclaimBytes) {
+                        long deviceUsedBytes, long unattributedDeviceBytes, long gpuActiveBytes, long gpuReclaimBytes,
+                        Map<String, CgroupTruth> cgroups) {
 
     public HostTruth {
         status = StatusFigures.copy(status);
@@ -36,5 +40,6 @@ public record HostTruth(String host, String bootId, long seq, long totalPages, L
         overcharged = PolicyMaps.copy(overcharged);
         victims = PolicyMaps.copy(victims);
         mismatches = PolicyMaps.copy(mismatches);
+        cgroups = Collections.unmodifiableMap(new TreeMap<>(cgroups));
     }
 }
