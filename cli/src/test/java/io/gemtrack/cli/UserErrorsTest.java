@@ -2,6 +2,7 @@ package io.gemtrack.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.build.BuildInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -47,6 +48,16 @@ class UserErrorsTest {
         assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
         assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
         assertNoStackTrace();
+    }
+
+    @Test
+    void everyCommandAnswersVersion() {
+        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--version")).as(command).isZero();
+            assertThat(out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
+            assertNoStackTrace();
+        }
     }
 
     @Test
