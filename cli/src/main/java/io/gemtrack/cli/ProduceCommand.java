@@ -103,6 +103,7 @@ public final class ProduceCommand implements Callable<Integer> {
             List<String> footer = new ArrayList<>(List.of("", "Scenarios (--scenario):"));
             Scenarios.ALL.forEach(scenario -> footer.add(String.format("  %-13s %s", scenario.name(), scenario.description())));
             footer.add(String.format("  %-13s %s", Scenarios.MIXED, "all of the above side by side on every host"));
+            footer.add(String.format("  %-13s %s", Scenarios.DESKTOP.name(), Scenarios.DESKTOP.description()));
             spec.usageMessage().footer(footer.toArray(String[]::new));
             return spec;
         }
