@@ -4,7 +4,9 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
@@ -38,6 +40,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
 
+    @Option(names = "--scenario", defaultValue = "desktop", paramLabel = "NAME[,NAME...]",
+            description = "What the hosts run, as for produce (gemtrack produce --help lists them). Default: ${DEFAULT-VALUE},"
+                    + " where each policy picks its own OOM victim.")
+    String scenario;
+
+    @Option(names = "--rate", defaultValue = "1000", paramLabel = "EVENTS_PER_SECOND|max",
+            description = "Events per second over all hosts, or max. Default: ${DEFAULT-VALUE}.")
+    String rate;
+
+    @Option(names = "--seed", description = "Seed of the simulation: the same seed tells the same story. Default: a random one, printed.")
+    Long seed;
+
     @Spec
     CommandSpec spec;
 
@@ -61,6 +75,14 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--hosts': must be between 1 and "
                     + ProduceCommand.MAX_HOSTS + ", was " + hosts);
         }
+        // The producer's own checks, made now and told as the demo's: the options mean the same in both.
+        ProduceCommand producer = new ProduceCommand(new StopRequest());
+        try {
+            new CommandLine(producer).parseArgs(producerArguments("127.0.0.1:9092"));
+            producer.validate();
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Ports.requireValid(spec, "--http-port", httpPort);
         Ports.requireValid(spec, "--kafka-port", kafkaPort);
         Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
@@ -81,8 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
                     Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
             demo.httpPort = demo.aggregator.httpPort();
             StopRequest producerStop = new StopRequest();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop)).execute(
-                    "--bootstrap-server", broker.bootstrapServers(), "--hosts", Integer.toString(hosts)),
+            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop))
+                    .setCaseInsensitiveEnumValuesAllowed(true).execute(producerArguments(broker.bootstrapServers())),
                     "gemtrack-producer");
             producer.start();
             demo.add(() -> {
@@ -94,6 +116,15 @@ public final class DemoCommand implements Callable<Integer> {
             demo.close();
             throw e;
         }
+    }
+
+    private String[] producerArguments(String bootstrapServers) {
+        List<String> arguments = new ArrayList<>(List.of("--bootstrap-server", bootstrapServers, "--hosts", Integer.toString(hosts),
+                "--scenario", scenario, "--rate", rate));
+        if (seed != null) {
+            arguments.addAll(List.of("--seed", seed.toString()));
+        }
+        return arguments.toArray(String[]::new);
     }
 
     /** The running demo; {@link #close()} stops in reverse order of start: producer, aggregator, broker. */

@@ -109,10 +109,10 @@ public final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws IOException {
-        List<Scenario> scenarios = validatedScenarios();
-        long perSecond = validatedRate();
+    /** Checks every option, naming the one that is wrong; {@link #call()} does so before any work. */
+    void validate() {
+        validatedScenarios();
+        validatedRate();
         if (hosts < 1 || hosts > MAX_HOSTS) {
             throw invalid("--hosts", "must be between 1 and " + MAX_HOSTS + ", was " + hosts);
         }
@@ -121,6 +121,13 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         requireAtLeast("--snapshot-every", snapshotEvery, 0);
         requireAtLeast("--partitions", partitions, 1);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        List<Scenario> scenarios = validatedScenarios();
+        long perSecond = validatedRate();
         long runSeed = seed != null ? seed : new SplittableRandom().nextLong();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,

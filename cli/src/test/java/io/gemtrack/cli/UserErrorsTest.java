@@ -44,6 +44,26 @@ class UserErrorsTest {
     }
 
     @Test
+    void demoChecksTheProducersOptionsBeforeStarting() {
+        String[][] cases = {
+            {"--scenario", "nosuch", "Invalid value for option '--scenario': unknown scenario 'nosuch'; choose from "},
+            {"--rate", "0", "Invalid value for option '--rate': '0' is neither a positive number of events per second nor max"},
+            {"--rate", "fast", "Invalid value for option '--rate': 'fast' is neither a positive number of events per second nor max"},
+            {"--seed", "x", "Invalid value for option '--seed': 'x' is not a long"},
+            {"--hosts", "10001", "Invalid value for option '--hosts': must be between 1 and 10000, was 10001"},
+        };
+        for (String[] wrong : cases) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run("demo", wrong[0], wrong[1])).as(wrong[0]).isEqualTo(USAGE);
+            assertThat(err.toString()).as(wrong[0]).startsWith(wrong[2]).contains("Usage: gemtrack demo")
+                    .doesNotContain("starting Kafka");
+            assertThat(out.toString()).doesNotContain("web view");
+            assertNoStackTrace();
+        }
+    }
+
+    @Test
     void demoWithAnHttpPortBeyondTheLastOne() {
         assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
         assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");

@@ -72,9 +72,9 @@ final class DesktopWorkload implements Workload {
             return;
         }
         double roll = machine.roll();
-        if (roll < 0.015) {
+        if (roll < 0.005) {
             leak(machine);
-        } else if (roll < 0.0152) {
+        } else if (roll < 0.0052) {
             replaceClient(machine, machine.between(0, clients.size() - 1));
         } else if (roll < 0.10) {
             replaceTile(machine, machine.between(0, tiles.size() - 1));
