@@ -78,6 +78,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
     private final HostActivity activity;
+    private final ProcessExits exits;
     /**
      * The events partition of each host this consumer owns: a host's events all come from one partition. Written
      * by the applier; the consumer thread touches it only after {@link #drain()}, which orders the two.
@@ -95,6 +96,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
+        this(kafkaConfig, groupId, topic, fleet, metrics, deadLetters, listener, checkpoints, checkpointInterval, activity,
+                new ProcessExits());
+    }
+
+    /** @param exits where the processes that exit are remembered, guarded by the fleet's lock */
+    public EventConsumer(Map<String, Object> kafkaConfig, String groupId, String topic, FleetModel fleet,
+                         ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
+                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
@@ -116,6 +125,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.checkpoints = checkpoints;
         this.checkpointInterval = checkpointInterval;
         this.activity = activity;
+        this.exits = exits;
     }
 
     /** Whether this consumer is consuming, and the error it stopped on if it did. */
@@ -230,9 +240,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         long applyNanos;
         synchronized (fleet) {
             // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
+            Optional<ProcessExits.Pending> exit = exits.before(fleet, event, received.epochMillis());
             long start = System.nanoTime();
             result = fleet.apply(event);
             applyNanos = System.nanoTime() - start;
+            exit.ifPresent(pending -> exits.after(pending, result));
             activity.heard(event.host(), received);
         }
         partitionOfHost.putIfAbsent(event.host(), record.partition());
@@ -274,6 +286,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             for (String host : activity.dropDue(HostActivity.now())) {
                 fleet.remove(host);
                 activity.forget(host);
+                exits.forget(host);
                 dropped.put(host, partitionOfHost.remove(host));
             }
         }
