@@ -29,6 +29,7 @@ export function processPage(hostName, pid) {
   const whatIf = el('div', { id: 'what-if-killed' });
   const live = el('div', {});
   const exited = el('section', { id: 'exited', hidden: true });
+  let exitSeen;
 
   return {
     title: `${hostName} pid ${pid}`,
@@ -46,6 +47,10 @@ export function processPage(hostName, pid) {
       show(main, heading, exited, live);
     },
     async load() {
+      // A pid is never used again within a boot: once exited, the page stays the exit's.
+      if (exitSeen !== undefined) {
+        return { exit: exitSeen };
+      }
       try {
         const [process, killed] = await Promise.all([
           getJson(api.process(hostName, pid)), getJson(api.whatIfKilled(hostName, pid))]);
@@ -53,7 +58,8 @@ export function processPage(hostName, pid) {
       } catch (error) {
         // A process that has exited since the page was opened: say so, and what its exit freed.
         if (error.status === 404) {
-          return { exit: await getJson(api.exit(hostName, pid)) };
+          exitSeen = await getJson(api.exit(hostName, pid));
+          return { exit: exitSeen };
         }
         throw error;
       }
