@@ -2,6 +2,8 @@ package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,18 +54,31 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the simulation: the same seed tells the same story. Default: a random one, printed.")
     Long seed;
 
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Where the parts' logs go, written anew. Default: gemtrack-demo-USER.log in the temporary directory.")
+    Path log;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         validate();
-        try (Running demo = start()) {
-            System.out.print(demo.addresses());
-            CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
-            if (demo.aggregator.failure().isPresent()) {
-                System.err.println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
-                return AggregateCommand.CONSUMER_FAILED;
+        // The terminal shows the addresses and one status line; what the parts log goes to the file it names.
+        try (LogFile logFile = LogFile.redirectStderr(log != null ? log : LogFile.defaultPath("demo"))) {
+            Running demo = start(logFile.terminal());
+            try (demo) {
+                System.out.print(demo.addresses());
+                System.out.printf("  log           %s%n%n", logFile.path());
+                System.out.flush();
+                try (StatusLine status = new StatusLine(System.out, StatusLine.onTerminal(),
+                        new PipelineStatus(demo.httpPort(), Shutdown.stopRequest()))) {
+                    CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
+                }
+                if (demo.aggregator.failure().isPresent()) {
+                    logFile.terminal().println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
+                    return AggregateCommand.CONSUMER_FAILED;
+                }
             }
         }
         return 0;
@@ -91,12 +106,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
     Running start() throws Exception {
+        return start(System.err);
+    }
+
+    /** {@link #start()}, saying on {@code terminal} where the broker keeps its data. */
+    private Running start(PrintStream terminal) throws Exception {
         Running demo = new Running();
         try {
             KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
             demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
             Shutdown.onForcedExit(broker::destroyNow);
-            System.err.println("starting Kafka broker (data in " + broker.directory() + ") ...");
+            terminal.println("starting Kafka broker (data in " + broker.directory() + ") ...");
             broker.start();
             demo.bootstrapServers = broker.bootstrapServers();
             demo.aggregator = demo.add(new Aggregator(
