@@ -33,6 +33,8 @@ import picocli.CommandLine;
                         + " each device's shared memory whose holders are unknown as another."})
 public final class CollectCommand implements Callable<Integer> {
 
+    private final StopRequest stop;
+
     @Spec
     CommandSpec spec;
 
@@ -58,12 +60,30 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the events as JSON lines to stdout instead of sending them.")
     boolean dryRun;
 
-    @Override
-    public Integer call() throws IOException {
+    /** Samples until a stop signal (see {@link Shutdown}), if no limit comes first. */
+    public CollectCommand() {
+        this(Shutdown.stopRequest());
+    }
+
+    /** Samples until {@code stop} is made, if no limit comes first. */
+    CollectCommand(StopRequest stop) {
+        this.stop = stop;
+    }
+
+    /** Checks every option and the procfs, naming the option or the file that is wrong; {@link #call()} does so first. */
+    void validate() throws IOException {
         if (samples != null && samples < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
         }
         requireProcFs();
+        if (host == null) {
+            hostname(sys != null ? new ProcFs(proc, sys) : new ProcFs(proc));
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
         ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
@@ -91,7 +111,7 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (InterruptException e) {
             // Stopped while Kafka waited for room in its buffer or for the broker.
         }
-        PublishOptions.close(publisher, Shutdown.stopRequest());
+        PublishOptions.close(publisher, stop);
         report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
         return publisher.failed() == 0 ? 0 : 1;
     }
@@ -122,7 +142,7 @@ public final class CollectCommand implements Callable<Integer> {
 
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
     private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
-        try (StopRequest.Interruption interruption = Shutdown.stopRequest().interruptOnRequest()) {
+        try (StopRequest.Interruption interruption = stop.interruptOnRequest()) {
             collector.run(count, interval, sink);
         }
     }

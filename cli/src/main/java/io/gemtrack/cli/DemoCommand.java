@@ -4,13 +4,9 @@ import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,11 +21,6 @@ import picocli.CommandLine.Spec;
         description = "Run a Kafka broker, the emulated-kernel producer and an aggregator together until Ctrl-C "
                 + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
 public final class DemoCommand implements Callable<Integer> {
-
-    // What each part gets to stop, the slowest case being the one where the broker went first (a Ctrl-C reaches it
-    // too): the producer gives up its unsent events, the aggregator its final checkpoint. Together within Shutdown.DEADLINE.
-    private static final Duration PRODUCER_STOP_TIMEOUT = PublishOptions.STOP_TIMEOUT.plusSeconds(1);
-    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(3);
 
     @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
             description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -64,24 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        // The terminal shows the addresses and one status line; what the parts log goes to the file it names.
-        try (LogFile logFile = LogFile.redirectStderr(log != null ? log : LogFile.defaultPath("demo"))) {
-            Running demo = start(logFile.terminal());
-            try (demo) {
-                System.out.print(demo.addresses());
-                System.out.printf("  log           %s%n%n", logFile.path());
-                System.out.flush();
-                try (StatusLine status = new StatusLine(System.out, StatusLine.onTerminal(),
-                        new PipelineStatus(demo.httpPort(), Shutdown.stopRequest()))) {
-                    CompletableFuture.anyOf(demo.aggregator.whenFailed().toCompletableFuture(), Shutdown.stopRequest().whenMade()).get();
-                }
-                if (demo.aggregator.failure().isPresent()) {
-                    logFile.terminal().println(AggregateCommand.failureMessage(demo.aggregator.failure().get()));
-                    return AggregateCommand.CONSUMER_FAILED;
-                }
-            }
-        }
-        return 0;
+        return Pipeline.runUntilStopped(log != null ? log : LogFile.defaultPath("demo"), this::start);
     }
 
     /** Checks every option, and that the ports are free, before anything starts. */
@@ -105,37 +79,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
-    Running start() throws Exception {
+    Pipeline start() throws Exception {
         return start(System.err);
     }
 
-    /** {@link #start()}, saying on {@code terminal} where the broker keeps its data. */
-    private Running start(PrintStream terminal) throws Exception {
-        Running demo = new Running();
-        try {
-            KafkaBroker broker = KafkaBroker.temporary(kafkaPort);
-            demo.add(() -> broker.close(BROKER_STOP_TIMEOUT));
-            Shutdown.onForcedExit(broker::destroyNow);
-            terminal.println("starting Kafka broker (data in " + broker.directory() + ") ...");
-            broker.start();
-            demo.bootstrapServers = broker.bootstrapServers();
-            demo.aggregator = demo.add(new Aggregator(
-                    Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
-            demo.httpPort = demo.aggregator.httpPort();
-            StopRequest producerStop = new StopRequest();
-            Thread producer = new Thread(() -> new CommandLine(new ProduceCommand(producerStop))
-                    .setCaseInsensitiveEnumValuesAllowed(true).execute(producerArguments(broker.bootstrapServers())),
-                    "gemtrack-producer");
-            producer.start();
-            demo.add(() -> {
-                producerStop.make();
-                producer.join(PRODUCER_STOP_TIMEOUT.toMillis());
-            });
-            return demo;
-        } catch (Exception | Error e) {
-            demo.close();
-            throw e;
-        }
+    private Pipeline start(PrintStream terminal) throws Exception {
+        return Pipeline.start("gemtrack demo", kafkaPort, httpPort,
+                (bootstrapServers, stop) -> Pipeline.command(new ProduceCommand(stop), producerArguments(bootstrapServers)), terminal);
     }
 
     private String[] producerArguments(String bootstrapServers) {
@@ -145,48 +95,5 @@ public final class DemoCommand implements Callable<Integer> {
             arguments.addAll(List.of("--seed", seed.toString()));
         }
         return arguments.toArray(String[]::new);
-    }
-
-    /** The running demo; {@link #close()} stops in reverse order of start: producer, aggregator, broker. */
-    static final class Running implements AutoCloseable {
-        private final Deque<AutoCloseable> parts = new ArrayDeque<>();
-        private String bootstrapServers;
-        private Aggregator aggregator;
-        private int httpPort;
-
-        private synchronized <T extends AutoCloseable> T add(T part) {
-            parts.push(part);
-            return part;
-        }
-
-        String bootstrapServers() {
-            return bootstrapServers;
-        }
-
-        int httpPort() {
-            return httpPort;
-        }
-
-        /** Where to look, the web view first: it is what someone without Prometheus or Grafana opens. */
-        String addresses() {
-            return """
-                    gemtrack demo is running (Ctrl-C stops everything):
-                      web view      http://localhost:%1$d/
-                      metrics       http://localhost:%1$d/metrics
-                      JSON API      http://localhost:%1$d/api/hosts
-                      Kafka         --bootstrap-server %2$s
-                    """.formatted(httpPort, bootstrapServers);
-        }
-
-        @Override
-        public synchronized void close() {
-            while (!parts.isEmpty()) {
-                try {
-                    parts.pop().close();
-                } catch (Exception e) {
-                    System.err.println("while stopping: " + e);
-                }
-            }
-        }
     }
 }

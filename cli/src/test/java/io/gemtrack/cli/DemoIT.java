@@ -26,7 +26,7 @@ class DemoIT {
         DemoCommand command = new DemoCommand();
         new CommandLine(command).parseArgs("--http-port", "0", "--hosts", "2");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (DemoCommand.Running demo = command.start()) {
+        try (Pipeline demo = command.start()) {
             String url = "http://127.0.0.1:" + demo.httpPort() + "/metrics";
             double gemBytes = 0;
             while (gemBytes == 0 && System.nanoTime() < deadline) {
@@ -57,7 +57,7 @@ class DemoIT {
         new CommandLine(command).parseArgs("--http-port", "0", "--hosts", "1");
         command.validate();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (DemoCommand.Running demo = command.start()) {
+        try (Pipeline demo = command.start()) {
             ApiClient api = new ApiClient(demo.httpPort());
             Set<Integer> victims = Set.of();
             JsonNode comparison = null;

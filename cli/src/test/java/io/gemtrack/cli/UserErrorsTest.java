@@ -64,6 +64,29 @@ class UserErrorsTest {
     }
 
     @Test
+    void localChecksItsProcAndFlagsBeforeStarting(@TempDir Path proc) {
+        assertThat(run("local", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack local: --proc: /nonexistent is not a directory" + System.lineSeparator());
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack local: --proc: cannot read " + proc.resolve("sys/kernel/random/boot_id"));
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--interval", "0s")).isEqualTo(USAGE);
+        assertThat(err.toString()).startsWith("Invalid value for option '--interval': '0s' is not a positive interval like 500ms, 5s, 2m or 1h")
+                .contains("Usage: gemtrack local");
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--http-port", "70000")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--http-port': 70000 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
     void demoWithAnHttpPortBeyondTheLastOne() {
         assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
         assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
@@ -72,7 +95,7 @@ class UserErrorsTest {
 
     @Test
     void everyCommandAnswersVersion() {
-        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker"}) {
+        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker", "local"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--version")).as(command).isZero();
             assertThat(out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
