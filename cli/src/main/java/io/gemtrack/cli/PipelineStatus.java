@@ -1,16 +1,6 @@
 package io.gemtrack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -24,15 +14,12 @@ final class PipelineStatus implements Supplier<String> {
 
     /** Hosts whose OOM victims are compared, at most: one request each, every second. */
     static final int COMPARED_HOSTS = 20;
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String base;
+    private final AggregatorApi api;
     private final StopRequest stop;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     PipelineStatus(int httpPort, StopRequest stop) {
-        this.base = "http://127.0.0.1:" + httpPort;
+        this.api = new AggregatorApi("http://127.0.0.1:" + httpPort);
         this.stop = stop;
     }
 
@@ -41,7 +28,7 @@ final class PipelineStatus implements Supplier<String> {
         if (stop.isMade()) {
             return "stopping (a second Ctrl-C stops at once) ...";
         }
-        JsonNode hosts = get("/api/hosts");
+        JsonNode hosts = api.get("/api/hosts");
         long events = 0;
         long gemBytes = 0;
         for (JsonNode host : hosts) {
@@ -64,21 +51,8 @@ final class PipelineStatus implements Supplier<String> {
 
     private boolean victimsDiffer(String host) {
         Set<Integer> victims = new HashSet<>();
-        get("/api/hosts/" + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20") + "/oom").path("policies").forEach(choice -> victims.add(choice.path("victim").path("pid").asInt()));
+        api.get(AggregatorApi.host(host) + "/oom").path("policies").forEach(choice -> victims.add(choice.path("victim").path("pid").asInt()));
         return victims.size() > 1;
-    }
-
-    private JsonNode get(String path) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** {@code bytes} in the largest binary unit that leaves at least 1, with one decimal. */

@@ -87,6 +87,24 @@ class UserErrorsTest {
     }
 
     @Test
+    void topNamesAnAggregatorItCannotReachAndABadPolicyOrAddress() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        assertThat(run("top", "--url", "http://127.0.0.1:" + closed, "--once")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack top: cannot reach the aggregator at http://127.0.0.1:" + closed + " (--url): connection refused"
+                + System.lineSeparator());
+        assertThat(err.toString().lines()).hasSize(1);
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("top", "--url", "localhost:9400")).isEqualTo(USAGE);
+        assertThat(err.toString()).startsWith("Invalid value for option '--url': 'localhost:9400' is not an address like http://localhost:9400");
+        assertNoStackTrace();
+    }
+
+    @Test
     void demoWithAnHttpPortBeyondTheLastOne() {
         assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
         assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
@@ -95,7 +113,7 @@ class UserErrorsTest {
 
     @Test
     void everyCommandAnswersVersion() {
-        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker", "local"}) {
+        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker", "local", "top"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--version")).as(command).isZero();
             assertThat(out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
