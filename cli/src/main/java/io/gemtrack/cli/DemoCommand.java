@@ -45,6 +45,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the simulation: the same seed tells the same story. Default: a random one, printed.")
     Long seed;
 
+    @Option(names = "--with-prometheus",
+            description = "Also run Prometheus (Debian's prometheus on the PATH) scraping the aggregator, with gemtrack's rules and alerts.")
+    boolean withPrometheus;
+
+    @Option(names = "--prometheus-port", defaultValue = "9090",
+            description = "Port of that Prometheus (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int prometheusPort;
+
     @Option(names = "--log", paramLabel = "FILE",
             description = "Where the parts' logs go, written anew. Default: gemtrack-demo-USER.log in the temporary directory.")
     Path log;
@@ -76,6 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
         Ports.requireValid(spec, "--kafka-port", kafkaPort);
         Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
         Ports.requireFree("--kafka-port", KafkaBroker.LISTENER_ADDRESS, kafkaPort);
+        if (withPrometheus) {
+            PrometheusChild.binary();
+            Ports.requireValid(spec, "--prometheus-port", prometheusPort);
+            Ports.requireFree("--prometheus-port", "127.0.0.1", prometheusPort);
+        }
     }
 
     /** Starts broker, aggregator and producer; if any fails to start, what did start is stopped again. */
@@ -84,8 +97,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Pipeline start(PrintStream terminal) throws Exception {
-        return Pipeline.start("gemtrack demo", kafkaPort, httpPort,
+        Pipeline pipeline = Pipeline.start("gemtrack demo", kafkaPort, httpPort,
                 (bootstrapServers, stop) -> Pipeline.command(new ProduceCommand(stop), producerArguments(bootstrapServers)), terminal);
+        if (withPrometheus) {
+            try {
+                PrometheusChild prometheus = PrometheusChild.start(pipeline.directory().resolve("prometheus"), pipeline.httpPort(),
+                        prometheusPort == 0 ? KafkaBroker.freePort() : prometheusPort);
+                pipeline.add("Prometheus", "http://localhost:" + prometheus.port() + "/alerts", prometheus);
+            } catch (Exception | Error e) {
+                pipeline.close();
+                throw e;
+            }
+        }
+        return pipeline;
     }
 
     private String[] producerArguments(String bootstrapServers) {

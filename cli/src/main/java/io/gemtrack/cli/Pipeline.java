@@ -26,6 +26,8 @@ final class Pipeline implements AutoCloseable {
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final String title;
+    private final StringBuilder moreAddresses = new StringBuilder();
+    private Path directory;
     private String bootstrapServers;
     private Aggregator aggregator;
     private int httpPort;
@@ -50,6 +52,7 @@ final class Pipeline implements AutoCloseable {
             Shutdown.onForcedExit(broker::destroyNow);
             terminal.println("starting Kafka broker (data in " + broker.directory() + ") ...");
             broker.start();
+            pipeline.directory = broker.directory();
             pipeline.bootstrapServers = broker.bootstrapServers();
             pipeline.aggregator = pipeline.add(new Aggregator(
                     Aggregator.Config.defaults(broker.bootstrapServers()).withHttpPort(httpPort)));
@@ -109,6 +112,17 @@ final class Pipeline implements AutoCloseable {
         return part;
     }
 
+    /** Adds a part started beside the others, stopped first, listed among the addresses as {@code label}. */
+    synchronized void add(String label, String address, AutoCloseable part) {
+        add(part);
+        moreAddresses.append("  %-13s %s%n".formatted(label, address));
+    }
+
+    /** A temporary directory for the parts, removed with the broker's (at the next start, after a SIGKILL). */
+    Path directory() {
+        return directory;
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
     }
@@ -118,14 +132,14 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Where to look, the web view first: it is what someone without Prometheus or Grafana opens. */
-    String addresses() {
+    synchronized String addresses() {
         return """
                 %3$s is running (Ctrl-C stops everything):
                   web view      http://localhost:%1$d/
                   metrics       http://localhost:%1$d/metrics
                   JSON API      http://localhost:%1$d/api/hosts
                   Kafka         --bootstrap-server %2$s
-                """.formatted(httpPort, bootstrapServers, title);
+                """.formatted(httpPort, bootstrapServers, title) + moreAddresses;
     }
 
     @Override
