@@ -53,7 +53,7 @@ public final class TopCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Print one screen as plain text and exit (for a pipe or a script).")
     boolean once;
 
-    @Option(names = "--width", defaultValue = "120", description = "Width of the screen --once prints. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--width", defaultValue = "130", description = "Width of the screen --once prints. Default: ${DEFAULT-VALUE}.")
     int width;
 
     @Spec
@@ -87,7 +87,7 @@ public final class TopCommand implements Callable<Integer> {
         if (once) {
             TopView.Answers answers = fetch();
             PrintWriter out = spec.commandLine().getOut();
-            TopView.render(api.base(), policies, policy, sort, hostIndex, answers, error, width, Integer.MAX_VALUE).stream()
+            TopView.render(api.base(), policies, policy, sort, hostIndex, answers, error, width, 0).stream()
                     .map(AttributedString::toString).map(String::stripTrailing).forEach(out::println);
             out.flush();
             return error == null ? 0 : FailureReport.FAILED;

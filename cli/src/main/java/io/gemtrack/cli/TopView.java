@@ -39,13 +39,14 @@ final class TopView {
     static final String KEYS = "Tab/p policy · 1-6 policy · s sort · n/N host · q quit";
     private static final int PID_WIDTH = 8;
     private static final int COMM_WIDTH = 17;
-    private static final int FIGURE_WIDTH = 11;
+    private static final int FIGURE_WIDTH = 13;
 
     private TopView() {
     }
 
     /**
-     * The screen's lines, each at most {@code columns} wide, at most {@code rows} of them.
+     * The screen's lines, each at most {@code columns} wide, and {@code rows} of them, the keys on the last; for
+     * {@code rows} 0, as many as it takes, every process listed.
      *
      * @param host     the index of the chosen host in the host list
      * @param error    why the last refresh failed, or {@code null}
@@ -68,13 +69,17 @@ final class TopView {
         } else {
             totals(lines, hostView, policy);
             victims(lines, answers.oom(), policies, policy);
-            processes(lines, answers.processes(), policies, policy, sort, Math.max(0, rows - lines.size() - 2));
+            int room = rows == 0 ? Integer.MAX_VALUE : Math.max(0, rows - lines.size() - 2);
+            processes(lines, answers.processes(), policies, policy, sort, room);
         }
         while (lines.size() < rows - 1) {
             lines.add(AttributedString.EMPTY);
         }
-        lines.add(new AttributedString(KEYS, AttributedStyle.DEFAULT.faint()));
-        return lines.stream().limit(rows).map(line -> line.columnSubSequence(0, Math.min(columns, line.columnLength()))).toList();
+        if (rows > 0) {
+            lines.add(new AttributedString(KEYS, AttributedStyle.DEFAULT.faint()));
+        }
+        return lines.stream().limit(rows == 0 ? lines.size() : rows)
+                .map(line -> line.columnSubSequence(0, Math.min(columns, line.columnLength()))).toList();
     }
 
     private static void totals(List<AttributedString> lines, JsonNode host, String policy) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.testkit.ApiClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +20,9 @@ import picocli.CommandLine;
  */
 class TopTerminalIT {
 
-    /** Where the figures start: a pid of 8 characters and a name of 17, each with a space; then 11 characters each. */
+    /** Where the figures start: a pid of 8 characters and a name of 17, each with a space; then 13 characters each. */
     private static final int TABLE_START = 26;
-    private static final int FIGURE = 11;
+    private static final int FIGURE = 13;
     private static final int RFC = 1;
     private static final int KILL_FREES = 6;
 
@@ -34,6 +36,14 @@ class TopTerminalIT {
             api.await("/api/hosts", hosts -> hosts.size() == 2);
             JsonNode oom = api.await("/api/hosts/host-0/oom", answer -> answer.path("policies").path("rfc").path("victim").has("comm"));
             String url = "http://127.0.0.1:" + pipeline.httpPort();
+            StringWriter once = new StringWriter();
+            CommandLine top = Gemtrack.commandLine();
+            top.setOut(new PrintWriter(once, true));
+            assertThat(top.execute("top", "--url", url, "--once", "--policy", "holder")).isZero();
+            assertThat(once.toString()).contains("policy holder", "OOM victims", "KILL FREES", "browser-renderer")
+                    .doesNotContain(TopView.KEYS, "\u001b");
+            assertThat(once.toString().lines().filter(String::isBlank).count()).as("blank lines of one screen").isEqualTo(1);
+
             try (TmuxTerminal terminal = TmuxTerminal.gemtrack(130, 45, List.of("top", "--url", url, "--host", "host-0",
                     "--interval", "500ms"))) {
                 String screen = terminal.awaitScreen("top's first screen", text -> text.contains("OOM victims") && text.contains("PID"));
