@@ -13,7 +13,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -41,15 +40,8 @@ public final class CollectCommand implements Callable<Integer> {
     @Mixin
     PublishOptions kafka;
 
-    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Time between samples: a number with ms, s, m or h. Default: ${DEFAULT-VALUE}.")
-    Duration interval;
-
-    @Option(names = "--proc", defaultValue = "/proc", description = "Root of the procfs to read. Default: ${DEFAULT-VALUE}.")
-    Path proc;
-
-    @Option(names = "--sys", description = "Root of the sysfs to read. Default: the sys beside --proc (/sys for /proc).")
-    Path sys;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--host", description = "Host name on the events. Default: the kernel's, from PROC/sys/kernel/hostname.")
     String host;
@@ -77,14 +69,14 @@ public final class CollectCommand implements Callable<Integer> {
         }
         requireProcFs();
         if (host == null) {
-            hostname(sys != null ? new ProcFs(proc, sys) : new ProcFs(proc));
+            hostname(sampling.procFs());
         }
     }
 
     @Override
     public Integer call() throws IOException {
         validate();
-        ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
+        ProcFs procFs = sampling.procFs();
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {
@@ -118,6 +110,7 @@ public final class CollectCommand implements Callable<Integer> {
 
     /** Fails, naming {@code --proc} and the file, unless it has the boot id every kernel's procfs has. */
     private void requireProcFs() {
+        Path proc = sampling.proc;
         if (!Files.isDirectory(proc)) {
             throw invalidProc(proc + " is not a directory");
         }
@@ -131,7 +124,7 @@ public final class CollectCommand implements Callable<Integer> {
         try {
             return procFs.hostname();
         } catch (NoSuchFileException | AccessDeniedException e) {
-            throw invalidProc("cannot read " + proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
+            throw invalidProc("cannot read " + sampling.proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
         }
     }
 
@@ -143,7 +136,7 @@ public final class CollectCommand implements Callable<Integer> {
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
     private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
         try (StopRequest.Interruption interruption = stop.interruptOnRequest()) {
-            collector.run(count, interval, sink);
+            collector.run(count, sampling.interval, sink);
         }
     }
 

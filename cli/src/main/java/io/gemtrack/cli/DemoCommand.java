@@ -1,14 +1,13 @@
 package io.gemtrack.cli;
 
-import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.broker.KafkaBroker;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,13 +21,8 @@ import picocli.CommandLine.Spec;
                 + "(or until the aggregator's consumer fails: then all stop, with exit status 1).")
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--http-port", defaultValue = "" + Aggregator.Config.DEFAULT_HTTP_PORT,
-            description = "Port of the web view, /metrics and the API (0: any free port). Default: ${DEFAULT-VALUE}.")
-    int httpPort;
-
-    @Option(names = "--kafka-port", defaultValue = "0",
-            description = "Port of the embedded Kafka broker (0: any free port). Default: ${DEFAULT-VALUE}.")
-    int kafkaPort;
+    @Mixin
+    PipelineOptions pipeline;
 
     @Option(names = "--hosts", defaultValue = "3", description = "Number of simulated hosts. Default: ${DEFAULT-VALUE}.")
     int hosts;
@@ -53,37 +47,24 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of that Prometheus (0: any free port). Default: ${DEFAULT-VALUE}.")
     int prometheusPort;
 
-    @Option(names = "--log", paramLabel = "FILE",
-            description = "Where the parts' logs go, written anew. Default: gemtrack-demo-USER.log in the temporary directory.")
-    Path log;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         validate();
-        return Pipeline.runUntilStopped(log != null ? log : LogFile.defaultPath("demo"), this::start);
+        return pipeline.run("demo", this::start);
     }
 
     /** Checks every option, and that the ports are free, before anything starts. */
-    void validate() {
+    void validate() throws Exception {
         if (hosts < 1 || hosts > ProduceCommand.MAX_HOSTS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--hosts': must be between 1 and "
                     + ProduceCommand.MAX_HOSTS + ", was " + hosts);
         }
-        // The producer's own checks, made now and told as the demo's: the options mean the same in both.
         ProduceCommand producer = new ProduceCommand(new StopRequest());
-        try {
-            new CommandLine(producer).parseArgs(producerArguments("127.0.0.1:9092"));
-            producer.validate();
-        } catch (CommandLine.ParameterException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        Ports.requireValid(spec, "--http-port", httpPort);
-        Ports.requireValid(spec, "--kafka-port", kafkaPort);
-        Ports.requireFree("--http-port", Aggregator.Config.DEFAULT_HTTP_BIND_ADDRESS, httpPort);
-        Ports.requireFree("--kafka-port", KafkaBroker.LISTENER_ADDRESS, kafkaPort);
+        PipelineOptions.validateSource(spec, producer, producerArguments("127.0.0.1:9092"), producer::validate);
+        pipeline.validatePorts(spec);
         if (withPrometheus) {
             PrometheusChild.binary();
             Ports.requireValid(spec, "--prometheus-port", prometheusPort);
@@ -97,19 +78,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Pipeline start(PrintStream terminal) throws Exception {
-        Pipeline pipeline = Pipeline.start("gemtrack demo", kafkaPort, httpPort,
+        Pipeline running = Pipeline.start("gemtrack demo", pipeline.kafkaPort, pipeline.httpPort,
                 (bootstrapServers, stop) -> Pipeline.command(new ProduceCommand(stop), producerArguments(bootstrapServers)), terminal);
         if (withPrometheus) {
             try {
-                PrometheusChild prometheus = PrometheusChild.start(pipeline.directory().resolve("prometheus"), pipeline.httpPort(),
+                PrometheusChild prometheus = PrometheusChild.start(running.directory().resolve("prometheus"), running.httpPort(),
                         prometheusPort == 0 ? KafkaBroker.freePort() : prometheusPort);
-                pipeline.add("Prometheus", "http://localhost:" + prometheus.port() + "/alerts", prometheus);
+                running.add("Prometheus", "http://localhost:" + prometheus.port() + "/alerts", prometheus);
             } catch (Exception | Error e) {
-                pipeline.close();
+                running.close();
                 throw e;
             }
         }
-        return pipeline;
+        return running;
     }
 
     private String[] producerArguments(String bootstrapServers) {
