@@ -25,8 +25,14 @@ final class LogFile implements AutoCloseable {
         this.file = file;
     }
 
-    /** Sends stderr to {@code path} (written anew) from now until {@link #close()}. */
+    /** The {@code --log} that keeps the logs on stderr, for a supervisor or a test that collects them there. */
+    static final Path STDERR = Path.of("-");
+
+    /** Sends stderr to {@code path} (written anew) from now until {@link #close()}; {@link #STDERR} leaves it. */
     static LogFile redirectStderr(Path path) {
+        if (path.equals(STDERR)) {
+            return new LogFile(STDERR, System.err, null);
+        }
         PrintStream file;
         try {
             file = new PrintStream(new FileOutputStream(path.toFile()), true, StandardCharsets.UTF_8);
@@ -43,8 +49,9 @@ final class LogFile implements AutoCloseable {
         return Path.of(System.getProperty("java.io.tmpdir"), "gemtrack-" + command + "-" + System.getProperty("user.name") + ".log");
     }
 
-    Path path() {
-        return path;
+    /** Where the log goes, as the terminal is told. */
+    String where() {
+        return path.equals(STDERR) ? "stderr" : path.toString();
     }
 
     /** The stderr the process started with. */
@@ -54,7 +61,9 @@ final class LogFile implements AutoCloseable {
 
     @Override
     public void close() {
-        System.setErr(terminal);
-        file.close();
+        if (file != null) {
+            System.setErr(terminal);
+            file.close();
+        }
     }
 }

@@ -85,7 +85,7 @@ final class Pipeline implements AutoCloseable {
         try (LogFile logFile = LogFile.redirectStderr(log)) {
             try (Pipeline pipeline = starter.start(logFile.terminal())) {
                 System.out.print(pipeline.addresses());
-                System.out.printf("  log           %s%n%n", logFile.path());
+                System.out.printf("  log           %s%n%n", logFile.where());
                 System.out.flush();
                 try (StatusLine status = new StatusLine(System.out, StatusLine.onTerminal(),
                         new PipelineStatus(pipeline.httpPort(), Shutdown.stopRequest()))) {

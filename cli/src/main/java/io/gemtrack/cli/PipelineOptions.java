@@ -19,7 +19,7 @@ final class PipelineOptions {
     int kafkaPort;
 
     @Option(names = "--log", paramLabel = "FILE",
-            description = "Where the parts' logs go, written anew. Default: gemtrack-COMMAND-USER.log in the temporary directory.")
+            description = "Where the parts' logs go, written anew (-: stderr). Default: gemtrack-COMMAND-USER.log in the temporary directory.")
     Path log;
 
     /** A check of an option that may fail with picocli's usage error. */
