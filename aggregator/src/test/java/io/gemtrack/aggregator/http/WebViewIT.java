@@ -242,6 +242,8 @@ class WebViewIT {
         assertThat(browser.script("return document.querySelector('h1').textContent")).asString().endsWith("(exited)");
         // The one error the browser logs is the process route's 404, which told the page to look for the exit.
         assertThat(browser.consoleErrors()).allSatisfy(error -> assertThat(error).contains("/processes/200", "404"));
+
+        browser.screenshot("process-exited");
     }
 
     private void assertFleetTableMatchesApi(String policy) {
