@@ -9,6 +9,7 @@ export const api = {
   processes: (name, policy) => `${host(name)}/processes?policy=${encodeURIComponent(policy)}`,
   process: (name, pid) => `${host(name)}/processes/${pid}`,
   whatIfKilled: (name, pid) => `${host(name)}/processes/${pid}/what-if-killed`,
+  exit: (name, pid) => `${host(name)}/exits/${pid}`,
   buffers: name => `${host(name)}/buffers`,
   oom: name => `${host(name)}/oom`,
   history: name => `${host(name)}/history`,
@@ -19,7 +20,8 @@ export async function getJson(path) {
   const response = await fetch(path, { headers: { Accept: 'application/json' } });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error(body.error ?? `${path}: HTTP ${response.status}`);
+    // The status goes with the message, so a page can tell "gone" (404) from a failure.
+    throw Object.assign(new Error(body.error ?? `${path}: HTTP ${response.status}`), { status: response.status });
   }
   return body;
 }

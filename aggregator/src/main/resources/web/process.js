@@ -27,6 +27,9 @@ export function processPage(hostName, pid) {
     { key: 'chargedHere', label: 'charged here', value: buffer => chargedHere(buffer, pid, policy), bytes: true },
   ], buffer => String(buffer.object));
   const whatIf = el('div', { id: 'what-if-killed' });
+  const live = el('div', {});
+  const exited = el('section', { id: 'exited', hidden: true });
+  let exitSeen;
 
   return {
     title: `${hostName} pid ${pid}`,
@@ -35,20 +38,41 @@ export function processPage(hostName, pid) {
       { label: `pid ${pid}`, href: pages.process(hostName, pid, chosen) },
     ],
     mount(main) {
-      show(main, heading, facts,
+      show(live, facts,
         el('section', {}, el('h2', {}, 'Charged under each policy'), charges),
         el('section', {}, el('h2', {}, 'Buffers it created or holds'),
           el('p', { class: 'note' }, 'Charged here: what the chosen policy charges this process for the buffer.'),
           buffers.element),
         el('section', {}, el('h2', {}, 'What if killed'), whatIf));
+      show(main, heading, exited, live);
     },
     async load() {
-      const [process, killed] = await Promise.all([
-        getJson(api.process(hostName, pid)), getJson(api.whatIfKilled(hostName, pid))]);
-      return { process, killed };
+      // A pid is never used again within a boot: once exited, the page stays the exit's.
+      if (exitSeen !== undefined) {
+        return { exit: exitSeen };
+      }
+      try {
+        const [process, killed] = await Promise.all([
+          getJson(api.process(hostName, pid)), getJson(api.whatIfKilled(hostName, pid))]);
+        return { process, killed };
+      } catch (error) {
+        // A process that has exited since the page was opened: say so, and what its exit freed.
+        if (error.status === 404) {
+          exitSeen = await getJson(api.exit(hostName, pid));
+          return { exit: exitSeen };
+        }
+        throw error;
+      }
     },
-    render({ process, killed }, chosen) {
+    render({ process, killed, exit }, chosen) {
       policy = chosen;
+      live.hidden = exit !== undefined;
+      exited.hidden = exit === undefined;
+      if (exit !== undefined) {
+        heading.textContent = `Process ${exit.pid} ${exit.comm} on ${hostName} (exited)`;
+        showExit(exited, exit, hostName, policy);
+        return;
+      }
       heading.textContent = `Process ${process.pid} ${process.comm} on ${hostName}`;
       showFacts(facts, process);
       showCharges(charges, process, policy);
@@ -64,6 +88,25 @@ function chargedHere(buffer, pid, policy) {
   const asHolder = buffer.holders.find(holder => holder.pid === pid)?.charges[policy] ?? 0;
   const asCreator = buffer.creatorPid === pid && buffer.creatorCharges ? buffer.creatorCharges[policy] : 0;
   return asHolder + asCreator;
+}
+
+function showExit(container, exit, hostName, policy) {
+  show(container,
+    el('p', {}, 'It exited at ',
+      el('strong', { id: 'exited-at', dataset: { value: String(exit.exitedAtEpochMillis) } },
+        new Date(exit.exitedAtEpochMillis).toLocaleTimeString()),
+      '. Its exit freed ',
+      el('strong', { id: 'gem-freed', title: exactBytes(exit.gemFreedBytes), dataset: { value: String(exit.gemFreedBytes) } },
+        formatBytes(exit.gemFreedBytes)),
+      ' of GPU buffers, those only it held, and ',
+      el('span', { id: 'freed-bytes', title: exactBytes(exit.freedBytes), dataset: { value: String(exit.freedBytes) } },
+        formatBytes(exit.freedBytes)),
+      ' in all, with its anonymous memory, swap and page tables; the buffers it shared live on in their other holders.'),
+    el('p', {}, `Under ${policy} it was charged `,
+      el('strong', { id: 'charged-at-exit', dataset: { value: String(exit.charges[policy]) } }, formatBytes(exit.charges[policy])),
+      '.'),
+    el('p', {}, el('a', { id: 'back-to-host', href: pages.host(hostName, policy) }, `Back to ${hostName}`),
+      ' for the processes that run now.'));
 }
 
 function showFacts(container, process) {

@@ -9,6 +9,7 @@ import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.ProcessExits;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
@@ -121,10 +122,11 @@ public final class Aggregator implements AutoCloseable {
         HostActivity activity = new HostActivity(config.hostExpiry());
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), deadLetterBytes, metrics);
+        ProcessExits exits = new ProcessExits();
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
-                checkpoints, config.checkpointInterval(), activity);
+                checkpoints, config.checkpointInterval(), activity, exits);
         history = FleetHistory.started(fleet);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history, activity),
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history, activity, exits),
                 new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();

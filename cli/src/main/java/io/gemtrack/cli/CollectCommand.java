@@ -12,7 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -31,21 +31,16 @@ import picocli.CommandLine;
                         + " each device's shared memory whose holders are unknown as another."})
 public final class CollectCommand implements Callable<Integer> {
 
+    private final StopRequest stop;
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     PublishOptions kafka;
 
-    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Time between samples: a number with ms, s, m or h. Default: ${DEFAULT-VALUE}.")
-    Duration interval;
-
-    @Option(names = "--proc", defaultValue = "/proc", description = "Root of the procfs to read. Default: ${DEFAULT-VALUE}.")
-    Path proc;
-
-    @Option(names = "--sys", description = "Root of the sysfs to read. Default: the sys beside --proc (/sys for /proc).")
-    Path sys;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--host", description = "Host name on the events. Default: the kernel's, from PROC/sys/kernel/hostname.")
     String host;
@@ -56,13 +51,31 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the events as JSON lines to stdout instead of sending them.")
     boolean dryRun;
 
-    @Override
-    public Integer call() throws IOException {
+    /** Samples until a stop signal (see {@link Shutdown}), if no limit comes first. */
+    public CollectCommand() {
+        this(Shutdown.stopRequest());
+    }
+
+    /** Samples until {@code stop} is made, if no limit comes first. */
+    CollectCommand(StopRequest stop) {
+        this.stop = stop;
+    }
+
+    /** Checks every option and the procfs, naming the option or the file that is wrong; {@link #call()} does so first. */
+    void validate() throws IOException {
         if (samples != null && samples < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1, was " + samples);
         }
         requireProcFs();
-        ProcFs procFs = sys != null ? new ProcFs(proc, sys) : new ProcFs(proc);
+        if (host == null) {
+            hostname(sampling.procFs());
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        ProcFs procFs = sampling.procFs();
         Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {
@@ -88,13 +101,14 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (InterruptException e) {
             // Stopped while Kafka waited for room in its buffer or for the broker.
         }
-        PublishOptions.close(publisher, Shutdown.stopRequest());
+        PublishOptions.close(publisher, stop);
         report(collector, String.format(" to %s (%d sent, %d failed)", kafka.topic(), publisher.acknowledged(), publisher.failed()));
         return publisher.failed() == 0 ? 0 : 1;
     }
 
     /** Fails, naming {@code --proc} and the file, unless it has the boot id every kernel's procfs has. */
     private void requireProcFs() {
+        Path proc = sampling.proc;
         if (!Files.isDirectory(proc)) {
             throw invalidProc(proc + " is not a directory");
         }
@@ -108,7 +122,7 @@ public final class CollectCommand implements Callable<Integer> {
         try {
             return procFs.hostname();
         } catch (NoSuchFileException | AccessDeniedException e) {
-            throw invalidProc("cannot read " + proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
+            throw invalidProc("cannot read " + sampling.proc.resolve(ProcFs.HOSTNAME) + " (--host names the host instead)");
         }
     }
 
@@ -119,8 +133,8 @@ public final class CollectCommand implements Callable<Integer> {
 
     /** Samples until {@code count} samples or a stop signal, which interrupts the sampling (see {@link StopRequest}). */
     private void runUntilStopped(Collector collector, long count, Consumer<Event> sink) throws IOException {
-        try (StopRequest.Interruption interruption = Shutdown.stopRequest().interruptOnRequest()) {
-            collector.run(count, interval, sink);
+        try (StopRequest.Interruption interruption = stop.interruptOnRequest()) {
+            collector.run(count, sampling.interval, sink);
         }
     }
 

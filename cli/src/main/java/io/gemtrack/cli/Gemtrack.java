@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
         footer = {"", "A command that fails prints one line naming the error; --verbose, or " + FailureReport.DEBUG_VARIABLE
                 + "=1 in the environment, adds its stack trace."},
-        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, TopicsCommand.class,
-                BrokerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, LocalCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class,
+                TopicsCommand.class, BrokerCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 
     @CommandLine.Spec
@@ -33,6 +33,7 @@ public final class Gemtrack implements Runnable {
         Shutdown.install();
         // Over System.out itself, so that checkError() tells a command printing events that its reader is gone.
         commandLine.setOut(new PrintWriter(System.out, true));
+        withVersion(commandLine);
         System.exit(Shutdown.exitStatus(commandLine.execute(args)));
     }
 
@@ -44,7 +45,22 @@ public final class Gemtrack implements Runnable {
         CommandLine commandLine = new CommandLine(new Gemtrack()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(new FailureReport(System.getenv()));
         commandLine.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, Gemtrack::footer);
+        withVersion(commandLine);
         return commandLine;
+    }
+
+    /**
+     * Gives {@code commandLine}'s subcommands the root's {@code --version} answer; picocli's standard options give a
+     * subcommand {@code --version}, but without a version of its own it prints nothing. Done again when the process
+     * runs, for the commands a tool module added.
+     */
+    private static void withVersion(CommandLine commandLine) {
+        for (CommandLine subcommand : commandLine.getSubcommands().values()) {
+            if (subcommand.getCommandSpec().version().length == 0) {
+                subcommand.getCommandSpec().versionProvider(new BuildVersion());
+            }
+            withVersion(subcommand);
+        }
     }
 
     /** The footer, naming the benchmark commands where they are not on the class path, and so not listed above it. */

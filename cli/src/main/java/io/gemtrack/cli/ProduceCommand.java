@@ -97,15 +97,16 @@ public final class ProduceCommand implements Callable<Integer> {
             List<String> footer = new ArrayList<>(List.of("", "Scenarios (--scenario):"));
             Scenarios.ALL.forEach(scenario -> footer.add(String.format("  %-13s %s", scenario.name(), scenario.description())));
             footer.add(String.format("  %-13s %s", Scenarios.MIXED, "all of the above side by side on every host"));
+            footer.add(String.format("  %-13s %s", Scenarios.DESKTOP.name(), Scenarios.DESKTOP.description()));
             spec.usageMessage().footer(footer.toArray(String[]::new));
             return spec;
         }
     }
 
-    @Override
-    public Integer call() throws IOException {
-        List<Scenario> scenarios = validatedScenarios();
-        long perSecond = validatedRate();
+    /** Checks every option, naming the one that is wrong; {@link #call()} does so before any work. */
+    void validate() {
+        validatedScenarios();
+        validatedRate();
         if (hosts < 1 || hosts > MAX_HOSTS) {
             throw invalid("--hosts", "must be between 1 and " + MAX_HOSTS + ", was " + hosts);
         }
@@ -113,6 +114,13 @@ public final class ProduceCommand implements Callable<Integer> {
             requireAtLeast("--events", events, 1);
         }
         requireAtLeast("--snapshot-every", snapshotEvery, 0);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        List<Scenario> scenarios = validatedScenarios();
+        long perSecond = validatedRate();
         long runSeed = seed != null ? seed : new SplittableRandom().nextLong();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,

@@ -1,5 +1,6 @@
 package io.gemtrack.cli;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -33,6 +34,11 @@ final class Shutdown {
     private static final StopRequest STOP = new StopRequest();
     private static final ConcurrentLinkedDeque<Runnable> FORCED_CLEANUPS = new ConcurrentLinkedDeque<>();
     private static Signal received;
+    /**
+     * Where the stop is told: the stderr the process started with, even while a command sends stderr to a log file
+     * ({@link LogFile}), since it is news to whoever sent the signal.
+     */
+    private static final PrintStream TERMINAL = System.err;
 
     private Shutdown() {
     }
@@ -52,13 +58,13 @@ final class Shutdown {
         synchronized (Shutdown.class) {
             if (received == null) {
                 received = signal;
-                System.err.println("stopping on SIG" + signal.getName() + " (another signal stops at once) ...");
+                TERMINAL.println("stopping on SIG" + signal.getName() + " (another signal stops at once) ...");
                 startDeadline();
                 STOP.make();
                 return;
             }
         }
-        System.err.println("SIG" + signal.getName() + " while stopping: stopping at once");
+        TERMINAL.println("SIG" + signal.getName() + " while stopping: stopping at once");
         forceExit();
     }
 
@@ -69,7 +75,7 @@ final class Shutdown {
             } catch (InterruptedException e) {
                 return;
             }
-            System.err.println("not stopped within " + DEADLINE.toSeconds() + " s of the signal: stopping at once");
+            TERMINAL.println("not stopped within " + DEADLINE.toSeconds() + " s of the signal: stopping at once");
             forceExit();
         }, "gemtrack-stop-deadline");
         deadline.setDaemon(true);
@@ -81,7 +87,7 @@ final class Shutdown {
             try {
                 cleanup.run();
             } catch (RuntimeException | Error e) {
-                System.err.println("while stopping at once: " + e);
+                TERMINAL.println("while stopping at once: " + e);
             }
         }
         Runtime.getRuntime().halt(exitStatus(0));

@@ -2,6 +2,7 @@ package io.gemtrack.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.build.BuildInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -43,10 +44,81 @@ class UserErrorsTest {
     }
 
     @Test
+    void demoChecksTheProducersOptionsBeforeStarting() {
+        String[][] cases = {
+            {"--scenario", "nosuch", "Invalid value for option '--scenario': unknown scenario 'nosuch'; choose from "},
+            {"--rate", "0", "Invalid value for option '--rate': '0' is neither a positive number of events per second nor max"},
+            {"--rate", "fast", "Invalid value for option '--rate': 'fast' is neither a positive number of events per second nor max"},
+            {"--seed", "x", "Invalid value for option '--seed': 'x' is not a long"},
+            {"--hosts", "10001", "Invalid value for option '--hosts': must be between 1 and 10000, was 10001"},
+        };
+        for (String[] wrong : cases) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run("demo", wrong[0], wrong[1])).as(wrong[0]).isEqualTo(USAGE);
+            assertThat(err.toString()).as(wrong[0]).startsWith(wrong[2]).contains("Usage: gemtrack demo")
+                    .doesNotContain("starting Kafka");
+            assertThat(out.toString()).doesNotContain("web view");
+            assertNoStackTrace();
+        }
+    }
+
+    @Test
+    void localChecksItsProcAndFlagsBeforeStarting(@TempDir Path proc) {
+        assertThat(run("local", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack local: --proc: /nonexistent is not a directory" + System.lineSeparator());
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).contains("gemtrack local: --proc: cannot read " + proc.resolve("sys/kernel/random/boot_id"));
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--interval", "0s")).isEqualTo(USAGE);
+        assertThat(err.toString()).startsWith("Invalid value for option '--interval': '0s' is not a positive interval like 500ms, 5s, 2m or 1h")
+                .contains("Usage: gemtrack local");
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("local", "--http-port", "70000")).isEqualTo(USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--http-port': 70000 is not a port");
+        assertNoStackTrace();
+    }
+
+    @Test
+    void topNamesAnAggregatorItCannotReachAndABadPolicyOrAddress() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        assertThat(run("top", "--url", "http://127.0.0.1:" + closed, "--once")).isEqualTo(FailureReport.FAILED);
+        assertThat(err.toString()).isEqualTo("gemtrack top: cannot reach the aggregator at http://127.0.0.1:" + closed + " (--url): connection refused"
+                + System.lineSeparator());
+        assertThat(err.toString().lines()).hasSize(1);
+        assertNoStackTrace();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("top", "--url", "localhost:9400")).isEqualTo(USAGE);
+        assertThat(err.toString()).startsWith("Invalid value for option '--url': 'localhost:9400' is not an address like http://localhost:9400");
+        assertNoStackTrace();
+    }
+
+    @Test
     void demoWithAnHttpPortBeyondTheLastOne() {
         assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
         assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
         assertNoStackTrace();
+    }
+
+    @Test
+    void everyCommandAnswersVersion() {
+        for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker", "local", "top"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--version")).as(command).isZero();
+            assertThat(out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
+            assertNoStackTrace();
+        }
     }
 
     @Test

@@ -23,8 +23,8 @@ final class Tools {
                 return candidate;
             }
         }
-        throw new IllegalStateException(name + " is not on the PATH; run scripts/install-deps (the README's test "
-                + "command does) to install it from Debian's packages");
+        throw new IllegalStateException(name + " is not on the PATH; run scripts/install-deps (scripts/test "
+                + "does) to install it from Debian's packages");
     }
 
     /** Runs the tool to its end and returns what it printed (stdout and stderr); fails unless it exits 0. */

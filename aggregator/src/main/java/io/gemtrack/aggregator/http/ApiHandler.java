@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostQuarantine;
+import io.gemtrack.aggregator.kafka.ProcessExits;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
+ * GET /api/hosts/{host}/exits                           the processes that exited lately, the last first
+ * GET /api/hosts/{host}/exits/{pid}                     one of them: when it exited, what it was charged and freed
  * GET /api/hosts/{host}/buffers                         every buffer of the host with its creator and holders
  * GET /api/hosts/{host}/buffers/{object}                one buffer and its holders
  * GET /api/hosts/{host}/history                         GEM and unaccounted bytes over the last minutes, as columns
@@ -50,14 +53,21 @@ public final class ApiHandler implements HttpHandler {
     private final FleetModel fleet;
     private final FleetHistory history;
     private final HostActivity activity;
+    private final ProcessExits exits;
     private final CheckpointCodec checkpoints = new CheckpointCodec();
     private final JsonHandler json = new JsonHandler(this::respond);
 
     /** @param activity when each host was last heard from, guarded by the fleet's lock */
     public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
+        this(fleet, history, activity, new ProcessExits());
+    }
+
+    /** @param exits the processes that exited lately, guarded by the fleet's lock */
+    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity, ProcessExits exits) {
         this.fleet = fleet;
         this.history = history;
         this.activity = activity;
+        this.exits = exits;
     }
 
     @Override
@@ -126,6 +136,15 @@ public final class ApiHandler implements HttpHandler {
         if (resource.equals("processes") && parts.size() == 5 && parts.get(4).equals("what-if-killed")) {
             return OomAdvisor.whatIfKilled(host, process(host, parts.get(3)));
         }
+        if (resource.equals("exits") && parts.size() == 3) {
+            return exits.all(host);
+        }
+        if (resource.equals("exits") && parts.size() == 4) {
+            long pid = number("pid", parts.get(3));
+            return (pid == (int) pid ? exits.of(host, (int) pid) : Optional.<ProcessExits.Exit>empty()).orElseThrow(() ->
+                    new ApiException(404, "no exit of pid " + parts.get(3) + " on host " + host.host() + " among the last "
+                            + ProcessExits.PER_HOST));
+        }
         if (resource.equals("buffers") && parts.size() == 3) {
             return ApiViews.buffers(host);
         }
@@ -175,11 +194,13 @@ public final class ApiHandler implements HttpHandler {
         return host;
     }
 
-    private static Process process(HostModel host, String pid) throws ApiException {
+    private Process process(HostModel host, String pid) throws ApiException {
         long number = number("pid", pid);
         Process process = number == (int) number ? host.process((int) number) : null;
         if (process == null) {
-            throw new ApiException(404, "unknown pid " + pid + " on host " + host.host());
+            boolean exited = number == (int) number && exits.of(host, (int) number).isPresent();
+            throw new ApiException(404, exited ? "pid " + pid + " exited on host " + host.host() + "; its exit: "
+                    + "/api/hosts/" + host.host() + "/exits/" + pid : "unknown pid " + pid + " on host " + host.host());
         }
         return process;
     }

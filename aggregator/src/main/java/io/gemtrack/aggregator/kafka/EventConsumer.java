@@ -79,6 +79,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
     private final HostActivity activity;
+    private final ProcessExits exits;
     /**
      * The events partition of each host this consumer owns: a host's events all come from one partition. Written
      * by the applier; the consumer thread touches it only after {@link #drain()}, which orders the two.
@@ -96,6 +97,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
+        this(settings, groupId, topic, fleet, metrics, deadLetters, listener, checkpoints, checkpointInterval, activity,
+                new ProcessExits());
+    }
+
+    /** @param exits where the processes that exit are remembered, guarded by the fleet's lock */
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
+                         ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
+                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits) {
         // Where to resume is the checkpoints' business (gemtrack's consumers never commit offsets): committed offsets
         // would skip events no checkpoint covers.
         Map<String, Object> config = settings.consumer(Map.of(
@@ -115,6 +124,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.checkpoints = checkpoints;
         this.checkpointInterval = checkpointInterval;
         this.activity = activity;
+        this.exits = exits;
     }
 
     /** Whether this consumer is consuming, and the error it stopped on if it did. */
@@ -229,9 +239,11 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         long applyNanos;
         synchronized (fleet) {
             // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
+            Optional<ProcessExits.Pending> exit = exits.before(fleet, event, received.epochMillis());
             long start = System.nanoTime();
             result = fleet.apply(event);
             applyNanos = System.nanoTime() - start;
+            exit.ifPresent(pending -> exits.after(pending, result));
             activity.heard(event.host(), received);
         }
         partitionOfHost.putIfAbsent(event.host(), record.partition());
@@ -273,6 +285,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             for (String host : activity.dropDue(HostActivity.now())) {
                 fleet.remove(host);
                 activity.forget(host);
+                exits.forget(host);
                 dropped.put(host, partitionOfHost.remove(host));
             }
         }

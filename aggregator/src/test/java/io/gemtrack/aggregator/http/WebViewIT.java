@@ -278,6 +278,30 @@ class WebViewIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aProcessThatExitsWhileItsPageIsOpenIsShownExitedWithWhatItsExitFreedAndTheWayBack() throws Exception {
+        String page = "/hosts/" + LATE_HOST + "/processes/200?policy=freeable";
+        browser.open(page);
+        List<Event> events = BasicScenario.events(LATE_HOST, "boot-1");
+        publish(List.of(new EventStamper(LATE_HOST, "boot-1", events.size()).stamp(events.get(events.size() - 1).ts() + 1,
+                new EventBody.ProcessExit(200))));
+        JsonNode exit = api.await("/api/hosts/" + LATE_HOST + "/exits/200", answer -> answer.has("pid"));
+
+        browser.await("the page saying pid 200 exited", () -> "false".equals(String.valueOf(
+                browser.script("return document.getElementById('exited').hidden"))));
+        assertThat(browser.attribute("#exited-at", "data-value")).isEqualTo(exit.get("exitedAtEpochMillis").asText());
+        assertThat(browser.attribute("#gem-freed", "data-value")).isEqualTo(exit.get("gemFreedBytes").asText());
+        assertThat(browser.attribute("#freed-bytes", "data-value")).isEqualTo(exit.get("freedBytes").asText());
+        assertThat(browser.attribute("#charged-at-exit", "data-value")).isEqualTo(exit.get("charges").get("freeable").asText());
+        assertThat(browser.attribute("#back-to-host", "href")).isEqualTo("/hosts/" + LATE_HOST + "?policy=freeable");
+        assertThat(browser.script("return document.querySelector('h1').textContent")).asString().endsWith("(exited)");
+        // The one error the browser logs is the process route's 404, which told the page to look for the exit.
+        assertThat(browser.consoleErrors()).allSatisfy(error -> assertThat(error).contains("/processes/200", "404"));
+
+        browser.screenshot("process-exited");
+    }
+
     private void assertFleetTableMatchesApi(String policy) {
         JsonNode hosts = ok("/api/hosts");
         List<Map<String, String>> rows = browser.rows("#hosts");

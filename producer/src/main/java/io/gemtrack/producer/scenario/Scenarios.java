@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The scenarios the emulator knows, and {@value #MIXED}: all of them side by side on every host. */
+/**
+ * The scenarios the emulator knows: the workloads of {@link #ALL}, each one story of GPU memory, and {@value #MIXED}
+ * (all of them side by side on every host); and {@link #DESKTOP}, a host told so that the policies disagree, which
+ * the demo runs.
+ */
 public final class Scenarios {
 
     public static final String MIXED = "mixed";
@@ -20,12 +24,16 @@ public final class Scenarios {
             new Scenario("creator-exit", "a creator exits while an importer keeps its buffers alive", CreatorExitWorkload::new),
             new Scenario("fork-heavy", "forked workers inherit a DRM fd, exec, thread and exit", ForkHeavyWorkload::new));
 
+    /** The demo's story: each policy picks its own OOM victim, and the host's page shows why. */
+    public static final Scenario DESKTOP = new Scenario("desktop",
+            "a desktop where the policies disagree: compositor, browser, leaker (the demo's)", DesktopWorkload::new);
+
     private Scenarios() {
     }
 
-    /** Every name {@code --scenario} accepts, {@value #MIXED} last. */
+    /** Every name {@code --scenario} accepts, {@value #MIXED} and the desktop last. */
     public static List<String> names() {
-        return Stream.concat(ALL.stream().map(Scenario::name), Stream.of(MIXED)).toList();
+        return Stream.concat(ALL.stream().map(Scenario::name), Stream.of(MIXED, DESKTOP.name())).toList();
     }
 
     /**
@@ -41,7 +49,7 @@ public final class Scenarios {
                 chosen.addAll(ALL);
                 continue;
             }
-            chosen.add(ALL.stream().filter(scenario -> scenario.name().equals(trimmed)).findFirst()
+            chosen.add(Stream.concat(ALL.stream(), Stream.of(DESKTOP)).filter(scenario -> scenario.name().equals(trimmed)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + trimmed + "'; choose from "
                             + String.join(", ", names()) + " (or several, comma-separated)")));
         }
