@@ -52,6 +52,7 @@ final class HostState {
     final Map<Integer, Process> processes = new TreeMap<>();
     final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
     final ObjectTable objects = new ObjectTable();
+    final ObjectOrder objectOrder = new ObjectOrder();
     final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
     private final Runnable counterMismatch;
     private final EventRules rules = new EventRules(this);
@@ -133,6 +134,7 @@ final class HostState {
     GemObject addObject(long id, int minor, String region, long sizeBytes, Mm creatorMm, long residentBytes) {
         GemObject object = new GemObject(id, ledger.region(minor, region), sizeBytes, creatorMm, residentBytes);
         objects.insert(object);
+        objectOrder.add(object);
         object.creatorMm().addCreated(object);
         ledger.add(object);
         return object;
@@ -142,6 +144,7 @@ final class HostState {
     void removeObject(GemObject object) {
         ledger.retract(object);
         objects.remove(object.id());
+        objectOrder.remove(object);
         object.creatorMm().removeCreated(object);
     }
 
