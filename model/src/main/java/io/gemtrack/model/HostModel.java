@@ -11,7 +11,6 @@ import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -315,7 +314,7 @@ public final class HostModel {
 
     private static List<GemObject> byId(Collection<GemObject> objects) {
         List<GemObject> sorted = new ArrayList<>(objects);
-        sorted.sort(Comparator.comparingLong(GemObject::id));
+        sorted.sort(ObjectSort.id.order());
         return sorted;
     }
 
