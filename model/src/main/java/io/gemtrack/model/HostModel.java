@@ -286,7 +286,7 @@ public final class HostModel {
      * as objects come and go: it costs the page and the positions before it, whatever the host's size.
      */
     public List<GemObject> objects(ObjectSort sort, int offset, int limit) {
-        long[] ids = state.objectOrder.ids(sort, offset, limit);
+        long[] ids = state.objectIds(sort, offset, limit);
         List<GemObject> page = new ArrayList<>(ids.length);
         for (long id : ids) {
             page.add(state.objects.get(id));

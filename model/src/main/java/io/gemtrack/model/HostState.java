@@ -46,14 +46,15 @@ final class HostState {
     /** The latest HostMemory, {@code null} while the host never sent one. */
     private HostMemory memory;
     final Map<Integer, DrmDeviceAdded> devices = new TreeMap<>();
-    /** Every task, leaders and threads, to its thread group. */
-    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>();
+    /** Every task, leaders and threads, to its thread group. Maps start empty and grow: a fleet has many idle hosts. */
+    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>(0);
     /** Thread groups by leader pid. */
     final Map<Integer, Process> processes = new TreeMap<>();
-    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
+    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>(0);
     final ObjectTable objects = new ObjectTable();
-    final ObjectOrder objectOrder = new ObjectOrder();
-    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
+    /** The objects' orders for listings; {@code null} while the host has none, as most idle hosts of a fleet do. */
+    private ObjectOrder objectOrder;
+    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>(0);
     private final Runnable counterMismatch;
     private final EventRules rules = new EventRules(this);
 
@@ -70,6 +71,11 @@ final class HostState {
     /** The latest HostMemory, {@code null} while the host never sent one. */
     HostMemory memory() {
         return memory;
+    }
+
+    /** The ids at positions {@code offset} to {@code offset + limit - 1} of {@code sort}'s order (fewer at the end). */
+    long[] objectIds(ObjectSort sort, int offset, int limit) {
+        return objectOrder == null ? new long[0] : objectOrder.ids(sort, offset, limit);
     }
 
     // ---- mutation steps, which cannot fail ----------------------------------------------------------------
@@ -134,6 +140,9 @@ final class HostState {
     GemObject addObject(long id, int minor, String region, long sizeBytes, Mm creatorMm, long residentBytes) {
         GemObject object = new GemObject(id, ledger.region(minor, region), sizeBytes, creatorMm, residentBytes);
         objects.insert(object);
+        if (objectOrder == null) {
+            objectOrder = new ObjectOrder();
+        }
         objectOrder.add(object);
         object.creatorMm().addCreated(object);
         ledger.add(object);
@@ -145,6 +154,9 @@ final class HostState {
         ledger.retract(object);
         objects.remove(object.id());
         objectOrder.remove(object);
+        if (objects.isEmpty()) {
+            objectOrder = null;
+        }
         object.creatorMm().removeCreated(object);
     }
 
