@@ -69,6 +69,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "10", description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    /** What the throughput steps send: a steady fleet, or the host-churn workload of the earlier benchmarks. */
+    enum WorkloadKind {
+        steady, churn
+    }
+
+    @Option(names = "--workload", defaultValue = "steady",
+            description = "steady: --hosts long-lived emulated hosts (mixed scenario, booted before the timing) and a boot every"
+                    + " --boot-every events; churn: a new BasicScenario host every 19 events (default: ${DEFAULT-VALUE}).")
+    WorkloadKind workloadKind;
+
+    @Option(names = "--hosts", defaultValue = "10000", description = "Hosts of the steady fleet (default: ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--boot-every", defaultValue = "10000",
+            description = "Events of the steady fleet between two new hosts' boots (default: ${DEFAULT-VALUE}).")
+    long bootEvery;
+
     @Option(names = "--objects", defaultValue = "1000000",
             description = "Live GEM objects of the host whose heap and snapshot recovery are measured (default: ${DEFAULT-VALUE}).")
     int objects;
@@ -79,9 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
         validate();
         // The aggregators' notes on taking over partitions would land in the middle of the progress lines.
         System.setProperty("org.slf4j.simpleLogger.log.io.gemtrack.aggregator", "warn");
-        Workload workload = Workload.ofAtLeast(events);
+        Workload workload = workloadKind == WorkloadKind.steady ? Workload.steadyFleet(hosts, events, bootEvery)
+                : Workload.ofAtLeast(events);
         long records = workload.size();
         out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);
+        out.printf("workload: %s%n", workloadKind == WorkloadKind.steady ? String.format("steady fleet: %,d hosts of the emulator's mixed"
+                + " scenario booted first (%,d events, not timed), then their actions in turn, a new host booting every %,d events",
+                hosts, workload.setup().size(), bootEvery) : "host churn: a new BasicScenario host every 19 events");
         out.printf("machine: %s%n", machine());
         out.println("each throughput step runs twice in its JVM: cold, then warm (on code the first run compiled)");
         out.flush();
@@ -94,17 +115,19 @@ public final class BenchCommand implements Callable<Integer> {
 
             Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
                     "bench.perf", records, payloadFile(workload), EventPublisher.DEFAULTS), rates("records/s"));
+            List<Event> firstRunSetup = workload.setup().stream().map(BenchCommand::renamed).toList();
             List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
             Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
-                    produce(bootstrap, FIRST_RUN_TOPIC, firstRunEvents), produce(bootstrap, "bench.events", workload.events())),
+                    produce(bootstrap, FIRST_RUN_TOPIC, firstRunSetup, firstRunEvents),
+                    produce(bootstrap, "bench.events", workload.setup(), workload.events())),
                     rates("events/s"));
             Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
                     () -> tools.consumerRecordsPerSecond("bench.perf", records), rates("records/s"));
             Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
-                AggregatorRun first = aggregate(bootstrap, FIRST_RUN_TOPIC, firstRunEvents.size());
+                AggregatorRun first = aggregate(bootstrap, FIRST_RUN_TOPIC, firstRunSetup.size(), firstRunEvents.size());
                 // The first run's model is garbage now: collected here, not by a full collection inside the second.
                 System.gc();
-                return new Runs<>(first, aggregate(bootstrap, "bench.events", records));
+                return new Runs<>(first, aggregate(bootstrap, "bench.events", workload.setup().size(), records));
             }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
             Latency latency = latency(out, bootstrap);
             out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
@@ -140,6 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
         requirePositive("--latency-rate", latencyRate);
         requirePositive("--latency-seconds", latencySeconds);
         requirePositive("--objects", objects);
+        requirePositive("--hosts", hosts);
+        requirePositive("--boot-every", bootEvery);
     }
 
     private void requirePositive(String option, long value) {
@@ -192,8 +217,11 @@ public final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private double produce(String bootstrap, String topic, List<Event> events) {
+    /** Sends {@code setup}, then times sending {@code events}. */
+    private double produce(String bootstrap, String topic, List<Event> setup, List<Event> events) {
         try (EventPublisher publisher = new EventPublisher(Map.of("bootstrap.servers", bootstrap), topic, partitions)) {
+            setup.forEach(publisher::publish);
+            publisher.flushExpectingNoFailure();
             long start = System.nanoTime();
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -202,15 +230,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is
-     * timed; and the CPU used in that time.
+     * Applied events per second, from the first applied event after the {@code setup} ones to the last, as
+     * ConsumerPerformance's fetch rate is timed; and the CPU used in that time.
      */
-    private static AggregatorRun aggregate(String bootstrap, String topic, long expected) throws InterruptedException {
+    private static AggregatorRun aggregate(String bootstrap, String topic, long setup, long expected) throws InterruptedException {
         AtomicLong applied = new AtomicLong();
         CpuUse.Reading[] firstAndLast = new CpuUse.Reading[2];
         CountDownLatch done = new CountDownLatch(1);
         AppliedListener listener = (record, event) -> {
-            long count = applied.incrementAndGet();
+            long count = applied.incrementAndGet() - setup;
             if (count == 1) {
                 firstAndLast[0] = CpuUse.Reading.now();
             }
@@ -220,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         };
         try (Aggregator aggregator = new Aggregator(config(bootstrap, topic), listener)) {
-            awaitApplied(done, applied, expected);
+            awaitApplied(done, applied, setup + expected);
         }
         return new AggregatorRun(perSecond(expected - 1, firstAndLast[1].wallNanos() - firstAndLast[0].wallNanos()),
                 firstAndLast[0].until(firstAndLast[1]));
