@@ -34,7 +34,8 @@ public record Workload(List<Event> setup, List<Event> events, List<byte[]> encod
         List<Event> measured = new ArrayList<>();
         int turn = 0;
         for (int booted = hosts; measured.size() < events; ) {
-            if (booted < simulations.size() && measured.size() >= (booted - hosts + 1) * bootEvery) {
+            // The k-th boot comes halfway into the k-th stretch of bootEvery events, so every boot falls within the events.
+            if (booted < simulations.size() && measured.size() >= bootEvery / 2 + (booted - hosts) * bootEvery) {
                 HostSimulation host = simulations.get(booted++);
                 measured.addAll(host.step());
                 running.add(host);
