@@ -13,6 +13,7 @@ import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BusyHost;
+import com.sun.management.OperatingSystemMXBean;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -23,11 +24,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -225,7 +229,7 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         }
 
         private static long processCpuNanos() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         }
 
         private static long gcMillis() {
@@ -236,11 +240,12 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
     /** Clients loading the host page every interval, spread over it; each load requests the page's routes at once. */
     private static final class Readers {
 
-        private final HttpClient http = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
+        private final ExecutorService responses = Executors.newCachedThreadPool();
+        private final HttpClient http = HttpClient.newBuilder().executor(responses).build();
         private final ScheduledLoads loads;
         private final Histogram pages = new Histogram(3);
         private final Histogram routes = new Histogram(3);
-        private final java.util.Map<String, Histogram> byRoute = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Histogram> byRoute = new ConcurrentHashMap<>();
         private final AtomicLong errors = new AtomicLong();
         private final int port;
 
@@ -255,6 +260,7 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
         void stop() throws InterruptedException {
             loads.stop();
+            responses.shutdownNow();
         }
 
         private void loadPage() {
