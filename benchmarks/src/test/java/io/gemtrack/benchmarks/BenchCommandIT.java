@@ -16,7 +16,8 @@ class BenchCommandIT {
     void smallRunPrintsBothRatiosAndTheTable() {
         StringWriter out = new StringWriter();
         int status = new CommandLine(new BenchCommand()).setOut(new PrintWriter(out)).execute(
-                "--events", "5000", "--latency-rate", "1000", "--latency-seconds", "1", "--objects", "5000");
+                "--events", "5000", "--hosts", "100", "--boot-every", "1000", "--latency-rate", "1000", "--latency-seconds", "1",
+                "--objects", "5000");
 
         assertThat(status).as(out.toString()).isZero();
         assertThat(ratio(out.toString(), "producer")).isPositive();
