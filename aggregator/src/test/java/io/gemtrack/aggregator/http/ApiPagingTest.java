@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.GemCreate;
@@ -13,9 +12,6 @@ import io.gemtrack.events.EventStamper;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BusyHost;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -36,9 +32,7 @@ class ApiPagingTest {
     private static final long[] SIZES = {4 << 10, 64 << 10, 4 << 10, 1 << 20, 64 << 10, 1 << 20};
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
-    private final AggregatorHttpServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final FleetServer server;
     private final ObjectMapper json = new ObjectMapper();
 
     ApiPagingTest() {
@@ -49,15 +43,12 @@ class ApiPagingTest {
         for (int i = 0; i < SIZES.length; i++) {
             fleet.apply(mixed.stamp(3 + i, new GemCreate(i + 1, 0, "vram", SIZES[i], MAKER, 1, i + 1)));
         }
-        HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), new ApiHandler(fleet, history, activity),
-                new HealthHandler(new ConsumerStatus()));
+        server = new FleetServer(fleet, new PrometheusRegistry(), new HostActivity(HostActivity.Expiry.DEFAULT));
     }
 
     @AfterEach
     void stop() {
         server.close();
-        history.close();
     }
 
     @Test
@@ -120,20 +111,15 @@ class ApiPagingTest {
     }
 
     private JsonNode ok(String path) throws Exception {
-        HttpResponse<String> response = get(path);
+        HttpResponse<String> response = server.get(path);
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return json.readTree(response.body());
     }
 
     private void assertError(String path, String message) throws Exception {
-        HttpResponse<String> response = get(path);
+        HttpResponse<String> response = server.get(path);
         assertThat(response.statusCode()).as("GET %s", path).isEqualTo(400);
         assertThat(json.readTree(response.body()).get("error").asText()).isEqualTo(message);
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<Long> objects(JsonNode buffers) {
