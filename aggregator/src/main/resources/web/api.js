@@ -1,16 +1,20 @@
-// The JSON API's routes, and fetching them so that an API error shows as its own message.
+// The JSON API's routes, and fetching them so that an API error shows as its own message. Lists come a page at a
+// time (limit, offset, sort, and their total); the pages ask for the most one answer holds.
 
 const host = name => `/api/hosts/${encodeURIComponent(name)}`;
+
+/** The longest page the API answers. */
+export const MAX_PAGE = 1000;
 
 export const api = {
   policies: () => '/api/policies',
   hosts: () => '/api/hosts',
   host,
-  processes: (name, policy) => `${host(name)}/processes?policy=${encodeURIComponent(policy)}`,
-  process: (name, pid) => `${host(name)}/processes/${pid}`,
+  processes: (name, policy) => `${host(name)}/processes?policy=${encodeURIComponent(policy)}&limit=${MAX_PAGE}`,
+  process: (name, pid) => `${host(name)}/processes/${pid}?limit=${MAX_PAGE}`,
   whatIfKilled: (name, pid) => `${host(name)}/processes/${pid}/what-if-killed`,
   exit: (name, pid) => `${host(name)}/exits/${pid}`,
-  buffers: name => `${host(name)}/buffers`,
+  largestBuffers: (name, count) => `${host(name)}/buffers?sort=size&limit=${count}`,
   oom: name => `${host(name)}/oom`,
   history: name => `${host(name)}/history`,
   cgroups: name => `${host(name)}/cgroups`,

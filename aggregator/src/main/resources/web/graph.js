@@ -5,7 +5,8 @@ import { el, svg, show } from './dom.js';
 import { formatBytes, exactBytes } from './format.js';
 import { pages } from './links.js';
 
-const MAX_BUFFERS = 60;
+/** The most buffers the graph draws: the largest. */
+export const MAX_BUFFERS = 60;
 const ROW = 30;
 const NODE_HEIGHT = 22;
 const NODE_WIDTH = 190;
@@ -17,13 +18,16 @@ export class SharingGraph {
     this.element = el('div', { id: 'sharing-graph' });
   }
 
-  /** {@code commByPid}: names of the host's live processes; a dead creator is known by its pid only. */
-  update(host, buffers, commByPid, policy) {
-    if (buffers.length === 0) {
+  /**
+   * {@code largest}: the API's page of the host's largest buffers (largest first, ties by id), at most MAX_BUFFERS
+   * of its {@code total}; {@code commByPid}: names of the host's live processes; a dead creator is known by its pid only.
+   */
+  update(host, largest, commByPid, policy) {
+    if (largest.total === 0) {
       show(this.element, el('p', { class: 'note' }, 'no live buffers'));
       return;
     }
-    const shown = [...buffers].sort((a, b) => b.sizeBytes - a.sizeBytes || a.object - b.object).slice(0, MAX_BUFFERS);
+    const shown = [...largest.buffers];
     const name = pid => (commByPid.has(pid) ? `${pid} ${commByPid.get(pid)}` : `${pid}`);
     const processLink = pid => (commByPid.has(pid) ? pages.process(host, pid, policy) : null);
     const mmGone = pid => shown.some(buffer => buffer.creatorPid === pid && !buffer.creatorMmAlive);
@@ -61,8 +65,8 @@ export class SharingGraph {
     const width = COLUMN_X[2] + NODE_WIDTH;
     const height = TOP + rows * ROW;
     show(this.element,
-      buffers.length > shown.length
-        ? el('p', { class: 'note' }, `the ${shown.length} largest of ${buffers.length} buffers`) : null,
+      largest.total > shown.length
+        ? el('p', { class: 'note' }, `the ${shown.length} largest of ${largest.total} buffers`) : null,
       svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'buffer sharing graph' },
         ['created by', 'buffer', 'held by'].map((title, column) =>
           svg('text', { x: COLUMN_X[column], y: 14, class: 'column-title' }, title)),

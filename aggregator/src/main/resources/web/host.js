@@ -5,7 +5,7 @@ import { HistoryChart } from './chart.js';
 import { el, show } from './dom.js';
 import { bytesFact, fact } from './facts.js';
 import { formatBytes } from './format.js';
-import { SharingGraph } from './graph.js';
+import { MAX_BUFFERS, SharingGraph } from './graph.js';
 import { pages } from './links.js';
 import { LiveTable } from './table.js';
 
@@ -15,6 +15,7 @@ export function hostPage(hostName) {
   const chart = new HistoryChart();
   const oom = el('div', { id: 'oom-comparison' });
   const processesTitle = el('h2');
+  const processesShown = el('p', { class: 'note' });
   const processes = new LiveTable('processes', [
     { key: 'pid', label: 'pid', value: row => row.pid, link: row => pages.process(hostName, row.pid, policy) },
     { key: 'comm', label: 'command', value: row => row.comm },
@@ -37,7 +38,7 @@ export function hostPage(hostName) {
         el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom),
         el('section', {}, processesTitle,
           el('p', { class: 'note' }, 'Most charged first. Click a column to sort, a pid for its buffers.'),
-          processes.element),
+          processesShown, processes.element),
         el('section', {}, el('h2', {}, 'Buffer sharing'),
           el('p', { class: 'note' }, 'Dashed: created it. Solid: holds it (a handle, a dma-buf fd or a mapping). '
             + 'A buffer lives while anyone holds it.'),
@@ -46,7 +47,7 @@ export function hostPage(hostName) {
     async load(chosen) {
       const [host, list, comparison, buffers, history] = await Promise.all([
         getJson(api.host(hostName)), getJson(api.processes(hostName, chosen)), getJson(api.oom(hostName)),
-        getJson(api.buffers(hostName)), getJson(api.history(hostName))]);
+        getJson(api.largestBuffers(hostName, MAX_BUFFERS)), getJson(api.history(hostName))]);
       return { host, list, comparison, buffers, history };
     },
     render({ host, list, comparison, buffers, history }, chosen) {
@@ -58,6 +59,8 @@ export function hostPage(hostName) {
       processesTitle.textContent = `Processes under ${list.policy}`;
       processes.element.dataset.policy = list.policy;
       processes.update(list.processes);
+      processesShown.textContent = list.total > list.processes.length
+        ? `The ${list.processes.length} most charged of ${list.total} processes.` : '';
       graph.update(hostName, buffers, new Map(list.processes.map(row => [row.pid, row.comm])), policy);
     },
   };

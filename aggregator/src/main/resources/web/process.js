@@ -26,6 +26,7 @@ export function processPage(hostName, pid) {
         processLink(holder.pid, `${holder.pid} ${holder.comm} ×${holder.references}`)]) },
     { key: 'chargedHere', label: 'charged here', value: buffer => chargedHere(buffer, pid, policy), bytes: true },
   ], buffer => String(buffer.object));
+  const buffersShown = el('p', { class: 'note' });
   const whatIf = el('div', { id: 'what-if-killed' });
   const live = el('div', {});
   const exited = el('section', { id: 'exited', hidden: true });
@@ -42,7 +43,7 @@ export function processPage(hostName, pid) {
         el('section', {}, el('h2', {}, 'Charged under each policy'), charges),
         el('section', {}, el('h2', {}, 'Buffers it created or holds'),
           el('p', { class: 'note' }, 'Charged here: what the chosen policy charges this process for the buffer.'),
-          buffers.element),
+          buffersShown, buffers.element),
         el('section', {}, el('h2', {}, 'What if killed'), whatIf));
       show(main, heading, exited, live);
     },
@@ -78,6 +79,8 @@ export function processPage(hostName, pid) {
       showCharges(charges, process, policy);
       buffers.element.dataset.policy = policy;
       buffers.update(process.buffers);
+      buffersShown.textContent = process.totalBuffers > process.buffers.length
+        ? `The first ${process.buffers.length} of its ${process.totalBuffers} buffers, by id.` : '';
       showWhatIfKilled(whatIf, killed, processLink);
     },
   };

@@ -75,6 +75,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "10", description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    /** What the throughput steps send: a steady fleet, or the host-churn workload of the earlier benchmarks. */
+    enum WorkloadKind {
+        steady, churn
+    }
+
+    @Option(names = "--workload", defaultValue = "steady",
+            description = "steady: --hosts long-lived emulated hosts (mixed scenario, booted before the timing) and a boot every"
+                    + " --boot-every events; churn: a new BasicScenario host every 19 events (default: ${DEFAULT-VALUE}).")
+    WorkloadKind workloadKind;
+
+    @Option(names = "--hosts", defaultValue = "10000", description = "Hosts of the steady fleet (default: ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--boot-every", defaultValue = "10000",
+            description = "Events of the steady fleet between two new hosts' boots (default: ${DEFAULT-VALUE}).")
+    long bootEvery;
+
     @Option(names = "--objects", defaultValue = "1000000",
             description = "Live GEM objects of the host whose heap and snapshot recovery are measured (default: ${DEFAULT-VALUE}).")
     int objects;
@@ -85,9 +102,13 @@ public final class BenchCommand implements Callable<Integer> {
         validate();
         // The aggregators' notes on taking over partitions would land in the middle of the progress lines.
         System.setProperty("org.slf4j.simpleLogger.log.io.gemtrack.aggregator", "warn");
-        Workload workload = Workload.ofAtLeast(events);
+        Workload workload = workloadKind == WorkloadKind.steady ? Workload.steadyFleet(hosts, events, bootEvery)
+                : Workload.ofAtLeast(events);
         long records = workload.size();
         out.printf("gemtrack bench: %,d events of %.0f bytes on average, %d partitions%n", records, workload.averageRecordBytes(), partitions);
+        out.printf("workload: %s%n", workloadKind == WorkloadKind.steady ? String.format("steady fleet: %,d hosts of the emulator's mixed"
+                + " scenario booted first (%,d events, not timed), then their actions in turn, a new host booting every %,d events",
+                hosts, workload.setup().size(), bootEvery) : "host churn: a new BasicScenario host every 19 events");
         out.printf("machine: %s%n", machine());
         out.println("each throughput step runs twice in its JVM: cold, then warm (on code the first run compiled)");
         out.flush();
@@ -120,17 +141,19 @@ public final class BenchCommand implements Callable<Integer> {
         long records = workload.size();
         Runs<Double> kafkaProducer = step(out, "1/6 Kafka ProducerPerformance", () -> tools.producerRecordsPerSecond(
                 topics.perf(), records, payloadFile(workload)), rates("records/s"));
+        List<Event> firstRunSetup = workload.setup().stream().map(BenchCommand::renamed).toList();
         List<Event> firstRunEvents = workload.events().stream().map(BenchCommand::renamed).toList();
         Runs<Double> gemtrackProducer = step(out, "2/6 gemtrack producer", () -> new Runs<>(
-                produce(kafka, topics.firstRun(), firstRunEvents), produce(kafka, topics.events(), workload.events())),
+                produce(kafka, topics.firstRun(), firstRunSetup, firstRunEvents),
+                produce(kafka, topics.events(), workload.setup(), workload.events())),
                 rates("events/s"));
         Runs<Double> kafkaConsumer = step(out, "3/6 Kafka ConsumerPerformance",
                 () -> tools.consumerRecordsPerSecond(topics.perf(), records), rates("records/s"));
         Runs<AggregatorRun> gemtrackAggregator = step(out, "4/6 gemtrack aggregator", () -> {
-            AggregatorRun first = aggregate(kafka, topics.firstRun(), firstRunEvents.size());
+            AggregatorRun first = aggregate(kafka, topics.firstRun(), firstRunSetup.size(), firstRunEvents.size());
             // The first run's model is garbage now: collected here, not by a full collection inside the second.
             System.gc();
-            return new Runs<>(first, aggregate(kafka, topics.events(), records));
+            return new Runs<>(first, aggregate(kafka, topics.events(), workload.setup().size(), records));
         }, runs -> String.format("cold %s; warm %s", aggregatorRun(runs.cold(), records), aggregatorRun(runs.warm(), records)));
         Latency latency = latency(out, kafka, topics.latency());
         out.printf("6/6 model memory and snapshot recovery, %,d objects ...%n", objects);
@@ -209,6 +232,8 @@ public final class BenchCommand implements Callable<Integer> {
         requirePositive("--latency-rate", latencyRate);
         requirePositive("--latency-seconds", latencySeconds);
         requirePositive("--objects", objects);
+        requirePositive("--hosts", hosts);
+        requirePositive("--boot-every", bootEvery);
     }
 
     private void requirePositive(String option, long value) {
@@ -261,8 +286,11 @@ public final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private double produce(KafkaSettings kafka, String topic, List<Event> events) {
+    /** Sends {@code setup}, then times sending {@code events}. */
+    private double produce(KafkaSettings kafka, String topic, List<Event> setup, List<Event> events) {
         try (EventPublisher publisher = new EventPublisher(kafka, topic, TopicLayout.partitions(partitions))) {
+            setup.forEach(publisher::publish);
+            publisher.flushExpectingNoFailure();
             long start = System.nanoTime();
             events.forEach(publisher::publish);
             publisher.flushExpectingNoFailure();
@@ -271,15 +299,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Applied events per second, from the first applied event to the last, as ConsumerPerformance's fetch rate is
-     * timed; and the CPU used in that time.
+     * Applied events per second, from the first applied event after the {@code setup} ones to the last, as
+     * ConsumerPerformance's fetch rate is timed; and the CPU used in that time.
      */
-    private static AggregatorRun aggregate(KafkaSettings kafka, String topic, long expected) throws InterruptedException {
+    private static AggregatorRun aggregate(KafkaSettings kafka, String topic, long setup, long expected) throws InterruptedException {
         AtomicLong applied = new AtomicLong();
         CpuUse.Reading[] firstAndLast = new CpuUse.Reading[2];
         CountDownLatch done = new CountDownLatch(1);
         AppliedListener listener = (record, event) -> {
-            long count = applied.incrementAndGet();
+            long count = applied.incrementAndGet() - setup;
             if (count == 1) {
                 firstAndLast[0] = CpuUse.Reading.now();
             }
@@ -289,7 +317,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         };
         try (Aggregator aggregator = new Aggregator(config(kafka, topic), listener)) {
-            awaitApplied(done, applied, expected);
+            awaitApplied(done, applied, setup + expected);
         }
         return new AggregatorRun(perSecond(expected - 1, firstAndLast[1].wallNanos() - firstAndLast[0].wallNanos()),
                 firstAndLast[0].until(firstAndLast[1]));

@@ -94,7 +94,7 @@ public final class CollectorFootprintCommand implements Callable<Integer> {
     }
 
     /** The 1, 5 and 15 minute load averages: how busy the machine was, which CPU time figures depend on. */
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         String[] averages = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return averages[0] + " " + averages[1] + " " + averages[2];
     }

@@ -17,12 +17,13 @@ public final class GemtrackBenchmarks {
         Gemtrack.main(commandLine(), args);
     }
 
-    /** The root command with bench, jmh and collector-footprint added. */
+    /** The root command with bench, jmh, collector-footprint and readers-under-load added. */
     static CommandLine commandLine() {
         CommandLine commandLine = Gemtrack.commandLine()
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(new JmhCommand())
-                .addSubcommand(new CollectorFootprintCommand());
+                .addSubcommand(new CollectorFootprintCommand())
+                .addSubcommand(new ReadersUnderLoadCommand());
         // JMH has a -v of its own (verbosity), and jmh passes JMH's options on unchanged.
         CommandSpec jmh = commandLine.getSubcommands().get("jmh").getCommandSpec();
         jmh.remove(jmh.findOption("-v"));

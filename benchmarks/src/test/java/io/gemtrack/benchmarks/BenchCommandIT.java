@@ -26,7 +26,8 @@ class BenchCommandIT {
     void smallRunPrintsBothRatiosAndTheTableAndLeavesNoTopicOrGroupBehind(TestKafka kafka) throws Exception {
         StringWriter out = new StringWriter();
         int status = new CommandLine(new BenchCommand()).setOut(new PrintWriter(out)).execute("--bootstrap-server",
-                kafka.bootstrapServers(), "--events", "5000", "--latency-rate", "1000", "--latency-seconds", "1", "--objects", "5000");
+                kafka.bootstrapServers(), "--events", "5000", "--hosts", "100", "--boot-every", "1000", "--latency-rate", "1000",
+                "--latency-seconds", "1", "--objects", "5000");
 
         assertThat(status).as(out.toString()).isZero();
         assertThat(out.toString()).contains("cluster at " + kafka.bootstrapServers());

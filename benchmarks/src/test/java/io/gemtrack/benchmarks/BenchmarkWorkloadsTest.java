@@ -28,6 +28,22 @@ class BenchmarkWorkloadsTest {
     }
 
     @Test
+    void steadyFleetBootsItsHostsInTheSetupAndAppliesEveryEvent() {
+        Workload workload = Workload.steadyFleet(200, 20_000, 5_000);
+        FleetModel fleet = new FleetModel();
+        for (Event event : workload.setup()) {
+            assertThat(fleet.apply(event)).as("%s", event).isEqualTo(ApplyResult.APPLIED);
+        }
+        assertThat(fleet.hosts()).as("hosts booted in the setup").hasSize(200);
+        for (Event event : workload.events()) {
+            assertThat(fleet.apply(event)).as("%s", event).isEqualTo(ApplyResult.APPLIED);
+        }
+        assertThat(workload.size()).isGreaterThanOrEqualTo(20_000);
+        assertThat(workload.encoded()).hasSize(workload.size());
+        assertThat(fleet.hosts()).as("and one more every 5,000 events").hasSize(204);
+    }
+
+    @Test
     void steadyStateApplyBenchmarksApplyEveryEventAndReturnToTheSameState() {
         ApplyBenchmark benchmark = new ApplyBenchmark();
         benchmark.setUp();

@@ -14,8 +14,8 @@ final class DrmFile implements FdTarget {
 
     private final long id;
     private final int minor;
-    /** Handle to object, in no order (a snapshot sorts them): a file may hold most of a host's objects. */
-    private final Int2ObjectOpenHashMap<GemObject> handles = new Int2ObjectOpenHashMap<>();
+    /** Handle to object, in no order (a snapshot sorts them): a file may hold most of a host's objects, or none. */
+    private final Int2ObjectOpenHashMap<GemObject> handles = new Int2ObjectOpenHashMap<>(0);
     /** Processes with an fd to this file and how many fds each has. */
     private final Map<Process, Integer> fdOwners = new LinkedHashMap<>();
 

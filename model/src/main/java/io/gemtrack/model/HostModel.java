@@ -8,6 +8,8 @@ import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Ledger;
+import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -283,6 +285,43 @@ public final class HostModel {
 
     public GemObject object(long id) {
         return state.objects.get(id);
+    }
+
+    /**
+     * Up to {@code limit} live objects from position {@code offset} of {@code sort}'s order. Read from an order kept
+     * as objects come and go: it costs the page and the positions before it, whatever the host's size.
+     */
+    public List<GemObject> objects(ObjectSort sort, int offset, int limit) {
+        long[] ids = state.objectIds(sort, offset, limit);
+        List<GemObject> page = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            page.add(state.objects.get(id));
+        }
+        return page;
+    }
+
+    /**
+     * The live objects {@code process} holds, by id: found from its own fds and mappings, so it costs what the process
+     * holds, not a pass over the host's objects.
+     */
+    public List<GemObject> heldBy(Process process) {
+        ObjectOpenHashSet<GemObject> held = new ObjectOpenHashSet<>();
+        process.fds().values().forEach(target -> target.forEachObject(held::add));
+        held.addAll(process.mm().mappings().keySet());
+        return byId(held);
+    }
+
+    /** The live objects {@code process} created (while its mm lives) or holds, by id, found as {@link #heldBy} finds them. */
+    public List<GemObject> objectsOf(Process process) {
+        ObjectOpenHashSet<GemObject> objects = new ObjectOpenHashSet<>(heldBy(process));
+        objects.addAll(process.mm().created());
+        return byId(objects);
+    }
+
+    private static List<GemObject> byId(Collection<GemObject> objects) {
+        List<GemObject> sorted = new ArrayList<>(objects);
+        sorted.sort(ObjectSort.id.order());
+        return sorted;
     }
 
     /** The kernel's OOM {@code totalpages}: RAM plus swap in pages, 0 while the host never reported its memory. */

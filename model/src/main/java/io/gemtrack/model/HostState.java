@@ -47,13 +47,15 @@ final class HostState {
     /** The latest HostMemory, {@code null} while the host never sent one. */
     private HostMemory memory;
     final Map<Integer, DrmDeviceAdded> devices = new TreeMap<>();
-    /** Every task, leaders and threads, to its thread group. */
-    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>();
+    /** Every task, leaders and threads, to its thread group. Maps start empty and grow: a fleet has many idle hosts. */
+    final Int2ObjectMap<Process> tasks = new Int2ObjectOpenHashMap<>(0);
     /** Thread groups by leader pid. */
     final Map<Integer, Process> processes = new TreeMap<>();
-    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>();
+    final Long2ObjectMap<DrmFile> files = new Long2ObjectOpenHashMap<>(0);
     final ObjectTable objects = new ObjectTable();
-    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>();
+    /** The objects' orders for listings; {@code null} while the host has none, as most idle hosts of a fleet do. */
+    private ObjectOrder objectOrder;
+    final Long2ObjectMap<DmaBuf> dmaBufs = new Long2ObjectOpenHashMap<>(0);
     /** The last sample of each cgroup's memory files, by path. */
     final Map<String, ResourceUsage> resourceUsage = new TreeMap<>();
     private final Runnable counterMismatch;
@@ -72,6 +74,11 @@ final class HostState {
     /** The latest HostMemory, {@code null} while the host never sent one. */
     HostMemory memory() {
         return memory;
+    }
+
+    /** The ids at positions {@code offset} to {@code offset + limit - 1} of {@code sort}'s order (fewer at the end). */
+    long[] objectIds(ObjectSort sort, int offset, int limit) {
+        return objectOrder == null ? new long[0] : objectOrder.ids(sort, offset, limit);
     }
 
     // ---- mutation steps, which cannot fail ----------------------------------------------------------------
@@ -148,6 +155,10 @@ final class HostState {
     GemObject addObject(long id, int minor, String region, long sizeBytes, Mm creatorMm, long residentBytes) {
         GemObject object = new GemObject(id, ledger.region(minor, region), sizeBytes, creatorMm, residentBytes);
         objects.insert(object);
+        if (objectOrder == null) {
+            objectOrder = new ObjectOrder();
+        }
+        objectOrder.add(object);
         object.creatorMm().addCreated(object);
         ledger.add(object);
         return object;
@@ -157,6 +168,10 @@ final class HostState {
     void removeObject(GemObject object) {
         ledger.retract(object);
         objects.remove(object.id());
+        objectOrder.remove(object);
+        if (objects.isEmpty()) {
+            objectOrder = null;
+        }
         object.creatorMm().removeCreated(object);
     }
 

@@ -17,14 +17,14 @@ final class Mm {
     private final Process owner;
     private final int ownerPid;
     private boolean alive;
-    /** GEM objects mapped into this mm and how many times each (0 for an object not mapped). */
-    private final Object2IntOpenHashMap<GemObject> mappings = new Object2IntOpenHashMap<>();
+    /** GEM objects mapped into this mm and how many times each (0 for an object not mapped); empty until one is. */
+    private final Object2IntOpenHashMap<GemObject> mappings = new Object2IntOpenHashMap<>(0);
     /**
      * Live objects this mm created while it lives: the ones whose creator changes when it dies. Open addressing
      * without a node per entry, since a process may create most of a host's million objects; emptied when
      * the mm dies, as nothing changes for them after that. GemObject keeps Object's identity equality.
      */
-    private final ObjectOpenHashSet<GemObject> created = new ObjectOpenHashSet<>();
+    private final ObjectOpenHashSet<GemObject> created = new ObjectOpenHashSet<>(0);
 
     private Mm(Process owner, int ownerPid, boolean alive) {
         this.owner = owner;

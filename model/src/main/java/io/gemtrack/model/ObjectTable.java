@@ -16,7 +16,8 @@ import java.util.NoSuchElementException;
  */
 final class ObjectTable extends AbstractCollection<GemObject> {
 
-    private static final int MIN_CAPACITY = 16;
+    /** Small: most hosts of a fleet have few objects or none. */
+    private static final int MIN_CAPACITY = 4;
 
     /** A power of two in length; {@code null} marks a free slot. At most 3/4 full, so probe runs stay short. */
     private GemObject[] slots = new GemObject[MIN_CAPACITY];

@@ -2,7 +2,6 @@ package io.gemtrack.oom;
 
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.events.EventBody;
-import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.model.Process;
 import io.gemtrack.policy.ExactSums;
@@ -14,7 +13,7 @@ import java.util.List;
 
 /**
  * The OOM killer of SEMANTICS.md §6 run against a host model, on demand: a ranking is one pass over the
- * host's processes (what-if-killed one over its objects), cheap next to keeping it current on every event.
+ * host's processes (what-if-killed one over the objects the process holds), cheap next to keeping it current on every event.
  */
 public final class OomAdvisor {
 
@@ -73,20 +72,17 @@ public final class OomAdvisor {
     public static WhatIfKilled whatIfKilled(HostModel host, Process process) {
         List<WhatIfKilled.FreedObject> freed = new ArrayList<>();
         List<WhatIfKilled.StillHeld> stillHeld = new ArrayList<>();
-        host.objects().stream()
-                .filter(object -> object.isHeldBy(process))
-                .sorted(Comparator.comparingLong(GemObject::id))
-                .forEach(object -> {
-                    List<Integer> others = object.holders().stream()
-                            .filter(holder -> holder != process)
-                            .map(Process::pid)
-                            .toList();
-                    if (others.isEmpty()) {
-                        freed.add(new WhatIfKilled.FreedObject(object.id(), object.residentBytes()));
-                    } else {
-                        stillHeld.add(new WhatIfKilled.StillHeld(object.id(), object.residentBytes(), others));
-                    }
-                });
+        host.heldBy(process).forEach(object -> {
+            List<Integer> others = object.holders().stream()
+                    .filter(holder -> holder != process)
+                    .map(Process::pid)
+                    .toList();
+            if (others.isEmpty()) {
+                freed.add(new WhatIfKilled.FreedObject(object.id(), object.residentBytes()));
+            } else {
+                stillHeld.add(new WhatIfKilled.StillHeld(object.id(), object.residentBytes(), others));
+            }
+        });
         return new WhatIfKilled(process.pid(), process.comm(), freedByKill(process), freed, stillHeld);
     }
 }

@@ -1,11 +1,9 @@
 package io.gemtrack.policy;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
 
 /**
  * The accounting of one host, kept incrementally: the model {@link #add adds} an object's contribution when
@@ -17,12 +15,6 @@ import java.util.TreeMap;
  * {@link ExactSums} and read saturated at {@link Long#MAX_VALUE}, so a retraction always undoes its addition.
  */
 public final class Ledger {
-
-    private record RegionKey(int minor, String name) {
-    }
-
-    private static final Comparator<RegionKey> REGION_ORDER =
-            Comparator.comparingInt(RegionKey::minor).thenComparing(RegionKey::name);
 
     /** In ordinal order, so a policy's index here is its index in the sums below. */
     private static final Policy[] POLICIES = Policy.values();
@@ -36,9 +28,11 @@ public final class Ledger {
     private static final int UNACCOUNTED = CHARGED + POLICIES.length;
     private static final int OVERCHARGED = UNACCOUNTED + POLICIES.length;
 
-    /** Found by hash on every GemCreate; {@link #orderedRegions} keeps the same ones in order for the readers. */
-    private final Map<RegionKey, RegionUsage> regions = new HashMap<>();
-    private final Map<RegionKey, RegionUsage> orderedRegions = new TreeMap<>(REGION_ORDER);
+    /**
+     * By device minor, then name, found by binary search on every GemCreate: a host has a few regions, and a sorted
+     * list of them costs a fraction of a hash map and a tree map, which most of an idle host's heap once was.
+     */
+    private final List<RegionUsage> regions = new ArrayList<>(0);
     private final ExactSums sums = new ExactSums(OVERCHARGED + POLICIES.length);
     private final ExactSums status = new ExactSums(FIGURES.length);
     /** What one policy charges for the object being added or retracted, over all processes. */
@@ -52,19 +46,38 @@ public final class Ledger {
 
     /** The usage of a region if a device declared it or an object used it; {@code null} otherwise. */
     public RegionUsage existingRegion(int minor, String name) {
-        return regions.get(new RegionKey(minor, name));
+        int at = indexOf(minor, name);
+        return at >= 0 ? regions.get(at) : null;
     }
 
     /** The usage of a region, created empty when a device declares it or an object first uses it. */
     public RegionUsage region(int minor, String name) {
-        RegionKey key = new RegionKey(minor, name);
-        RegionUsage usage = regions.get(key);
-        if (usage == null) {
-            usage = new RegionUsage(minor, name);
-            regions.put(key, usage);
-            orderedRegions.put(key, usage);
+        int at = indexOf(minor, name);
+        if (at >= 0) {
+            return regions.get(at);
         }
+        RegionUsage usage = new RegionUsage(minor, name);
+        regions.add(-at - 1, usage);
         return usage;
+    }
+
+    /** The index of the region in {@link #regions}, or {@code -(insertion point) - 1}. */
+    private int indexOf(int minor, String name) {
+        int low = 0;
+        int high = regions.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            RegionUsage region = regions.get(middle);
+            int order = region.minor() != minor ? Integer.compare(region.minor(), minor) : region.name().compareTo(name);
+            if (order < 0) {
+                low = middle + 1;
+            } else if (order > 0) {
+                high = middle - 1;
+            } else {
+                return middle;
+            }
+        }
+        return -low - 1;
     }
 
     public void add(AccountedObject object) {
@@ -133,17 +146,17 @@ public final class Ledger {
 
     /** Σ over the regions whose device reports its own use of what it counts as used. */
     public long deviceUsedBytes() {
-        return orderedRegions.values().stream().mapToLong(RegionUsage::deviceUsedBytes).reduce(0, ExactSums::saturatedAdd);
+        return regions.stream().mapToLong(RegionUsage::deviceUsedBytes).reduce(0, ExactSums::saturatedAdd);
     }
 
     /** Σ over those regions of the device's use that no object accounts for ({@link RegionUsage#unattributedBytes}). */
     public long unattributedDeviceBytes() {
-        return orderedRegions.values().stream().mapToLong(RegionUsage::unattributedBytes).reduce(0, ExactSums::saturatedAdd);
+        return regions.stream().mapToLong(RegionUsage::unattributedBytes).reduce(0, ExactSums::saturatedAdd);
     }
 
     /** Regions by device minor, then name. */
     public Collection<RegionUsage> regions() {
-        return Collections.unmodifiableCollection(orderedRegions.values());
+        return Collections.unmodifiableList(regions);
     }
 
     /** Σ over processes of what {@code policy} charges them. */

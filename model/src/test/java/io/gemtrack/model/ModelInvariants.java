@@ -6,6 +6,7 @@ import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.RegionUsage;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +78,32 @@ public final class ModelInvariants {
                     .as("region %d/%s", region.minor(), region.name()).containsExactly(saturated(expected));
         }
         checkTasks(state);
+        checkListings(model);
+    }
+
+    /**
+     * The listings read from indexes, against a pass over every object: each order's pages, and per process what it
+     * holds and what it created or holds.
+     */
+    private static void checkListings(HostModel model) {
+        List<GemObject> all = List.copyOf(model.state.objects);
+        Map<ObjectSort, Comparator<GemObject>> orders = Map.of(ObjectSort.id, Comparator.comparingLong(GemObject::id),
+                ObjectSort.size, Comparator.comparingLong(GemObject::sizeBytes).reversed().thenComparingLong(GemObject::id));
+        orders.forEach((sort, order) -> {
+            List<GemObject> expected = all.stream().sorted(order).toList();
+            assertThat(model.objects(sort, 0, Integer.MAX_VALUE)).as("objects by %s", sort).isEqualTo(expected);
+            int offset = expected.size() / 3;
+            assertThat(model.objects(sort, offset, 2)).as("objects by %s from %d, two", sort, offset)
+                    .isEqualTo(expected.subList(offset, Math.min(offset + 2, expected.size())));
+            assertThat(model.objects(sort, expected.size(), 5)).as("objects by %s past the end", sort).isEmpty();
+        });
+        for (Process process : model.state.processes.values()) {
+            List<GemObject> byId = all.stream().sorted(Comparator.comparingLong(GemObject::id)).toList();
+            assertThat(model.heldBy(process)).as("objects held by %s", process)
+                    .isEqualTo(byId.stream().filter(object -> object.isHeldBy(process)).toList());
+            assertThat(model.objectsOf(process)).as("objects created or held by %s", process)
+                    .isEqualTo(byId.stream().filter(object -> object.creator() == process || object.isHeldBy(process)).toList());
+        }
     }
 
     private static BigInteger[] zeros(int count) {

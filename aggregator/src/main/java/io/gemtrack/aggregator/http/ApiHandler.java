@@ -10,6 +10,7 @@ import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostCheckpoint;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.model.ObjectSort;
 import io.gemtrack.model.Process;
 import io.gemtrack.oom.OomAdvisor;
 import io.gemtrack.policy.Policy;
@@ -22,17 +23,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view:
+ * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view (the fleet's list one of
+ * each host), and no answer holds the lock for longer than a page of one host takes (but a checkpoint). Lists take
+ * {@code limit} (1 to 1000, 100 unless given), {@code offset} and {@code sort}, and say their {@code total}
+ * ({@link ListPage}):
  * <pre>
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
- * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
- * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
+ * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first (sort=charged|pid)
+ * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders (sort=id|size)
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
  * GET /api/hosts/{host}/exits                           the processes that exited lately, the last first
  * GET /api/hosts/{host}/exits/{pid}                     one of them: when it exited, what it was charged and freed
- * GET /api/hosts/{host}/buffers                         every buffer of the host with its creator and holders
+ * GET /api/hosts/{host}/buffers                         the host's buffers with their creators and holders (sort=id|size;
+ *                                                       offset + limit at most 10,000)
  * GET /api/hosts/{host}/buffers/{object}                one buffer and its holders
  * GET /api/hosts/{host}/history                         GEM and unaccounted bytes over the last minutes, as columns
  * GET /api/hosts/{host}/oom?policy=P                    the OOM ranking under P, its victim and the best victim
@@ -50,7 +55,15 @@ import java.util.Optional;
  */
 public final class ApiHandler implements HttpHandler {
 
+    /** The positions of a host's buffer order a page may reach. */
+    static final int MAX_BUFFER_WINDOW = 10_000;
+
     private final FleetModel fleet;
+    /**
+     * Taken before the fleet's lock: requests wait for the lock among themselves, so the applier, which takes the
+     * fleet's lock for every event, finds at most one reader ahead of it instead of every request in flight.
+     */
+    private final Object readerTurn = new Object();
     private final FleetHistory history;
     private final HostActivity activity;
     private final ProcessExits exits;
@@ -76,15 +89,16 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private JsonHandler.Answer respond(URI uri) throws ApiException, IOException {
-        Object answer;
-        synchronized (fleet) {
-            answer = answer(uri);
-        }
+        Object answer = answer(uri);
         // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
         return answer instanceof HostCheckpoint checkpoint ? new JsonHandler.Answer(200, checkpoints.encode(checkpoint))
                 : JsonHandler.json(200, answer);
     }
 
+    /**
+     * Takes the fleet's lock for no longer than one host's answer needs: the fleet's list host by host, a host's
+     * answers for a page, one process or one object (or the whole model, for its checkpoint).
+     */
     private Object answer(URI uri) throws ApiException {
         String path = uri.getPath();
         List<String> parts = segments(uri.getRawPath());
@@ -92,23 +106,51 @@ public final class ApiHandler implements HttpHandler {
             return Policy.all();
         }
         if (parts.equals(List.of("hosts"))) {
-            long now = HostActivity.now();
-            return fleet.hosts().stream().map(host -> hostView(host, now)).toList();
+            return hostViews();
         }
         if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
-        HostModel host = host(parts.get(1));
-        if (parts.size() == 2) {
-            return hostView(host, HostActivity.now());
+        QueryParameters query = QueryParameters.of(uri);
+        synchronized (readerTurn) {
+            synchronized (fleet) {
+                HostModel host = host(parts.get(1));
+                if (parts.size() == 2) {
+                    return hostView(host, HostActivity.now());
+                }
+                try {
+                    return answer(query, path, host, parts);
+                } catch (RuntimeException e) {
+                    // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
+                    HostQuarantine.quarantine(host, "answering GET " + path, e);
+                    throw e;
+                }
+            }
         }
-        try {
-            return answer(uri, host, parts);
-        } catch (RuntimeException e) {
-            // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
-            HostQuarantine.quarantine(host, "answering GET " + path, e);
-            throw e;
+    }
+
+    /** Every host in name order, each a consistent view of its own; the lock is let go between hosts. */
+    private List<ApiViews.HostView> hostViews() {
+        List<String> names;
+        synchronized (readerTurn) {
+            synchronized (fleet) {
+                names = fleet.hosts().stream().map(HostModel::host).toList();
+            }
         }
+        long now = HostActivity.now();
+        List<ApiViews.HostView> views = new ArrayList<>(names.size());
+        for (String name : names) {
+            synchronized (readerTurn) {
+                synchronized (fleet) {
+                    HostModel host = fleet.host(name);
+                    // A host dropped or handed over since the names were read is no longer this aggregator's.
+                    if (host != null) {
+                        views.add(hostView(host, now));
+                    }
+                }
+            }
+        }
+        return views;
     }
 
     /** A host as the list shows it: a host whose figures cannot be read is quarantined and shown without them. */
@@ -122,16 +164,16 @@ public final class ApiHandler implements HttpHandler {
     }
 
     /** What {@code /api/hosts/HOST/...} answers, below the host itself. */
-    private Object answer(URI uri, HostModel host, List<String> parts) throws ApiException {
-        String path = uri.getPath();
+    private Object answer(QueryParameters query, String path, HostModel host, List<String> parts) throws ApiException {
         String resource = parts.get(2);
-        Optional<Policy> policy = policy(uri);
+        Optional<Policy> policy = policy(query);
         if (resource.equals("processes") && parts.size() == 3) {
             return ApiViews.processes(host, policy.orElseThrow(() ->
-                    new ApiException(400, "query parameter policy is required; allowed: " + Policy.names())));
+                    new ApiException(400, "query parameter policy is required; allowed: " + Policy.names())),
+                    ListPage.of(query, ApiViews.ProcessSort.class, ApiViews.ProcessSort.charged));
         }
         if (resource.equals("processes") && parts.size() == 4) {
-            return ApiViews.process(host, process(host, parts.get(3)));
+            return ApiViews.process(host, process(host, parts.get(3)), ListPage.of(query, ObjectSort.class, ObjectSort.id));
         }
         if (resource.equals("processes") && parts.size() == 5 && parts.get(4).equals("what-if-killed")) {
             return OomAdvisor.whatIfKilled(host, process(host, parts.get(3)));
@@ -146,7 +188,7 @@ public final class ApiHandler implements HttpHandler {
                             + ProcessExits.PER_HOST));
         }
         if (resource.equals("buffers") && parts.size() == 3) {
-            return ApiViews.buffers(host);
+            return ApiViews.buffers(host, bufferPage(query));
         }
         if (resource.equals("buffers") && parts.size() == 4) {
             return ApiViews.buffer(object(host, parts.get(3)));
@@ -167,6 +209,20 @@ public final class ApiHandler implements HttpHandler {
             return host.checkpoint();
         }
         throw new ApiException(404, "no such resource: " + path);
+    }
+
+    /**
+     * A page of a host's buffers is found by walking the model's order from its start, so it ends within the first
+     * {@value #MAX_BUFFER_WINDOW} positions, as a search engine's result window does; the checkpoint has every object.
+     */
+    private static ListPage<ObjectSort> bufferPage(QueryParameters query) throws ApiException {
+        ListPage<ObjectSort> page = ListPage.of(query, ObjectSort.class, ObjectSort.id);
+        if ((long) page.offset() + page.limit() > MAX_BUFFER_WINDOW) {
+            throw new ApiException(400, "query parameters offset + limit must be at most " + MAX_BUFFER_WINDOW
+                    + " for a host's buffers, were " + page.offset() + " + " + page.limit()
+                    + "; the host's checkpoint holds every object");
+        }
+        return page;
     }
 
     /**
@@ -222,19 +278,12 @@ public final class ApiHandler implements HttpHandler {
     }
 
     /** The {@code policy} query parameter: empty when absent, 400 when it names no policy. */
-    private static Optional<Policy> policy(URI uri) throws ApiException {
-        String query = uri.getRawQuery();
-        if (query == null) {
+    private static Optional<Policy> policy(QueryParameters query) throws ApiException {
+        Optional<String> name = query.get("policy");
+        if (name.isEmpty()) {
             return Optional.empty();
         }
-        for (String parameter : query.split("&")) {
-            String[] nameValue = parameter.split("=", 2);
-            if (nameValue[0].equals("policy")) {
-                String name = nameValue.length == 2 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "";
-                return Optional.of(Policy.named(name).orElseThrow(() ->
-                        new ApiException(400, "unknown policy '" + name + "'; allowed: " + Policy.names())));
-            }
-        }
-        return Optional.empty();
+        return Optional.of(Policy.named(name.get()).orElseThrow(() ->
+                new ApiException(400, "unknown policy '" + name.get() + "'; allowed: " + Policy.names())));
     }
 }

@@ -5,6 +5,7 @@ import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.MmCounters;
 import io.gemtrack.model.GemObject;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.model.ObjectSort;
 import io.gemtrack.model.Process;
 import io.gemtrack.oom.OomAdvisor;
 import io.gemtrack.oom.OomCandidate;
@@ -24,7 +25,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * The JSON answers of the API, as records Jackson writes field by field. Each is built under the fleet's lock
- * and copies what it shows, so it can be written out after the lock is released.
+ * and copies what it shows, so it can be written out after the lock is released. Lists are built a page at a time
+ * ({@link ListPage}): a host's buffers from the model's orders, a process's from its own objects, so that no answer
+ * passes over every object of a host while the applier waits.
  */
 final class ApiViews {
 
@@ -63,7 +66,17 @@ final class ApiViews {
         }
     }
 
-    record ProcessList(String host, Policy policy, List<ProcessRow> processes) {
+    /** The orders of a host's process list: what the list's policy charges (most first, ties by pid), or pid. */
+    enum ProcessSort {
+        charged, pid
+    }
+
+    record ProcessList(String host, Policy policy, ProcessSort sort, int offset, int limit, int total,
+                       List<ProcessRow> processes) {
+    }
+
+    /** A page of a host's live buffers. */
+    record BufferList(String host, ObjectSort sort, int offset, int limit, long total, List<BufferView> buffers) {
     }
 
     /** A process in a list sorted under {@code policy}: {@code chargedBytes} is that policy's figure. */
@@ -71,9 +84,11 @@ final class ApiViews {
                       boolean counterMismatch, Map<StatusFigure, Long> status) {
     }
 
+    /** {@code buffers} is a page, in {@code bufferSort}'s order, of the {@code totalBuffers} it created or holds. */
     record ProcessDetail(String host, int pid, String comm, int parentPid, List<Integer> threads, int oomScoreAdj,
                          MmCounters counters, boolean counterMismatch, Map<Policy, Long> charges,
-                         long freedByKillBytes, Map<StatusFigure, Long> status, List<BufferView> buffers) {
+                         long freedByKillBytes, Map<StatusFigure, Long> status, ObjectSort bufferSort, int offset,
+                         int limit, int totalBuffers, List<BufferView> buffers) {
     }
 
     /** {@code creator} is {@code null} once the creator's mm is dead; its charges are for this object alone. */
@@ -118,32 +133,35 @@ final class ApiViews {
                 memory == null ? 0 : memory.gpuReclaimBytes(), ledger.regions().stream().map(RegionView::of).toList());
     }
 
-    /** Most charged first; ties by pid. */
-    static ProcessList processes(HostModel host, Policy policy) {
-        return new ProcessList(host.host(), policy, host.processes().stream()
-                .sorted(Comparator.comparingLong((Process process) -> process.charged(policy)).reversed()
-                        .thenComparingInt(Process::pid))
-                .map(process -> new ProcessRow(process.pid(), process.comm(), process.charged(policy),
-                        perPolicy(process::charged), OomAdvisor.freedByKill(process), process.counterMismatch(),
-                        perFigure(process::status)))
-                .toList());
+    /** A page of the host's processes; rows are built for the page alone. */
+    static ProcessList processes(HostModel host, Policy policy, ListPage<ProcessSort> page) {
+        Comparator<Process> byPid = Comparator.comparingInt(Process::pid);
+        Comparator<Process> order = page.sort() == ProcessSort.pid ? byPid
+                : Comparator.comparingLong((Process process) -> process.charged(policy)).reversed().thenComparing(byPid);
+        List<Process> sorted = new ArrayList<>(host.processes());
+        sorted.sort(order);
+        return new ProcessList(host.host(), policy, page.sort(), page.offset(), page.limit(), sorted.size(),
+                page.of(sorted).stream()
+                        .map(process -> new ProcessRow(process.pid(), process.comm(), process.charged(policy),
+                                perPolicy(process::charged), OomAdvisor.freedByKill(process), process.counterMismatch(),
+                                perFigure(process::status)))
+                        .toList());
     }
 
-    /** The process with every buffer it created (while its mm lives) or holds. */
-    static ProcessDetail process(HostModel host, Process process) {
-        List<BufferView> buffers = host.objects().stream()
-                .filter(object -> object.creator() == process || object.isHeldBy(process))
-                .sorted(Comparator.comparingLong(GemObject::id))
-                .map(ApiViews::buffer)
-                .toList();
+    /** The process with a page of the buffers it created (while its mm lives) or holds. */
+    static ProcessDetail process(HostModel host, Process process, ListPage<ObjectSort> page) {
+        List<GemObject> objects = host.objectsOf(process);
+        objects.sort(page.sort().order());
         return new ProcessDetail(host.host(), process.pid(), process.comm(), process.parentPid(),
                 List.copyOf(process.threads()), process.oomScoreAdj(), process.counters(), process.counterMismatch(),
-                perPolicy(process::charged), OomAdvisor.freedByKill(process), perFigure(process::status), buffers);
+                perPolicy(process::charged), OomAdvisor.freedByKill(process), perFigure(process::status), page.sort(),
+                page.offset(), page.limit(), objects.size(), page.of(objects).stream().map(ApiViews::buffer).toList());
     }
 
-    /** Every live buffer of the host, by object id. */
-    static List<BufferView> buffers(HostModel host) {
-        return host.objects().stream().sorted(Comparator.comparingLong(GemObject::id)).map(ApiViews::buffer).toList();
+    /** A page of the host's live buffers, read from the model's order. */
+    static BufferList buffers(HostModel host, ListPage<ObjectSort> page) {
+        return new BufferList(host.host(), page.sort(), page.offset(), page.limit(), host.liveObjects(),
+                host.objects(page.sort(), page.offset(), page.limit()).stream().map(ApiViews::buffer).toList());
     }
 
     static BufferView buffer(GemObject object) {

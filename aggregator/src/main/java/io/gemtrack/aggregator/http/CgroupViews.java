@@ -103,7 +103,7 @@ final class CgroupViews {
         CgroupTree tree = CgroupAccounting.of(host);
         CgroupFigures figures = tree.cgroup(path).orElseThrow(() ->
                 new ApiException(404, "unknown cgroup " + path + " on host " + host.host()));
-        List<ApiViews.ProcessRow> processes = ApiViews.processes(host, Policy.holder).processes().stream()
+        List<ApiViews.ProcessRow> processes = ApiViews.processes(host, Policy.holder, new ListPage<>(ApiViews.ProcessSort.charged, 0, Integer.MAX_VALUE)).processes().stream()
                 .filter(row -> figures.pids().contains(row.pid())).toList();
         List<ApiViews.BufferView> buffers = host.objects().stream()
                 .filter(object -> inside(object.creator(), path) || object.holders().stream().anyMatch(holder -> inside(holder, path)))

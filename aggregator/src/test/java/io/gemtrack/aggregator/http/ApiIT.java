@@ -112,7 +112,7 @@ class ApiIT {
 
     @Test
     void buffersListEveryBufferWithItsCreatorAndHolders() {
-        JsonNode buffers = ok("/api/hosts/" + HOST + "/buffers");
+        JsonNode buffers = ok("/api/hosts/" + HOST + "/buffers").get("buffers");
 
         assertThat(buffers.findValues("object")).extracting(JsonNode::asLong).containsExactly(1L);
         assertThat(buffers.get(0)).isEqualTo(ok("/api/hosts/" + HOST + "/buffers/1"));

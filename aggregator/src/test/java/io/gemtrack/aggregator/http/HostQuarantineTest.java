@@ -2,7 +2,6 @@ package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.model.FleetModel;
@@ -11,9 +10,6 @@ import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.Exposition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +22,7 @@ import org.junit.jupiter.api.Test;
 class HostQuarantineTest {
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
-    private final AggregatorHttpServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final FleetServer server;
 
     HostQuarantineTest() {
         BasicScenario.events("healthy", "boot-1").forEach(fleet::apply);
@@ -37,14 +31,12 @@ class HostQuarantineTest {
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
         new AggregatorMetrics(registry, fleet, activity);
-        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
-                new HealthHandler(new ConsumerStatus()));
+        server = new FleetServer(fleet, registry, activity);
     }
 
     @AfterEach
     void stop() {
         server.close();
-        history.close();
     }
 
     @Test
@@ -80,8 +72,7 @@ class HostQuarantineTest {
     }
 
     private String body(String path, int status) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = server.get(path);
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(status);
         return response.body();
     }

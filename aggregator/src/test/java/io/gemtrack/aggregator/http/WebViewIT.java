@@ -348,7 +348,7 @@ class WebViewIT {
     /** Creator → buffer and buffer → holder, for every buffer the API lists. */
     private Set<String> sharingEdgesFromApi() {
         Set<String> edges = new HashSet<>();
-        for (JsonNode buffer : ok("/api/hosts/" + HOST + "/buffers")) {
+        for (JsonNode buffer : ok("/api/hosts/" + HOST + "/buffers").get("buffers")) {
             String node = "buffer:" + buffer.get("object").asText();
             edges.add("creator:" + buffer.get("creatorPid").asText() + ">" + node);
             buffer.get("holders").forEach(holder -> edges.add(node + ">holder:" + holder.get("pid").asText()));

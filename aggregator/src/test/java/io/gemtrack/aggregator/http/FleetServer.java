@@ -1,0 +1,36 @@
+package io.gemtrack.aggregator.http;
+
+import io.gemtrack.aggregator.kafka.ConsumerStatus;
+import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.model.FleetModel;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** The aggregator's HTTP port on a free port in front of a fleet model a test fills by hand: the API, /metrics, /health. */
+final class FleetServer implements AutoCloseable {
+
+    private final FleetHistory history;
+    private final AggregatorHttpServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity) {
+        history = new FleetHistory(fleet);
+        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
+                new HealthHandler(new ConsumerStatus()));
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        history.close();
+    }
+}
