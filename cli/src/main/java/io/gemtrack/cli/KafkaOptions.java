@@ -39,9 +39,30 @@ public final class KafkaOptions {
     List<String> properties = new ArrayList<>();
 
     private KafkaSettings settings;
+    private boolean described;
 
-    /** The command's Kafka settings: environment, then file, then properties, then {@code --bootstrap-server}. */
+    /**
+     * The command's Kafka settings: environment, then file, then properties, then {@code --bootstrap-server}; the log
+     * says which, the first time.
+     */
     public synchronized KafkaSettings settings() {
+        KafkaSettings built = built();
+        if (!described) {
+            log.info("Kafka client settings: {}", String.join(", ", built.describe()));
+            described = true;
+        }
+        return built;
+    }
+
+    /**
+     * Whether any source names the brokers. The settings are not described yet, so that a command can decide before
+     * its log has found its place (the pipeline commands' go to a file).
+     */
+    synchronized boolean namesBootstrapServers() {
+        return built().namesBootstrapServers();
+    }
+
+    private KafkaSettings built() {
         if (settings == null) {
             KafkaSettings.Builder builder = KafkaSettings.builder().environment(System.getenv());
             try {
@@ -53,7 +74,6 @@ public final class KafkaOptions {
                 throw new ParameterException(command.commandLine(), e.getMessage(), e, null, null);
             }
             settings = builder.bootstrapServers(bootstrapServers).build();
-            log.info("Kafka client settings: {}", String.join(", ", settings.describe()));
         }
         return settings;
     }

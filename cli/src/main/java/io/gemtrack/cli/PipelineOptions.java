@@ -38,7 +38,7 @@ final class PipelineOptions {
 
     /** Whether brokers were named, so that no broker of the pipeline's own is started. */
     boolean onGivenBrokers() {
-        return kafka.settings().namesBootstrapServers();
+        return kafka.namesBootstrapServers();
     }
 
     /** Checks that the ports are ports and free (the broker's only when the pipeline starts its own). */
