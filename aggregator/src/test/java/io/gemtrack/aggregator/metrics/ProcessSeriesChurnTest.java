@@ -42,14 +42,14 @@ class ProcessSeriesChurnTest {
         Set<String> pids = pidsOverTheWindow(SCRAPE_INTERVAL);
 
         long windowMinutes = SCRAPE_INTERVAL.multipliedBy(SCRAPES - 1).toMinutes();
-        long bound = TOP * (windowMinutes / ProcessMetrics.RESELECTION_INTERVAL.toMinutes() + 1);
+        long bound = TOP * (windowMinutes / TopChoice.RESELECTION_INTERVAL.toMinutes() + 1);
         assertThat(pids).hasSizeLessThanOrEqualTo((int) bound);
     }
 
     @Test
     void aTopChosenAtEveryScrapeWouldFollowEveryNewProcess() {
         // The same stream, with the clock jumping a whole interval between scrapes: the top is chosen every time.
-        Set<String> pids = pidsOverTheWindow(ProcessMetrics.RESELECTION_INTERVAL);
+        Set<String> pids = pidsOverTheWindow(TopChoice.RESELECTION_INTERVAL);
 
         assertThat(pids).hasSizeGreaterThan(TOP * SCRAPES / 2);
     }
