@@ -2,22 +2,8 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.events.EventBody;
-import io.gemtrack.events.EventBody.DrmDeviceAdded;
-import io.gemtrack.events.EventBody.DrmFileOpen;
-import io.gemtrack.events.EventBody.GemCreate;
-import io.gemtrack.events.EventBody.GemPin;
-import io.gemtrack.events.EventBody.ProcessExit;
-import io.gemtrack.events.EventBody.ProcessFork;
-import io.gemtrack.events.EventBody.Region;
-import io.gemtrack.events.EventBody.ResourceGroupRemove;
-import io.gemtrack.events.EventBody.ResourceUsage;
-import io.gemtrack.events.EventStamper;
-import io.gemtrack.model.ApplyResult;
-import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.Exposition;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,8 +26,6 @@ class CgroupSeriesChurnTest {
     /** Two minutes of scrapes. */
     private static final int SCRAPES = 24;
     private static final int NEW_UNITS_PER_SCRAPE = 4;
-    private static final long PAGE = EventBody.PAGE_SIZE;
-    private static final long MEMORY_MAX = 1L << 30;
     /** The figures of the cgroups holding processes: one per policy and the bytes a kill frees. */
     private static final int LEAF_FIGURES = Policy.all().size() + 1;
     /** The series of a limited cgroup: its max, current and dmem, and per policy its GPU charge and OOM mismatch. */
@@ -78,18 +62,19 @@ class CgroupSeriesChurnTest {
     private static Churn overTheWindow(Duration clockStepPerScrape) {
         AtomicLong clock = new AtomicLong();
         CgroupMetrics metrics = new CgroupMetrics(TOP, clock::get);
-        ChurningHost host = new ChurningHost();
+        ChurningHost host = new ChurningHost(NEW_UNITS_PER_SCRAPE);
         Set<Exposition.Sample> series = new HashSet<>();
         Map<String, Set<String>> cgroupsByMetric = new HashMap<>();
         for (int scrape = 0; scrape < SCRAPES; scrape++) {
             host.replaceTheLargest();
-            List<Exposition.Sample> samples = scrape(metrics, host.model).samples();
+            List<Exposition.Sample> samples = Scrape.of(CgroupMetrics.ALL, into -> metrics.report(host.model, into)).samples();
             for (Policy policy : Policy.all()) {
                 double charged = samples.stream()
                         .filter(sample -> sample.name().equals("gemtrack_cgroup_charged_bytes")
                                 && sample.labels().get("policy").equals(policy.name()))
                         .mapToDouble(Exposition.Sample::value).sum();
-                assertThat(charged).as("scrape %d adds up under %s", scrape, policy).isEqualTo((double) host.model.ledger().charged(policy));
+                assertThat(charged).as("scrape %d adds up under %s", scrape, policy)
+                        .isEqualTo((double) host.model.ledger().charged(policy));
             }
             for (Exposition.Sample sample : samples) {
                 series.add(new Exposition.Sample(sample.name(), sample.labels(), 0));
@@ -101,59 +86,5 @@ class CgroupSeriesChurnTest {
             clock.addAndGet(clockStepPerScrape.toNanos());
         }
         return new Churn(series, cgroupsByMetric);
-    }
-
-    private static Exposition scrape(CgroupMetrics metrics, HostModel host) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(() -> {
-            ScrapeSamples samples = new ScrapeSamples(CgroupMetrics.ALL);
-            metrics.report(host, samples);
-            return samples.snapshots();
-        });
-        return Scrape.of(registry);
-    }
-
-    /**
-     * A host where, between two scrapes, new units named by their process's pid start, each larger than any before
-     * and with a memory.max, and as many of the oldest stop: their process exits and systemd removes their cgroup.
-     */
-    private static final class ChurningHost {
-
-        final HostModel model = new HostModel("churning");
-        private final EventStamper stamper = new EventStamper("churning", "boot-1");
-        private int nextPid = 1000;
-        private int oldestLive = 1000;
-
-        ChurningHost() {
-            apply(new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 1L << 40))));
-        }
-
-        void replaceTheLargest() {
-            for (int i = 0; i < NEW_UNITS_PER_SCRAPE; i++) {
-                int pid = nextPid++;
-                long bytes = (pid - 999) * PAGE;
-                apply(new ProcessFork(pid, 1, "worker-" + pid, false, unit(pid)));
-                apply(new DrmFileOpen(pid, 3, pid, 0));
-                apply(new GemCreate(pid, 0, "vram", bytes, pid, pid, 1));
-                apply(new GemPin(pid, bytes));
-                apply(new ResourceUsage(unit(pid), bytes, MEMORY_MAX, List.of()));
-            }
-            while (nextPid - oldestLive > 2 * NEW_UNITS_PER_SCRAPE) {
-                int pid = oldestLive++;
-                apply(new ProcessExit(pid));
-                apply(new ResourceGroupRemove(unit(pid)));
-            }
-        }
-
-        /** An app scope for even pids, an instance of a templated service for odd ones. */
-        private static String unit(int pid) {
-            return pid % 2 == 0
-                    ? "/user.slice/user-1000.slice/user@1000.service/app.slice/app-render-" + pid + ".scope"
-                    : "/system.slice/system-shader\\x2dworker.slice/shader-worker@" + pid + ".service";
-        }
-
-        private void apply(EventBody body) {
-            assertThat(model.apply(stamper.stamp(stamper.nextSeq() * 1000, body))).as("%s", body).isEqualTo(ApplyResult.APPLIED);
-        }
     }
 }
