@@ -16,6 +16,7 @@ import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -80,30 +81,15 @@ final class CgroupMetrics {
     static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES, MEMORY_MAX_BYTES, MEMORY_CURRENT_BYTES,
             GPU_CHARGED_BYTES, DMEM_CURRENT_BYTES, OOM_MISMATCH);
 
-    /**
-     * A figure of the cgroups processes are in that gets series of its own: its metric, the label value naming it
-     * (none for the bytes a kill frees) and how a cgroup's value is read.
-     */
-    private record LeafFigure(ModelMetric metric, String label, ToLongFunction<CgroupFigures> value) {
-
-        void add(ScrapeSamples samples, HostModel host, CgroupFigures cgroup, long bytes) {
-            if (label == null) {
-                CgroupMetrics.add(samples, metric, host, cgroup, bytes);
-            } else {
-                CgroupMetrics.add(samples, metric, host, cgroup, bytes, label);
-            }
-        }
-    }
-
     /** One per policy, then the bytes a kill frees. */
-    private static final List<LeafFigure> LEAF_FIGURES = leafFigures();
+    private static final List<TopFigure<CgroupFigures>> LEAF_FIGURES = leafFigures();
 
-    private static List<LeafFigure> leafFigures() {
-        List<LeafFigure> figures = new ArrayList<>();
+    private static List<TopFigure<CgroupFigures>> leafFigures() {
+        List<TopFigure<CgroupFigures>> figures = new ArrayList<>();
         for (Policy policy : Policy.all()) {
-            figures.add(new LeafFigure(CHARGED_BYTES, policy.name(), cgroup -> cgroup.charged().get(policy)));
+            figures.add(new TopFigure<>(CHARGED_BYTES, policy.name(), cgroup -> cgroup.charged().get(policy)));
         }
-        figures.add(new LeafFigure(FREED_BY_KILL_BYTES, null, CgroupFigures::freedByKillBytes));
+        figures.add(new TopFigure<>(FREED_BY_KILL_BYTES, null, CgroupFigures::freedByKillBytes));
         return List.copyOf(figures);
     }
 
@@ -145,7 +131,7 @@ final class CgroupMetrics {
         }
         ChosenPaths paths = chosen.of(host, () -> choose(leaves.values(), limited.values()));
         for (int i = 0; i < LEAF_FIGURES.size(); i++) {
-            LeafFigure figure = LEAF_FIGURES.get(i);
+            TopFigure<CgroupFigures> figure = LEAF_FIGURES.get(i);
             ExactSums other = new ExactSums(1);
             for (CgroupFigures cgroup : leaves.values()) {
                 other.add(0, figure.value().applyAsLong(cgroup));
@@ -154,11 +140,11 @@ final class CgroupMetrics {
                 CgroupFigures cgroup = leaves.get(path);
                 if (cgroup != null) {
                     long bytes = figure.value().applyAsLong(cgroup);
-                    figure.add(samples, host, cgroup, bytes);
+                    figure.add(samples, bytes, named(host, cgroup));
                     other.add(0, -bytes);
                 }
             }
-            figure.add(samples, host, null, other.get(0));
+            figure.add(samples, other.get(0), named(host, null));
         }
         for (String path : paths.limited()) {
             CgroupFigures cgroup = limited.get(path);
@@ -179,7 +165,7 @@ final class CgroupMetrics {
      */
     private ChosenPaths choose(Collection<CgroupFigures> leaves, Collection<CgroupFigures> limited) {
         List<List<String>> leavesByFigure = new ArrayList<>(LEAF_FIGURES.size());
-        for (LeafFigure figure : LEAF_FIGURES) {
+        for (TopFigure<CgroupFigures> figure : LEAF_FIGURES) {
             leavesByFigure.add(top(leaves.stream().filter(cgroup -> figure.value().applyAsLong(cgroup) > 0), figure.value()));
         }
         return new ChosenPaths(List.copyOf(leavesByFigure), top(limited.stream(), cgroup -> cgroup.usage().memoryCurrentBytes()));
@@ -204,26 +190,26 @@ final class CgroupMetrics {
         }
     }
 
-    /** @param cgroup {@code null} for the other series */
     private static void add(ScrapeSamples samples, ModelMetric metric, HostModel host, CgroupFigures cgroup, long value,
                             String... more) {
-        String[] labels = new String[NAMED.length + more.length];
-        labels[0] = host.host();
-        if (cgroup == null) {
-            labels[1] = OTHER;
-            for (int i = 2; i < NAMED.length; i++) {
-                labels[i] = "";
-            }
-        } else {
-            CgroupNames names = cgroup.names();
-            labels[1] = cgroup.path();
-            labels[2] = orEmpty(names.unit());
-            labels[3] = orEmpty(names.runtime());
-            labels[4] = orEmpty(names.containerId());
-            labels[5] = orEmpty(names.podUid());
-        }
-        System.arraycopy(more, 0, labels, NAMED.length, more.length);
+        String[] named = named(host, cgroup);
+        String[] labels = Arrays.copyOf(named, named.length + more.length);
+        System.arraycopy(more, 0, labels, named.length, more.length);
         samples.add(metric, value, labels);
+    }
+
+    /**
+     * The values of the {@link #NAMED} labels.
+     *
+     * @param cgroup {@code null} for the other series
+     */
+    private static String[] named(HostModel host, CgroupFigures cgroup) {
+        if (cgroup == null) {
+            return new String[] {host.host(), OTHER, "", "", "", ""};
+        }
+        CgroupNames names = cgroup.names();
+        return new String[] {host.host(), cgroup.path(), orEmpty(names.unit()), orEmpty(names.runtime()),
+                orEmpty(names.containerId()), orEmpty(names.podUid())};
     }
 
     private static String orEmpty(String label) {

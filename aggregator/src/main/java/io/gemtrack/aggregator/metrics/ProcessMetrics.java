@@ -43,32 +43,17 @@ final class ProcessMetrics {
 
     static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES, STATUS_BYTES);
 
-    /**
-     * A figure that gets per-process series: its metric, the label value naming it (none for the bytes a kill
-     * frees) and how a process's value is read.
-     */
-    private record Figure(ModelMetric metric, String label, ToLongFunction<Process> value) {
-
-        void add(ScrapeSamples samples, String host, String pid, String comm, long bytes) {
-            if (label == null) {
-                samples.add(metric, bytes, host, pid, comm);
-            } else {
-                samples.add(metric, bytes, host, pid, comm, label);
-            }
-        }
-    }
-
     /** One per policy, the bytes a kill frees, then one per driver status figure. */
-    private static final List<Figure> FIGURES = figures();
+    private static final List<TopFigure<Process>> FIGURES = figures();
 
-    private static List<Figure> figures() {
-        List<Figure> figures = new ArrayList<>();
+    private static List<TopFigure<Process>> figures() {
+        List<TopFigure<Process>> figures = new ArrayList<>();
         for (Policy policy : Policy.all()) {
-            figures.add(new Figure(CHARGED_BYTES, policy.name(), process -> process.charged(policy)));
+            figures.add(new TopFigure<>(CHARGED_BYTES, policy.name(), process -> process.charged(policy)));
         }
-        figures.add(new Figure(FREED_BY_KILL_BYTES, null, OomAdvisor::freedByKill));
+        figures.add(new TopFigure<>(FREED_BY_KILL_BYTES, null, OomAdvisor::freedByKill));
         for (StatusFigure figure : StatusFigure.values()) {
-            figures.add(new Figure(STATUS_BYTES, figure.name(), process -> process.status(figure)));
+            figures.add(new TopFigure<>(STATUS_BYTES, figure.name(), process -> process.status(figure)));
         }
         return List.copyOf(figures);
     }
@@ -90,12 +75,12 @@ final class ProcessMetrics {
     void report(HostModel host, ScrapeSamples samples) {
         List<int[]> pidsByFigure = chosen.of(host, () -> choose(host));
         for (int i = 0; i < FIGURES.size(); i++) {
-            Figure figure = FIGURES.get(i);
+            TopFigure<Process> figure = FIGURES.get(i);
             Selection selection = Selection.of(host, pidsByFigure.get(i), figure.value());
             for (Process process : selection.processes()) {
-                figure.add(samples, host.host(), pid(process), process.comm(), figure.value().applyAsLong(process));
+                figure.add(samples, figure.value().applyAsLong(process), host.host(), pid(process), process.comm());
             }
-            figure.add(samples, host.host(), OTHER, OTHER, selection.otherBytes());
+            figure.add(samples, selection.otherBytes(), host.host(), OTHER, OTHER);
         }
     }
 
@@ -107,7 +92,7 @@ final class ProcessMetrics {
     /** The top of each figure now, largest first. */
     private List<int[]> choose(HostModel host) {
         List<int[]> pidsByFigure = new ArrayList<>(FIGURES.size());
-        for (Figure figure : FIGURES) {
+        for (TopFigure<Process> figure : FIGURES) {
             pidsByFigure.add(pids(TopProcesses.of(host.processes(), limit, figure.value())));
         }
         return pidsByFigure;
