@@ -66,6 +66,7 @@ final class FleetCollector implements MultiCollector {
                 report(host, samples);
             }
             processMetrics.retainHosts(scraped);
+            cgroupMetrics.retainHosts(scraped);
             samples.add(HOSTS, fleet.hosts().size());
             samples.add(UNSYNCHRONISED_HOSTS, unsynchronised);
         }

@@ -9,12 +9,8 @@ import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.StatusFigure;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -23,17 +19,13 @@ import java.util.function.ToLongFunction;
  * Per-process figures for the top processes of each host only, plus one {@code pid="other"} series holding the
  * rest, so a host with thousands of processes costs a bounded number of series and sums still add up.
  *
- * <p>The top is chosen again only every {@link #RESELECTION_INTERVAL}; in between, the processes chosen last keep
- * their series (while they live) and everything else is in {@code other}. Per-process series are keyed by pid, and
- * a top chosen at every scrape follows every short-lived process into and out of it: each one a new series for
- * Prometheus to create and keep. Choosing again at a fixed interval bounds that over time, not only per scrape:
- * over any window, a host has at most {@code limit × (window / interval + 1)} per-process series per figure.
+ * <p>The top is chosen again only every {@link TopChoice#RESELECTION_INTERVAL}; in between, the processes chosen last
+ * keep their series (while they live) and everything else is in {@code other}.
  */
 final class ProcessMetrics {
 
     /** The pid and comm of the series that sums every process outside the top. */
     static final String OTHER = "other";
-    static final Duration RESELECTION_INTERVAL = Duration.ofSeconds(60);
 
     static final ModelMetric CHARGED_BYTES = gauge("gemtrack_process_charged_bytes",
             "GEM bytes the policy charges to the process; top processes per host and policy (chosen again every minute), "
@@ -51,44 +43,24 @@ final class ProcessMetrics {
 
     static final List<ModelMetric> ALL = List.of(CHARGED_BYTES, FREED_BY_KILL_BYTES, STATUS_BYTES);
 
-    /**
-     * A figure that gets per-process series: its metric, the label value naming it (none for the bytes a kill
-     * frees) and how a process's value is read.
-     */
-    private record Figure(ModelMetric metric, String label, ToLongFunction<Process> value) {
-
-        void add(ScrapeSamples samples, String host, String pid, String comm, long bytes) {
-            if (label == null) {
-                samples.add(metric, bytes, host, pid, comm);
-            } else {
-                samples.add(metric, bytes, host, pid, comm, label);
-            }
-        }
-    }
-
     /** One per policy, the bytes a kill frees, then one per driver status figure. */
-    private static final List<Figure> FIGURES = figures();
+    private static final List<TopFigure<Process>> FIGURES = figures();
 
-    private static List<Figure> figures() {
-        List<Figure> figures = new ArrayList<>();
+    private static List<TopFigure<Process>> figures() {
+        List<TopFigure<Process>> figures = new ArrayList<>();
         for (Policy policy : Policy.all()) {
-            figures.add(new Figure(CHARGED_BYTES, policy.name(), process -> process.charged(policy)));
+            figures.add(new TopFigure<>(CHARGED_BYTES, policy.name(), process -> process.charged(policy)));
         }
-        figures.add(new Figure(FREED_BY_KILL_BYTES, null, OomAdvisor::freedByKill));
+        figures.add(new TopFigure<>(FREED_BY_KILL_BYTES, null, OomAdvisor::freedByKill));
         for (StatusFigure figure : StatusFigure.values()) {
-            figures.add(new Figure(STATUS_BYTES, figure.name(), process -> process.status(figure)));
+            figures.add(new TopFigure<>(STATUS_BYTES, figure.name(), process -> process.status(figure)));
         }
         return List.copyOf(figures);
     }
 
     private final int limit;
-    private final LongSupplier nanoTime;
-    /** The processes chosen for each host, per figure, and when; read and written under the fleet's lock, as scrapes are. */
-    private final Map<String, Chosen> chosen = new HashMap<>();
-
-    /** The top of one host boot's figures, as chosen at {@code atNanos}. */
-    private record Chosen(String bootId, long atNanos, List<int[]> pidsByFigure) {
-    }
+    /** The pids chosen for each host, per figure. */
+    private final TopChoice<List<int[]>> chosen;
 
     /** @param limit how many processes per host (and policy) get series of their own */
     ProcessMetrics(int limit) {
@@ -97,40 +69,33 @@ final class ProcessMetrics {
 
     ProcessMetrics(int limit, LongSupplier nanoTime) {
         this.limit = limit;
-        this.nanoTime = nanoTime;
+        this.chosen = new TopChoice<>(nanoTime);
     }
 
     void report(HostModel host, ScrapeSamples samples) {
-        Chosen top = chosenFor(host);
+        List<int[]> pidsByFigure = chosen.of(host, () -> choose(host));
         for (int i = 0; i < FIGURES.size(); i++) {
-            Figure figure = FIGURES.get(i);
-            Selection selection = Selection.of(host, top.pidsByFigure().get(i), figure.value());
+            TopFigure<Process> figure = FIGURES.get(i);
+            Selection selection = Selection.of(host, pidsByFigure.get(i), figure.value());
             for (Process process : selection.processes()) {
-                figure.add(samples, host.host(), pid(process), process.comm(), figure.value().applyAsLong(process));
+                figure.add(samples, figure.value().applyAsLong(process), host.host(), pid(process), process.comm());
             }
-            figure.add(samples, host.host(), OTHER, OTHER, selection.otherBytes());
+            figure.add(samples, selection.otherBytes(), host.host(), OTHER, OTHER);
         }
     }
 
     /** Forgets the choices of hosts that are gone, so the map holds no more hosts than the fleet. */
     void retainHosts(Set<String> hosts) {
-        chosen.keySet().retainAll(hosts);
+        chosen.retainHosts(hosts);
     }
 
-    /** The top chosen for this host boot, chosen anew when it is older than the interval (or for a new boot). */
-    private Chosen chosenFor(HostModel host) {
-        long now = nanoTime.getAsLong();
-        Chosen last = chosen.get(host.host());
-        if (last != null && Objects.equals(last.bootId(), host.bootId()) && now - last.atNanos() < RESELECTION_INTERVAL.toNanos()) {
-            return last;
-        }
+    /** The top of each figure now, largest first. */
+    private List<int[]> choose(HostModel host) {
         List<int[]> pidsByFigure = new ArrayList<>(FIGURES.size());
-        for (Figure figure : FIGURES) {
+        for (TopFigure<Process> figure : FIGURES) {
             pidsByFigure.add(pids(TopProcesses.of(host.processes(), limit, figure.value())));
         }
-        Chosen fresh = new Chosen(host.bootId(), now, pidsByFigure);
-        chosen.put(host.host(), fresh);
-        return fresh;
+        return pidsByFigure;
     }
 
     private static int[] pids(TopProcesses top) {

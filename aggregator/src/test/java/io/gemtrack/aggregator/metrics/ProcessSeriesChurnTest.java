@@ -2,20 +2,8 @@ package io.gemtrack.aggregator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gemtrack.events.EventBody;
-import io.gemtrack.events.EventBody.DrmDeviceAdded;
-import io.gemtrack.events.EventBody.DrmFileOpen;
-import io.gemtrack.events.EventBody.GemCreate;
-import io.gemtrack.events.EventBody.GemPin;
-import io.gemtrack.events.EventBody.ProcessExit;
-import io.gemtrack.events.EventBody.ProcessFork;
-import io.gemtrack.events.EventBody.Region;
-import io.gemtrack.events.EventStamper;
-import io.gemtrack.model.ApplyResult;
-import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.testkit.Exposition;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -35,21 +23,20 @@ class ProcessSeriesChurnTest {
     /** Two minutes of scrapes. */
     private static final int SCRAPES = 24;
     private static final int NEW_PROCESSES_PER_SCRAPE = 4;
-    private static final long PAGE = EventBody.PAGE_SIZE;
 
     @Test
     void pidsWithSeriesOverAWindowStayWithinTheBound() {
         Set<String> pids = pidsOverTheWindow(SCRAPE_INTERVAL);
 
         long windowMinutes = SCRAPE_INTERVAL.multipliedBy(SCRAPES - 1).toMinutes();
-        long bound = TOP * (windowMinutes / ProcessMetrics.RESELECTION_INTERVAL.toMinutes() + 1);
+        long bound = TOP * (windowMinutes / TopChoice.RESELECTION_INTERVAL.toMinutes() + 1);
         assertThat(pids).hasSizeLessThanOrEqualTo((int) bound);
     }
 
     @Test
     void aTopChosenAtEveryScrapeWouldFollowEveryNewProcess() {
         // The same stream, with the clock jumping a whole interval between scrapes: the top is chosen every time.
-        Set<String> pids = pidsOverTheWindow(ProcessMetrics.RESELECTION_INTERVAL);
+        Set<String> pids = pidsOverTheWindow(TopChoice.RESELECTION_INTERVAL);
 
         assertThat(pids).hasSizeGreaterThan(TOP * SCRAPES / 2);
     }
@@ -58,11 +45,11 @@ class ProcessSeriesChurnTest {
     private static Set<String> pidsOverTheWindow(Duration clockStepPerScrape) {
         AtomicLong clock = new AtomicLong();
         ProcessMetrics metrics = new ProcessMetrics(TOP, clock::get);
-        ChurningHost host = new ChurningHost();
+        ChurningHost host = new ChurningHost(NEW_PROCESSES_PER_SCRAPE);
         Set<String> pids = new HashSet<>();
         for (int scrape = 0; scrape < SCRAPES; scrape++) {
             host.replaceTheLargest();
-            Exposition exposition = scrape(metrics, host.model);
+            Exposition exposition = Scrape.of(ProcessMetrics.ALL, samples -> metrics.report(host.model, samples));
             List<Exposition.Sample> charged = exposition.samples().stream()
                     .filter(sample -> sample.name().equals("gemtrack_process_charged_bytes")
                             && sample.labels().get("policy").equals(Policy.resident.name()))
@@ -75,46 +62,5 @@ class ProcessSeriesChurnTest {
             clock.addAndGet(clockStepPerScrape.toNanos());
         }
         return pids;
-    }
-
-    private static Exposition scrape(ProcessMetrics metrics, HostModel host) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(() -> {
-            ScrapeSamples samples = new ScrapeSamples(ProcessMetrics.ALL);
-            metrics.report(host, samples);
-            return samples.snapshots();
-        });
-        return Scrape.of(registry);
-    }
-
-    /** A host where, between two scrapes, new processes larger than any before start and as many of the oldest exit. */
-    private static final class ChurningHost {
-
-        final HostModel model = new HostModel("churning");
-        private final EventStamper stamper = new EventStamper("churning", "boot-1");
-        private int nextPid = 1000;
-        private int oldestLive = 1000;
-
-        ChurningHost() {
-            apply(new DrmDeviceAdded(0, "amdgpu", List.of(new Region("vram", 1L << 40))));
-        }
-
-        void replaceTheLargest() {
-            for (int i = 0; i < NEW_PROCESSES_PER_SCRAPE; i++) {
-                int pid = nextPid++;
-                long bytes = (pid - 999) * PAGE;
-                apply(new ProcessFork(pid, 1, "worker-" + pid, false));
-                apply(new DrmFileOpen(pid, 3, pid, 0));
-                apply(new GemCreate(pid, 0, "vram", bytes, pid, pid, 1));
-                apply(new GemPin(pid, bytes));
-            }
-            while (nextPid - oldestLive > 2 * NEW_PROCESSES_PER_SCRAPE) {
-                apply(new ProcessExit(oldestLive++));
-            }
-        }
-
-        private void apply(EventBody body) {
-            assertThat(model.apply(stamper.stamp(stamper.nextSeq() * 1000, body))).as("%s", body).isEqualTo(ApplyResult.APPLIED);
-        }
     }
 }

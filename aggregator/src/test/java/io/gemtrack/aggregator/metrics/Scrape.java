@@ -8,11 +8,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** What {@code /metrics} would answer for a registry, without the HTTP server. */
 final class Scrape {
 
     private Scrape() {
+    }
+
+    /** What {@code /metrics} would answer for a collector of just {@code metrics}, whose samples {@code report} adds. */
+    static Exposition of(List<ModelMetric> metrics, Consumer<ScrapeSamples> report) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(() -> {
+            ScrapeSamples samples = new ScrapeSamples(metrics);
+            report.accept(samples);
+            return samples.snapshots();
+        });
+        return of(registry);
     }
 
     static Exposition of(PrometheusRegistry registry) {
