@@ -18,12 +18,15 @@ final class TaskGroup {
     int oomScoreAdj;
     Mm mm;
     final Map<Integer, FdTarget> fds = new TreeMap<>();
+    /** The service (a systemd unit, a workload) the process runs in; a fork stays in its parent's. */
+    final int service;
 
-    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj) {
+    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj, int service) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.comm = comm;
         this.oomScoreAdj = oomScoreAdj;
+        this.service = service;
         this.mm = new Mm(this);
     }
 

@@ -4,12 +4,16 @@ import io.gemtrack.producer.kernel.Kernel;
 import io.gemtrack.producer.kernel.Kernel.Buffer;
 
 /**
- * A leaking process: it allocates and pins buffer after buffer and frees none, now and then leaking the dma-buf
- * fds of an export as well, until it has leaked its fill or the GPU has no room left; then it crashes, which
- * frees everything at once, and a new instance starts leaking.
+ * A leaking process beside a large cache: the leaker allocates and pins buffer after buffer, mostly in system
+ * memory, and frees none, now and then leaking the dma-buf fds of an export as well, until it has leaked its fill
+ * (half the host's RAM to one and a half times it) or the GPU has no room left; then it crashes, which frees everything at
+ * once, and a new instance starts leaking. The cache holds half of RAM to all of it in anonymous memory,
+ * so the two together run the host out of memory, and the OOM killer must choose between the process that is big to
+ * {@code rss} and the one whose buffers it does not see.
  */
 final class LeakWorkload implements Workload {
 
+    private int cache;
     private int leaker;
     private int gpuFd;
     private long leaked;
@@ -18,20 +22,27 @@ final class LeakWorkload implements Workload {
     @Override
     public void step(Machine machine) {
         Kernel kernel = machine.kernel();
+        if (cache == 0) {
+            cache = kernel.spawn("cache-server");
+            long ram = machine.memTotalBytes();
+            kernel.sampleCounters(cache, machine.pagesBetween(16 * Machine.MIB, 64 * Machine.MIB),
+                    machine.pagesBetween(ram / 2, ram), 0, 0, machine.pagesBetween(ram / 1024, ram / 512));
+            return;
+        }
         if (leaker == 0) {
             leaker = kernel.spawn("leaky-app");
             gpuFd = kernel.open(leaker, machine.gpu());
             leaked = 0;
-            limit = machine.pagesBetween(256 * Machine.MIB, 2 * Machine.GIB);
+            limit = machine.pagesBetween(machine.memTotalBytes() / 2, machine.memTotalBytes() * 3 / 2);
             machine.sampleCounters(leaker);
             return;
         }
         if (machine.chance(0.3)) {
-            machine.sampleCounters(leaker);
+            machine.sampleCounters(machine.chance(0.8) ? leaker : cache);
             return;
         }
-        long size = machine.pagesBetween(Machine.MIB, 16 * Machine.MIB);
-        Buffer buffer = kernel.create(leaker, gpuFd, machine.chance(0.5) ? "vram" : "system", size).orElseThrow();
+        long size = machine.pagesBetween(machine.memTotalBytes() / 512, machine.memTotalBytes() / 128);
+        Buffer buffer = kernel.create(leaker, gpuFd, machine.chance(0.9) ? "system" : "vram", size).orElseThrow();
         boolean pinned = kernel.pin(buffer.object(), size);
         if (machine.chance(0.1)) {
             // Exported again while its dma-buf lives, the object gets another fd to the same dma-buf: two leaked fds.
