@@ -11,12 +11,14 @@ import java.util.List;
  * @param memoryKnown         whether the host ever reported its memory; if not, {@code state}'s memory is a
  *                            placeholder, since the snapshot schema requires one
  * @param counterMismatchPids processes whose latest counters sample disagreed with the rfc charge when it came
+ * @param oomKills            the post-mortems of the host's last OOM kills, oldest first
  */
 public record HostCheckpoint(String host, String bootId, long nextSeq, boolean synchronised, long sequenceGaps,
                              long skippedEvents, long counterMismatches, boolean memoryKnown,
-                             List<Integer> counterMismatchPids, HostSnapshot state) {
+                             List<Integer> counterMismatchPids, HostSnapshot state, List<OomPostMortem> oomKills) {
 
     public HostCheckpoint {
         counterMismatchPids = List.copyOf(counterMismatchPids);
+        oomKills = List.copyOf(oomKills);
     }
 }

@@ -7,6 +7,8 @@ import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Ledger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +26,8 @@ public final class HostModel {
 
     /** Stands in, in a checkpoint, for the memory of a host that never reported it; never read back. */
     private static final HostMemory PLACEHOLDER_MEMORY = new HostMemory(EventBody.PAGE_SIZE, 0);
+    /** OOM kills whose post-mortems a host keeps: a few days of an unhealthy host, a few KB each. */
+    public static final int OOM_KILLS_KEPT = 32;
 
     private final String host;
     private String bootId;
@@ -34,6 +38,8 @@ public final class HostModel {
     private long counterMismatches;
     /** Why the host is quarantined, {@code null} while it is not. */
     private String quarantine;
+    /** The post-mortems of the last {@link #OOM_KILLS_KEPT} OOM kills, oldest first; they outlive boots and snapshots. */
+    private final ArrayDeque<OomPostMortem> oomKills = new ArrayDeque<>();
     // Package-private so the tests' canonical dump and from-scratch oracle can read the whole state.
     HostState state = newState();
 
@@ -169,7 +175,7 @@ public final class HostModel {
         HostMemory memory = memoryKnown ? state.memory() : PLACEHOLDER_MEMORY;
         List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                memoryKnown, mismatched, SnapshotExport.export(state, memory));
+                memoryKnown, mismatched, SnapshotExport.export(state, memory), List.copyOf(oomKills));
     }
 
     /**
@@ -179,7 +185,7 @@ public final class HostModel {
      */
     public HostCheckpoint checkpointWithoutState() {
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY));
+                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY), List.copyOf(oomKills));
     }
 
     /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
@@ -201,7 +207,29 @@ public final class HostModel {
         model.sequenceGaps = checkpoint.sequenceGaps();
         model.skippedEvents = checkpoint.skippedEvents();
         model.counterMismatches = checkpoint.counterMismatches();
+        checkpoint.oomKills().forEach(model::recordOomKill);
         return model;
+    }
+
+    /**
+     * Keeps the post-mortem of an OOM kill of this host, built when its {@code OomKill} was applied; the oldest goes
+     * once {@link #OOM_KILLS_KEPT} are kept.
+     */
+    public void recordOomKill(OomPostMortem postMortem) {
+        if (!postMortem.host().equals(host)) {
+            throw new IllegalArgumentException("a post-mortem of " + postMortem.host() + " is not one of " + host);
+        }
+        oomKills.addLast(postMortem);
+        if (oomKills.size() > OOM_KILLS_KEPT) {
+            oomKills.removeFirst();
+        }
+    }
+
+    /** The post-mortems of the host's last OOM kills, newest first. */
+    public List<OomPostMortem> oomKills() {
+        List<OomPostMortem> newestFirst = new ArrayList<>(oomKills);
+        Collections.reverse(newestFirst);
+        return newestFirst;
     }
 
     private HostState newState() {
