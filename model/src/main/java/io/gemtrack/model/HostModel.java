@@ -40,6 +40,7 @@ public final class HostModel {
     private String quarantine;
     /** The post-mortems of the last {@link #OOM_KILLS_KEPT} OOM kills, oldest first; they outlive boots and snapshots. */
     private final ArrayDeque<OomPostMortem> oomKills = new ArrayDeque<>();
+    private OomKillTotals oomKillTotals = OomKillTotals.NONE;
     // Package-private so the tests' canonical dump and from-scratch oracle can read the whole state.
     HostState state = newState();
 
@@ -175,7 +176,8 @@ public final class HostModel {
         HostMemory memory = memoryKnown ? state.memory() : PLACEHOLDER_MEMORY;
         List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                memoryKnown, mismatched, SnapshotExport.export(state, memory), List.copyOf(oomKills));
+                memoryKnown, mismatched, SnapshotExport.export(state, memory), List.copyOf(oomKills),
+                oomKillTotals);
     }
 
     /**
@@ -185,7 +187,8 @@ public final class HostModel {
      */
     public HostCheckpoint checkpointWithoutState() {
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY), List.copyOf(oomKills));
+                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY), List.copyOf(oomKills),
+                oomKillTotals);
     }
 
     /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
@@ -207,7 +210,8 @@ public final class HostModel {
         model.sequenceGaps = checkpoint.sequenceGaps();
         model.skippedEvents = checkpoint.skippedEvents();
         model.counterMismatches = checkpoint.counterMismatches();
-        checkpoint.oomKills().forEach(model::recordOomKill);
+        checkpoint.oomKills().forEach(model::keep);
+        model.oomKillTotals = checkpoint.oomKillTotals();
         return model;
     }
 
@@ -219,10 +223,20 @@ public final class HostModel {
         if (!postMortem.host().equals(host)) {
             throw new IllegalArgumentException("a post-mortem of " + postMortem.host() + " is not one of " + host);
         }
+        keep(postMortem);
+        oomKillTotals = oomKillTotals.plus(postMortem);
+    }
+
+    private void keep(OomPostMortem postMortem) {
         oomKills.addLast(postMortem);
         if (oomKills.size() > OOM_KILLS_KEPT) {
             oomKills.removeFirst();
         }
+    }
+
+    /** What all the host's OOM kills added up to. */
+    public OomKillTotals oomKillTotals() {
+        return oomKillTotals;
     }
 
     /** The post-mortems of the host's last OOM kills, newest first. */

@@ -36,6 +36,8 @@ import java.util.Optional;
  * GET /api/hosts/{host}/oom                             the victim of every policy side by side
  * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
  *                                                       models give equal bytes (for comparing two aggregators)
+ * GET /api/hosts/{host}/oom-kills                       the post-mortems of the host's last OOM kills, newest first
+ * GET /api/oom-kills                                    those of every host, newest first
  * </pre>
  * Path segments are percent-decoded, so a host whose name has characters a URL path cannot hold is named with
  * {@code %xx} escapes. Only GET and HEAD are answered. Errors are JSON too: 404 for an unknown resource, host, pid
@@ -77,6 +79,9 @@ public final class ApiHandler implements HttpHandler {
         List<String> parts = segments(uri.getRawPath());
         if (parts.equals(List.of("policies"))) {
             return Policy.all();
+        }
+        if (parts.equals(List.of("oom-kills"))) {
+            return OomKillViews.fleet(fleet);
         }
         if (parts.equals(List.of("hosts"))) {
             long now = HostActivity.now();
@@ -134,6 +139,9 @@ public final class ApiHandler implements HttpHandler {
         }
         if (resource.equals("history") && parts.size() == 3) {
             return history.of(host.host());
+        }
+        if (resource.equals("oom-kills") && parts.size() == 3) {
+            return host.oomKills();
         }
         if (resource.equals("checkpoint") && parts.size() == 3) {
             return host.checkpoint();

@@ -7,6 +7,7 @@ import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.oom.OomPostMortems;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -231,7 +232,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         synchronized (fleet) {
             // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
             long start = System.nanoTime();
-            result = fleet.apply(event);
+            result = OomPostMortems.apply(fleet, event, record.timestamp());
             applyNanos = System.nanoTime() - start;
             activity.heard(event.host(), received);
         }

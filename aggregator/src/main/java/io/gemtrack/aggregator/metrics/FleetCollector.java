@@ -47,6 +47,7 @@ final class FleetCollector implements MultiCollector {
         metrics.addAll(HostMetrics.ALL);
         metrics.addAll(ProcessMetrics.ALL);
         metrics.addAll(OomMetrics.ALL);
+        metrics.addAll(OomKillMetrics.ALL);
     }
 
     @Override
@@ -81,6 +82,7 @@ final class FleetCollector implements MultiCollector {
                 HostMetrics.report(host, samples);
                 processMetrics.report(host, samples);
                 OomMetrics.report(host, samples);
+                OomKillMetrics.report(host, samples);
             } catch (RuntimeException e) {
                 samples.rollback(mark);
                 HostQuarantine.quarantine(host, "exporting its metrics", e);
