@@ -12,6 +12,8 @@ export const api = {
   buffers: name => `${host(name)}/buffers`,
   oom: name => `${host(name)}/oom`,
   history: name => `${host(name)}/history`,
+  hostOomKills: name => `${host(name)}/oom-kills`,
+  oomKills: () => '/api/oom-kills',
 };
 
 export async function getJson(path) {

@@ -5,4 +5,6 @@ export const pages = {
   host: (host, policy) => `/hosts/${encodeURIComponent(host)}?policy=${encodeURIComponent(policy)}`,
   process: (host, pid, policy) =>
     `/hosts/${encodeURIComponent(host)}/processes/${pid}?policy=${encodeURIComponent(policy)}`,
+  oomKills: (host, policy) => (host === null ? '/oom-kills' : `/hosts/${encodeURIComponent(host)}/oom-kills`)
+    + `?policy=${encodeURIComponent(policy)}`,
 };

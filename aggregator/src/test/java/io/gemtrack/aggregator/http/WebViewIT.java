@@ -1,10 +1,14 @@
 package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody.OomKill;
+import io.gemtrack.events.EventBody.ProcessExit;
+import io.gemtrack.events.EventStamper;
 import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
@@ -46,6 +50,7 @@ class WebViewIT {
     private static final String HOST = "web-it-a";
     private static final String OTHER_HOST = "web-it-b";
     private static final String LATE_HOST = "web-it-c";
+    private static final String OOM_HOST = "web-it-oom";
     /** BasicScenario up to and including the pin of the compositor's 4 MiB scratch buffer. */
     private static final int EVENTS_WITH_BOTH_BUFFERS = 13;
 
@@ -218,6 +223,41 @@ class WebViewIT {
 
         assertThat(browser.script("return window.loadedBeforeTheNewHost")).as("no reload").isEqualTo(true);
         assertFleetTableMatchesApi("rfc");
+    }
+
+    /** The OOM kills pages: the client is killed, its shared buffer stays alive in the compositor, which was the best victim. */
+    @Test
+    @Order(7)
+    void oomKillsPagesShowEveryKillsPostMortemAsTheApi() throws Exception {
+        List<Event> events = new ArrayList<>(BasicScenario.events(OOM_HOST, "boot-1"));
+        EventStamper stamper = new EventStamper(OOM_HOST, "boot-1", events.size());
+        events.add(stamper.stamp(900_000_000, new OomKill(200, 8_448, 6_400)));
+        events.add(stamper.stamp(900_000_001, new ProcessExit(200)));
+        publish(events);
+        JsonNode kills = api.await("/api/hosts/" + OOM_HOST + "/oom-kills", answer -> answer.size() == 1);
+        JsonNode kill = kills.get(0);
+
+        browser.open("/hosts/" + OOM_HOST + "/oom-kills?policy=rfc");
+        browser.await("the kill's post-mortem", () -> browser.attribute("section.oom-kill", "data-seq") != null);
+        assertThat(browser.attribute("section.oom-kill", "data-seq")).isEqualTo(kill.get("seq").asText());
+        for (String fact : List.of("kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
+            assertThat(browser.attribute("section.oom-kill dd[data-fact='" + fact + "']", "data-value")).as(fact)
+                    .isEqualTo(kill.get(fact).asText());
+        }
+        assertThat(browser.attribute("section.oom-kill dd[data-fact='best']", "data-value")).isEqualTo(kill.get("best").get("pid").asText());
+        assertThat(kill.get("kernelChoiceBest").asBoolean()).as("the compositor frees more").isFalse();
+        String table = "#choices-" + OOM_HOST + "-" + kill.get("seq").asText();
+        assertThat(browser.rows(table)).extracting(row -> row.get("pid"))
+                .containsExactlyElementsOf(StreamSupport.stream(kill.get("policies").spliterator(), false)
+                        .map(choice -> choice.get("victim").get("pid").asText()).toList());
+        assertThat(browser.rows("#still-held-" + OOM_HOST + "-" + kill.get("seq").asText()))
+                .extracting(row -> row.get("key"), row -> row.get("holders")).containsExactly(tuple("1", "100"));
+        browser.screenshot("oom-kills");
+
+        browser.open("/oom-kills?policy=rfc");
+        browser.await("the fleet's kills", () -> !browser.attributes("section.oom-kill", "data-host").isEmpty());
+        assertThat(browser.attributes("section.oom-kill", "data-host"))
+                .containsExactlyElementsOf(values(ok("/api/oom-kills"), "host"));
     }
 
     private void assertFleetTableMatchesApi(String policy) {
