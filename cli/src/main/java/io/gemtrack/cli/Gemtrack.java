@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Make DRM GEM buffer memory visible per process: emulated kernel -> Kafka -> aggregator -> Prometheus.",
         footer = {"", "A command that fails prints one line naming the error; --verbose, or " + FailureReport.DEBUG_VARIABLE
                 + "=1 in the environment, adds its stack trace."},
-        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, BrokerCommand.class,
+        subcommands = {DemoCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class, ReplayCommand.class,
+                BrokerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostQuarantine;
+import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
+ * GET /api/hosts/{host}?at=TIME[&policy=P]              the host as it was at TIME, folded from the events topic
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
@@ -51,12 +53,19 @@ public final class ApiHandler implements HttpHandler {
     private final HostActivity activity;
     private final CheckpointCodec checkpoints = new CheckpointCodec();
     private final JsonHandler json = new JsonHandler(this::respond);
+    private final AsOfAnswers asOf;
 
     /** @param activity when each host was last heard from, guarded by the fleet's lock */
     public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
+        this(fleet, history, activity, null);
+    }
+
+    /** @param asOf answers {@code /api/hosts/HOST?at=TIME}; {@code null}: such questions are refused */
+    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity, AsOfAnswers asOf) {
         this.fleet = fleet;
         this.history = history;
         this.activity = activity;
+        this.asOf = asOf;
     }
 
     @Override
@@ -65,6 +74,11 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private JsonHandler.Answer respond(URI uri) throws ApiException, IOException {
+        Optional<String> at = parameter(uri, "at");
+        if (at.isPresent()) {
+            // Folded off to the side, outside the fleet's lock: the live models go on meanwhile.
+            return JsonHandler.json(200, answerAsOf(uri, at.get()));
+        }
         Object answer;
         synchronized (fleet) {
             answer = answer(uri);
@@ -100,6 +114,31 @@ public final class ApiHandler implements HttpHandler {
             // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
             HostQuarantine.quarantine(host, "answering GET " + path, e);
             throw e;
+        }
+    }
+
+    /** {@code /api/hosts/HOST?at=TIME}: the host as it was then, folded from the events topic. */
+    private AsOfAnswers.AsOf answerAsOf(URI uri, String at) throws ApiException {
+        List<String> parts = segments(uri.getRawPath());
+        if (parts.size() != 2 || !parts.get(0).equals("hosts")) {
+            throw new ApiException(400, "query parameter at is answered for /api/hosts/HOST only");
+        }
+        if (asOf == null) {
+            throw new ApiException(400, "this aggregator answers no question about the past");
+        }
+        long atMillis;
+        try {
+            atMillis = AsOfAnswers.parseInstant(at);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "query parameter at: " + e.getMessage());
+        }
+        synchronized (fleet) {
+            host(parts.get(1));
+        }
+        try {
+            return asOf.answer(parts.get(1), atMillis, policy(uri));
+        } catch (HostReplay.TooLargeException e) {
+            throw new ApiException(422, e.getMessage());
         }
     }
 
@@ -201,16 +240,24 @@ public final class ApiHandler implements HttpHandler {
 
     /** The {@code policy} query parameter: empty when absent, 400 when it names no policy. */
     private static Optional<Policy> policy(URI uri) throws ApiException {
+        Optional<String> name = parameter(uri, "policy");
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Policy.named(name.get()).orElseThrow(() ->
+                new ApiException(400, "unknown policy '" + name.get() + "'; allowed: " + Policy.names())));
+    }
+
+    /** The first value of query parameter {@code name}, decoded; empty when absent. */
+    private static Optional<String> parameter(URI uri, String name) {
         String query = uri.getRawQuery();
         if (query == null) {
             return Optional.empty();
         }
         for (String parameter : query.split("&")) {
             String[] nameValue = parameter.split("=", 2);
-            if (nameValue[0].equals("policy")) {
-                String name = nameValue.length == 2 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "";
-                return Optional.of(Policy.named(name).orElseThrow(() ->
-                        new ApiException(400, "unknown policy '" + name + "'; allowed: " + Policy.names())));
+            if (nameValue[0].equals(name)) {
+                return Optional.of(nameValue.length == 2 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "");
             }
         }
         return Optional.empty();
