@@ -42,7 +42,7 @@ class GemtrackBenchmarksTest {
     @Test
     void missingSubcommandListsEveryCommandWithTheBenchmarks() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, produce, collect, aggregate, broker, bench, jmh or collector-footprint")
+        assertThat(err.toString()).contains("a subcommand is required: demo, produce, collect, aggregate, replay, broker, bench, jmh or collector-footprint")
                 .doesNotContain("Also, on the benchmarks module's class path");
     }
 
