@@ -60,6 +60,8 @@ public final class HostDiffer {
     /** Keyed by the kernel's inode: dma-buf inodes are numbered by a 64-bit counter of their own, never reused. */
     private final LiveIds<Long, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
+    /** Kernel pid to event pid of every process of the last sample. */
+    private Map<Integer, Integer> eventPids = Map.of();
 
     /** The events from the previous sample to this one; the first time, the snapshot of this one. */
     public List<EventBody> next(HostSample sample) {
@@ -70,6 +72,11 @@ public final class HostDiffer {
         }
         snapshotSent = true;
         return List.of(view.snapshot());
+    }
+
+    /** The event pid of each process of the last sample, by kernel pid (they differ for a pid the kernel reused). */
+    public Map<Integer, Integer> eventPids() {
+        return eventPids;
     }
 
     // ---- what the sample calls for ----------------------------------------------------------------------
@@ -99,6 +106,7 @@ public final class HostDiffer {
             processes.put(pid, new TargetProcess(pid, parentPid, process.comm(), process.oomScoreAdj(),
                     counters(pid, process.memory()), fds, mappings));
         }
+        this.eventPids = Map.copyOf(eventPids);
         buffers.sizeMappedOnly();
         SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
         for (DeviceUse use : sample.deviceUse()) {
