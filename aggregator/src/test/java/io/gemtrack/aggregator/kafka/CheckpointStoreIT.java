@@ -73,7 +73,8 @@ class CheckpointStoreIT {
         HostCheckpoint first = new HostModel("host-a").checkpoint();
         HostCheckpoint second = new HostModel("host-b").checkpoint();
         String encoded = new String(new CheckpointCodec().encode(second), StandardCharsets.UTF_8);
-        byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":1,", "{\"format\":2,").getBytes(StandardCharsets.UTF_8);
+        byte[] laterFormat = encoded.replaceFirst("^\\{\"format\":" + CheckpointCodec.FORMAT + ",",
+                "{\"format\":" + (CheckpointCodec.FORMAT + 1) + ",").getBytes(StandardCharsets.UTF_8);
         assertThat(laterFormat).as("host-b's checkpoint relabelled").isNotEqualTo(encoded.getBytes(StandardCharsets.UTF_8));
 
         try (CheckpointStore store = new CheckpointStore(config, topic)) {
