@@ -18,6 +18,8 @@ export const api = {
   oom: name => `${host(name)}/oom`,
   history: name => `${host(name)}/history`,
   cgroups: name => `${host(name)}/cgroups`,
+  hostOomKills: name => `${host(name)}/oom-kills`,
+  oomKills: () => '/api/oom-kills',
 };
 
 export async function getJson(path) {

@@ -5,6 +5,7 @@ import { el, show } from './dom.js';
 import { fleetPage } from './fleet.js';
 import { hostPage } from './host.js';
 import { pages } from './links.js';
+import { oomKillsPage } from './oomkills.js';
 import { policyFromUrl, showPolicyPicker } from './policy.js';
 import { processPage } from './process.js';
 
@@ -14,6 +15,8 @@ const ROUTES = [
   [/^\/$/, () => fleetPage()],
   [/^\/hosts\/([^/]+)$/, ([, host]) => hostPage(decodeURIComponent(host))],
   [/^\/hosts\/([^/]+)\/cgroups$/, ([, host]) => cgroupsPage(decodeURIComponent(host))],
+  [/^\/oom-kills$/, () => oomKillsPage(null)],
+  [/^\/hosts\/([^/]+)\/oom-kills$/, ([, host]) => oomKillsPage(decodeURIComponent(host))],
   [/^\/hosts\/([^/]+)\/processes\/(\d+)$/, ([, host, pid]) => processPage(decodeURIComponent(host), Number(pid))],
 ];
 

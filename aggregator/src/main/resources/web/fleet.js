@@ -18,12 +18,13 @@ export function fleetPage() {
   ], host => host.host);
   const caption = el('p', { class: 'note' });
   const empty = el('p', { class: 'note' });
+  const oomKills = el('a', { id: 'fleet-oom-kills' }, 'OOM kills of the fleet, newest first');
 
   return {
     title: 'fleet',
     crumbs: () => [],
     mount(main) {
-      show(main, el('h1', {}, 'Fleet'), caption, table.element, empty);
+      show(main, el('h1', {}, 'Fleet'), caption, table.element, empty, el('p', {}, oomKills));
     },
     async load() {
       const hosts = await getJson(api.hosts());
@@ -35,6 +36,7 @@ export function fleetPage() {
         + 'Click a column to sort.';
       table.element.dataset.policy = policy;
       table.update(hosts);
+      oomKills.href = pages.oomKills(null, policy);
       empty.textContent = hosts.length === 0 ? 'No hosts yet: the aggregator has not applied any event.' : '';
     },
   };

@@ -14,6 +14,7 @@ export function hostPage(hostName) {
   const summary = el('dl', { id: 'host-summary', class: 'facts' });
   const chart = new HistoryChart();
   const oom = el('div', { id: 'oom-comparison' });
+  const pastKills = el('a', { id: 'past-oom-kills' }, 'Past OOM kills of this host, with their post-mortems');
   const processesTitle = el('h2');
   const processesShown = el('p', { class: 'note' });
   const processes = new LiveTable('processes', [
@@ -35,7 +36,7 @@ export function hostPage(hostName) {
         el('h1', {}, `Host ${hostName}`), summary, cgroupsLink,
         el('section', {}, el('h2', {}, 'GEM memory, last minutes'),
           el('p', { class: 'note' }, 'Sampled by the aggregator; unaccounted under the chosen policy.'), chart.element),
-        el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom),
+        el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom, el('p', {}, pastKills)),
         el('section', {}, processesTitle,
           el('p', { class: 'note' }, 'Most charged first. Click a column to sort, a pid for its buffers.'),
           processesShown, processes.element),
@@ -56,6 +57,7 @@ export function hostPage(hostName) {
       showSummary(summary, host, policy);
       chart.update(history, policy);
       showOomComparison(oom, comparison, policy, hostName);
+      pastKills.href = pages.oomKills(hostName, policy);
       processesTitle.textContent = `Processes under ${list.policy}`;
       processes.element.dataset.policy = list.policy;
       processes.update(list.processes);

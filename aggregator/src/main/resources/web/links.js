@@ -6,4 +6,6 @@ export const pages = {
   cgroups: (host, policy) => `/hosts/${encodeURIComponent(host)}/cgroups?policy=${encodeURIComponent(policy)}`,
   process: (host, pid, policy) =>
     `/hosts/${encodeURIComponent(host)}/processes/${pid}?policy=${encodeURIComponent(policy)}`,
+  oomKills: (host, policy) => (host === null ? '/oom-kills' : `/hosts/${encodeURIComponent(host)}/oom-kills`)
+    + `?policy=${encodeURIComponent(policy)}`,
 };

@@ -2,6 +2,7 @@ package io.gemtrack.aggregator;
 
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
+import io.gemtrack.aggregator.http.AsOfAnswers;
 import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.AggregatorTopics;
@@ -9,6 +10,7 @@ import io.gemtrack.aggregator.kafka.AppliedListener;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.aggregator.kafka.ProcessExits;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
@@ -105,6 +107,7 @@ public final class Aggregator implements AutoCloseable {
     private final Thread consumerThread;
     private final FleetHistory history;
     private final AggregatorHttpServer http;
+    private final AsOfAnswers asOf;
 
     public Aggregator(Config config) {
         this(config, AppliedListener.NONE);
@@ -126,8 +129,9 @@ public final class Aggregator implements AutoCloseable {
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
                 checkpoints, config.checkpointInterval(), activity, exits);
         history = FleetHistory.started(fleet);
-        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry, new ApiHandler(fleet, history, activity, exits),
-                new HealthHandler(consumer.status()));
+        asOf = new AsOfAnswers(() -> new HostReplay(config.kafka(), config.topic()));
+        http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry,
+                new ApiHandler(fleet, history, activity, exits, asOf), new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
         consumerThread.start();
     }
@@ -168,6 +172,7 @@ public final class Aggregator implements AutoCloseable {
             consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
         }
         http.close();
+        asOf.close();
         history.close();
         deadLetters.close();
         checkpoints.close();

@@ -1,6 +1,8 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.collector.Collector;
+import io.gemtrack.collector.oom.KernelLog;
+import io.gemtrack.collector.oom.KernelLogReader;
 import io.gemtrack.collector.procfs.ProcFs;
 import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.Event;
@@ -12,9 +14,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +81,11 @@ public final class CollectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         ProcFs procFs = sampling.procFs();
-        Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime);
+        // The kernel log of this machine tells whom its OOM killer killed; a procfs read from elsewhere has no log here.
+        Optional<KernelLogReader> kernelLog = sampling.proc.equals(Path.of("/proc"))
+                ? KernelLogReader.open(Path.of("/dev/kmsg")) : Optional.empty();
+        Collector collector = new Collector(procFs, host != null ? host : hostname(procFs), System::nanoTime,
+                kernelLog.<Supplier<List<KernelLog.Kill>>>map(reader -> reader::drain).orElse(List::of));
         long count = samples != null ? samples : Long.MAX_VALUE;
         if (dryRun) {
             EventCodec codec = new EventCodec();

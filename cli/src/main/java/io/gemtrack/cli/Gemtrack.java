@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         footer = {"", "A command that fails prints one line naming the error; --verbose, or " + FailureReport.DEBUG_VARIABLE
                 + "=1 in the environment, adds its stack trace."},
         subcommands = {DemoCommand.class, LocalCommand.class, ProduceCommand.class, CollectCommand.class, AggregateCommand.class,
-                TopicsCommand.class, BrokerCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
+                TopicsCommand.class, ReplayCommand.class, BrokerCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
 public final class Gemtrack implements Runnable {
 
     @CommandLine.Spec

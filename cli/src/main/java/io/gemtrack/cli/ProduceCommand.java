@@ -74,6 +74,19 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--fork-flaw", description = "Emulate the fork flaw found in the RFC's review: fork copies MM_DRIVERPAGES into the child.")
     boolean forkFlaw;
 
+    /** Whose badness the emulated kernels' OOM killers use. */
+    enum OomBadness {
+        /** Today's kernel: rss, swap and page tables. */
+        rss,
+        /** A kernel with the RFC: MM_DRIVERPAGES too. */
+        rfc
+    }
+
+    @Option(names = "--oom-badness", defaultValue = "rss", paramLabel = "rss|rfc",
+            description = "The emulated kernels' OOM killer: rss, today's badness (rss, swap, page tables), or rfc, with the"
+                    + " RFC's MM_DRIVERPAGES in it. Default: ${DEFAULT-VALUE}.")
+    OomBadness oomBadness;
+
     @Option(names = "--truth", paramLabel = "FILE", description = "At the end, write every host's ground truth to FILE as JSON.")
     Path truth;
 
@@ -126,7 +139,7 @@ public final class ProduceCommand implements Callable<Integer> {
         err.printf("produce: %d host(s) running %s, seed %d (--seed %d repeats this run)%n", hosts,
                 String.join(",", scenarios.stream().map(Scenario::name).toList()), runSeed, runSeed);
         err.flush();
-        FleetSimulation fleet = new FleetSimulation(hosts, runSeed, scenarios, forkFlaw, snapshotEvery);
+        FleetSimulation fleet = new FleetSimulation(hosts, runSeed, scenarios, forkFlaw, oomBadness == OomBadness.rfc, snapshotEvery);
         EventPump.Limits limits = new EventPump.Limits(events == null ? 0 : events, duration, perSecond);
         EventPump.Totals totals = dryRun ? printEvents(fleet, limits, err) : publishEvents(fleet, limits, err);
         if (truth != null) {

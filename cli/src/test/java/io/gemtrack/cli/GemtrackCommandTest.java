@@ -29,7 +29,7 @@ class GemtrackCommandTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String subcommand : new String[] {"demo", "local", "produce", "collect", "aggregate", "topics", "broker", "top"}) {
+        for (String subcommand : new String[] {"demo", "local", "produce", "collect", "aggregate", "topics", "replay", "broker", "top"}) {
             out.getBuffer().setLength(0);
             assertThat(run(subcommand, "--help")).as(subcommand).isZero();
             assertThat(out.toString()).as(subcommand).contains("Usage: gemtrack " + subcommand, "--help");
@@ -86,7 +86,7 @@ class GemtrackCommandTest {
     @Test
     void missingSubcommandSaysWhichExist() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, broker or top");
+        assertThat(err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, replay, broker or top");
     }
 
     @Test

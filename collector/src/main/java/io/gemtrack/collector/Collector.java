@@ -1,19 +1,30 @@
 package io.gemtrack.collector;
 
 import io.gemtrack.collector.diff.HostDiffer;
+import io.gemtrack.collector.oom.KernelLog;
+import io.gemtrack.collector.oom.KernelLogReader;
+import io.gemtrack.collector.oom.OomKillDetector;
 import io.gemtrack.collector.procfs.HostSample;
 import io.gemtrack.collector.procfs.ProcFs;
+import io.gemtrack.collector.procfs.ProcessSample;
 import io.gemtrack.collector.procfs.ReadSkips;
 import io.gemtrack.events.Event;
+import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.OomKill;
+import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventStamper;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One host's event stream from its procfs: a {@code HostSnapshot} from the first sample, then the changes
@@ -25,6 +36,11 @@ public final class Collector {
     private final LongSupplier monotonicNanos;
     private final EventStamper stamper;
     private final HostDiffer differ = new HostDiffer();
+    private final OomKillDetector oomKills = new OomKillDetector();
+    private final Supplier<List<KernelLog.Kill>> kernelLog;
+    /** The last sample's processes by kernel pid, and their event pids. */
+    private Map<Integer, ProcessSample> lastProcesses = Map.of();
+    private Map<Integer, Integer> lastEventPids = Map.of();
     private long samples;
     private long events;
     private ReadSkips skips = ReadSkips.NONE;
@@ -34,7 +50,14 @@ public final class Collector {
      *                       reads it on Linux)
      */
     public Collector(ProcFs procFs, String host, LongSupplier monotonicNanos) throws IOException {
+        this(procFs, host, monotonicNanos, List::of);
+    }
+
+    /** @param kernelLog the OOM kills the kernel logged since the last call (a {@link KernelLogReader}'s) */
+    public Collector(ProcFs procFs, String host, LongSupplier monotonicNanos, Supplier<List<KernelLog.Kill>> kernelLog)
+            throws IOException {
         this.procFs = procFs;
+        this.kernelLog = kernelLog;
         this.monotonicNanos = monotonicNanos;
         // A restarted collector starts over at seq 0 with new ids. Under the kernel's boot id alone a consumer
         // would drop that as duplicates of the last run, so each run is a boot of its own within the kernel's.
@@ -45,11 +68,44 @@ public final class Collector {
     public List<Event> sample() throws IOException {
         long ts = monotonicNanos.getAsLong();
         HostSample sample = procFs.sample();
-        List<Event> stamped = differ.next(sample).stream().map(body -> stamper.stamp(ts, body)).toList();
+        List<EventBody> bodies = withOomKills(differ.next(sample), sample);
+        List<Event> stamped = bodies.stream().map(body -> stamper.stamp(ts, body)).toList();
         samples++;
         events += stamped.size();
         skips = skips.plus(sample.skips());
         return stamped;
+    }
+
+    /**
+     * Puts an {@code OomKill} before the exit of each process the OOM killer killed since the last sample, as the
+     * kernel reports a kill before the exit it causes.
+     */
+    private List<EventBody> withOomKills(List<EventBody> bodies, HostSample sample) {
+        Map<Integer, ProcessSample> processes = new HashMap<>();
+        sample.processes().forEach(process -> processes.put(process.pid(), process));
+        long totalPages = (sample.memTotalBytes() + sample.swapTotalBytes()) / EventBody.PAGE_SIZE;
+        Map<Integer, OomKillDetector.Victim> killed = new HashMap<>();
+        for (OomKillDetector.Victim victim : oomKills.victims(procFs.oomKills(), kernelLog.get(), lastProcesses, processes.keySet(),
+                totalPages)) {
+            Integer eventPid = lastEventPids.get(victim.kernelPid());
+            if (eventPid != null) {
+                killed.put(eventPid, victim);
+            }
+        }
+        lastProcesses = processes;
+        lastEventPids = differ.eventPids();
+        if (killed.isEmpty()) {
+            return bodies;
+        }
+        List<EventBody> withKills = new ArrayList<>(bodies.size() + killed.size());
+        for (EventBody body : bodies) {
+            OomKillDetector.Victim victim = body instanceof ProcessExit exit ? killed.get(exit.pid()) : null;
+            if (victim != null) {
+                withKills.add(new OomKill(((ProcessExit) body).pid(), victim.points(), victim.freedPages()));
+            }
+            withKills.add(body);
+        }
+        return withKills;
     }
 
     /**

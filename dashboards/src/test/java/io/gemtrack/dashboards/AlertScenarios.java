@@ -14,6 +14,7 @@ import io.gemtrack.events.EventBody.FdOrigin;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.GemPin;
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.OomKill;
 import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessFork;
 import io.gemtrack.events.EventBody.ProcessMigrate;
@@ -80,6 +81,16 @@ final class AlertScenarios {
     }
 
     static final String CONTAINER = "/system.slice/docker-" + "0123456789abcdef".repeat(4) + ".scope";
+
+    /**
+     * GemOomKillFreedFarLessThanBest, after {@link #wrongVictim}: the kernel kills the renderer, whose buffer the
+     * compositor keeps, so the kill frees its 64 MiB while killing the compositor would have freed 1 GiB.
+     */
+    static List<Event> wrongKill(String host) {
+        EventStamper stamper = new EventStamper(host, "boot-1", sharedBuffer().size());
+        List<EventBody> bodies = List.of(new OomKill(RENDERER, 2 * GIB / PAGE, (64L << 20) / PAGE + 1), new ProcessExit(RENDERER));
+        return bodies.stream().map(body -> stamper.stamp(1_000_000 * (stamper.nextSeq() + 1), body)).toList();
+    }
 
     private static List<EventBody> sharedBuffer() {
         return List.of(

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The traffic is built so that everything has data: three hosts run the basic scenario (the first one's driver
  * then reports what the scenario leaves out: an object's status and its device's own use of VRAM), three more
  * are built to trip the memory alerts ({@link AlertScenarios}), and once Prometheus has scraped all that, a
- * malformed record, a sequence gap, a redelivered event and an MM_DRIVERPAGES mismatch arrive.
+ * malformed record, a sequence gap, a redelivered event, an MM_DRIVERPAGES mismatch and an OOM kill of the wrong process arrive.
  */
 @ExtendWith(KafkaExtension.class)
 class DashboardQueriesIT {
@@ -120,7 +120,10 @@ class DashboardQueriesIT {
         return BasicScenario.events(MISMATCH_HOST, BOOT).size() + driverReports(MISMATCH_HOST).size();
     }
 
-    /** A malformed record, a gap, a redelivery and an MM_DRIVERPAGES sample that disagrees with the rfc charge. */
+    /**
+     * A malformed record, a gap, a redelivery, an MM_DRIVERPAGES sample that disagrees with the rfc charge, and an OOM
+     * kill of the wrong process.
+     */
     private static void publishTrouble(EventPublisher publisher, String bootstrapServers) {
         long seqAfterScenario = seqAfterDriverReports() + AlertScenarios.containerNearMemoryMax(MISMATCH_HOST, BOOT, 0).size();
         // The basic scenario's client is charged 8 MiB under rfc; a counter of 0 pages disagrees.
@@ -129,6 +132,7 @@ class DashboardQueriesIT {
         publisher.publish(new EventStamper(GAP_HOST, BOOT, seqAfterScenario + GAP)
                 .stamp(100_000_000, new MmCounters(100, 16L << 20, 32L << 20, 0, 0, 1L << 20, 0)));
         publisher.publish(BasicScenario.events("basic-2", BOOT).get(0));
+        AlertScenarios.wrongKill("wrong-victim").forEach(publisher::publish);
         publisher.flushExpectingNoFailure();
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(KafkaSettings.bootstrap(bootstrapServers).producer(Map.of()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -185,7 +189,7 @@ class DashboardQueriesIT {
     @Test
     void alertsAreTrueOnTheTrafficBuiltForThem() throws Exception {
         List<JsonNode> alerts = prometheus.rules().stream().filter(rule -> rule.path("type").asText().equals("alerting")).toList();
-        assertThat(alerts).hasSize(8);
+        assertThat(alerts).hasSize(9);
         for (JsonNode alert : alerts) {
             String name = alert.path("name").asText();
             if (!name.equals(INFEASIBLE_ALERT)) {

@@ -33,7 +33,7 @@ class PromtoolTest {
         List<String> alerts = rules.lines().map(String::strip).filter(line -> line.startsWith("- alert: "))
                 .map(line -> line.substring("- alert: ".length())).toList();
         assertThat(alerts).containsExactlyInAnyOrder("GemUnaccountedMemoryHigh", "GemDeviceMemoryUnattributed", "GemCgroupNearMemoryMax",
-                "GemOomVictimMismatch",
+                "GemOomVictimMismatch", "GemOomKillFreedFarLessThanBest",
                 "GemCounterImbalance", "GemtrackAggregatorLagging", "GemtrackSequenceGaps", "GemtrackDeadLetters");
         for (String alert : alerts) {
             assertThat(tests).as("unit test for " + alert).contains("alertname: " + alert);

@@ -24,7 +24,7 @@ import java.util.List;
 public final class CheckpointCodec {
 
     /** The format this codec writes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     /** The formats this codec reads. */
     public static final List<Integer> READABLE_FORMATS = List.of(FORMAT);
 

@@ -9,6 +9,7 @@ import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.policy.ExactSums;
 import io.gemtrack.policy.Ledger;
 import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,6 +28,8 @@ public final class HostModel {
 
     /** Stands in, in a checkpoint, for the memory of a host that never reported it; never read back. */
     private static final HostMemory PLACEHOLDER_MEMORY = new HostMemory(EventBody.PAGE_SIZE, 0);
+    /** OOM kills whose post-mortems a host keeps: a few days of an unhealthy host, a few KB each. */
+    public static final int OOM_KILLS_KEPT = 32;
 
     private final String host;
     private String bootId;
@@ -37,6 +40,9 @@ public final class HostModel {
     private long counterMismatches;
     /** Why the host is quarantined, {@code null} while it is not. */
     private String quarantine;
+    /** The post-mortems of the last {@link #OOM_KILLS_KEPT} OOM kills, oldest first; they outlive boots and snapshots. */
+    private final ArrayDeque<OomPostMortem> oomKills = new ArrayDeque<>();
+    private OomKillTotals oomKillTotals = OomKillTotals.NONE;
     // Package-private so the tests' canonical dump and from-scratch oracle can read the whole state.
     HostState state = newState();
 
@@ -172,7 +178,8 @@ public final class HostModel {
         HostMemory memory = memoryKnown ? state.memory() : PLACEHOLDER_MEMORY;
         List<Integer> mismatched = state.processes.values().stream().filter(Process::counterMismatch).map(Process::pid).toList();
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                memoryKnown, mismatched, SnapshotExport.export(state, memory));
+                memoryKnown, mismatched, SnapshotExport.export(state, memory), List.copyOf(oomKills),
+                oomKillTotals);
     }
 
     /**
@@ -182,7 +189,8 @@ public final class HostModel {
      */
     public HostCheckpoint checkpointWithoutState() {
         return new HostCheckpoint(host, bootId, nextSeq, synchronised, sequenceGaps, skippedEvents, counterMismatches,
-                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY));
+                false, List.of(), SnapshotExport.export(newState(), PLACEHOLDER_MEMORY), List.copyOf(oomKills),
+                oomKillTotals);
     }
 
     /** A model equal to the one {@code checkpoint} was taken of; throws {@link IllegalArgumentException} if it is inconsistent. */
@@ -204,7 +212,40 @@ public final class HostModel {
         model.sequenceGaps = checkpoint.sequenceGaps();
         model.skippedEvents = checkpoint.skippedEvents();
         model.counterMismatches = checkpoint.counterMismatches();
+        checkpoint.oomKills().forEach(model::keep);
+        model.oomKillTotals = checkpoint.oomKillTotals();
         return model;
+    }
+
+    /**
+     * Keeps the post-mortem of an OOM kill of this host, built when its {@code OomKill} was applied; the oldest goes
+     * once {@link #OOM_KILLS_KEPT} are kept.
+     */
+    public void recordOomKill(OomPostMortem postMortem) {
+        if (!postMortem.host().equals(host)) {
+            throw new IllegalArgumentException("a post-mortem of " + postMortem.host() + " is not one of " + host);
+        }
+        keep(postMortem);
+        oomKillTotals = oomKillTotals.plus(postMortem);
+    }
+
+    private void keep(OomPostMortem postMortem) {
+        oomKills.addLast(postMortem);
+        if (oomKills.size() > OOM_KILLS_KEPT) {
+            oomKills.removeFirst();
+        }
+    }
+
+    /** What all the host's OOM kills added up to. */
+    public OomKillTotals oomKillTotals() {
+        return oomKillTotals;
+    }
+
+    /** The post-mortems of the host's last OOM kills, newest first. */
+    public List<OomPostMortem> oomKills() {
+        List<OomPostMortem> newestFirst = new ArrayList<>(oomKills);
+        Collections.reverse(newestFirst);
+        return newestFirst;
     }
 
     private HostState newState() {

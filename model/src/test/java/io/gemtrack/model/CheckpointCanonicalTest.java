@@ -73,7 +73,8 @@ class CheckpointCanonicalTest {
                 shuffled(state.cgroups(), random));
         return new HostCheckpoint(checkpoint.host(), checkpoint.bootId(), checkpoint.nextSeq(), checkpoint.synchronised(),
                 checkpoint.sequenceGaps(), checkpoint.skippedEvents(), checkpoint.counterMismatches(), checkpoint.memoryKnown(),
-                shuffled(checkpoint.counterMismatchPids(), random), reordered);
+                shuffled(checkpoint.counterMismatchPids(), random), reordered, checkpoint.oomKills(),
+                checkpoint.oomKillTotals());
     }
 
     private static <T> List<T> shuffled(List<T> list, Random random) {

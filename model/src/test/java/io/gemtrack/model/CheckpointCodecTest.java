@@ -22,7 +22,7 @@ class CheckpointCodecTest {
         byte[] encoded = CODEC.encode(checkpoint);
         HostCheckpoint decoded = CODEC.decode(encoded);
 
-        assertThat(text(encoded)).startsWith("{\"format\":2,\"host\":\"codec-host\",");
+        assertThat(text(encoded)).startsWith("{\"format\":3,\"host\":\"codec-host\",");
         assertThat(decoded).isEqualTo(checkpoint);
         assertThat(CODEC.encode(decoded)).isEqualTo(encoded);
         assertThat(CODEC.encode(HostModel.restore(decoded).checkpoint())).isEqualTo(encoded);
@@ -32,24 +32,24 @@ class CheckpointCodecTest {
     void unknownFormatIsAnErrorNamingItAndTheFormatsThisReaderReads() {
         String encoded = text(CODEC.encode(busyHost().checkpoint()));
         // A later format may lay out everything after "format" differently; the reader must not get that far.
-        byte[] later = encoded.replaceFirst("^\\{\"format\":2,\"host\":", "{\"format\":3,\"hostName\":").getBytes(StandardCharsets.UTF_8);
+        byte[] later = encoded.replaceFirst("^\\{\"format\":3,\"host\":", "{\"format\":4,\"hostName\":").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> CODEC.decode(later))
                 .isInstanceOfSatisfying(UnknownCheckpointFormatException.class, unknown -> {
-                    assertThat(unknown.format()).isEqualTo(3);
+                    assertThat(unknown.format()).isEqualTo(4);
                     assertThat(unknown.readableFormats()).containsExactly(CheckpointCodec.FORMAT);
                 })
-                .hasMessage("checkpoint format 3 is unknown; this reader reads format [2]");
+                .hasMessage("checkpoint format 4 is unknown; this reader reads format [3]");
     }
 
     @Test
     void checkpointThatDoesNotStartWithAnIntegerFormatIsNotRead() {
         String encoded = text(CODEC.encode(new HostModel("codec-host").checkpoint()));
-        String withoutFormat = encoded.replaceFirst("^\\{\"format\":2,", "{");
-        String formatLater = withoutFormat.replaceFirst("}$", ",\"format\":2}");
-        String textFormat = encoded.replaceFirst("^\\{\"format\":2,", "{\"format\":\"2\",");
+        String withoutFormat = encoded.replaceFirst("^\\{\"format\":3,", "{");
+        String formatLater = withoutFormat.replaceFirst("}$", ",\"format\":3}");
+        String textFormat = encoded.replaceFirst("^\\{\"format\":3,", "{\"format\":\"3\",");
 
-        for (String notReadable : List.of(withoutFormat, formatLater, textFormat, "{\"format\":2}", "[2]", "")) {
+        for (String notReadable : List.of(withoutFormat, formatLater, textFormat, "{\"format\":3}", "[3]", "")) {
             assertThatThrownBy(() -> CODEC.decode(notReadable.getBytes(StandardCharsets.UTF_8))).as(notReadable)
                     .isInstanceOf(IOException.class).isNotInstanceOf(UnknownCheckpointFormatException.class)
                     .hasMessageContaining("format");

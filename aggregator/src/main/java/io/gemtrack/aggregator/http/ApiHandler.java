@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostQuarantine;
+import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.aggregator.kafka.ProcessExits;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
+ * GET /api/hosts/{host}?at=TIME[&policy=P]              the host as it was at TIME, folded from the events topic
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first (sort=charged|pid)
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders (sort=id|size)
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
@@ -47,6 +49,8 @@ import java.util.Optional;
  *                                                       buffers, and what killing all of them would free
  * GET /api/hosts/{host}/checkpoint                      the whole model as its checkpoint JSON: canonical, so equal
  *                                                       models give equal bytes (for comparing two aggregators)
+ * GET /api/hosts/{host}/oom-kills                       the post-mortems of the host's last OOM kills, newest first
+ * GET /api/oom-kills                                    those of every host, newest first
  * </pre>
  * Path segments are percent-decoded, so a host whose name has characters a URL path cannot hold is named with
  * {@code %xx} escapes. Only GET and HEAD are answered. Errors are JSON too: 404 for an unknown resource, host, pid
@@ -69,18 +73,23 @@ public final class ApiHandler implements HttpHandler {
     private final ProcessExits exits;
     private final CheckpointCodec checkpoints = new CheckpointCodec();
     private final JsonHandler json = new JsonHandler(this::respond);
+    private final AsOfAnswers asOf;
 
     /** @param activity when each host was last heard from, guarded by the fleet's lock */
     public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
-        this(fleet, history, activity, new ProcessExits());
+        this(fleet, history, activity, new ProcessExits(), null);
     }
 
-    /** @param exits the processes that exited lately, guarded by the fleet's lock */
-    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity, ProcessExits exits) {
+    /**
+     * @param exits the processes that exited lately, guarded by the fleet's lock
+     * @param asOf  answers {@code /api/hosts/HOST?at=TIME}; {@code null}: such questions are refused
+     */
+    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity, ProcessExits exits, AsOfAnswers asOf) {
         this.fleet = fleet;
         this.history = history;
         this.activity = activity;
         this.exits = exits;
+        this.asOf = asOf;
     }
 
     @Override
@@ -89,6 +98,11 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private JsonHandler.Answer respond(URI uri) throws ApiException, IOException {
+        Optional<String> at = QueryParameters.of(uri).get("at");
+        if (at.isPresent()) {
+            // Folded off to the side, outside the fleet's lock: the live models go on meanwhile.
+            return JsonHandler.json(200, answerAsOf(uri, at.get()));
+        }
         Object answer = answer(uri);
         // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
         return answer instanceof HostCheckpoint checkpoint ? new JsonHandler.Answer(200, checkpoints.encode(checkpoint))
@@ -104,6 +118,13 @@ public final class ApiHandler implements HttpHandler {
         List<String> parts = segments(uri.getRawPath());
         if (parts.equals(List.of("policies"))) {
             return Policy.all();
+        }
+        if (parts.equals(List.of("oom-kills"))) {
+            synchronized (readerTurn) {
+                synchronized (fleet) {
+                    return OomKillViews.fleet(fleet);
+                }
+            }
         }
         if (parts.equals(List.of("hosts"))) {
             return hostViews();
@@ -151,6 +172,31 @@ public final class ApiHandler implements HttpHandler {
             }
         }
         return views;
+    }
+
+    /** {@code /api/hosts/HOST?at=TIME}: the host as it was then, folded from the events topic. */
+    private AsOfAnswers.AsOf answerAsOf(URI uri, String at) throws ApiException {
+        List<String> parts = segments(uri.getRawPath());
+        if (parts.size() != 2 || !parts.get(0).equals("hosts")) {
+            throw new ApiException(400, "query parameter at is answered for /api/hosts/HOST only");
+        }
+        if (asOf == null) {
+            throw new ApiException(400, "this aggregator answers no question about the past");
+        }
+        long atMillis;
+        try {
+            atMillis = AsOfAnswers.parseInstant(at);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "query parameter at: " + e.getMessage());
+        }
+        synchronized (fleet) {
+            host(parts.get(1));
+        }
+        try {
+            return asOf.answer(parts.get(1), atMillis, policy(QueryParameters.of(uri)));
+        } catch (HostReplay.TooLargeException e) {
+            throw new ApiException(422, e.getMessage());
+        }
     }
 
     /** A host as the list shows it: a host whose figures cannot be read is quarantined and shown without them. */
@@ -204,6 +250,9 @@ public final class ApiHandler implements HttpHandler {
         }
         if (resource.equals("history") && parts.size() == 3) {
             return history.of(host.host());
+        }
+        if (resource.equals("oom-kills") && parts.size() == 3) {
+            return host.oomKills();
         }
         if (resource.equals("checkpoint") && parts.size() == 3) {
             return host.checkpoint();

@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  * The built-in web view, all of it from the class path, so running it needs no build toolchain:
  * <pre>
  * /  /hosts/{host}  /hosts/{host}/cgroups  /hosts/{host}/processes/{pid}   one HTML page; its ES modules render the path from the JSON API
+ * /oom-kills  /hosts/{host}/oom-kills              the same page, showing the post-mortems of OOM kills
  * /web/{file}                                       the view's own modules and styles (resources under web/)
  * /web/vendor/{name}/{file}                         a library from its npm webjar, whatever version the build has
  * </pre>
  */
 final class WebViewHandler implements HttpHandler {
 
-    private static final Pattern PAGE = Pattern.compile("/|/hosts/[^/]+|/hosts/[^/]+/cgroups|/hosts/[^/]+/processes/[^/]+");
+    private static final Pattern PAGE = Pattern.compile(
+            "/|/oom-kills|/hosts/[^/]+|/hosts/[^/]+/cgroups|/hosts/[^/]+/oom-kills|/hosts/[^/]+/processes/[^/]+");
     private static final String VENDOR = "/web/vendor/";
     private static final String OWN = "/web/";
     private static final Map<String, String> CONTENT_TYPES = Map.of(

@@ -8,6 +8,7 @@ import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.oom.OomPostMortems;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -241,7 +242,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
             Optional<ProcessExits.Pending> exit = exits.before(fleet, event, received.epochMillis());
             long start = System.nanoTime();
-            result = fleet.apply(event);
+            result = OomPostMortems.apply(fleet, event, record.timestamp());
             applyNanos = System.nanoTime() - start;
             exit.ifPresent(pending -> exits.after(pending, result));
             activity.heard(event.host(), received);

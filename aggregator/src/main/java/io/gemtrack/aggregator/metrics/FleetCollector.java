@@ -50,6 +50,7 @@ final class FleetCollector implements MultiCollector {
         metrics.addAll(ProcessMetrics.ALL);
         metrics.addAll(OomMetrics.ALL);
         metrics.addAll(CgroupMetrics.ALL);
+        metrics.addAll(OomKillMetrics.ALL);
     }
 
     @Override
@@ -86,6 +87,7 @@ final class FleetCollector implements MultiCollector {
                 processMetrics.report(host, samples);
                 OomMetrics.report(host, samples);
                 cgroupMetrics.report(host, samples);
+                OomKillMetrics.report(host, samples);
             } catch (RuntimeException e) {
                 samples.rollback(mark);
                 HostQuarantine.quarantine(host, "exporting its metrics", e);

@@ -34,7 +34,7 @@ class ProcessExitsApiTest {
     private final FleetHistory history = new FleetHistory(fleet);
     private final ProcessExits exits = new ProcessExits();
     private final AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(),
-            new ApiHandler(fleet, history, new HostActivity(HostActivity.Expiry.DEFAULT), exits), new HealthHandler(new ConsumerStatus()));
+            new ApiHandler(fleet, history, new HostActivity(HostActivity.Expiry.DEFAULT), exits, null), new HealthHandler(new ConsumerStatus()));
     private final ApiClient api = new ApiClient(server.port());
     private EventStamper stamper;
 

@@ -1,11 +1,14 @@
 package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
+import io.gemtrack.events.EventBody.OomKill;
+import io.gemtrack.events.EventBody.ProcessExit;
 import io.gemtrack.events.EventBody.ProcessMigrate;
 import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.events.EventStamper;
@@ -55,6 +58,7 @@ class WebViewIT {
     private static final String CGROUP_HOST = "web-it-cgroups";
     private static final String SESSION = "/user.slice/user-1000.slice/session-2.scope";
     private static final String CONTAINER = "/system.slice/docker-" + "0123456789abcdef".repeat(4) + ".scope";
+    private static final String OOM_HOST = "web-it-oom";
     /** BasicScenario up to and including the pin of the compositor's 4 MiB scratch buffer. */
     private static final int EVENTS_WITH_BOTH_BUFFERS = 13;
 
@@ -300,6 +304,41 @@ class WebViewIT {
         assertThat(browser.consoleErrors()).allSatisfy(error -> assertThat(error).contains("/processes/200", "404"));
 
         browser.screenshot("process-exited");
+    }
+
+    /** The OOM kills pages: the client is killed, its shared buffer stays alive in the compositor, which was the best victim. */
+    @Test
+    @Order(9)
+    void oomKillsPagesShowEveryKillsPostMortemAsTheApi() throws Exception {
+        List<Event> events = new ArrayList<>(BasicScenario.events(OOM_HOST, "boot-1"));
+        EventStamper stamper = new EventStamper(OOM_HOST, "boot-1", events.size());
+        events.add(stamper.stamp(900_000_000, new OomKill(200, 8_448, 6_400)));
+        events.add(stamper.stamp(900_000_001, new ProcessExit(200)));
+        publish(events);
+        JsonNode kills = api.await("/api/hosts/" + OOM_HOST + "/oom-kills", answer -> answer.size() == 1);
+        JsonNode kill = kills.get(0);
+
+        browser.open("/hosts/" + OOM_HOST + "/oom-kills?policy=rfc");
+        browser.await("the kill's post-mortem", () -> browser.attribute("section.oom-kill", "data-seq") != null);
+        assertThat(browser.attribute("section.oom-kill", "data-seq")).isEqualTo(kill.get("seq").asText());
+        for (String fact : List.of("kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
+            assertThat(browser.attribute("section.oom-kill dd[data-fact='" + fact + "']", "data-value")).as(fact)
+                    .isEqualTo(kill.get(fact).asText());
+        }
+        assertThat(browser.attribute("section.oom-kill dd[data-fact='best']", "data-value")).isEqualTo(kill.get("best").get("pid").asText());
+        assertThat(kill.get("kernelChoiceBest").asBoolean()).as("the compositor frees more").isFalse();
+        String table = "#choices-" + OOM_HOST + "-" + kill.get("seq").asText();
+        assertThat(browser.rows(table)).extracting(row -> row.get("pid"))
+                .containsExactlyElementsOf(StreamSupport.stream(kill.get("policies").spliterator(), false)
+                        .map(choice -> choice.get("victim").get("pid").asText()).toList());
+        assertThat(browser.rows("#still-held-" + OOM_HOST + "-" + kill.get("seq").asText()))
+                .extracting(row -> row.get("key"), row -> row.get("holders")).containsExactly(tuple("1", "100"));
+        browser.screenshot("oom-kills");
+
+        browser.open("/oom-kills?policy=rfc");
+        browser.await("the fleet's kills", () -> !browser.attributes("section.oom-kill", "data-host").isEmpty());
+        assertThat(browser.attributes("section.oom-kill", "data-host"))
+                .containsExactlyElementsOf(values(ok("/api/oom-kills"), "host"));
     }
 
     private void assertFleetTableMatchesApi(String policy) {

@@ -65,6 +65,8 @@ public final class HostDiffer {
     /** Keyed by the kernel's inode: dma-buf inodes are numbered by a 64-bit counter of their own, never reused. */
     private final LiveIds<Long, Long> dmaBufs = new LiveIds<>();
     private boolean snapshotSent;
+    /** Kernel pid to event pid of every process of the last sample. */
+    private Map<Integer, Integer> eventPids = Map.of();
 
     /** The events from the previous sample to this one; the first time, the snapshot of this one. */
     public List<EventBody> next(HostSample sample) {
@@ -75,6 +77,11 @@ public final class HostDiffer {
         }
         snapshotSent = true;
         return List.of(view.snapshot());
+    }
+
+    /** The event pid of each process of the last sample, by kernel pid (they differ for a pid the kernel reused). */
+    public Map<Integer, Integer> eventPids() {
+        return eventPids;
     }
 
     // ---- what the sample calls for ----------------------------------------------------------------------
@@ -105,6 +112,7 @@ public final class HostDiffer {
                     counters(pid, process.memory()), fds, mappings,
                     process.cgroup() == null ? EventBody.ROOT_CGROUP : process.cgroup()));
         }
+        this.eventPids = Map.copyOf(eventPids);
         buffers.sizeMappedOnly();
         SortedMap<Integer, SortedMap<String, Long>> deviceUse = new TreeMap<>();
         for (DeviceUse use : sample.deviceUse()) {

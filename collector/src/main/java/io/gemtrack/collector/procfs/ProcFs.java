@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -140,6 +141,23 @@ public final class ProcFs {
     /** Where the collector looks for the cgroup v2 hierarchy. */
     public Path cgroupRoot() {
         return sys.resolve(CGROUP_ROOT);
+    }
+
+    /**
+     * The kernel's count of OOM kills since boot ({@code oom_kill} of {@code /proc/vmstat}, kernels 4.13 and later);
+     * empty where it has none or it cannot be read.
+     */
+    public OptionalLong oomKills() {
+        try {
+            for (String line : text(root.resolve("vmstat")).split("\n")) {
+                if (line.startsWith("oom_kill ")) {
+                    return OptionalLong.of(Long.parseLong(line.substring("oom_kill ".length()).strip()));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Counted as not there: kills are then told by the kernel log alone.
+        }
+        return OptionalLong.empty();
     }
 
     public HostSample sample() throws IOException {

@@ -6,12 +6,15 @@ import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.HostModel;
+import io.gemtrack.model.OomPostMortem;
+import io.gemtrack.oom.OomPostMortems;
 import io.gemtrack.policy.Policy;
 import io.gemtrack.policy.StatusFigure;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.HostSimulation;
 import io.gemtrack.producer.truth.AccountingPolicy;
 import io.gemtrack.producer.truth.HostTruth;
+import io.gemtrack.producer.truth.OomKillTruth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The differential check in process: for every scenario and 50 seeds, the emulator's events folded through the
  * aggregator's model must give exactly the emulator's own ground truth, at every snapshot (both the fold just
- * before it and the model restored from it) and at the end. The two sides read SEMANTICS.md independently, so a
+ * before it and the model restored from it) and at the end, and every OOM kill's post-mortem must equal the
+ * kernel's own account of the kill. The two sides read SEMANTICS.md independently, so a
  * difference is a bug in one of them.
  */
 class EmulatorDifferentialTest {
@@ -44,14 +48,21 @@ class EmulatorDifferentialTest {
     @MethodSource("scenarios")
     void foldedEventsMatchTheGroundTruthAtEverySnapshotAndAtTheEnd(String scenario) {
         List<Compared> both = new ArrayList<>();
+        List<OomKillFigures> kills = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
-            HostModel model = run(scenario, seed, false, both);
+            HostModel model = run(scenario, seed, false, both, kills);
             assertThat(model.counterMismatches()).as("%s, seed %d: MM_DRIVERPAGES disagreed with rfc without the fork flaw", scenario, seed)
                     .isZero();
         }
         List<HostFigures> compared = both.stream().map(Compared::host).toList();
         // Agreement on empty hosts would prove nothing: the stories must reach the figures that matter.
         assertThat(compared.stream().anyMatch(figures -> figures.residentBytes() > 0)).as("%s reaches resident buffers", scenario).isTrue();
+        if (scenario.equals("leak") || scenario.equals(Scenarios.MIXED)) {
+            assertThat(kills).as("%s runs hosts out of memory", scenario).isNotEmpty();
+            assertThat(kills).as("kills of the best victim and of a worse one").anyMatch(OomKillFigures::kernelChoiceBest)
+                    .anyMatch(kill -> !kill.kernelChoiceBest());
+            assertThat(kills).as("kills that leave shared buffers alive").anyMatch(kill -> kill.bytesLeftAlive() > 0);
+        }
         if (scenario.equals(Scenarios.MIXED)) {
             assertThat(compared.stream().anyMatch(figures -> figures.overcharged().get(Policy.holder) > 0)).as("shared buffers").isTrue();
             assertThat(compared.stream().anyMatch(figures -> figures.orphanedBytes() > 0)).as("orphaned buffers").isTrue();
@@ -94,13 +105,16 @@ class EmulatorDifferentialTest {
     void theForkFlawShowsAsCounterMismatchesAndLeavesEveryOtherFigureAlone() {
         long mismatches = 0;
         for (long seed = 1; seed <= 10; seed++) {
-            mismatches += run("fork-heavy", seed, true, new ArrayList<>()).counterMismatches();
+            mismatches += run("fork-heavy", seed, true, new ArrayList<>(), new ArrayList<>()).counterMismatches();
         }
         assertThat(mismatches).isPositive();
     }
 
-    /** Runs one host, comparing as it goes; adds every set of figures it compared to {@code compared}. */
-    private static HostModel run(String scenario, long seed, boolean forkFlaw, List<Compared> compared) {
+    /**
+     * Runs one host, comparing as it goes; adds every set of figures it compared to {@code compared}, and every kill's
+     * to {@code kills}.
+     */
+    private static HostModel run(String scenario, long seed, boolean forkFlaw, List<Compared> compared, List<OomKillFigures> kills) {
         HostSimulation host = new HostSimulation("host-" + seed, seed, Scenarios.parse(scenario), forkFlaw, SNAPSHOT_EVERY);
         HostModel model = new HostModel(host.host());
         String story = scenario + ", seed " + seed + (forkFlaw ? ", fork flaw" : "");
@@ -112,13 +126,21 @@ class EmulatorDifferentialTest {
             Event last = events.get(events.size() - 1);
             boolean snapshot = last.body() instanceof HostSnapshot;
             for (Event event : snapshot ? events.subList(0, events.size() - 1) : events) {
-                assertThat(model.apply(event)).as("%s: applying %s", story, event).isEqualTo(ApplyResult.APPLIED);
+                assertThat(OomPostMortems.apply(model, event, -1)).as("%s: applying %s", story, event).isEqualTo(ApplyResult.APPLIED);
             }
             if (snapshot) {
                 HostTruth truth = host.truth();
                 compared.add(assertAgree(model, truth, story + ", folded up to seq " + truth.seq()));
                 assertThat(model.apply(last)).as("%s: applying the snapshot at seq %d", story, last.seq()).isEqualTo(ApplyResult.APPLIED);
                 assertAgree(model, truth, story + ", restored from the snapshot at seq " + truth.seq());
+            }
+            for (OomKillTruth kill : host.takeOomKills()) {
+                OomKillFigures expected = OomKillFigures.fromTruth(kill);
+                OomPostMortem postMortem = model.oomKills().stream().filter(kept -> kept.seq() == kill.seq()).findFirst()
+                        .orElseThrow(() -> new AssertionError(story + ": no post-mortem of the OOM kill at seq " + kill.seq()));
+                assertThat(OomKillFigures.of(postMortem)).as("%s: post-mortem of the OOM kill at seq %d", story, kill.seq())
+                        .usingRecursiveComparison().isEqualTo(expected);
+                kills.add(expected);
             }
         }
         HostTruth truth = host.truth();

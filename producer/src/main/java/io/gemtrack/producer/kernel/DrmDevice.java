@@ -35,6 +35,11 @@ final class DrmDevice {
             return residentBytes + bytes <= capacityBytes;
         }
 
+        /** Device-local memory (VRAM) is the device's own; every other region's resident bytes are the host's RAM. */
+        boolean systemMemory() {
+            return !name.equals("vram");
+        }
+
         /** CMA memory is allocated up front: an object there is resident in full from creation to free. */
         boolean contiguous() {
             return name.equals("cma");

@@ -26,6 +26,7 @@ import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.events.EventBody.HostMemory;
 import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.EventBody.MmCounters;
+import io.gemtrack.events.EventBody.OomKill;
 import io.gemtrack.events.EventBody.OomScoreAdj;
 import io.gemtrack.events.EventBody.ProcessExec;
 import io.gemtrack.events.EventBody.ProcessExit;
@@ -36,15 +37,19 @@ import io.gemtrack.events.EventBody.Region;
 import io.gemtrack.events.EventBody.ResourceGroupRemove;
 import io.gemtrack.events.EventBody.ResourceUsage;
 import io.gemtrack.producer.truth.HostFacts;
+import io.gemtrack.producer.truth.ObjectTruth;
+import io.gemtrack.producer.truth.OomKillFacts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The emulated kernel of one host: processes, mms, DRM devices, files, GEM objects and dma-bufs, driven by
@@ -70,6 +75,10 @@ public final class Kernel {
 
     private final Consumer<EventBody> sink;
     private final boolean forkFlaw;
+    private final boolean driverPagesInBadness;
+    /** The service that processes started from init join from now on. */
+    private int service;
+    private final List<OomKillFacts> oomKills = new ArrayList<>();
     private final KernelState state = new KernelState();
     private int nextPid = FIRST_PID;
     private long nextFile = 1;
@@ -86,8 +95,17 @@ public final class Kernel {
      *                 child's mm, where nothing ever takes it off again
      */
     public Kernel(Consumer<EventBody> sink, boolean forkFlaw) {
+        this(sink, forkFlaw, false);
+    }
+
+    /**
+     * @param driverPagesInBadness the OOM killer of a kernel with the RFC: {@code MM_DRIVERPAGES} counts in a
+     *                             process's badness beside its rss, swap and page tables
+     */
+    public Kernel(Consumer<EventBody> sink, boolean forkFlaw, boolean driverPagesInBadness) {
         this.sink = sink;
         this.forkFlaw = forkFlaw;
+        this.driverPagesInBadness = driverPagesInBadness;
     }
 
     // ---- host and devices ------------------------------------------------------------------------------
@@ -260,7 +278,8 @@ public final class Kernel {
         require(parent != null || parentPid == INIT_PID, "fork from unknown pid %d", parentPid);
         int pid = nextPid++;
         String placed = !cgroup.equals(EventBody.PARENT_CGROUP) ? cgroup : parent != null ? parent.cgroup : EventBody.ROOT_CGROUP;
-        TaskGroup child = new TaskGroup(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj, placed);
+        TaskGroup child = new TaskGroup(pid, parentPid, comm, parent == null ? 0 : parent.oomScoreAdj, placed,
+                parent == null ? service : parent.service);
         state.processes.put(pid, child);
         state.tasks.put(pid, child);
         sink.accept(new ProcessFork(pid, parentPid, comm, false, cgroup));
@@ -346,6 +365,56 @@ public final class Kernel {
 
     public boolean alive(int pid) {
         return state.tasks.containsKey(pid);
+    }
+
+    // ---- services and the OOM killer ---------------------------------------------------------------------------
+
+    /** Processes started from init from now on run in {@code service}; their forks stay in it. */
+    public void enterService(int service) {
+        this.service = service;
+    }
+
+    /** Every process of {@code service} exits, in pid order: the service is stopped. */
+    public void stopService(int service) {
+        List<Integer> members = state.processes.values().stream().filter(group -> group.service == service)
+                .map(group -> group.pid).toList();
+        members.forEach(this::exit);
+    }
+
+    /**
+     * The page allocator's last resort, after the allocations of the last calls: when what processes and pinned
+     * buffers commit exceeds RAM and swap, the OOM killer kills one process ({@link OomKiller}) and reports it
+     * ({@code OomKill}, then the exit and its releases). Returns the service of the process it killed, if it
+     * killed one; the caller calls again until it does not.
+     */
+    public OptionalInt killIfOutOfMemory() {
+        return OomKiller.killIfOutOfMemory(state, driverPagesInBadness, this::oomKill);
+    }
+
+    /** The kills so far, each with what the kernel knew before it and what it really freed, oldest first; taken once. */
+    public List<OomKillFacts> takeOomKills() {
+        List<OomKillFacts> taken = List.copyOf(oomKills);
+        oomKills.clear();
+        return taken;
+    }
+
+    /** Sends the kill, then kills; measures what the kill really freed and which buffers the victim held stay alive. */
+    private void oomKill(TaskGroup victim, long points, long freedBytes) {
+        HostFacts before = facts();
+        long residentBefore = residentBytes();
+        MmCounters counters = victim.mm.sample;
+        sink.accept(new OomKill(victim.pid, points, freedBytes / EventBody.PAGE_SIZE));
+        Set<Long> held = before.objects().stream().filter(object -> object.holders().contains(victim.pid))
+                .map(ObjectTruth::object).collect(Collectors.toSet());
+        exit(victim.pid);
+        long measured = counters.anonBytes() + counters.swapBytes() + counters.pageTableBytes() + residentBefore - residentBytes();
+        require(measured == freedBytes, "the OOM kill of %s freed %d bytes, not the %d it reported", victim, measured, freedBytes);
+        List<ObjectTruth> survivors = facts().objects().stream().filter(object -> held.contains(object.object())).toList();
+        oomKills.add(new OomKillFacts(victim.pid, victim.comm, points, freedBytes / EventBody.PAGE_SIZE, before, measured, survivors));
+    }
+
+    private long residentBytes() {
+        return state.objects.values().stream().mapToLong(object -> object.residentBytes).sum();
     }
 
     // ---- DRM files and fds ---------------------------------------------------------------------------------

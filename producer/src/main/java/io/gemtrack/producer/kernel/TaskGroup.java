@@ -20,12 +20,15 @@ final class TaskGroup {
     final Map<Integer, FdTarget> fds = new TreeMap<>();
     /** The cgroup v2 path the group is in. */
     String cgroup;
+    /** The service (a systemd unit, a workload) the process runs in; a fork stays in its parent's. */
+    final int service;
 
-    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj, String cgroup) {
+    TaskGroup(int pid, int parentPid, String comm, int oomScoreAdj, String cgroup, int service) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.comm = comm;
         this.oomScoreAdj = oomScoreAdj;
+        this.service = service;
         this.mm = new Mm(this);
         this.cgroup = cgroup;
     }

@@ -23,13 +23,15 @@ public final class Machine {
 
     private final Kernel kernel;
     private final RandomGenerator random;
+    private final long memTotalBytes;
     private final int gpu;
     private final int npu;
     private final int display;
 
-    private Machine(Kernel kernel, RandomGenerator random, int gpu, int npu, int display) {
+    private Machine(Kernel kernel, RandomGenerator random, long memTotalBytes, int gpu, int npu, int display) {
         this.kernel = kernel;
         this.random = random;
+        this.memTotalBytes = memTotalBytes;
         this.gpu = gpu;
         this.npu = npu;
         this.display = display;
@@ -44,11 +46,16 @@ public final class Machine {
                 new Region("vram", pick(random, List.of(4 * GIB, 8 * GIB, 16 * GIB)))), true);
         int npu = kernel.addDevice("etnaviv", List.of(new Region("system", memTotal / 4)), false);
         int display = kernel.addDevice("vc4", List.of(new Region("cma", 512 * MIB)), false);
-        return new Machine(kernel, random, gpu, npu, display);
+        return new Machine(kernel, random, memTotal, gpu, npu, display);
     }
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /** The host's RAM. */
+    public long memTotalBytes() {
+        return memTotalBytes;
     }
 
     /** Minor of the discrete GPU: regions {@code system} and {@code vram}. */

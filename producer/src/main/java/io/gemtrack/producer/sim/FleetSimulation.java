@@ -18,9 +18,15 @@ public final class FleetSimulation {
     private int next;
 
     public FleetSimulation(int hosts, long seed, List<Scenario> scenarios, boolean forkFlaw, long snapshotEvery) {
+        this(hosts, seed, scenarios, forkFlaw, false, snapshotEvery);
+    }
+
+    /** @param driverPagesInBadness the hosts' OOM killers count the RFC's {@code MM_DRIVERPAGES} in their badness */
+    public FleetSimulation(int hosts, long seed, List<Scenario> scenarios, boolean forkFlaw, boolean driverPagesInBadness,
+                           long snapshotEvery) {
         List<HostSimulation> simulations = new ArrayList<>(hosts);
         for (int i = 0; i < hosts; i++) {
-            simulations.add(new HostSimulation(hostName(i), hostSeed(seed, i), scenarios, forkFlaw, snapshotEvery));
+            simulations.add(new HostSimulation(hostName(i), hostSeed(seed, i), scenarios, forkFlaw, driverPagesInBadness, snapshotEvery));
         }
         this.hosts = Collections.unmodifiableList(simulations);
     }

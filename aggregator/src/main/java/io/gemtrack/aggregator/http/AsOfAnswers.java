@@ -1,0 +1,128 @@
+package io.gemtrack.aggregator.http;
+
+import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.HostReplay;
+import io.gemtrack.model.HostModel;
+import io.gemtrack.model.OomPostMortem;
+import io.gemtrack.oom.OomAdvisor;
+import io.gemtrack.policy.Policy;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Answers about a host as of an instant ({@code ?at=TIME}), folded off to the side by a {@link HostReplay} and kept
+ * for repeated questions: the last {@link #CACHED} answers, by host, instant, the offset where the fold stopped and
+ * the policy, so a second question about the same instant costs one {@code offsetsForTimes}. One question is folded at a
+ * time; the live models are never touched.
+ */
+public final class AsOfAnswers implements AutoCloseable {
+
+    /** Answers kept; each is a host's figures, not its model, so a few KB. */
+    static final int CACHED = 64;
+
+    private final Supplier<HostReplay> replays;
+    private HostReplay replay;
+    private final Map<String, AsOf> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AsOf> eldest) {
+            return size() > CACHED;
+        }
+    };
+
+    /**
+     * A host as of an instant, and what could be told of it.
+     *
+     * @param at                the instant, RFC 3339 in UTC
+     * @param olderThanRetained whether {@code at} is before the oldest record retained: the state is then empty, and
+     *                          {@code note} says so
+     * @param logStartOffset    above 0 when retention deleted the partition's oldest records
+     * @param state             the host's figures as the host list shows them
+     * @param oom               the OOM ranking under the policy asked for, or every policy's victim side by side
+     * @param oomKills          the post-mortems of the kills before the instant, newest first
+     */
+    public record AsOf(String host, String at, long atEpochMillis, boolean olderThanRetained, Long oldestRetainedEpochMillis,
+                       long logStartOffset, long throughOffset, long recordsRead, long eventsFolded, String note,
+                       Object state, Object oom, List<OomPostMortem> oomKills) {
+    }
+
+    /** @param replays makes the replay when the first question comes (it holds a Kafka consumer) */
+    public AsOfAnswers(Supplier<HostReplay> replays) {
+        this.replays = replays;
+    }
+
+    /** {@code host} as of {@code atEpochMillis}, with the OOM ranking under {@code policy} (every policy's victim if empty). */
+    public synchronized AsOf answer(String host, long atEpochMillis, Optional<Policy> policy) {
+        if (replay == null) {
+            replay = replays.get();
+        }
+        // The offset belongs in the key: a question about an instant after the newest record folds up to the
+        // partition's end, which moves as records arrive.
+        String key = String.join("\n", host, Long.toString(atEpochMillis), Long.toString(replay.throughOffset(host, atEpochMillis)),
+                policy.map(Policy::name).orElse(""));
+        AsOf cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        AsOf answer = of(replay.replay(host, atEpochMillis), policy);
+        cache.put(key, answer);
+        return answer;
+    }
+
+    /** The answer for a replay's result: also what {@code gemtrack replay --json} prints. */
+    public static AsOf of(HostReplay.Result result, Optional<Policy> policy) {
+        HostModel model = result.model();
+        String note;
+        if (result.olderThanRetained()) {
+            note = result.oldestRetainedMillis().isPresent()
+                    ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
+                    + "): nothing is known of the host then"
+                    : "the host's partition retains no event: nothing is known of the host then";
+        } else if (result.logStartOffset() > 0) {
+            note = "retention deleted the partition's records before offset " + result.logStartOffset()
+                    + ": the host is as its retained events tell, synchronised from its first snapshot among them";
+        } else {
+            note = "every event of the host before the instant was folded";
+        }
+        HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
+        Object oom = policy.<Object>map(chosen -> OomAdvisor.rank(model, chosen)).orElseGet(() -> ApiViews.oomComparison(model));
+        return new AsOf(result.host(), Instant.ofEpochMilli(result.atEpochMillis()).toString(), result.atEpochMillis(), result.olderThanRetained(),
+                result.oldestRetainedMillis().isPresent() ? result.oldestRetainedMillis().getAsLong() : null, result.logStartOffset(),
+                result.throughOffset(), result.recordsRead(), result.eventsFolded(), note,
+                ApiViews.host(model, activity, HostActivity.now()), oom, model.oomKills());
+    }
+
+    /**
+     * An instant as the {@code at} parameter and {@code --at} take it: RFC 3339 ({@code 2026-12-02T03:12:00Z},
+     * {@code 2026-12-02T04:12:00+01:00}) or milliseconds since the epoch.
+     *
+     * @throws IllegalArgumentException naming both forms
+     */
+    public static long parseInstant(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is too large for milliseconds since the epoch");
+            }
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is neither an RFC 3339 time (2026-12-02T03:12:00Z) nor"
+                    + " milliseconds since the epoch");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (replay != null) {
+            replay.close();
+        }
+    }
+}
