@@ -45,7 +45,7 @@ class OomKillsRestartIT {
         KafkaSettings settings = KafkaSettings.bootstrap(bootstrapServers);
         FleetSimulation fleet = new FleetSimulation(HOSTS, 19, Scenarios.parse("leak"), false, 400);
         List<Event> events = new ArrayList<>();
-        while (events.size() < 6_000) {
+        while (events.size() < 10_000) {
             events.addAll(fleet.step());
         }
         long kills = events.stream().filter(event -> event.body() instanceof OomKill).count();
