@@ -68,7 +68,9 @@ public final class Gemtrack implements Runnable {
         String benchmarks = help.subcommands().containsKey("bench") ? "" : String.format("%nAlso, on the benchmarks module's"
                 + " class path (./gemtrack runs them there):%n"
                 + "  bench      Measure gemtrack against Kafka's own perf tools on one embedded broker.%n"
-                + "  jmh        Run the JMH micro-benchmarks with JMH's options (gemtrack jmh --help).%n");
+                + "  jmh        Run the JMH micro-benchmarks with JMH's options (gemtrack jmh --help).%n"
+                + "  readers-under-load   Measure the API's readers against the fold on a million-object host.%n"
+                + "  collector-footprint  Measure the collector's CPU per sample and resident memory.%n");
         return benchmarks + help.footer();
     }
 
