@@ -62,10 +62,10 @@ class BrokerRestartIT {
                 int publishedAtStop = published.size();
                 broker.stop();
                 // With the broker gone the producer loses the topic's metadata, and its send blocks (up to max.block.ms)
-                // until the broker is back: the loop hands it one more event, which must not be lost either.
-                int publishedWhileAway = published.size();
-                Await.until("the produce loop to publish while the broker is away", TIMEOUT,
-                        published::size, size -> size > publishedWhileAway);
+                // until the broker is back: the loop hands it the events of the stop, the last of them blocked, and none
+                // may be lost. The send may block before the stop returns, so the count is the one before the stop.
+                Await.until("the produce loop to publish while the broker goes away", TIMEOUT,
+                        published::size, size -> size > publishedAtStop);
                 broker.start();
                 publishedWhenBack.set(published.size());
                 EventPump.Totals totals = producing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
