@@ -133,19 +133,25 @@ final class ApiViews {
                 memory == null ? 0 : memory.gpuReclaimBytes(), ledger.regions().stream().map(RegionView::of).toList());
     }
 
+    private static final Comparator<Process> BY_PID = Comparator.comparingInt(Process::pid);
+
     /** A page of the host's processes; rows are built for the page alone. */
     static ProcessList processes(HostModel host, Policy policy, ListPage<ProcessSort> page) {
-        Comparator<Process> byPid = Comparator.comparingInt(Process::pid);
-        Comparator<Process> order = page.sort() == ProcessSort.pid ? byPid
-                : Comparator.comparingLong((Process process) -> process.charged(policy)).reversed().thenComparing(byPid);
         List<Process> sorted = new ArrayList<>(host.processes());
-        sorted.sort(order);
+        sorted.sort(page.sort() == ProcessSort.pid ? BY_PID : mostChargedFirst(policy));
         return new ProcessList(host.host(), policy, page.sort(), page.offset(), page.limit(), sorted.size(),
-                page.of(sorted).stream()
-                        .map(process -> new ProcessRow(process.pid(), process.comm(), process.charged(policy),
-                                perPolicy(process::charged), OomAdvisor.freedByKill(process), process.counterMismatch(),
-                                perFigure(process::status)))
-                        .toList());
+                page.of(sorted).stream().map(process -> processRow(process, policy)).toList());
+    }
+
+    /** Most charged under {@code policy} first; ties by pid. */
+    static Comparator<Process> mostChargedFirst(Policy policy) {
+        return Comparator.comparingLong((Process process) -> process.charged(policy)).reversed().thenComparing(BY_PID);
+    }
+
+    /** One process as the lists show it, charged under {@code policy}. */
+    static ProcessRow processRow(Process process, Policy policy) {
+        return new ProcessRow(process.pid(), process.comm(), process.charged(policy), perPolicy(process::charged),
+                OomAdvisor.freedByKill(process), process.counterMismatch(), perFigure(process::status));
     }
 
     /** The process with a page of the buffers it created (while its mm lives) or holds. */

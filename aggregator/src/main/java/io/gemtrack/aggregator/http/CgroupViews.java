@@ -103,8 +103,8 @@ final class CgroupViews {
         CgroupTree tree = CgroupAccounting.of(host);
         CgroupFigures figures = tree.cgroup(path).orElseThrow(() ->
                 new ApiException(404, "unknown cgroup " + path + " on host " + host.host()));
-        List<ApiViews.ProcessRow> processes = ApiViews.processes(host, Policy.holder, new ListPage<>(ApiViews.ProcessSort.charged, 0, Integer.MAX_VALUE)).processes().stream()
-                .filter(row -> figures.pids().contains(row.pid())).toList();
+        List<ApiViews.ProcessRow> processes = host.processes().stream().filter(process -> figures.pids().contains(process.pid()))
+                .sorted(ApiViews.mostChargedFirst(Policy.holder)).map(process -> ApiViews.processRow(process, Policy.holder)).toList();
         List<ApiViews.BufferView> buffers = host.objects().stream()
                 .filter(object -> inside(object.creator(), path) || object.holders().stream().anyMatch(holder -> inside(holder, path)))
                 .sorted(Comparator.comparingLong(GemObject::id))
