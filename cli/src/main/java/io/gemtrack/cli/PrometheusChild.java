@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,12 +20,35 @@ import java.util.stream.Stream;
  * (which {@code scripts/install-deps} installs) in a child process, scraping the aggregator every few seconds with
  * the project's recording and alert rules ({@code dashboards/prometheus/gemtrack.rules.yml}, packaged in the CLI's
  * jar) loaded, its data in a directory of the caller's (the demo broker's temporary one, removed with it).
+ *
+ * <p>Prometheus has no way to watch its parent, so it runs under a small {@code sh} that does ({@link #WATCHED}): it
+ * ends Prometheus when its standard input, a pipe from this JVM, reaches its end, which the kernel makes happen when
+ * the JVM goes, even by SIGKILL, as the demo's broker does for itself.
  */
 final class PrometheusChild implements AutoCloseable {
 
     static final String RULES = "prometheus/gemtrack.rules.yml";
     private static final Duration STARTUP = Duration.ofSeconds(30);
     private static final Duration STOP = Duration.ofSeconds(3);
+
+    /**
+     * Runs its arguments as a child and forwards SIGTERM, SIGINT and SIGHUP to it; a watcher ends the child when the
+     * shell's standard input ends. The child gets {@code /dev/null} for input, and the shell exits with its status.
+     */
+    static final String WATCHED = """
+            stopping= child=
+            trap 'stopping=1; [ -z "$child" ] || kill -TERM $child 2>/dev/null' TERM INT HUP
+            exec 3<&0
+            "$@" </dev/null 3<&- &
+            child=$!
+            [ -z "$stopping" ] || kill -TERM $child
+            { cat <&3 >/dev/null; kill -TERM $child 2>/dev/null; } &
+            watcher=$!
+            exec 3<&-
+            while :; do wait $child; status=$?; kill -0 $child 2>/dev/null || break; done
+            kill $watcher 2>/dev/null
+            exit $status
+            """;
 
     private final Process process;
     private final int port;
@@ -65,11 +90,11 @@ final class PrometheusChild implements AutoCloseable {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(rules, aggregatorPort));
-        Process process = new ProcessBuilder(binary().toString(), "--config.file=" + config,
+        Process process = watched(binary().toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + directory.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(directory.resolve("prometheus.log").toFile()).start();
         PrometheusChild prometheus = new PrometheusChild(process, port);
-        Shutdown.onForcedExit(process::destroyForcibly);
+        Shutdown.onForcedExit(() -> destroyForcibly(process));
         try {
             prometheus.awaitReady(directory.resolve("prometheus.log"));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -100,6 +125,19 @@ final class PrometheusChild implements AutoCloseable {
         throw new IllegalStateException("prometheus not ready within " + STARTUP.toSeconds() + " s; its log: " + log);
     }
 
+    /** {@code command} run under {@link #WATCHED}: it goes when this JVM goes. */
+    static ProcessBuilder watched(String... command) {
+        List<String> shell = new ArrayList<>(List.of("sh", "-c", WATCHED, "sh"));
+        shell.addAll(List.of(command));
+        return new ProcessBuilder(shell);
+    }
+
+    /** Kills the watched child first: killing only its shell would leave it to the watcher, which waits for this JVM. */
+    private static void destroyForcibly(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
     int port() {
         return port;
     }
@@ -108,7 +146,8 @@ final class PrometheusChild implements AutoCloseable {
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+            destroyForcibly(process);
+            process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }
