@@ -170,6 +170,25 @@ class StopSignalIT {
         }
     }
 
+    /** {@code local} runs the demo's parts with the collector on this machine's /proc for the producer. */
+    @ParameterizedTest(name = "SIG{0} to its {1}")
+    @MethodSource("signalsAndTargets")
+    void localStopsInTimeWithItsBrokerAndLeavesNothing(StopSignal signal, Target target) throws Exception {
+        int httpPort = KafkaBroker.freePort();
+        int kafkaPort = KafkaBroker.freePort();
+        try (CommandProcess local = CommandProcess.start(log("local", signal, target), List.of("local", "--http-port",
+                Integer.toString(httpPort), "--kafka-port", Integer.toString(kafkaPort), "--interval", "1s", "--log", "-"))) {
+            Path directory = Path.of(local.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
+            local.awaitOutput(Pattern.compile("gemtrack local is running"), START_TIMEOUT);
+            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, local);
+            assertChildrenTakeTheGroupsSignal(local, signal);
+
+            stopAndCheck(local, signal, target, List.of(httpPort, kafkaPort));
+
+            assertThat(directory).as("the local broker's temporary data directory").doesNotExist();
+        }
+    }
+
     @Test
     void anAggregatorWhoseBrokerWentFirstStopsInTimeAndSaysItSkippedTheFinalCheckpoint() throws Exception {
         String topic = "stop-broker-gone.events";
