@@ -45,7 +45,7 @@ final class CgroupMetrics {
     static final String OTHER = "other";
     /** What names a cgroup in its series: its host, its path and what the path says. */
     private static final String[] NAMED = {"host", "cgroup", "unit", "runtime", "container_id", "pod_uid"};
-    private static final String[] NAMED_AND_POLICY = {"host", "cgroup", "unit", "runtime", "container_id", "pod_uid", "policy"};
+    private static final String[] NAMED_AND_POLICY = Stream.concat(Arrays.stream(NAMED), Stream.of("policy")).toArray(String[]::new);
 
     static final ModelMetric CHARGED_BYTES = gauge("gemtrack_cgroup_charged_bytes",
             "GPU bytes the policy charges to the processes of a cgroup, a buffer several of them hold counted once under "
