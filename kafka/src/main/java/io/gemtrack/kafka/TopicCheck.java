@@ -63,6 +63,24 @@ public final class TopicCheck {
                 }
             }
         },
+        /**
+         * Partitioned like the checkpoints; compaction would keep only each host's latest checkpoint, which is no
+         * history.
+         */
+        CHECKPOINT_HISTORY("checkpoint history") {
+            @Override
+            void check(Inspected topic, int eventsPartitions, List<String> problems) {
+                if (topic.partitions() < eventsPartitions) {
+                    problems.add(topic.name() + " has " + topic.partitions() + " partitions, fewer than the events topic's "
+                            + eventsPartitions + ": history partition p holds the checkpoints of events partition p");
+                }
+                if (topic.cleanupPolicies().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    problems.add(topic.name() + " is compacted (cleanup.policy=" + topic.config(TopicConfig.CLEANUP_POLICY_CONFIG)
+                            + "): compaction keeps only each host's latest checkpoint; a checkpoint history topic needs"
+                            + " cleanup.policy=delete");
+                }
+            }
+        },
         DEAD_LETTERS("dead letters") {
             @Override
             void check(Inspected topic, int eventsPartitions, List<String> problems) {
