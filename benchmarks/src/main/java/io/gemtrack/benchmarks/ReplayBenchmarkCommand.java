@@ -88,6 +88,7 @@ public final class ReplayBenchmarkCommand implements Callable<Integer> {
             }
             long started = System.nanoTime();
             long[] lastSeq = {0};
+            long[] published = {0};
             long halfBuilt;
             try (EventPublisher publisher = new EventPublisher(kafka, TOPIC, TopicLayout.partitions(1))) {
                 long half = shape.objects() / 2;
@@ -95,6 +96,7 @@ public final class ReplayBenchmarkCommand implements Callable<Integer> {
                 long[] halfAt = {0};
                 shape.events(event -> {
                     publisher.publish(event);
+                    published[0]++;
                     lastSeq[0] = event.seq();
                     if (event.body() instanceof EventBody.GemCreate && ++created[0] == half) {
                         publisher.flushExpectingNoFailure();
@@ -104,7 +106,7 @@ public final class ReplayBenchmarkCommand implements Callable<Integer> {
                 publisher.flushExpectingNoFailure();
                 halfBuilt = halfAt[0];
             }
-            out.printf("host: %,d processes, %,d objects, %,d events published in %.1f s%n", processes, shape.objects(), lastSeq[0],
+            out.printf("host: %,d processes, %,d objects, %,d events published in %.1f s%n", processes, shape.objects(), published[0],
                     (System.nanoTime() - started) / 1e9);
 
             long checkpointed = writeHistoryCheckpoint(kafka, topics, shape, out);
@@ -138,16 +140,16 @@ public final class ReplayBenchmarkCommand implements Callable<Integer> {
                         ask(aggregator.httpPort(), "after every later event", afterAll),
                         ask(aggregator.httpPort(), "the same again (cached)", afterAll),
                         ask(aggregator.httpPort(), "half-way through the build", halfBuilt));
-                out.printf("%-28s %-12s %12s %14s %12s %10s %12s%n", "?at= through the API", "from", "start", "records read",
+                out.printf("%-34s %-12s %12s %14s %12s %10s %12s%n", "?at= through the API", "from", "start", "records read",
                         "objects", "wall s", "heap MiB");
                 for (Answer answer : answers) {
                     JsonNode body = answer.body();
-                    out.printf("%-28s %-12s %,12d %,14d %,12d %10.2f %12.0f%n", answer.question(), body.get("foldStart").get("from").asText(),
+                    out.printf("%-34s %-12s %,12d %,14d %,12d %10.2f %12.0f%n", answer.question(), body.get("foldStart").get("from").asText(),
                             body.get("foldStart").get("offset").asLong(), body.get("recordsRead").asLong(),
                             body.get("state").get("gemObjects").asLong(), answer.seconds(), answer.heapBytes() / 1048576.0);
                 }
                 Answer scratch = foldFromLogStart(kafka, checkpointed);
-                out.printf("%-28s %-12s %,12d %,14d %,12d %10.2f %12.0f%n", "as of the checkpoint, in-process", "log start", 0,
+                out.printf("%-34s %-12s %,12d %,14d %,12d %10.2f %12.0f%n", "as of the checkpoint, in-process", "log start", 0,
                         scratch.body().get("recordsRead").asLong(), scratch.body().get("gemObjects").asLong(), scratch.seconds(),
                         scratch.heapBytes() / 1048576.0);
                 out.printf("load average after: %s%n", CollectorFootprintCommand.loadAverage());
