@@ -99,12 +99,7 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
                     + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
         }
-        Duration historyInterval;
-        try {
-            historyInterval = checkpointHistoryInterval.equals("0") ? Duration.ZERO : new DurationConverter().convert(checkpointHistoryInterval);
-        } catch (TypeConversionException e) {
-            throw new ParameterException(spec.commandLine(), "--checkpoint-history-interval: " + e.getMessage() + ", or 0 for none");
-        }
+        Duration historyInterval = checkpointHistoryInterval();
         Ports.requireValid(spec, "--http-port", httpPort);
         Ports.requireFree("--http-port", httpBind, httpPort);
         kafka.requireReachable();
@@ -122,6 +117,18 @@ public final class AggregateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --checkpoint-history-interval}: a duration, or {@link Duration#ZERO} for no history. */
+    Duration checkpointHistoryInterval() {
+        if (checkpointHistoryInterval.equals("0")) {
+            return Duration.ZERO;
+        }
+        try {
+            return new DurationConverter().convert(checkpointHistoryInterval);
+        } catch (TypeConversionException e) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-history-interval: " + e.getMessage() + ", or 0 for none");
+        }
     }
 
     /** Keeps answering {@code /health} with 503 for a while, so a probe or a scrape records why; a signal cuts it short. */
