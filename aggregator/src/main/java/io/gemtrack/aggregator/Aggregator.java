@@ -7,6 +7,7 @@ import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.AggregatorTopics;
 import io.gemtrack.aggregator.kafka.AppliedListener;
+import io.gemtrack.aggregator.kafka.CheckpointHistory;
 import io.gemtrack.aggregator.kafka.CheckpointStore;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
@@ -20,6 +21,7 @@ import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,14 +46,24 @@ public final class Aggregator implements AutoCloseable {
      *
      * @param hostExpiry  how long a host may be silent before it is shown stale, and before it is dropped
      * @param topicLayout how the topics that do not exist yet are created
+     * @param checkpointHistoryInterval how often the checkpoints also go to the checkpoint history that time travel folds
+     *                                  from; {@link Duration#ZERO}: never
      */
     public record Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
                          String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
-                         HostActivity.Expiry hostExpiry, TopicLayout topicLayout) {
+                         HostActivity.Expiry hostExpiry, TopicLayout topicLayout, Duration checkpointHistoryInterval) {
         public static final String DEFAULT_GROUP_ID = "gemtrack-aggregator";
         public static final int DEFAULT_HTTP_PORT = 9400;
         public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+
+        /** With the default checkpoint history interval. */
+        public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
+                      String httpBindAddress, int httpPort, int topProcesses, Duration checkpointInterval,
+                      HostActivity.Expiry hostExpiry, TopicLayout topicLayout) {
+            this(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, topicLayout, CheckpointHistory.DEFAULT_INTERVAL);
+        }
 
         /** With topics laid out as the cluster's defaults say. */
         public Config(KafkaSettings kafka, String groupId, String topic, String deadLetterTopic,
@@ -81,17 +93,22 @@ public final class Aggregator implements AutoCloseable {
 
         public Config withHttpPort(int port) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, port, topProcesses, checkpointInterval,
-                    hostExpiry, topicLayout);
+                    hostExpiry, topicLayout, checkpointHistoryInterval);
         }
 
         public Config withHostExpiry(HostActivity.Expiry expiry) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
-                    expiry, topicLayout);
+                    expiry, topicLayout, checkpointHistoryInterval);
+        }
+
+        public Config withCheckpointHistoryInterval(Duration interval) {
+            return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
+                    hostExpiry, topicLayout, interval);
         }
 
         public Config withTopicLayout(TopicLayout layout) {
             return new Config(kafka, groupId, topic, deadLetterTopic, httpBindAddress, httpPort, topProcesses, checkpointInterval,
-                    hostExpiry, layout);
+                    hostExpiry, layout, checkpointHistoryInterval);
         }
     }
 
@@ -103,6 +120,7 @@ public final class Aggregator implements AutoCloseable {
     private final FleetModel fleet = new FleetModel();
     private final DeadLetterPublisher deadLetters;
     private final CheckpointStore checkpoints;
+    private final CheckpointHistory checkpointHistory;
     private final EventConsumer consumer;
     private final Thread consumerThread;
     private final FleetHistory history;
@@ -121,15 +139,17 @@ public final class Aggregator implements AutoCloseable {
             deadLetterBytes = topics.prepareForAggregator(admin, config.topicLayout());
         }
         checkpoints = new CheckpointStore(config.kafka(), topics.checkpoints());
+        checkpointHistory = CheckpointHistory.every(config.checkpointHistoryInterval(), config.kafka(), topics.checkpointHistory());
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(config.hostExpiry());
         AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity, config.topProcesses());
         deadLetters = new DeadLetterPublisher(config.kafka(), config.deadLetterTopic(), deadLetterBytes, metrics);
         ProcessExits exits = new ProcessExits();
         consumer = new EventConsumer(config.kafka(), config.groupId(), config.topic(), fleet, metrics, deadLetters, listener,
-                checkpoints, config.checkpointInterval(), activity, exits);
+                checkpoints, config.checkpointInterval(), activity, exits, checkpointHistory);
         history = FleetHistory.started(fleet);
-        asOf = new AsOfAnswers(() -> new HostReplay(config.kafka(), config.topic()));
+        asOf = new AsOfAnswers(() -> new HostReplay(config.kafka(), config.topic(),
+                List.of(topics.checkpointHistory(), topics.checkpoints())));
         http = new AggregatorHttpServer(config.httpBindAddress(), config.httpPort(), registry,
                 new ApiHandler(fleet, history, activity, exits, asOf), new HealthHandler(consumer.status()));
         consumerThread = new Thread(consumer, "gemtrack-consumer");
@@ -169,6 +189,7 @@ public final class Aggregator implements AutoCloseable {
         consumerThread.join(finalCheckpointTimeout.toMillis());
         if (consumerThread.isAlive()) {
             checkpoints.abandonWrites();
+            checkpointHistory.abandonWrites();
             consumerThread.join(CONSUMER_LEAVE_TIMEOUT.toMillis());
         }
         http.close();
@@ -176,5 +197,6 @@ public final class Aggregator implements AutoCloseable {
         history.close();
         deadLetters.close();
         checkpoints.close();
+        checkpointHistory.close();
     }
 }

@@ -17,13 +17,14 @@ public final class GemtrackBenchmarks {
         Gemtrack.main(commandLine(), args);
     }
 
-    /** The root command with bench, jmh, collector-footprint and readers-under-load added. */
+    /** The root command with bench, jmh, collector-footprint, readers-under-load and replay-benchmark added. */
     static CommandLine commandLine() {
         CommandLine commandLine = Gemtrack.commandLine()
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(new JmhCommand())
                 .addSubcommand(new CollectorFootprintCommand())
-                .addSubcommand(new ReadersUnderLoadCommand());
+                .addSubcommand(new ReadersUnderLoadCommand())
+                .addSubcommand(new ReplayBenchmarkCommand());
         // JMH has a -v of its own (verbosity), and jmh passes JMH's options on unchanged.
         CommandSpec jmh = commandLine.getSubcommands().get("jmh").getCommandSpec();
         jmh.remove(jmh.findOption("-v"));

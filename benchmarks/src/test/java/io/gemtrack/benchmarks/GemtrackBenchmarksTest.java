@@ -42,7 +42,7 @@ class GemtrackBenchmarksTest {
     @Test
     void missingSubcommandListsEveryCommandWithTheBenchmarks() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, replay, broker, top, bench, jmh, collector-footprint or readers-under-load")
+        assertThat(err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, replay, broker, top, bench, jmh, collector-footprint, readers-under-load or replay-benchmark")
                 .doesNotContain("Also, on the benchmarks module's class path");
     }
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code gemtrack aggregate}: runs an aggregator until a stop signal (see {@link Shutdown}), or until its consumer fails: then it prints a line
@@ -58,6 +59,12 @@ public final class AggregateCommand implements Callable<Integer> {
                     + " or h. A restarted aggregator, or one taking over hosts, replays what came after. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--checkpoint-history-interval", defaultValue = "10m", paramLabel = "DURATION",
+            description = "How often the checkpoints also go to the checkpoint history topic (<topic>.checkpoints.history),"
+                    + " which time travel (?at=, gemtrack replay) folds from: a number with ms, s, m or h; 0 writes no history."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String checkpointHistoryInterval;
+
     @Option(names = "--host-stale-after", defaultValue = "5m", converter = DurationConverter.class,
             description = "A host none of whose records arrived for this long is shown stale (the API's stale field; "
                     + "gemtrack_host_last_event_age_seconds has the time). Default: ${DEFAULT-VALUE}.")
@@ -92,11 +99,13 @@ public final class AggregateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--host-drop-after (" + DurationConverter.format(hostDropAfter)
                     + ") must be longer than --host-stale-after (" + DurationConverter.format(hostStaleAfter) + ")");
         }
+        Duration historyInterval = checkpointHistoryInterval();
         Ports.requireValid(spec, "--http-port", httpPort);
         Ports.requireFree("--http-port", httpBind, httpPort);
         kafka.requireReachable();
         Aggregator.Config config = new Aggregator.Config(kafka.settings(), groupId, topic, deadLetterTopic, httpBind,
-                httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout());
+                httpPort, topProcesses, checkpointInterval, new HostActivity.Expiry(hostStaleAfter, hostDropAfter), topics.layout(),
+                historyInterval);
         try (Aggregator aggregator = new Aggregator(config)) {
             System.out.printf("aggregator consuming %s from %s; web view at http://localhost:%3$d/, metrics at "
                     + "http://localhost:%3$d/metrics%n", topic, kafka.settings().bootstrapServers(), aggregator.httpPort());
@@ -108,6 +117,18 @@ public final class AggregateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --checkpoint-history-interval}: a duration, or {@link Duration#ZERO} for no history. */
+    Duration checkpointHistoryInterval() {
+        if (checkpointHistoryInterval.equals("0")) {
+            return Duration.ZERO;
+        }
+        try {
+            return new DurationConverter().convert(checkpointHistoryInterval);
+        } catch (TypeConversionException e) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-history-interval: " + e.getMessage() + ", or 0 for none");
+        }
     }
 
     /** Keeps answering {@code /health} with 503 for a while, so a probe or a scrape records why; a signal cuts it short. */

@@ -70,7 +70,8 @@ public final class Gemtrack implements Runnable {
                 + "  bench      Measure gemtrack against Kafka's own perf tools on one embedded broker.%n"
                 + "  jmh        Run the JMH micro-benchmarks with JMH's options (gemtrack jmh --help).%n"
                 + "  readers-under-load   Measure the API's readers against the fold on a million-object host.%n"
-                + "  collector-footprint  Measure the collector's CPU per sample and resident memory.%n");
+                + "  collector-footprint  Measure the collector's CPU per sample and resident memory.%n"
+                + "  replay-benchmark     Measure ?at= answers on a million-object host through the API.%n");
         return benchmarks + help.footer();
     }
 

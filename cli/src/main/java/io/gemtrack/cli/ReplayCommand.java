@@ -8,6 +8,7 @@ import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.policy.Policy;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gemtrack replay}: one host as it was at an instant, folded from the events topic in this process, with no
+ * {@code gemtrack replay}: one host as it was at an instant, folded from its newest fitting checkpoint and the events
+ * topic in this process, with no
  * aggregator running: the same answer as {@code GET /api/hosts/HOST?at=TIME}.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -30,6 +32,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "Events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
+
+    @Option(names = "--checkpoints-topic", paramLabel = "TOPIC",
+            description = "The aggregators' live checkpoints, whose latest may start the fold. Default: the events topic's name"
+                    + " followed by .checkpoints.")
+    String checkpointsTopic;
+
+    @Option(names = "--checkpoint-history-topic", paramLabel = "TOPIC",
+            description = "The aggregators' checkpoint history, whose newest checkpoint before the instant may start the fold."
+                    + " Default: the events topic's name followed by .checkpoints.history.")
+    String checkpointHistoryTopic;
 
     @Option(names = "--host", required = true, description = "The host, as its events name it.")
     String host;
@@ -64,7 +76,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 new ParameterException(spec.commandLine(), "--policy: unknown policy '" + policy + "'; choose from " + Policy.names())));
         AsOfAnswers.AsOf answer;
         kafka.requireReachable();
-        try (HostReplay replay = new HostReplay(kafka.settings(), topic)) {
+        List<String> checkpoints = List.of(checkpointHistoryTopic != null ? checkpointHistoryTopic : Topics.checkpointHistoryOf(topic),
+                checkpointsTopic != null ? checkpointsTopic : Topics.checkpointsOf(topic));
+        try (HostReplay replay = new HostReplay(kafka.settings(), topic, checkpoints)) {
             answer = AsOfAnswers.of(replay.replay(host, atMillis), chosen);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -81,9 +95,12 @@ public final class ReplayCommand implements Callable<Integer> {
         JsonNode state = answer.get("state");
         out.printf("%s as of %s (%d ms since the epoch)%n", answer.get("host").asText(), answer.get("at").asText(),
                 answer.get("atEpochMillis").asLong());
-        out.printf("%s; %d of its events folded from %d records, offsets %d to %d%n", answer.get("note").asText(),
-                answer.get("eventsFolded").asLong(), answer.get("recordsRead").asLong(), answer.get("logStartOffset").asLong(),
-                answer.get("throughOffset").asLong());
+        JsonNode start = answer.get("foldStart");
+        out.printf("%s; %d of its events folded from %d records, offsets %d to %d, from %s%n", answer.get("note").asText(),
+                answer.get("eventsFolded").asLong(), answer.get("recordsRead").asLong(), start.get("offset").asLong(),
+                answer.get("throughOffset").asLong(), start.get("from").asText().equals("checkpoint")
+                        ? "the checkpoint in " + start.get("checkpointTopic").asText() + " written at " + start.get("checkpointAt").asText()
+                        : "the log's start");
         out.printf("boot %s, last seq %d, %s%n", state.get("bootId").asText(), state.get("lastSeq").asLong(),
                 state.get("synchronised").asBoolean() ? "synchronised" : "unsynchronised (waiting for a snapshot)");
         out.printf("GEM objects %d, GEM bytes %d, resident %d, orphaned %d%n", state.get("gemObjects").asLong(),

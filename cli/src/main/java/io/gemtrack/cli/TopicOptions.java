@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.kafka.TopicLayout;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,11 @@ public final class TopicOptions {
             description = "min.insync.replicas of each topic that has to be created. Default: the cluster's.")
     Integer minInsyncReplicas;
 
+    @Option(names = "--checkpoint-history-retention", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "retention.ms of the checkpoint history topic when it has to be created: a number with ms, s, m or h."
+                    + " Default: the events topic's retention.ms.")
+    Duration checkpointHistoryRetention;
+
     /** The layout the options give; a value out of range is named as the option's. */
     public TopicLayout layout() {
         TopicLayout layout = TopicLayout.BROKER_DEFAULTS;
@@ -37,6 +43,9 @@ public final class TopicOptions {
             }
             if (minInsyncReplicas != null) {
                 layout = layout.withMinInsyncReplicas(requirePositive("--min-insync-replicas", minInsyncReplicas));
+            }
+            if (checkpointHistoryRetention != null) {
+                layout = layout.withCheckpointHistoryRetention(checkpointHistoryRetention);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage(), e, null, null);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * would, or describes them and says whether they can serve gemtrack.
  */
 @Command(name = "topics", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Create gemtrack's topics (the events, <events>.checkpoints and the dead letters) that do not exist"
+        description = {"Create gemtrack's topics (the events, <events>.checkpoints, <events>.checkpoints.history and the dead"
+                + " letters) that do not exist"
                 + " yet, or describe them and what would keep gemtrack from using them. Existing topics are never changed.",
                 "Exit status: 0 when the topics can serve gemtrack, 1 when one cannot (each problem is printed)."})
 public final class TopicsCommand implements Callable<Integer> {

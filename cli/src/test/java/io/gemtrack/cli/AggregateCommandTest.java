@@ -1,6 +1,7 @@
 package io.gemtrack.cli;
 
 import io.gemtrack.aggregator.Aggregator;
+import io.gemtrack.aggregator.kafka.CheckpointHistory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AggregateCommandTest {
 
@@ -34,6 +36,19 @@ class AggregateCommandTest {
                 .isEqualTo(Duration.ofMillis(200));
         assertThat(CommandLine.populateCommand(new AggregateCommand()).checkpointInterval)
                 .isEqualTo(Aggregator.Config.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    @Test
+    void checkpointHistoryIntervalDefaultsToTheHistorysDefaultAndZeroTurnsItOff() {
+        assertThat(CommandLine.populateCommand(new AggregateCommand()).checkpointHistoryInterval())
+                .isEqualTo(CheckpointHistory.DEFAULT_INTERVAL);
+        assertThat(CommandLine.populateCommand(new AggregateCommand(), "--checkpoint-history-interval", "5s")
+                .checkpointHistoryInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(CommandLine.populateCommand(new AggregateCommand(), "--checkpoint-history-interval", "0")
+                .checkpointHistoryInterval()).isZero();
+        AggregateCommand soon = CommandLine.populateCommand(new AggregateCommand(), "--checkpoint-history-interval", "soon");
+        assertThatThrownBy(soon::checkpointHistoryInterval).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--checkpoint-history-interval").hasMessageContaining("or 0 for none");
     }
 
     @Test

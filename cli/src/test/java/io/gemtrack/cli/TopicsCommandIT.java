@@ -41,6 +41,7 @@ class TopicsCommandIT {
                 "topics-cmd.events (events): 6 partitions, replication factor 1, cleanup.policy=delete, retention.ms=-1,"
                         + " min.insync.replicas=1",
                 "topics-cmd.events.checkpoints (checkpoints): 6 partitions, replication factor 1, cleanup.policy=compact",
+                "topics-cmd.events.checkpoints.history (checkpoint history): 6 partitions, replication factor 1, cleanup.policy=delete",
                 "topics-cmd.events.dlq (dead letters): 1 partitions, replication factor 1",
                 "this principal may: ALTER, ALTER_CONFIGS, CREATE, DELETE, DESCRIBE, DESCRIBE_CONFIGS, READ, WRITE")
                 .doesNotContain("cannot serve");

@@ -52,14 +52,26 @@ public final class TopicCheck {
         CHECKPOINTS("checkpoints") {
             @Override
             void check(Inspected topic, int eventsPartitions, List<String> problems) {
-                if (topic.partitions() < eventsPartitions) {
-                    problems.add(topic.name() + " has " + topic.partitions() + " partitions, fewer than the events topic's "
-                            + eventsPartitions + ": checkpoint partition p holds the hosts of events partition p");
-                }
+                requirePartitionedLikeEvents(topic, eventsPartitions, problems, "checkpoint partition p holds the hosts");
                 if (topic.configReadable() && !topic.cleanupPolicies().equals(Set.of(TopicConfig.CLEANUP_POLICY_COMPACT))) {
                     problems.add(topic.name() + " is not compacted alone (cleanup.policy=" + topic.config(TopicConfig.CLEANUP_POLICY_CONFIG)
                             + "): deletion by retention would drop the checkpoints of hosts that did not change; a"
                             + " checkpoints topic needs cleanup.policy=compact");
+                }
+            }
+        },
+        /**
+         * Partitioned like the checkpoints; compaction would keep only each host's latest checkpoint, which is no
+         * history.
+         */
+        CHECKPOINT_HISTORY("checkpoint history") {
+            @Override
+            void check(Inspected topic, int eventsPartitions, List<String> problems) {
+                requirePartitionedLikeEvents(topic, eventsPartitions, problems, "history partition p holds the checkpoints");
+                if (topic.cleanupPolicies().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    problems.add(topic.name() + " is compacted (cleanup.policy=" + topic.config(TopicConfig.CLEANUP_POLICY_CONFIG)
+                            + "): compaction keeps only each host's latest checkpoint; a checkpoint history topic needs"
+                            + " cleanup.policy=delete");
                 }
             }
         },
@@ -77,6 +89,14 @@ public final class TopicCheck {
         }
 
         abstract void check(Inspected topic, int eventsPartitions, List<String> problems);
+
+        /** A topic whose partition p holds {@code what} of events partition p needs at least as many partitions. */
+        private static void requirePartitionedLikeEvents(Inspected topic, int eventsPartitions, List<String> problems, String what) {
+            if (topic.partitions() < eventsPartitions) {
+                problems.add(topic.name() + " has " + topic.partitions() + " partitions, fewer than the events topic's "
+                        + eventsPartitions + ": " + what + " of events partition p");
+            }
+        }
 
         @Override
         public String toString() {

@@ -1,5 +1,6 @@
 package io.gemtrack.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,16 +10,26 @@ import org.apache.kafka.common.config.TopicConfig;
  * How gemtrack creates a topic that does not exist yet: what is left empty is the broker's to decide
  * ({@code num.partitions}, {@code default.replication.factor}, {@code min.insync.replicas}). An existing topic is
  * never changed.
+ *
+ * @param checkpointHistoryRetention how long a checkpoint history topic keeps its records; empty: as long as the events
+ *                                   topic keeps its own
  */
-public record TopicLayout(Optional<Integer> partitions, Optional<Short> replicationFactor, Optional<Integer> minInsyncReplicas) {
+public record TopicLayout(Optional<Integer> partitions, Optional<Short> replicationFactor, Optional<Integer> minInsyncReplicas,
+                          Optional<Duration> checkpointHistoryRetention) {
 
     /** Everything as the cluster's defaults say. */
-    public static final TopicLayout BROKER_DEFAULTS = new TopicLayout(Optional.empty(), Optional.empty(), Optional.empty());
+    public static final TopicLayout BROKER_DEFAULTS = new TopicLayout(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     public TopicLayout {
         partitions.ifPresent(count -> requirePositive("partitions", count));
         replicationFactor.ifPresent(factor -> requirePositive("replication factor", factor));
         minInsyncReplicas.ifPresent(replicas -> requirePositive("min.insync.replicas", replicas));
+        checkpointHistoryRetention.ifPresent(retention -> {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("a checkpoint history's retention must be positive, was " + retention);
+            }
+        });
     }
 
     /** {@code partitions} partitions, the rest as the cluster's defaults say. */
@@ -27,18 +38,22 @@ public record TopicLayout(Optional<Integer> partitions, Optional<Short> replicat
     }
 
     public TopicLayout withPartitions(int count) {
-        return new TopicLayout(Optional.of(count), replicationFactor, minInsyncReplicas);
+        return new TopicLayout(Optional.of(count), replicationFactor, minInsyncReplicas, checkpointHistoryRetention);
     }
 
     public TopicLayout withReplicationFactor(int factor) {
         if (factor > Short.MAX_VALUE) {
             throw new IllegalArgumentException("a replication factor must be at most " + Short.MAX_VALUE + ", was " + factor);
         }
-        return new TopicLayout(partitions, Optional.of((short) factor), minInsyncReplicas);
+        return new TopicLayout(partitions, Optional.of((short) factor), minInsyncReplicas, checkpointHistoryRetention);
     }
 
     public TopicLayout withMinInsyncReplicas(int replicas) {
-        return new TopicLayout(partitions, replicationFactor, Optional.of(replicas));
+        return new TopicLayout(partitions, replicationFactor, Optional.of(replicas), checkpointHistoryRetention);
+    }
+
+    public TopicLayout withCheckpointHistoryRetention(Duration retention) {
+        return new TopicLayout(partitions, replicationFactor, minInsyncReplicas, Optional.of(retention));
     }
 
     /** The topic settings this layout adds to a topic's own. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +47,23 @@ public final class Topics {
         return events + ".checkpoints";
     }
 
+    /** Where the aggregators of events topic {@code events} keep the history of host checkpoints that time travel starts from. */
+    public static String checkpointHistoryOf(String events) {
+        return events + ".checkpoints.history";
+    }
+
+    /**
+     * A checkpoint history topic: deleted by retention rather than compacted (every checkpoint of a host is kept, not
+     * only its latest, until {@code retentionMs}; -1 keeps them all), partitioned like the events topic, and with room
+     * for a large host's record. Its replicas are as the layout says; its partitions are the events topic's.
+     */
+    public static NewTopic checkpointHistory(String name, int partitions, TopicLayout layout, int maxRecordBytes, long retentionMs) {
+        return new NewTopic(name, Optional.of(partitions), layout.replicationFactor()).configs(layout.configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))));
+    }
+
     /**
      * A checkpoint topic: compacted (only each host's latest checkpoint matters), partitioned like the events topic
      * so a partition's checkpoints are read by whoever owns its events, and with room for a large host's record.
@@ -73,19 +91,34 @@ public final class Topics {
      * broker's default; empty when this principal may not describe the topic's configuration (DESCRIBE_CONFIGS).
      */
     public static OptionalInt maxMessageBytes(Admin admin, String topic) {
+        return config(admin, topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG).map(value -> OptionalInt.of(Integer.parseInt(value)))
+                .orElse(OptionalInt.empty());
+    }
+
+    /** One setting of an existing topic, empty when this principal may not describe the topic's configuration. */
+    private static Optional<String> config(Admin admin, String topic, String name) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            return OptionalInt.of(Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()));
+            return Optional.of(config.get(name).value());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicAuthorizationException) {
-                return OptionalInt.empty();
+                return Optional.empty();
             }
             throw KafkaErrors.failure("cannot describe the configuration of topic " + topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         }
+    }
+
+    /**
+     * How long an existing topic keeps its records: its {@code retention.ms}, set on the topic or else the broker's
+     * default (-1: for ever); empty when this principal may not describe the topic's configuration (DESCRIBE_CONFIGS).
+     */
+    public static OptionalLong retentionMs(Admin admin, String topic) {
+        return config(admin, topic, TopicConfig.RETENTION_MS_CONFIG).map(value -> OptionalLong.of(Long.parseLong(value)))
+                .orElse(OptionalLong.empty());
     }
 
     /** How many partitions an existing topic has. */

@@ -47,6 +47,7 @@ class SecureClusterIT {
     private static final String TOPIC = "secure.events";
     private static final String DEAD_LETTERS = TOPIC + ".dlq";
     private static final String CHECKPOINTS = Topics.checkpointsOf(TOPIC);
+    private static final String CHECKPOINT_HISTORY = Topics.checkpointHistoryOf(TOPIC);
     private static final String GROUP = "secure-aggregators";
     /** A user with every ACL the README lists for produce and aggregate. */
     private static final String USER = "gemtrack";
@@ -89,9 +90,11 @@ class SecureClusterIT {
         List<AclBinding> acls = new ArrayList<>(List.of(
                 allow(user, ResourceType.TOPIC, TOPIC, AclOperation.READ),
                 allow(user, ResourceType.TOPIC, CHECKPOINTS, AclOperation.READ),
+                allow(user, ResourceType.TOPIC, CHECKPOINT_HISTORY, AclOperation.READ),
                 allow(user, ResourceType.GROUP, GROUP, AclOperation.READ)));
         if (checkpoints) {
             acls.add(allow(user, ResourceType.TOPIC, CHECKPOINTS, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TOPIC, CHECKPOINT_HISTORY, AclOperation.WRITE));
         }
         if (deadLetters) {
             acls.add(allow(user, ResourceType.TOPIC, DEAD_LETTERS, AclOperation.WRITE));

@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Answers about a host as of an instant ({@code ?at=TIME}), folded off to the side by a {@link HostReplay} and kept
+ * Answers about a host as of an instant ({@code ?at=TIME}), folded off to the side by a {@link HostReplay} (from a
+ * checkpoint when one fits) and kept
  * for repeated questions: the last {@link #CACHED} answers, by host, instant, the offset where the fold stopped and
  * the policy, so a second question about the same instant costs one {@code offsetsForTimes}. One question is folded at a
  * time; the live models are never touched.
@@ -45,10 +46,35 @@ public final class AsOfAnswers implements AutoCloseable {
      * @param state             the host's figures as the host list shows them
      * @param oom               the OOM ranking under the policy asked for, or every policy's victim side by side
      * @param oomKills          the post-mortems of the kills before the instant, newest first
+     * @param foldStart         where the fold started: a checkpoint, or the log's start
      */
     public record AsOf(String host, String at, long atEpochMillis, boolean olderThanRetained, Long oldestRetainedEpochMillis,
                        long logStartOffset, long throughOffset, long recordsRead, long eventsFolded, String note,
-                       Object state, Object oom, List<OomPostMortem> oomKills) {
+                       Object state, Object oom, List<OomPostMortem> oomKills, FoldStart foldStart) {
+    }
+
+    /**
+     * Where a fold started.
+     *
+     * @param from                  {@code checkpoint} or {@code log start}
+     * @param checkpointTopic       the topic of the checkpoint, when from one
+     * @param checkpointAt          when the checkpoint was written, RFC 3339 in UTC, when from one
+     * @param checkpointEpochMillis the same in milliseconds since the epoch
+     * @param offset                the events offset the fold started at: what the checkpoint covers, or the log's start
+     * @param checkpointRecordsRead records of the checkpoint topics read to find the checkpoint
+     */
+    public record FoldStart(String from, String checkpointTopic, String checkpointAt, Long checkpointEpochMillis, long offset,
+                            long checkpointRecordsRead) {
+
+        static FoldStart of(HostReplay.Result result) {
+            HostReplay.Start start = result.start();
+            if (!start.fromCheckpoint()) {
+                return new FoldStart("log start", null, null, null, start.offset(), result.checkpointRecordsRead());
+            }
+            long written = start.checkpointWrittenMillis().getAsLong();
+            return new FoldStart("checkpoint", start.checkpointTopic().get(), Instant.ofEpochMilli(written).toString(), written,
+                    start.offset(), result.checkpointRecordsRead());
+        }
     }
 
     /** @param replays makes the replay when the first question comes (it holds a Kafka consumer) */
@@ -78,7 +104,18 @@ public final class AsOfAnswers implements AutoCloseable {
     public static AsOf of(HostReplay.Result result, Optional<Policy> policy) {
         HostModel model = result.model();
         String note;
-        if (result.olderThanRetained()) {
+        HostReplay.Start start = result.start();
+        if (start.fromCheckpoint() && start.offset() > 0 && start.offset() == result.logStartOffset()
+                && result.oldestRetainedMillis().isPresent() && result.atEpochMillis() < result.oldestRetainedMillis().getAsLong()) {
+            note = "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
+                    + "), but a checkpoint covering every deleted event tells of the host then";
+        } else if (start.fromCheckpoint()) {
+            note = "folded from the host's checkpoint written at " + Instant.ofEpochMilli(start.checkpointWrittenMillis().getAsLong())
+                    + ", covering the partition's records before offset " + start.offset() + ", and every event of the host"
+                    + " after it before the instant" + (result.logStartOffset() > 0
+                    ? "; retention deleted the records before offset " + result.logStartOffset() + ", which the checkpoint covers"
+                    : "");
+        } else if (result.olderThanRetained()) {
             note = result.oldestRetainedMillis().isPresent()
                     ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
                     + "): nothing is known of the host then"
@@ -94,7 +131,7 @@ public final class AsOfAnswers implements AutoCloseable {
         return new AsOf(result.host(), Instant.ofEpochMilli(result.atEpochMillis()).toString(), result.atEpochMillis(), result.olderThanRetained(),
                 result.oldestRetainedMillis().isPresent() ? result.oldestRetainedMillis().getAsLong() : null, result.logStartOffset(),
                 result.throughOffset(), result.recordsRead(), result.eventsFolded(), note,
-                ApiViews.host(model, activity, HostActivity.now()), oom, model.oomKills());
+                ApiViews.host(model, activity, HostActivity.now()), oom, model.oomKills(), FoldStart.of(result));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.gemtrack.kafka.TopicCheck.Need;
 import io.gemtrack.kafka.TopicCheck.Role;
 import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three topics an aggregator works with: the events it consumes, the checkpoints it writes and reads
- * ({@code <events>.checkpoints}, partitioned like the events), and the dead letters it writes.
+ * The topics an aggregator works with: the events it consumes, the checkpoints it writes and reads
+ * ({@code <events>.checkpoints}, partitioned like the events), the history of checkpoints it writes and time travel
+ * reads ({@code <events>.checkpoints.history}, partitioned like the events), and the dead letters it writes.
  */
 public record AggregatorTopics(String events, String deadLetters) {
 
@@ -28,9 +30,14 @@ public record AggregatorTopics(String events, String deadLetters) {
         return Topics.checkpointsOf(events);
     }
 
+    public String checkpointHistory() {
+        return Topics.checkpointHistoryOf(events);
+    }
+
     /**
-     * Creates those of the topics that do not exist yet with {@code layout} (the checkpoints with as many partitions as
-     * the events topic has, the dead letters with room for a dead letter of the events topic's largest record), and
+     * Creates those of the topics that do not exist yet with {@code layout} (the checkpoints and their history with as
+     * many partitions as the events topic has, the history kept as long as the layout says or else as long as the
+     * events topic keeps its records, the dead letters with room for a dead letter of the events topic's largest record), and
      * returns once all of them take writes. Existing topics are left as they are.
      *
      * @return the largest dead letter to send: {@link DeadLetterPublisher#recordBytesFor} the events topic's largest record
@@ -38,8 +45,11 @@ public record AggregatorTopics(String events, String deadLetters) {
     public int create(Admin admin, TopicLayout layout) {
         Topics.ensure(admin, Topics.events(events, layout));
         int deadLetterBytes = DeadLetterPublisher.recordBytesFor(knownMaxMessageBytes(admin, events));
-        Topics.ensure(admin, Topics.deadLetters(deadLetters, layout, deadLetterBytes), Topics.checkpoints(checkpoints(),
-                Topics.partitions(admin, events), layout, CheckpointStore.MAX_CHECKPOINT_BYTES));
+        int partitions = Topics.partitions(admin, events);
+        long historyRetentionMs = layout.checkpointHistoryRetention().map(Duration::toMillis).orElseGet(() -> eventsRetentionMs(admin));
+        Topics.ensure(admin, Topics.deadLetters(deadLetters, layout, deadLetterBytes),
+                Topics.checkpoints(checkpoints(), partitions, layout, CheckpointStore.MAX_CHECKPOINT_BYTES),
+                Topics.checkpointHistory(checkpointHistory(), partitions, layout, CheckpointStore.MAX_CHECKPOINT_BYTES, historyRetentionMs));
         Topics.maxMessageBytes(admin, deadLetters).ifPresent(deadLetterTopicBytes -> {
             if (deadLetterTopicBytes < deadLetterBytes) {
                 // An existing topic's settings are its owner's; what this costs is said, and counted when it happens.
@@ -49,6 +59,15 @@ public record AggregatorTopics(String events, String deadLetters) {
             }
         });
         return deadLetterBytes;
+    }
+
+    /** The events topic's retention, or for ever for a principal that may not describe its configuration. */
+    private long eventsRetentionMs(Admin admin) {
+        return Topics.retentionMs(admin, events).orElseGet(() -> {
+            log.warn("not allowed to describe the configuration of topic {} (DESCRIBE_CONFIGS): its checkpoint history {}, if"
+                    + " created, keeps its records for ever", events, checkpointHistory());
+            return -1;
+        });
     }
 
     /** A topic's largest record, or the broker's default for a principal that may not describe its configuration. */
@@ -62,11 +81,12 @@ public record AggregatorTopics(String events, String deadLetters) {
 
     /**
      * What an aggregator needs of each topic: its role's layout, and, of the principal it runs as, READ on the events,
-     * READ and WRITE on the checkpoints, WRITE on the dead letters (each of which implies DESCRIBE).
+     * READ and WRITE on the checkpoints and their history, WRITE on the dead letters (each of which implies DESCRIBE).
      */
     public List<Need> aggregatorNeeds() {
         return List.of(new Need(events, Role.EVENTS, Set.of(AclOperation.READ)),
                 new Need(checkpoints(), Role.CHECKPOINTS, Set.of(AclOperation.READ, AclOperation.WRITE)),
+                new Need(checkpointHistory(), Role.CHECKPOINT_HISTORY, Set.of(AclOperation.READ, AclOperation.WRITE)),
                 new Need(deadLetters, Role.DEAD_LETTERS, Set.of(AclOperation.WRITE)));
     }
 

@@ -283,7 +283,7 @@ public final class CheckpointStore implements AutoCloseable {
         List<HostModel> hosts = new ArrayList<>(latest.size());
         for (ConsumerRecord<byte[], byte[]> record : latest.values()) {
             try {
-                HostModel host = HostModel.restore(codec.decode(loaded(record.value())));
+                HostModel host = restored(codec, record.value());
                 Header quarantine = record.headers().lastHeader(QUARANTINE_HEADER);
                 if (quarantine != null) {
                     host.quarantine(new String(quarantine.value(), StandardCharsets.UTF_8));
@@ -303,7 +303,19 @@ public final class CheckpointStore implements AutoCloseable {
         return new Restored(hosts, resumeAt);
     }
 
-    private static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
+    /** The model a stored checkpoint holds. */
+    static HostModel restored(CheckpointCodec codec, byte[] value) throws IOException {
+        return HostModel.restore(codec.decode(loaded(value)));
+    }
+
+    /** Whether a record is a host's checkpoint that holds its state: not a round's marker, a tombstone or a quarantined host's. */
+    static boolean holdsState(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() != null && record.key().length > 0 && record.value() != null
+                && record.headers().lastHeader(QUARANTINE_HEADER) == null && record.headers().lastHeader(SOURCE_OFFSET_HEADER) != null;
+    }
+
+    /** The events offset a checkpoint record covers: its host has applied every record of the partition below it. */
+    static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(SOURCE_OFFSET_HEADER);
         return ByteBuffer.wrap(header.value()).getLong();
     }

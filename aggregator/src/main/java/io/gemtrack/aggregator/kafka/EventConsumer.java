@@ -79,6 +79,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private final AppliedListener listener;
     private final CheckpointStore checkpoints;
     private final Duration checkpointInterval;
+    private final CheckpointHistory history;
     private final HostActivity activity;
     private final ProcessExits exits;
     /**
@@ -99,13 +100,17 @@ public final class EventConsumer implements Runnable, AutoCloseable {
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
         this(settings, groupId, topic, fleet, metrics, deadLetters, listener, checkpoints, checkpointInterval, activity,
-                new ProcessExits());
+                new ProcessExits(), CheckpointHistory.off());
     }
 
-    /** @param exits where the processes that exit are remembered, guarded by the fleet's lock */
+    /**
+     * @param exits   where the processes that exit are remembered, guarded by the fleet's lock
+     * @param history where complete checkpoint rounds also go, when one is due
+     */
     public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
-                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits) {
+                         CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits,
+                         CheckpointHistory history) {
         // Where to resume is the checkpoints' business (gemtrack's consumers never commit offsets): committed offsets
         // would skip events no checkpoint covers.
         Map<String, Object> config = settings.consumer(Map.of(
@@ -126,6 +131,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         this.checkpointInterval = checkpointInterval;
         this.activity = activity;
         this.exits = exits;
+        this.history = history;
     }
 
     /** Whether this consumer is consuming, and the error it stopped on if it did. */
@@ -299,23 +305,33 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     /**
      * Writes a checkpoint round of each partition, covering what this consumer has read of it. A host whose checkpoint
      * cannot be taken, encoded or stored (one too large for the topic) is quarantined, and the round written again at
-     * once with what is kept of a quarantined host, so that one host does not hold back the others' round.
+     * once with what is kept of a quarantined host, so that one host does not hold back the others' round. While
+     * running, a complete round also goes to the checkpoint history when one is due (not the final one: a stop's time is
+     * short, and the live round is what the next owner needs).
      */
     private void checkpoint(Collection<TopicPartition> partitions) {
         lastCheckpointNanos = System.nanoTime();
+        boolean historyDue = running && history.due();
         List<TopicPartition> incomplete = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             long position = consumer.position(partition);
-            CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
+            List<CheckpointStore.Entry> hosts = roundOf(partition);
+            CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), hosts, position);
             if (!round.unstorable().isEmpty()) {
                 synchronized (fleet) {
                     round.unstorable().forEach((host, error) -> HostQuarantine.quarantine(fleet.host(host), "storing its checkpoint", error));
                 }
-                round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
+                hosts = roundOf(partition);
+                round = checkpoints.writeRound(partition.partition(), hosts, position);
             }
             if (!round.complete()) {
                 incomplete.add(partition);
+            } else if (historyDue) {
+                history.write(partition.partition(), hosts, position);
             }
+        }
+        if (historyDue) {
+            history.written();
         }
         if (!running && !incomplete.isEmpty()) {
             log.warn("final checkpoint skipped for {}: the broker refused it or had not stored it when the time to stop ran"
