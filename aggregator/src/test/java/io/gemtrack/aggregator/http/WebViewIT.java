@@ -325,7 +325,7 @@ class WebViewIT {
         browser.open("/hosts/" + OOM_HOST + "/oom-kills?policy=rfc");
         browser.await("the kill's post-mortem", () -> browser.attribute("section.oom-kill", "data-seq") != null);
         assertThat(browser.attribute("section.oom-kill", "data-seq")).isEqualTo(kill.get("seq").asText());
-        for (String fact : List.of("kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
+        for (String fact : List.of("cgroup", "kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
             assertThat(browser.attribute("section.oom-kill dd[data-fact='" + fact + "']", "data-value")).as(fact)
                     .isEqualTo(kill.get(fact).asText());
         }
