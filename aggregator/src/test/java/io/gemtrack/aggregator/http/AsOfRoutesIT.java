@@ -86,11 +86,11 @@ class AsOfRoutesIT {
                         JsonNode facts = JSON.readTree(got.headers().firstValue(ApiHandler.AS_OF_HEADER).orElseThrow());
                         assertThat(facts.get("host").asText()).isEqualTo(host);
                         assertThat(facts.get("atEpochMillis").asLong()).isEqualTo(at);
-                        assertThat(facts.get("eventsFolded").asLong()).isEqualTo(eventsBefore(stream, host, at));
-                        boolean older = at < oldestOfPartition(stream, host);
+                        assertThat(facts.get("eventsFolded").asLong()).isEqualTo(stream.recordsBefore(host, at).size());
+                        boolean older = at < stream.oldestOfPartition(host);
                         assertThat(facts.get("olderThanRetained").asBoolean()).isEqualTo(older);
                         assertThat(facts.get("note").asText()).isEqualTo(older
-                                ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(oldestOfPartition(stream, host))
+                                ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(stream.oldestOfPartition(host))
                                 + "): nothing is known of the host then" : "every event of the host before the instant was folded");
                         routesChecked++;
                     }
@@ -154,18 +154,6 @@ class AsOfRoutesIT {
         CgroupAccounting.of(model).cgroups().stream().map(CgroupFigures::path).filter(path -> !path.equals("/"))
                 .max(Comparator.comparingInt(String::length)).ifPresent(path -> routes.add("cgroups" + path));
         return routes;
-    }
-
-    private static long oldestOfPartition(RecordedStream stream, String host) {
-        int partition = stream.stored().stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
-        return stream.stored().stream().filter(record -> record.partition() == partition).findFirst().orElseThrow().timestamp();
-    }
-
-    private static long eventsBefore(RecordedStream stream, String host, long at) {
-        int partition = stream.stored().stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
-        long through = stream.stored().stream().filter(record -> record.partition() == partition && record.timestamp() >= at)
-                .mapToLong(RecordedStream.Stored::offset).min().orElse(Long.MAX_VALUE);
-        return stream.stored().stream().filter(record -> record.key().equals(host) && record.offset() < through).count();
     }
 
     private static String checkpointOf(FleetModel fleet, String host) {

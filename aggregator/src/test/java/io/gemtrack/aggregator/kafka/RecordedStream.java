@@ -76,13 +76,28 @@ public final class RecordedStream {
 
     /** The from-scratch fold: the host's events in the records before the first one of its partition stamped at or after {@code at}. */
     public HostModel foldBefore(String host, long at) {
-        int partition = stored.stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
+        HostModel model = new HostModel(host);
+        recordsBefore(host, at).forEach(record -> OomPostMortems.apply(model, record.event(), record.timestamp()));
+        return model;
+    }
+
+    /** The host's records before the first one of its partition stamped at or after {@code at}. */
+    public List<Stored> recordsBefore(String host, long at) {
+        int partition = partitionOf(host);
         long through = stored.stream().filter(record -> record.partition() == partition && record.timestamp() >= at)
                 .mapToLong(Stored::offset).min().orElse(Long.MAX_VALUE);
-        HostModel model = new HostModel(host);
-        stored.stream().filter(record -> record.partition() == partition && record.offset() < through && record.key().equals(host))
-                .forEach(record -> OomPostMortems.apply(model, record.event(), record.timestamp()));
-        return model;
+        return stored.stream().filter(record -> record.partition() == partition && record.offset() < through && record.key().equals(host))
+                .toList();
+    }
+
+    /** The timestamp of the first record of the host's partition. */
+    public long oldestOfPartition(String host) {
+        int partition = partitionOf(host);
+        return stored.stream().filter(record -> record.partition() == partition).findFirst().orElseThrow().timestamp();
+    }
+
+    private int partitionOf(String host) {
+        return stored.stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
     }
 
     private static List<Stored> readBack(KafkaSettings settings, String topic, int partitions, int count) throws Exception {
