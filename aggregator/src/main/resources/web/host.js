@@ -67,7 +67,7 @@ export function hostPage(hostName, at) {
       cgroupsLink.firstChild.setAttribute('href', pages.cgroups(hostName, policy));
       if (asOfHost) {
         past.dataset.olderThanRetained = String(asOfHost.olderThanRetained);
-        past.textContent = `The past: ${hostName} as of ${asOfHost.at}, folded from the events topic, not live. `
+        past.textContent = `The past: ${hostName} as of ${asOfHost.at}, folded from the events topic, not live; `
           + `${asOfHost.note}. Links lead to the live pages.`;
       } else {
         chart.update(history, policy);
