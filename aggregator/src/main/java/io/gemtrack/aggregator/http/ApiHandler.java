@@ -224,17 +224,20 @@ public final class ApiHandler implements HttpHandler {
         try {
             if (parts.size() == 2) {
                 AsOfAnswers.AsOf answer = asOf.answer(parts.get(1), atMillis, policy(query));
-                return withFacts(JsonHandler.json(200, answer), answer.facts());
+                return JsonHandler.json(200, answer).withHeader(AS_OF_HEADER, factsJson(answer.facts()));
             }
             AsOfAnswers.Answered<Object> answered = asOf.answer(parts.get(1), atMillis, model -> answer(query, path, model, parts, false));
-            return withFacts(encode(answered.answer()), answered.facts());
+            if (answered.refused() != null) {
+                throw answered.refused().withHeader(AS_OF_HEADER, factsJson(answered.facts()));
+            }
+            return encode(answered.answer()).withHeader(AS_OF_HEADER, factsJson(answered.facts()));
         } catch (HostReplay.TooLargeException e) {
             throw new ApiException(422, e.getMessage());
         }
     }
 
-    private static JsonHandler.Answer withFacts(JsonHandler.Answer answer, AsOfAnswers.Facts facts) throws IOException {
-        return answer.withHeader(AS_OF_HEADER, ASCII_JSON.writeValueAsString(facts));
+    private static String factsJson(AsOfAnswers.Facts facts) throws IOException {
+        return ASCII_JSON.writeValueAsString(facts);
     }
 
     /** A host as the list shows it: a host whose figures cannot be read is quarantined and shown without them. */

@@ -91,8 +91,8 @@ public final class AsOfAnswers implements AutoCloseable {
     public record AsOf(@JsonUnwrapped Facts facts, Object state, Object oom, List<OomPostMortem> oomKills) {
     }
 
-    /** A route's answer about the past, and what could be told of the host then. */
-    record Answered<T>(Facts facts, T answer) {
+    /** A route's answer about the past, or its refusal ({@code answer} then null), and what could be told of the host then. */
+    record Answered<T>(Facts facts, T answer, ApiException refused) {
     }
 
     /** A route answered on a host's model: the live routes' own code, given the folded model. */
@@ -119,9 +119,14 @@ public final class AsOfAnswers implements AutoCloseable {
     }
 
     /** {@code route} answered on {@code host} as of {@code atEpochMillis}: folded, or the last fold of that instant. */
-    synchronized <T> Answered<T> answer(String host, long atEpochMillis, Route<T> route) throws ApiException {
+    synchronized <T> Answered<T> answer(String host, long atEpochMillis, Route<T> route) {
         HostReplay.Result result = fold(host, atEpochMillis);
-        return new Answered<>(Facts.of(result), route.answer(result.model()));
+        try {
+            return new Answered<>(Facts.of(result), route.answer(result.model()), null);
+        } catch (ApiException e) {
+            // A refusal about the past (a pid unknown then) says what could be told of the host then too.
+            return new Answered<>(Facts.of(result), null, e);
+        }
     }
 
     /** Folds run so far: a question answered from a kept fold runs none. */

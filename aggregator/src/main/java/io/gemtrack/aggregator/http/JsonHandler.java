@@ -63,6 +63,9 @@ final class JsonHandler implements HttpHandler {
             answer = route.answer(exchange.getRequestURI());
         } catch (ApiException e) {
             answer = error(e.status(), e.getMessage());
+            for (Map.Entry<String, String> header : e.headers().entrySet()) {
+                answer = answer.withHeader(header.getKey(), header.getValue());
+            }
         } catch (RuntimeException | IOException e) {
             log.error("GET {} failed; answered 500", exchange.getRequestURI(), e);
             answer = error(500, "internal error: " + e);

@@ -80,9 +80,6 @@ class AsOfRoutesIT {
                         HttpResponse<String> got = server.get(path + (route.contains("?") ? "&" : "?") + "at=" + at);
                         assertThat(got.statusCode()).as("%s as of %d", path, at).isEqualTo(want.statusCode());
                         assertThat(got.body()).as("%s as of %d", path, at).isEqualTo(want.body());
-                        if (got.statusCode() != 200) {
-                            continue;
-                        }
                         JsonNode facts = JSON.readTree(got.headers().firstValue(ApiHandler.AS_OF_HEADER).orElseThrow());
                         assertThat(facts.get("host").asText()).isEqualTo(host);
                         assertThat(facts.get("atEpochMillis").asLong()).isEqualTo(at);
@@ -98,7 +95,7 @@ class AsOfRoutesIT {
                 assertThat(asOf.folds() - foldsBefore).as("folds for the %d routes of %s as of %d", routes.size(), host, at)
                         .isEqualTo(1);
             }
-            assertThat(routesChecked).isGreaterThan(8 * 10);
+            assertThat(routesChecked).isGreaterThan(8 * 13);
             assertThat(sawKills).as("instants after OOM kills").isTrue();
             assertThat(sawCgroups).as("instants with cgroups below the root").isTrue();
 
