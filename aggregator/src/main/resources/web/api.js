@@ -22,6 +22,9 @@ export const api = {
   oomKills: () => '/api/oom-kills',
 };
 
+/** {@code path} as of the instant {@code at} (RFC 3339), or live when {@code at} is null. */
+export const asOf = (path, at) => (at === null ? path : `${path}${path.includes('?') ? '&' : '?'}at=${encodeURIComponent(at)}`);
+
 export async function getJson(path) {
   const response = await fetch(path, { headers: { Accept: 'application/json' } });
   const body = await response.json();

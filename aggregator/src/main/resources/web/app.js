@@ -1,5 +1,6 @@
 // Picks the page for the address, then refreshes it from the API every few seconds (live view).
 import { api, getJson } from './api.js';
+import { asOfFromUrl } from './asof.js';
 import { cgroupsPage } from './cgroups.js';
 import { el, show } from './dom.js';
 import { fleetPage } from './fleet.js';
@@ -13,7 +14,7 @@ const REFRESH_MS = 2000;
 
 const ROUTES = [
   [/^\/$/, () => fleetPage()],
-  [/^\/hosts\/([^/]+)$/, ([, host]) => hostPage(decodeURIComponent(host))],
+  [/^\/hosts\/([^/]+)$/, ([, host]) => hostPage(decodeURIComponent(host), asOfFromUrl())],
   [/^\/hosts\/([^/]+)\/cgroups$/, ([, host]) => cgroupsPage(decodeURIComponent(host))],
   [/^\/oom-kills$/, () => oomKillsPage(null)],
   [/^\/hosts\/([^/]+)\/oom-kills$/, ([, host]) => oomKillsPage(decodeURIComponent(host))],
@@ -51,7 +52,8 @@ async function refresh() {
       .map(crumb => el('a', { href: crumb.href }, crumb.label)));
     page.render(data, chosen);
     document.body.dataset.refreshes = String(++refreshesDrawn);
-    showStatus('', `live · updated ${new Date().toLocaleTimeString()}`);
+    showStatus('', page.asOf ? `as of ${page.asOf} · the past: not refreshed`
+      : `live · updated ${new Date().toLocaleTimeString()}`);
   } catch (error) {
     // Shown, not thrown: a host that restarts or a pid that exits is news to the reader, not a page fault.
     if (number === latestRefresh) {
@@ -65,8 +67,15 @@ function showStatus(className, text) {
   status.textContent = text;
 }
 
-/** Refreshes while the page is visible; a tab left in the background costs the aggregator nothing. */
+/**
+ * Refreshes while the page is visible; a tab left in the background costs the aggregator nothing. A page of the
+ * past is drawn once (and again for another policy): the past does not change.
+ */
 async function refreshForever() {
+  if (page.asOf) {
+    await refresh();
+    return;
+  }
   if (!document.hidden) {
     await refresh();
   }

@@ -1,6 +1,8 @@
 // One host: its totals, a chart of the last minutes, the OOM victim of every policy side by side, its
-// processes ranked by what the chosen policy charges, and which processes share which buffers.
-import { api, getJson } from './api.js';
+// processes ranked by what the chosen policy charges, and which processes share which buffers. Live, or as of
+// an instant: then every route is asked with at=, and the chart, kept by the live aggregator only, is left out.
+import { api, asOf, getJson } from './api.js';
+import { asOfPicker } from './asof.js';
 import { HistoryChart } from './chart.js';
 import { el, show } from './dom.js';
 import { bytesFact, fact } from './facts.js';
@@ -9,8 +11,10 @@ import { MAX_BUFFERS, SharingGraph } from './graph.js';
 import { pages } from './links.js';
 import { LiveTable } from './table.js';
 
-export function hostPage(hostName) {
+/** {@code at}: the instant to show, RFC 3339; null: live. */
+export function hostPage(hostName, at) {
   let policy;
+  const past = el('p', { id: 'as-of-banner', class: 'past', hidden: at === null });
   const summary = el('dl', { id: 'host-summary', class: 'facts' });
   const chart = new HistoryChart();
   const oom = el('div', { id: 'oom-comparison' });
@@ -29,13 +33,16 @@ export function hostPage(hostName) {
   const cgroupsLink = el('p', {}, el('a', { id: 'cgroups-link' }, 'Cgroups: units, containers and pods'));
 
   return {
-    title: hostName,
-    crumbs: chosen => [{ label: hostName, href: pages.host(hostName, chosen) }],
+    title: at === null ? hostName : `${hostName} as of ${at}`,
+    asOf: at,
+    crumbs: chosen => [{ label: hostName, href: pages.host(hostName, chosen, at) }],
     mount(main) {
       show(main,
-        el('h1', {}, `Host ${hostName}`), summary, cgroupsLink,
-        el('section', {}, el('h2', {}, 'GEM memory, last minutes'),
-          el('p', { class: 'note' }, 'Sampled by the aggregator; unaccounted under the chosen policy.'), chart.element),
+        el('h1', {}, at === null ? `Host ${hostName}` : `Host ${hostName} as of ${at}`), asOfPicker(at), past, summary,
+        cgroupsLink,
+        at === null ? el('section', {}, el('h2', {}, 'GEM memory, last minutes'),
+          el('p', { class: 'note' }, 'Sampled by the aggregator; unaccounted under the chosen policy.'), chart.element)
+          : null,
         el('section', {}, el('h2', {}, 'OOM victim under each policy'), oom, el('p', {}, pastKills)),
         el('section', {}, processesTitle,
           el('p', { class: 'note' }, 'Most charged first. Click a column to sort, a pid for its buffers.'),
@@ -46,16 +53,26 @@ export function hostPage(hostName) {
           graph.element));
     },
     async load(chosen) {
+      const get = path => getJson(asOf(path, at));
       const [host, list, comparison, buffers, history] = await Promise.all([
-        getJson(api.host(hostName)), getJson(api.processes(hostName, chosen)), getJson(api.oom(hostName)),
-        getJson(api.largestBuffers(hostName, MAX_BUFFERS)), getJson(api.history(hostName))]);
-      return { host, list, comparison, buffers, history };
+        get(api.host(hostName)), get(api.processes(hostName, chosen)), get(api.oom(hostName)),
+        get(api.largestBuffers(hostName, MAX_BUFFERS)), at === null ? getJson(api.history(hostName)) : null]);
+      // As of an instant the host's own route answers its figures with what could be told of them.
+      return at === null ? { host, list, comparison, buffers, history } : {
+        host: host.state, asOfHost: host, list, comparison, buffers, history,
+      };
     },
-    render({ host, list, comparison, buffers, history }, chosen) {
+    render({ host, asOfHost, list, comparison, buffers, history }, chosen) {
       policy = chosen;
       cgroupsLink.firstChild.setAttribute('href', pages.cgroups(hostName, policy));
+      if (asOfHost) {
+        past.dataset.olderThanRetained = String(asOfHost.olderThanRetained);
+        past.textContent = `The past: ${hostName} as of ${asOfHost.at}, folded from the events topic, not live; `
+          + `${asOfHost.note}. Links lead to the live pages.`;
+      } else {
+        chart.update(history, policy);
+      }
       showSummary(summary, host, policy);
-      chart.update(history, policy);
       showOomComparison(oom, comparison, policy, hostName);
       pastKills.href = pages.oomKills(hostName, policy);
       processesTitle.textContent = `Processes under ${list.policy}`;

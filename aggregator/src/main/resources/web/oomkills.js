@@ -1,5 +1,6 @@
 // The post-mortems of OOM kills, newest first: of one host, or of the fleet. Each says whom the kernel killed,
-// what that freed, which buffers stayed alive in whom, and whom every policy would have killed instead.
+// in which cgroup, what that freed, which buffers stayed alive in whom, and whom every policy would have killed
+// instead. Each links to its host as of the kill's instant: the host as the kernel found it, the victim still alive.
 import { api, getJson } from './api.js';
 import { el, show } from './dom.js';
 import { bytesFact, fact } from './facts.js';
@@ -40,6 +41,8 @@ function postMortem(kill, policy) {
     { key: 'policy', label: 'policy', value: row => row.policy },
     { key: 'pid', label: 'would kill', value: row => row.victim?.pid ?? 0,
       content: row => (row.victim ? `${row.victim.pid} ${row.victim.comm}` : 'no one') },
+    { key: 'cgroup', label: 'in cgroup', value: row => row.victim?.cgroup ?? '',
+      content: row => (row.victim ? row.victim.cgroup ?? 'not recorded' : '') },
     { key: 'freedBytes', label: 'which frees', value: row => row.victim?.freedBytes ?? 0, bytes: true },
   ], row => row.policy);
   choices.update(kill.policies);
@@ -55,6 +58,10 @@ function postMortem(kill, policy) {
     el('h2', {}, `${when}: ${kill.host} killed ${kill.pid} ${kill.comm}`),
     el('dl', { class: 'facts' },
       fact('host', 'host', kill.host, el('a', { href: pages.host(kill.host, policy) }, kill.host)),
+      kill.epochMillis >= 0 ? fact('just before the kill', 'asOfKill', kill.epochMillis,
+        el('a', { class: 'as-of-kill', href: pages.host(kill.host, policy, new Date(kill.epochMillis).toISOString()) },
+          'the host then')) : null,
+      fact('cgroup', 'cgroup', kill.cgroup ?? '', kill.cgroup ?? 'not recorded'),
       fact('kernel points', 'kernelPoints', kill.kernelPoints),
       bytesFact('the kill frees', 'freedBytes', kill.freedBytes),
       bytesFact('left alive in others', 'bytesLeftAlive', kill.bytesLeftAlive),

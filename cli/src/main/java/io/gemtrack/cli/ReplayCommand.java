@@ -119,8 +119,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         JsonNode kills = answer.get("oomKills");
         out.printf("OOM kills before then: %d%n", kills.size());
-        kills.forEach(kill -> out.printf("  seq %d: killed pid %d %s, freed %d bytes, left %d alive in others; best victim %s%n",
-                kill.get("seq").asLong(), kill.get("pid").asInt(), kill.get("comm").asText(), kill.get("freedBytes").asLong(),
+        kills.forEach(kill -> out.printf("  seq %d: killed pid %d %s in %s, freed %d bytes, left %d alive in others; best victim %s%n",
+                kill.get("seq").asLong(), kill.get("pid").asInt(), kill.get("comm").asText(),
+                kill.get("cgroup").isNull() ? "a cgroup not recorded" : kill.get("cgroup").asText(), kill.get("freedBytes").asLong(),
                 kill.get("bytesLeftAlive").asLong(), kill.get("best").isNull() ? "none" : kill.get("best").get("pid").asText()));
     }
 }

@@ -55,6 +55,12 @@ class ReplayCommandIT {
         assertThat(now.get("eventsFolded").asLong()).isEqualTo(events.size());
         assertThat(now.get("oomKills").size()).isEqualTo((int) Math.min(kills, 32));
         assertThat(now.get("olderThanRetained").asBoolean()).isFalse();
+        assertThat(kills).as("OOM kills of the leak").isPositive();
+        JsonNode lastKill = now.get("oomKills").get(0);
+        assertThat(lastKill.get("cgroup").asText()).startsWith("/");
+        assertThat(run(0, kafka, "--at", Long.toString(System.currentTimeMillis() + 1_000))).as("the kills named with their cgroups")
+                .contains("killed pid " + lastKill.get("pid").asInt() + " " + lastKill.get("comm").asText() + " in "
+                        + lastKill.get("cgroup").asText() + ", freed " + lastKill.get("freedBytes").asLong() + " bytes");
 
         String before = run(0, kafka, "--at", Instant.ofEpochMilli(publishedBefore - 60_000).toString(), "--policy", "rfc");
         assertThat(before).contains("replayed as of", "older than the oldest retained event", "OOM kills before then: 0");

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -20,13 +22,18 @@ import java.util.List;
  * <p>{@code "format"} comes first in every format, so a reader learns a checkpoint's format before anything else
  * and refuses one it does not know ({@link UnknownCheckpointFormatException}) instead of misreading it. A change of
  * layout that a reader of the old one could not read, or would read as something else, takes the next number.
+ *
+ * <p>Format 4 added the cgroup of an OOM kill's victim and of every choice in its post-mortem; format 3, written
+ * before, is still read, its post-mortems with those cgroups unknown ({@code null}).
  */
 public final class CheckpointCodec {
 
     /** The format this codec writes. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     /** The formats this codec reads. */
-    public static final List<Integer> READABLE_FORMATS = List.of(FORMAT);
+    public static final List<Integer> READABLE_FORMATS = List.of(3, FORMAT);
+    /** The format before post-mortems named cgroups. */
+    private static final int WITHOUT_KILL_CGROUPS = 3;
 
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -56,7 +63,27 @@ public final class CheckpointCodec {
             if (parser.nextToken() != JsonToken.FIELD_NAME) {
                 throw new JsonParseException(parser, "the checkpoint has nothing but its format");
             }
+            if (format == WITHOUT_KILL_CGROUPS) {
+                ObjectNode checkpoint = mapper.readValue(parser, ObjectNode.class);
+                checkpoint.withArray("oomKills").forEach(CheckpointCodec::withUnknownCgroups);
+                return reader.readValue(checkpoint);
+            }
             return reader.readValue(parser);
+        }
+    }
+
+    /** A post-mortem of format 3, with the cgroups format 4 has in it unknown. */
+    private static void withUnknownCgroups(JsonNode postMortem) {
+        if (postMortem instanceof ObjectNode kill) {
+            kill.putNull("cgroup");
+            if (kill.get("best") instanceof ObjectNode best) {
+                best.putNull("cgroup");
+            }
+            kill.withArray("policies").forEach(choice -> {
+                if (choice.get("victim") instanceof ObjectNode victim) {
+                    victim.putNull("cgroup");
+                }
+            });
         }
     }
 

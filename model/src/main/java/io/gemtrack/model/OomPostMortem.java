@@ -11,6 +11,8 @@ import java.util.List;
  *
  * @param seq                the {@code seq} of the {@code OomKill} event, and {@code ts} its timestamp (ns)
  * @param epochMillis        when the event was recorded (the Kafka record's timestamp), -1 where unknown
+ * @param cgroup             the cgroup v2 path the killed process was in ({@code /} on a host that reports none);
+ *                           {@code null} in a post-mortem kept by an aggregator that did not record it
  * @param kernelPoints       the badness points the kernel reported, and {@code kernelFreedPages} the pages it said the
  *                           kill freed
  * @param freedBytes         what the kill frees by the model: anon + swap + page tables + the buffers only it held
@@ -22,7 +24,7 @@ import java.util.List;
  * @param kernelChoiceBest   whether the kernel's kill frees as much as the best one's
  */
 public record OomPostMortem(String host, String bootId, long seq, long ts, long epochMillis, int pid, String comm,
-                            long kernelPoints, long kernelFreedPages, long freedBytes, List<Buffer> freedObjects,
+                            String cgroup, long kernelPoints, long kernelFreedPages, long freedBytes, List<Buffer> freedObjects,
                             List<HeldBuffer> stillHeld, long bytesLeftAlive, List<PolicyChoice> policies, Choice best,
                             boolean kernelChoiceBest) {
 
@@ -43,8 +45,11 @@ public record OomPostMortem(String host, String bootId, long seq, long ts, long 
         }
     }
 
-    /** A process one could have killed: its points under the policy that chose it, and what its kill frees. */
-    public record Choice(int pid, String comm, long points, long freedBytes) {
+    /**
+     * A process one could have killed: its cgroup ({@code null} where not recorded, as for the kill's own), its points
+     * under the policy that chose it, and what its kill frees.
+     */
+    public record Choice(int pid, String comm, String cgroup, long points, long freedBytes) {
     }
 
     /** A policy's victim, {@code null} when the policy had no candidate. */

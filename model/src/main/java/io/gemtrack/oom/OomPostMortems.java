@@ -55,19 +55,19 @@ public final class OomPostMortems {
         OomCandidate best = null;
         for (Policy policy : Policy.all()) {
             OomRanking ranking = OomAdvisor.rank(host, policy);
-            policies.add(new OomPostMortem.PolicyChoice(policy, choice(ranking.victim())));
+            policies.add(new OomPostMortem.PolicyChoice(policy, choice(host, ranking.victim())));
             // Every ranking has the same best victim: it is chosen by what a kill frees, which no policy changes.
             best = ranking.bestVictim();
         }
-        OomPostMortem.Choice bestChoice = choice(best);
+        OomPostMortem.Choice bestChoice = choice(host, best);
         boolean kernelChoiceBest = bestChoice == null || whatIf.freedBytes() >= bestChoice.freedBytes();
         return new OomPostMortem(host.host(), event.bootId(), event.seq(), event.ts(), epochMillis, victim.pid(), victim.comm(),
-                kill.badnessPoints(), kill.freedPages(), whatIf.freedBytes(), freed, stillHeld, leftAlive, policies, bestChoice,
+                victim.cgroup(), kill.badnessPoints(), kill.freedPages(), whatIf.freedBytes(), freed, stillHeld, leftAlive, policies, bestChoice,
                 kernelChoiceBest);
     }
 
-    private static OomPostMortem.Choice choice(OomCandidate candidate) {
-        return candidate == null ? null
-                : new OomPostMortem.Choice(candidate.pid(), candidate.comm(), candidate.points(), candidate.freedBytes());
+    private static OomPostMortem.Choice choice(HostModel host, OomCandidate candidate) {
+        return candidate == null ? null : new OomPostMortem.Choice(candidate.pid(), candidate.comm(),
+                host.process(candidate.pid()).cgroup(), candidate.points(), candidate.freedBytes());
     }
 }

@@ -109,9 +109,9 @@ final class FromScratchFold {
         try {
             HostCheckpoint checkpoint = CODEC.decode(served.getBytes(StandardCharsets.UTF_8));
             List<OomPostMortem> kills = checkpoint.oomKills().stream().map(kill -> new OomPostMortem(kill.host(), kill.bootId(),
-                    kill.seq(), kill.ts(), UNKNOWN_TIME, kill.pid(), kill.comm(), kill.kernelPoints(), kill.kernelFreedPages(),
-                    kill.freedBytes(), kill.freedObjects(), kill.stillHeld(), kill.bytesLeftAlive(), kill.policies(), kill.best(),
-                    kill.kernelChoiceBest())).toList();
+                    kill.seq(), kill.ts(), UNKNOWN_TIME, kill.pid(), kill.comm(), kill.cgroup(), kill.kernelPoints(),
+                    kill.kernelFreedPages(), kill.freedBytes(), kill.freedObjects(), kill.stillHeld(), kill.bytesLeftAlive(),
+                    kill.policies(), kill.best(), kill.kernelChoiceBest())).toList();
             return new String(CODEC.encode(new HostCheckpoint(checkpoint.host(), checkpoint.bootId(), checkpoint.nextSeq(),
                     checkpoint.synchronised(), checkpoint.sequenceGaps(), checkpoint.skippedEvents(), checkpoint.counterMismatches(),
                     checkpoint.memoryKnown(), checkpoint.counterMismatchPids(), checkpoint.state(), kills, checkpoint.oomKillTotals())),

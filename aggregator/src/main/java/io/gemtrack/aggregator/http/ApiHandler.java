@@ -1,5 +1,8 @@
 package io.gemtrack.aggregator.http;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.gemtrack.aggregator.kafka.HostActivity;
@@ -22,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view (the fleet's list one of
@@ -32,7 +36,8 @@ import java.util.Optional;
  * GET /api/policies                                     the policies' names, in the order of every per-policy map
  * GET /api/hosts                                        every host: totals, per-policy figures, sync state, staleness
  * GET /api/hosts/{host}                                 one host, as in the list
- * GET /api/hosts/{host}?at=TIME[&policy=P]              the host as it was at TIME, folded from the events topic
+ * GET /api/hosts/{host}?at=TIME[&policy=P]              the host as it was at TIME, folded from the events topic:
+ *                                                       its figures, OOM ranking and kills, with what could be told
  * GET /api/hosts/{host}/processes?policy=P              processes, most charged under P first (sort=charged|pid)
  * GET /api/hosts/{host}/processes/{pid}                 one process and its buffers with their holders (sort=id|size)
  * GET /api/hosts/{host}/processes/{pid}/what-if-killed  what a kill would free, and who keeps the rest alive
@@ -52,6 +57,11 @@ import java.util.Optional;
  * GET /api/hosts/{host}/oom-kills                       the post-mortems of the host's last OOM kills, newest first
  * GET /api/oom-kills                                    those of every host, newest first
  * </pre>
+ * Every route of a host but {@code exits} and {@code history} (which only the live aggregator knows) also takes
+ * {@code at=TIME} (RFC 3339 or milliseconds since the epoch): it answers what the route would have answered for the
+ * host as of TIME, folded off to the side by {@link AsOfAnswers} outside the fleet's lock, with the same body as the
+ * live route's and what could be told of the host then (retention, offsets, a note) as JSON in the
+ * {@value #AS_OF_HEADER} header.
  * Path segments are percent-decoded, so a host whose name has characters a URL path cannot hold is named with
  * {@code %xx} escapes. Only GET and HEAD are answered. Errors are JSON too: 404 for an unknown resource, host, pid
  * or object; 400 for a bad parameter; 405 for another method; 500, logged, for anything unexpected (see
@@ -61,6 +71,13 @@ public final class ApiHandler implements HttpHandler {
 
     /** The positions of a host's buffer order a page may reach. */
     static final int MAX_BUFFER_WINDOW = 10_000;
+    /** The header of an answer about the past: {@link AsOfAnswers.Facts} as JSON, in ASCII. */
+    static final String AS_OF_HEADER = "Gemtrack-As-Of";
+    /** A host's routes that only the live aggregator can answer: what it remembers besides the fold. */
+    private static final Set<String> LIVE_ONLY = Set.of("exits", "history");
+    private static final String ROUTES_AS_OF = "/api/hosts/HOST and its processes, processes/PID, processes/PID/what-if-killed,"
+            + " buffers, buffers/OBJECT, oom, cgroups, cgroups/..., oom-kills and checkpoint";
+    private static final ObjectWriter ASCII_JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().writer();
 
     private final FleetModel fleet;
     /**
@@ -101,9 +118,12 @@ public final class ApiHandler implements HttpHandler {
         Optional<String> at = QueryParameters.of(uri).get("at");
         if (at.isPresent()) {
             // Folded off to the side, outside the fleet's lock: the live models go on meanwhile.
-            return JsonHandler.json(200, answerAsOf(uri, at.get()));
+            return answerAsOf(uri, at.get());
         }
-        Object answer = answer(uri);
+        return encode(answer(uri));
+    }
+
+    private JsonHandler.Answer encode(Object answer) throws IOException {
         // A checkpoint is written by the codec that stores it, so the API shows exactly the stored form.
         return answer instanceof HostCheckpoint checkpoint ? new JsonHandler.Answer(200, checkpoints.encode(checkpoint))
                 : JsonHandler.json(200, answer);
@@ -140,7 +160,7 @@ public final class ApiHandler implements HttpHandler {
                     return hostView(host, HostActivity.now());
                 }
                 try {
-                    return answer(query, path, host, parts);
+                    return answer(query, path, host, parts, true);
                 } catch (RuntimeException e) {
                     // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
                     HostQuarantine.quarantine(host, "answering GET " + path, e);
@@ -174,11 +194,19 @@ public final class ApiHandler implements HttpHandler {
         return views;
     }
 
-    /** {@code /api/hosts/HOST?at=TIME}: the host as it was then, folded from the events topic. */
-    private AsOfAnswers.AsOf answerAsOf(URI uri, String at) throws ApiException {
+    /**
+     * A host's route with {@code at=TIME}: the host as it was then, folded from the events topic, and the route answered
+     * on that model by the live route's code.
+     */
+    private JsonHandler.Answer answerAsOf(URI uri, String at) throws ApiException, IOException {
+        String path = uri.getPath();
         List<String> parts = segments(uri.getRawPath());
-        if (parts.size() != 2 || !parts.get(0).equals("hosts")) {
-            throw new ApiException(400, "query parameter at is answered for /api/hosts/HOST only");
+        if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
+            throw new ApiException(400, "query parameter at is answered for a host's routes only: " + ROUTES_AS_OF);
+        }
+        if (parts.size() > 2 && LIVE_ONLY.contains(parts.get(2))) {
+            throw new ApiException(400, "/api/hosts/HOST/" + parts.get(2) + " is answered live only, without query parameter at;"
+                    + " at is taken by " + ROUTES_AS_OF);
         }
         if (asOf == null) {
             throw new ApiException(400, "this aggregator answers no question about the past");
@@ -189,14 +217,27 @@ public final class ApiHandler implements HttpHandler {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "query parameter at: " + e.getMessage());
         }
+        QueryParameters query = QueryParameters.of(uri);
         synchronized (fleet) {
             host(parts.get(1));
         }
         try {
-            return asOf.answer(parts.get(1), atMillis, policy(QueryParameters.of(uri)));
+            if (parts.size() == 2) {
+                AsOfAnswers.AsOf answer = asOf.answer(parts.get(1), atMillis, policy(query));
+                return JsonHandler.json(200, answer).withHeader(AS_OF_HEADER, factsJson(answer.facts()));
+            }
+            AsOfAnswers.Answered<Object> answered = asOf.answer(parts.get(1), atMillis, model -> answer(query, path, model, parts, false));
+            if (answered.refused() != null) {
+                throw answered.refused().withHeader(AS_OF_HEADER, factsJson(answered.facts()));
+            }
+            return encode(answered.answer()).withHeader(AS_OF_HEADER, factsJson(answered.facts()));
         } catch (HostReplay.TooLargeException e) {
             throw new ApiException(422, e.getMessage());
         }
+    }
+
+    private static String factsJson(AsOfAnswers.Facts facts) throws IOException {
+        return ASCII_JSON.writeValueAsString(facts);
     }
 
     /** A host as the list shows it: a host whose figures cannot be read is quarantined and shown without them. */
@@ -209,8 +250,14 @@ public final class ApiHandler implements HttpHandler {
         }
     }
 
-    /** What {@code /api/hosts/HOST/...} answers, below the host itself. */
-    private Object answer(QueryParameters query, String path, HostModel host, List<String> parts) throws ApiException {
+    /**
+     * What {@code /api/hosts/HOST/...} answers, below the host itself, for {@code host}: the live model under the fleet's
+     * lock, or a model folded as of an instant.
+     *
+     * @param live whether {@code host} is the live model, so that what the aggregator remembers besides it (the exits)
+     *             may be read too
+     */
+    private Object answer(QueryParameters query, String path, HostModel host, List<String> parts, boolean live) throws ApiException {
         String resource = parts.get(2);
         Optional<Policy> policy = policy(query);
         if (resource.equals("processes") && parts.size() == 3) {
@@ -219,10 +266,10 @@ public final class ApiHandler implements HttpHandler {
                     ListPage.of(query, ApiViews.ProcessSort.class, ApiViews.ProcessSort.charged));
         }
         if (resource.equals("processes") && parts.size() == 4) {
-            return ApiViews.process(host, process(host, parts.get(3)), ListPage.of(query, ObjectSort.class, ObjectSort.id));
+            return ApiViews.process(host, process(host, parts.get(3), live), ListPage.of(query, ObjectSort.class, ObjectSort.id));
         }
         if (resource.equals("processes") && parts.size() == 5 && parts.get(4).equals("what-if-killed")) {
-            return OomAdvisor.whatIfKilled(host, process(host, parts.get(3)));
+            return OomAdvisor.whatIfKilled(host, process(host, parts.get(3), live));
         }
         if (resource.equals("exits") && parts.size() == 3) {
             return exits.all(host);
@@ -299,11 +346,11 @@ public final class ApiHandler implements HttpHandler {
         return host;
     }
 
-    private Process process(HostModel host, String pid) throws ApiException {
+    private Process process(HostModel host, String pid, boolean live) throws ApiException {
         long number = number("pid", pid);
         Process process = number == (int) number ? host.process((int) number) : null;
         if (process == null) {
-            boolean exited = number == (int) number && exits.of(host, (int) number).isPresent();
+            boolean exited = live && number == (int) number && exits.of(host, (int) number).isPresent();
             throw new ApiException(404, exited ? "pid " + pid + " exited on host " + host.host() + "; its exit: "
                     + "/api/hosts/" + host.host() + "/exits/" + pid : "unknown pid " + pid + " on host " + host.host());
         }

@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.model.HostModel;
@@ -17,10 +18,19 @@ import java.util.function.Supplier;
 
 /**
  * Answers about a host as of an instant ({@code ?at=TIME}), folded off to the side by a {@link HostReplay} (from a
- * checkpoint when one fits) and kept
- * for repeated questions: the last {@link #CACHED} answers, by host, instant, the offset where the fold stopped and
- * the policy, so a second question about the same instant costs one {@code offsetsForTimes}. One question is folded at a
- * time; the live models are never touched.
+ * checkpoint when one fits). One
+ * question is folded at a time, and the live models are never touched. Two things are kept for repeated questions,
+ * both by host, instant and the offset where the fold stopped, so a second question about the same instant costs one
+ * {@code offsetsForTimes}:
+ * <ul>
+ * <li>the last folded model, one: the routes a page asks about one instant together are
+ *     answered from one fold. A model is what at most {@link HostReplay#MAX_RECORDS} events build, so this bounds
+ *     the memory kept as one live host of that size does;</li>
+ * <li>the last {@link #CACHED} answers of {@code /api/hosts/HOST?at=TIME} (figures, not models; by policy too), so
+ *     questions alternating between instants do not fold again.</li>
+ * </ul>
+ * The routes are answered on the folded model under this object's lock, so the model has one reader at a time and
+ * is never read while another fold replaces it.
  */
 public final class AsOfAnswers implements AutoCloseable {
 
@@ -35,22 +45,54 @@ public final class AsOfAnswers implements AutoCloseable {
             return size() > CACHED;
         }
     };
+    private String foldedKey;
+    private HostReplay.Result folded;
+    private long folds;
 
     /**
-     * A host as of an instant, and what could be told of it.
+     * What can be told of a host as of an instant: every answer about the past carries it (see {@link AsOf}, and
+     * the {@code Gemtrack-As-Of} header of every route's answer with {@code at}).
      *
      * @param at                the instant, RFC 3339 in UTC
      * @param olderThanRetained whether {@code at} is before the oldest record retained: the state is then empty, and
      *                          {@code note} says so
      * @param logStartOffset    above 0 when retention deleted the partition's oldest records
-     * @param state             the host's figures as the host list shows them
-     * @param oom               the OOM ranking under the policy asked for, or every policy's victim side by side
-     * @param oomKills          the post-mortems of the kills before the instant, newest first
      * @param foldStart         where the fold started: a checkpoint, or the log's start
      */
-    public record AsOf(String host, String at, long atEpochMillis, boolean olderThanRetained, Long oldestRetainedEpochMillis,
-                       long logStartOffset, long throughOffset, long recordsRead, long eventsFolded, String note,
-                       Object state, Object oom, List<OomPostMortem> oomKills, FoldStart foldStart) {
+    public record Facts(String host, String at, long atEpochMillis, boolean olderThanRetained, Long oldestRetainedEpochMillis,
+                        long logStartOffset, long throughOffset, long recordsRead, long eventsFolded, String note,
+                        FoldStart foldStart) {
+
+        /** The facts of a replay's result. */
+        public static Facts of(HostReplay.Result result) {
+            String note;
+            HostReplay.Start start = result.start();
+            if (start.fromCheckpoint() && start.offset() > 0 && start.offset() == result.logStartOffset()
+                    && result.oldestRetainedMillis().isPresent() && result.atEpochMillis() < result.oldestRetainedMillis().getAsLong()) {
+                note = "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
+                        + "), but a checkpoint covering every deleted event tells of the host then";
+            } else if (start.fromCheckpoint()) {
+                note = "folded from the host's checkpoint written at " + Instant.ofEpochMilli(start.checkpointWrittenMillis().getAsLong())
+                        + ", covering the partition's records before offset " + start.offset() + ", and every event of the host"
+                        + " after it before the instant" + (result.logStartOffset() > 0
+                        ? "; retention deleted the records before offset " + result.logStartOffset() + ", which the checkpoint covers"
+                        : "");
+            } else if (result.olderThanRetained()) {
+                note = result.oldestRetainedMillis().isPresent()
+                        ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
+                        + "): nothing is known of the host then"
+                        : "the host's partition retains no event: nothing is known of the host then";
+            } else if (result.logStartOffset() > 0) {
+                note = "retention deleted the partition's records before offset " + result.logStartOffset()
+                        + ": the host is as its retained events tell, synchronised from its first snapshot among them";
+            } else {
+                note = "every event of the host before the instant was folded";
+            }
+            return new Facts(result.host(), Instant.ofEpochMilli(result.atEpochMillis()).toString(), result.atEpochMillis(),
+                    result.olderThanRetained(), result.oldestRetainedMillis().isPresent() ? result.oldestRetainedMillis().getAsLong() : null,
+                    result.logStartOffset(), result.throughOffset(), result.recordsRead(), result.eventsFolded(), note,
+                    FoldStart.of(result));
+        }
     }
 
     /**
@@ -77,6 +119,27 @@ public final class AsOfAnswers implements AutoCloseable {
         }
     }
 
+    /**
+     * A host as of an instant, and what could be told of it: {@code /api/hosts/HOST?at=TIME}.
+     *
+     * @param facts    what could be told, as fields of the answer itself
+     * @param state    the host's figures as the host list shows them
+     * @param oom      the OOM ranking under the policy asked for, or every policy's victim side by side
+     * @param oomKills the post-mortems of the kills before the instant, newest first
+     */
+    public record AsOf(@JsonUnwrapped Facts facts, Object state, Object oom, List<OomPostMortem> oomKills) {
+    }
+
+    /** A route's answer about the past, or its refusal ({@code answer} then null), and what could be told of the host then. */
+    record Answered<T>(Facts facts, T answer, ApiException refused) {
+    }
+
+    /** A route answered on a host's model: the live routes' own code, given the folded model. */
+    @FunctionalInterface
+    interface Route<T> {
+        T answer(HostModel model) throws ApiException;
+    }
+
     /** @param replays makes the replay when the first question comes (it holds a Kafka consumer) */
     public AsOfAnswers(Supplier<HostReplay> replays) {
         this.replays = replays;
@@ -84,54 +147,62 @@ public final class AsOfAnswers implements AutoCloseable {
 
     /** {@code host} as of {@code atEpochMillis}, with the OOM ranking under {@code policy} (every policy's victim if empty). */
     public synchronized AsOf answer(String host, long atEpochMillis, Optional<Policy> policy) {
-        if (replay == null) {
-            replay = replays.get();
-        }
-        // The offset belongs in the key: a question about an instant after the newest record folds up to the
-        // partition's end, which moves as records arrive.
-        String key = String.join("\n", host, Long.toString(atEpochMillis), Long.toString(replay.throughOffset(host, atEpochMillis)),
-                policy.map(Policy::name).orElse(""));
+        String key = key(host, atEpochMillis) + "\n" + policy.map(Policy::name).orElse("");
         AsOf cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
-        AsOf answer = of(replay.replay(host, atEpochMillis), policy);
+        AsOf answer = of(fold(host, atEpochMillis), policy);
         cache.put(key, answer);
         return answer;
+    }
+
+    /** {@code route} answered on {@code host} as of {@code atEpochMillis}: folded, or the last fold of that instant. */
+    synchronized <T> Answered<T> answer(String host, long atEpochMillis, Route<T> route) {
+        HostReplay.Result result = fold(host, atEpochMillis);
+        try {
+            return new Answered<>(Facts.of(result), route.answer(result.model()), null);
+        } catch (ApiException e) {
+            // A refusal about the past (a pid unknown then) says what could be told of the host then too.
+            return new Answered<>(Facts.of(result), null, e);
+        }
+    }
+
+    /** Folds run so far: a question answered from a kept fold runs none. */
+    synchronized long folds() {
+        return folds;
+    }
+
+    private HostReplay.Result fold(String host, long atEpochMillis) {
+        String key = key(host, atEpochMillis);
+        if (!key.equals(foldedKey)) {
+            // The one kept is let go first, so that two folded models are never held at once.
+            foldedKey = null;
+            folded = null;
+            folded = replay.replay(host, atEpochMillis);
+            foldedKey = key;
+            folds++;
+        }
+        return folded;
+    }
+
+    /**
+     * The offset belongs in the key: a question about an instant after the newest record folds up to the
+     * partition's end, which moves as records arrive.
+     */
+    private String key(String host, long atEpochMillis) {
+        if (replay == null) {
+            replay = replays.get();
+        }
+        return String.join("\n", host, Long.toString(atEpochMillis), Long.toString(replay.throughOffset(host, atEpochMillis)));
     }
 
     /** The answer for a replay's result: also what {@code gemtrack replay --json} prints. */
     public static AsOf of(HostReplay.Result result, Optional<Policy> policy) {
         HostModel model = result.model();
-        String note;
-        HostReplay.Start start = result.start();
-        if (start.fromCheckpoint() && start.offset() > 0 && start.offset() == result.logStartOffset()
-                && result.oldestRetainedMillis().isPresent() && result.atEpochMillis() < result.oldestRetainedMillis().getAsLong()) {
-            note = "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
-                    + "), but a checkpoint covering every deleted event tells of the host then";
-        } else if (start.fromCheckpoint()) {
-            note = "folded from the host's checkpoint written at " + Instant.ofEpochMilli(start.checkpointWrittenMillis().getAsLong())
-                    + ", covering the partition's records before offset " + start.offset() + ", and every event of the host"
-                    + " after it before the instant" + (result.logStartOffset() > 0
-                    ? "; retention deleted the records before offset " + result.logStartOffset() + ", which the checkpoint covers"
-                    : "");
-        } else if (result.olderThanRetained()) {
-            note = result.oldestRetainedMillis().isPresent()
-                    ? "the instant is older than the oldest retained event (" + Instant.ofEpochMilli(result.oldestRetainedMillis().getAsLong())
-                    + "): nothing is known of the host then"
-                    : "the host's partition retains no event: nothing is known of the host then";
-        } else if (result.logStartOffset() > 0) {
-            note = "retention deleted the partition's records before offset " + result.logStartOffset()
-                    + ": the host is as its retained events tell, synchronised from its first snapshot among them";
-        } else {
-            note = "every event of the host before the instant was folded";
-        }
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
         Object oom = policy.<Object>map(chosen -> OomAdvisor.rank(model, chosen)).orElseGet(() -> ApiViews.oomComparison(model));
-        return new AsOf(result.host(), Instant.ofEpochMilli(result.atEpochMillis()).toString(), result.atEpochMillis(), result.olderThanRetained(),
-                result.oldestRetainedMillis().isPresent() ? result.oldestRetainedMillis().getAsLong() : null, result.logStartOffset(),
-                result.throughOffset(), result.recordsRead(), result.eventsFolded(), note,
-                ApiViews.host(model, activity, HostActivity.now()), oom, model.oomKills(), FoldStart.of(result));
+        return new AsOf(Facts.of(result), ApiViews.host(model, activity, HostActivity.now()), oom, model.oomKills());
     }
 
     /**

@@ -18,8 +18,18 @@ import org.slf4j.LoggerFactory;
  */
 final class JsonHandler implements HttpHandler {
 
-    /** A status and its body, already JSON. */
-    record Answer(int status, byte[] body) {
+    /** A status, its body, already JSON, and headers to send besides the content type. */
+    record Answer(int status, byte[] body, Map<String, String> headers) {
+
+        Answer(int status, byte[] body) {
+            this(status, body, Map.of());
+        }
+
+        Answer withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, body, more);
+        }
     }
 
     /** What a GET (or HEAD) of {@code uri} is answered with. */
@@ -53,10 +63,14 @@ final class JsonHandler implements HttpHandler {
             answer = route.answer(exchange.getRequestURI());
         } catch (ApiException e) {
             answer = error(e.status(), e.getMessage());
+            for (Map.Entry<String, String> header : e.headers().entrySet()) {
+                answer = answer.withHeader(header.getKey(), header.getValue());
+            }
         } catch (RuntimeException | IOException e) {
             log.error("GET {} failed; answered 500", exchange.getRequestURI(), e);
             answer = error(500, "internal error: " + e);
         }
+        answer.headers().forEach(exchange.getResponseHeaders()::set);
         AggregatorHttpServer.respond(exchange, answer.status(), "application/json", answer.body());
     }
 

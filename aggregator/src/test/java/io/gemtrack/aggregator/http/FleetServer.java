@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.http;
 
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.ProcessExits;
 import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -18,8 +19,13 @@ final class FleetServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity) {
+        this(fleet, registry, activity, null);
+    }
+
+    /** @param asOf answers questions about the past; {@code null}: such questions are refused */
+    FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity, AsOfAnswers asOf) {
         history = new FleetHistory(fleet);
-        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
+        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity, new ProcessExits(), asOf),
                 new HealthHandler(new ConsumerStatus()));
     }
 

@@ -19,6 +19,9 @@ import io.gemtrack.testkit.ApiClient;
 import io.gemtrack.testkit.BasicScenario;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -310,18 +313,19 @@ class WebViewIT {
     @Test
     @Order(9)
     void oomKillsPagesShowEveryKillsPostMortemAsTheApi() throws Exception {
-        List<Event> events = new ArrayList<>(BasicScenario.events(OOM_HOST, "boot-1"));
+        List<Event> events = BasicScenario.events(OOM_HOST, "boot-1");
         EventStamper stamper = new EventStamper(OOM_HOST, "boot-1", events.size());
-        events.add(stamper.stamp(900_000_000, new OomKill(200, 8_448, 6_400)));
-        events.add(stamper.stamp(900_000_001, new ProcessExit(200)));
         publish(events);
+        // Stamped later than the host's other records, so the host as of the kill's instant has them all.
+        Thread.sleep(20);
+        publish(List.of(stamper.stamp(900_000_000, new OomKill(200, 8_448, 6_400)), stamper.stamp(900_000_001, new ProcessExit(200))));
         JsonNode kills = api.await("/api/hosts/" + OOM_HOST + "/oom-kills", answer -> answer.size() == 1);
         JsonNode kill = kills.get(0);
 
         browser.open("/hosts/" + OOM_HOST + "/oom-kills?policy=rfc");
         browser.await("the kill's post-mortem", () -> browser.attribute("section.oom-kill", "data-seq") != null);
         assertThat(browser.attribute("section.oom-kill", "data-seq")).isEqualTo(kill.get("seq").asText());
-        for (String fact : List.of("kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
+        for (String fact : List.of("cgroup", "kernelPoints", "freedBytes", "bytesLeftAlive", "kernelChoiceBest")) {
             assertThat(browser.attribute("section.oom-kill dd[data-fact='" + fact + "']", "data-value")).as(fact)
                     .isEqualTo(kill.get(fact).asText());
         }
@@ -339,6 +343,54 @@ class WebViewIT {
         browser.await("the fleet's kills", () -> !browser.attributes("section.oom-kill", "data-host").isEmpty());
         assertThat(browser.attributes("section.oom-kill", "data-host"))
                 .containsExactlyElementsOf(values(ok("/api/oom-kills"), "host"));
+    }
+
+    /**
+     * A post-mortem links to its host as of the kill's instant: the host page then asks every route with at=, shows the
+     * killed client still alive as the API's answers about that instant have it, says it shows the past, stops
+     * refreshing, and its "live" button leads back to the host as it is now, without the killed client.
+     */
+    @Test
+    @Order(10)
+    void aPostMortemLeadsToTheHostPageAsOfTheKillWhichShowsThePastUntilLiveIsChosen() throws Exception {
+        JsonNode kill = ok("/api/hosts/" + OOM_HOST + "/oom-kills").get(0);
+        String at = Instant.ofEpochMilli(kill.get("epochMillis").asLong()).toString();
+        browser.open("/hosts/" + OOM_HOST + "/oom-kills?policy=rfc");
+        browser.await("the link to the host as of the kill", () -> browser.attribute("a.as-of-kill", "href") != null);
+        String link = browser.attribute("a.as-of-kill", "href");
+        assertThat(link).isEqualTo("/hosts/" + OOM_HOST + "?policy=rfc&at=" + URLEncoder.encode(at, StandardCharsets.UTF_8));
+
+        browser.open(link);
+        browser.await("the host as of the kill", () -> browser.rows("#processes").size() > 0);
+        JsonNode then = ok("/api/hosts/" + OOM_HOST + "?at=" + at);
+        assertThat(then.get("olderThanRetained").asBoolean()).isFalse();
+        assertThat(browser.script("return document.getElementById('as-of-banner').hidden")).isEqualTo(false);
+        assertThat((String) browser.script("return document.getElementById('as-of-banner').textContent"))
+                .contains("as of " + at).contains(then.get("note").asText());
+        assertThat((String) browser.script("return document.getElementById('status').textContent")).startsWith("as of " + at);
+        assertThat(browser.script("return document.getElementById('as-of-input').value")).isEqualTo(at);
+        assertThat(fact("gemBytes")).isEqualTo(then.get("state").get("gemBytes").asText());
+        JsonNode processesThen = ok("/api/hosts/" + OOM_HOST + "/processes?policy=rfc&limit=1000&at=" + at).get("processes");
+        assertThat(processColumn("pid")).as("the killed client alive then").contains("200")
+                .containsExactlyElementsOf(values(processesThen, "pid"));
+        assertThat(processColumn("chargedBytes")).containsExactlyElementsOf(values(processesThen, "chargedBytes"));
+        assertThat(values(ok("/api/hosts/" + OOM_HOST + "/processes?policy=rfc").get("processes"), "pid")).doesNotContain("200");
+        int drawn = browser.refreshes();
+        Thread.sleep(2_500);
+        assertThat(browser.refreshes()).as("the past is not refreshed").isEqualTo(drawn);
+        browser.screenshot("host-as-of");
+
+        browser.click("#as-of-live");
+        browser.await("the live host page", () -> !String.valueOf(browser.script("return location.search")).contains("at=")
+                && browser.rows("#processes").size() > 0);
+        assertThat(browser.script("return document.getElementById('as-of-banner').hidden")).isEqualTo(true);
+        assertThat(processColumn("pid")).doesNotContain("200");
+
+        browser.script("document.getElementById('as-of-input').value = arguments[0]", String.valueOf(kill.get("epochMillis").asLong()));
+        browser.click("#as-of-show");
+        browser.await("the host as of the instant typed", () -> String.valueOf(browser.script("return location.search"))
+                .contains("at=") && browser.rows("#processes").size() > 0);
+        assertThat(processColumn("pid")).contains("200");
     }
 
     private void assertFleetTableMatchesApi(String policy) {

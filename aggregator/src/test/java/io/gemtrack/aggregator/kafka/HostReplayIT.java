@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gemtrack.aggregator.Aggregator;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.events.Event;
-import io.gemtrack.events.EventCodec;
 import io.gemtrack.kafka.EventPublisher;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.HostModel;
-import io.gemtrack.oom.OomPostMortems;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.producer.sim.FleetSimulation;
 import io.gemtrack.testkit.ApiClient;
@@ -55,27 +53,13 @@ class HostReplayIT {
     private static final CheckpointCodec CODEC = new CheckpointCodec();
     private static final Duration HISTORY_INTERVAL = Duration.ofMillis(400);
 
-    /** A record as the broker keeps it. */
-    private record Stored(int partition, long offset, long timestamp, String key, Event event) {
-    }
-
     @Test
     void aHostAsOfAnInstantIsTheFoldOfItsEventsBeforeItAndTheLiveModelStaysAsItWas(TestKafka kafka) throws Exception {
         KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
-        FleetSimulation fleet = new FleetSimulation(3, 11, Scenarios.parse("leak"), false, 300);
-        List<Event> events = new ArrayList<>();
-        while (events.size() < 4_500) {
-            events.addAll(fleet.step());
-        }
-        try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(PARTITIONS))) {
-            // In chunks a few milliseconds apart, so the records' timestamps tell many instants apart.
-            for (int from = 0; from < events.size(); from += 50) {
-                events.subList(from, Math.min(events.size(), from + 50)).forEach(publisher::publish);
-                publisher.flushExpectingNoFailure();
-                Thread.sleep(5);
-            }
-        }
-        List<Stored> stored = readBack(settings, TOPIC, events.size());
+        RecordedStream stream = RecordedStream.record(settings, TOPIC, PARTITIONS,
+                new FleetSimulation(3, 11, Scenarios.parse("leak"), false, 300), 4_500);
+        List<Event> events = stream.events();
+        List<RecordedStream.Stored> stored = stream.stored();
 
         try (Aggregator aggregator = new Aggregator(new Aggregator.Config(settings, "host-replay-it", TOPIC, TOPIC + ".dlq",
                 "127.0.0.1", 0));
@@ -86,14 +70,14 @@ class HostReplayIT {
             for (int host = 0; host < 3; host++) {
                 live.put(FleetSimulation.hostName(host), api.text("/api/hosts/" + FleetSimulation.hostName(host) + "/checkpoint"));
             }
-            long first = stored.stream().mapToLong(Stored::timestamp).min().orElseThrow();
-            long last = stored.stream().mapToLong(Stored::timestamp).max().orElseThrow();
+            long first = stream.firstTimestamp();
+            long last = stream.lastTimestamp();
             Random random = new Random(5);
             int withKills = 0;
             for (int question = 0; question < 12; question++) {
                 String host = FleetSimulation.hostName(random.nextInt(3));
                 long at = first + (long) (random.nextDouble() * (last - first + 1));
-                HostModel expected = foldBefore(stored, host, at);
+                HostModel expected = stream.foldBefore(host, at);
                 HostReplay.Result result = replay.replay(host, at);
                 assertThat(new String(CODEC.encode(result.model().checkpoint()), StandardCharsets.UTF_8)).as("%s as of %d", host, at)
                         .isEqualTo(new String(CODEC.encode(expected.checkpoint()), StandardCharsets.UTF_8));
@@ -118,7 +102,7 @@ class HostReplayIT {
             assertThat(before.get("eventsFolded").asLong()).isZero();
             assertThat(before.get("note").asText()).contains("older than the oldest retained event");
             assertThat(api.get("/api/hosts/host-0?at=yesterday").status()).isEqualTo(400);
-            assertThat(api.get("/api/hosts/host-0/processes?policy=rfc&at=" + last).status()).isEqualTo(400);
+            assertThat(api.get("/api/hosts/host-0/history?at=" + last).status()).isEqualTo(400);
             assertThat(api.get("/api/hosts/no-such-host?at=" + last).status()).isEqualTo(404);
 
             live.forEach((host, checkpoint) -> assertThat(api.text("/api/hosts/" + host + "/checkpoint"))
@@ -166,7 +150,8 @@ class HostReplayIT {
             for (int host = 0; host < 3; host++) {
                 live.put(FleetSimulation.hostName(host), api.text("/api/hosts/" + FleetSimulation.hostName(host) + "/checkpoint"));
             }
-            List<Stored> stored = readBack(settings, topic, events.size());
+            RecordedStream stream = RecordedStream.published(settings, topic, PARTITIONS, events);
+            List<RecordedStream.Stored> stored = stream.stored();
             List<Checkpoint> checkpoints = checkpoints(settings, history);
 
             for (int partition = 0; partition < PARTITIONS; partition++) {
@@ -180,7 +165,7 @@ class HostReplayIT {
                 }
             }
 
-            long last = stored.stream().mapToLong(Stored::timestamp).max().orElseThrow();
+            long last = stored.stream().mapToLong(RecordedStream.Stored::timestamp).max().orElseThrow();
             List<Long> instants = new ArrayList<>();
             Random random = new Random(7);
             for (int question = 0; question < 10; question++) {
@@ -193,7 +178,7 @@ class HostReplayIT {
             for (long at : instants) {
                 String host = FleetSimulation.hostName(random.nextInt(3));
                 HostReplay.Result result = replay.replay(host, at);
-                assertEqualsFold(result, stored, host, at);
+                assertEqualsFold(result, stream, host, at);
                 Checkpoint start = expectedStart(checkpoints, stored, host, result.throughOffset(), at);
                 JsonNode answer = api.get("/api/hosts/" + host + "?at=" + at).body();
                 assertThat(answer.get("state").get("lastSeq").asLong()).as("API: %s as of %d", host, at).isEqualTo(result.model().lastSeq());
@@ -218,11 +203,11 @@ class HostReplayIT {
             TopicPartition events0 = new TopicPartition(topic, partition);
             admin.deleteRecords(Map.of(events0, RecordsToDelete.beforeOffset(kept.covered()))).all().get();
             long at = stored.stream().filter(record -> record.partition() == partition && record.offset() >= kept.covered())
-                    .mapToLong(Stored::timestamp).min().orElseThrow() + 1;
+                    .mapToLong(RecordedStream.Stored::timestamp).min().orElseThrow() + 1;
             HostReplay.Result result = replay.replay(host, at);
             assertThat(result.logStartOffset()).isEqualTo(kept.covered());
             assertThat(result.start().fromCheckpoint()).as("%s as of %d after retention", host, at).isTrue();
-            assertEqualsFold(result, stored, host, at);
+            assertEqualsFold(result, stream, host, at);
             JsonNode answer = api.get("/api/hosts/" + host + "?at=" + at).body();
             assertThat(answer.get("note").asText()).contains("retention deleted the records before offset " + kept.covered())
                     .contains("which the checkpoint covers");
@@ -232,8 +217,8 @@ class HostReplayIT {
         }
     }
 
-    private static void assertEqualsFold(HostReplay.Result result, List<Stored> stored, String host, long at) {
-        HostModel expected = foldBefore(stored, host, at);
+    private static void assertEqualsFold(HostReplay.Result result, RecordedStream stream, String host, long at) {
+        HostModel expected = stream.foldBefore(host, at);
         assertThat(new String(CODEC.encode(result.model().checkpoint()), StandardCharsets.UTF_8)).as("%s as of %d from %s", host, at,
                 result.start()).isEqualTo(new String(CODEC.encode(expected.checkpoint()), StandardCharsets.UTF_8));
     }
@@ -243,7 +228,8 @@ class HostReplayIT {
     }
 
     /** The history checkpoint of {@code host} a fold as of {@code at} can start from, written before it; null if none. */
-    private static Checkpoint expectedStart(List<Checkpoint> checkpoints, List<Stored> stored, String host, long through, long at) {
+    private static Checkpoint expectedStart(List<Checkpoint> checkpoints, List<RecordedStream.Stored> stored, String host, long through,
+                                            long at) {
         int partition = stored.stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
         return checkpoints.stream().filter(written -> written.partition() == partition && written.key().equals(host)
                 && written.covered() <= through && written.timestamp() < at).reduce((older, newer) -> newer).orElse(null);
@@ -276,39 +262,6 @@ class HostReplayIT {
         Map<String, String> configs = new HashMap<>();
         admin.describeConfigs(List.of(resource)).all().get().get(resource).entries().forEach(entry -> configs.put(entry.name(), entry.value()));
         return configs;
-    }
-
-    /** The from-scratch fold: the host's events in the records before the first one of its partition stamped at or after {@code at}. */
-    private static HostModel foldBefore(List<Stored> stored, String host, long at) {
-        int partition = stored.stream().filter(record -> record.key().equals(host)).findFirst().orElseThrow().partition();
-        long through = stored.stream().filter(record -> record.partition() == partition && record.timestamp() >= at)
-                .mapToLong(Stored::offset).min().orElse(Long.MAX_VALUE);
-        HostModel model = new HostModel(host);
-        stored.stream().filter(record -> record.partition() == partition && record.offset() < through && record.key().equals(host))
-                .forEach(record -> OomPostMortems.apply(model, record.event(), record.timestamp()));
-        return model;
-    }
-
-    private static List<Stored> readBack(KafkaSettings settings, String topic, int count) throws Exception {
-        Map<String, Object> config = settings.consumer(Map.of());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        EventCodec codec = new EventCodec();
-        List<Stored> stored = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (stored.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    stored.add(new Stored(record.partition(), record.offset(), record.timestamp(),
-                            new String(record.key(), StandardCharsets.UTF_8), codec.decode(record.value())));
-                }
-            }
-        }
-        assertThat(stored).hasSize(count);
-        return stored;
     }
 
     private static boolean caughtUp(JsonNode hosts, List<Event> events) {

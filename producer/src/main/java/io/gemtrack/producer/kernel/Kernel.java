@@ -410,7 +410,8 @@ public final class Kernel {
         long measured = counters.anonBytes() + counters.swapBytes() + counters.pageTableBytes() + residentBefore - residentBytes();
         require(measured == freedBytes, "the OOM kill of %s freed %d bytes, not the %d it reported", victim, measured, freedBytes);
         List<ObjectTruth> survivors = facts().objects().stream().filter(object -> held.contains(object.object())).toList();
-        oomKills.add(new OomKillFacts(victim.pid, victim.comm, points, freedBytes / EventBody.PAGE_SIZE, before, measured, survivors));
+        oomKills.add(new OomKillFacts(victim.pid, victim.comm, victim.cgroup, points, freedBytes / EventBody.PAGE_SIZE, before, measured,
+                survivors));
     }
 
     private long residentBytes() {
