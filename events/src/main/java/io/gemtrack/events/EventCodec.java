@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.gemtrack.events.MalformedEventException.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -174,16 +175,20 @@ public final class EventCodec {
 
     /**
      * An event body type, with what the fast path needs to know of it: flat bodies have no nested objects, and
-     * {@code added} are its components that a record may leave out ({@link AddedFields}).
+     * {@code added} are its components that a record may leave out ({@link AddedFields}), each with its default.
+     * All of it is looked up once: reflection on records and their annotations costs tens of microseconds a call.
      */
     private record BodyType(Class<? extends EventBody> type, ObjectReader reader, int fields, boolean flat,
-                            List<RecordComponent> added) {
+                            List<AddedComponent> added) {
 
         static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
             RecordComponent[] components = type.getRecordComponents();
             boolean flat = Arrays.stream(components).allMatch(component -> nestedRecord(component) == null);
             return new BodyType(type, reader, components.length, flat,
-                    Arrays.stream(components).filter(component -> addedFieldKey(component) != null).toList());
+                    Arrays.stream(components).filter(component -> addedFieldKey(component) != null)
+                            .map(component -> new AddedComponent(component.getAccessor(),
+                                    AddedFields.defaultOf(addedFieldKey(component))))
+                            .toList());
         }
 
         /**
@@ -193,19 +198,23 @@ public final class EventCodec {
          */
         int fieldsWritten(EventBody body) {
             int written = fields;
-            for (RecordComponent component : added) {
-                if (AddedFields.defaultOf(addedFieldKey(component)).equals(value(component, body))) {
+            for (AddedComponent component : added) {
+                if (component.isDefaultIn(body)) {
                     written--;
                 }
             }
             return written;
         }
+    }
 
-        private static Object value(RecordComponent component, EventBody body) {
+    /** A component of an event body that a record may leave out, read through its accessor, and its default. */
+    private record AddedComponent(Method accessor, Object defaultValue) {
+
+        boolean isDefaultIn(EventBody body) {
             try {
-                return component.getAccessor().invoke(body);
+                return defaultValue.equals(accessor.invoke(body));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + component, e);
+                throw new IllegalStateException("cannot read " + accessor, e);
             }
         }
     }
