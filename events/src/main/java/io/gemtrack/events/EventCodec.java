@@ -81,8 +81,11 @@ public final class EventCodec {
     }
 
     private final ObjectWriter writer = mapper.writerFor(Wire.class);
+    /** The fast path's strings, type names included: the same few thousand recur in every stream of events. */
+    private final RepeatedText strings = new RepeatedText();
     private final Map<String, BodyType> bodyTypes = EventBody.TYPES.stream()
-            .collect(Collectors.toUnmodifiableMap(EventBody::typeName, type -> BodyType.of(type, mapper.readerFor(type))));
+            .collect(Collectors.toUnmodifiableMap(EventBody::typeName,
+                    type -> BodyType.of(type, mapper.readerFor(type), strings)));
 
     /** Thrown by the fast path at the first surprise; the slow path then finds and names the error. */
     static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
@@ -149,7 +152,7 @@ public final class EventCodec {
     }
 
     /** The rest of the event from the parser standing on its {@code type}, to the end of the record. */
-    private static Event readEnvelopeThenBody(JsonParser parser, BodyType type) throws IOException {
+    private Event readEnvelopeThenBody(JsonParser parser, BodyType type) throws IOException {
         expect(parser.nextFieldName(HOST));
         String host = text(parser);
         expect(parser.nextFieldName(BOOT_ID));
@@ -176,9 +179,9 @@ public final class EventCodec {
      */
     private record BodyType(Class<? extends EventBody> type, ObjectReader reader, FlatBodyReader flatReader) {
 
-        static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
+        static BodyType of(Class<? extends EventBody> type, ObjectReader reader, RepeatedText strings) {
             boolean flat = Arrays.stream(type.getRecordComponents()).allMatch(component -> nestedRecord(component) == null);
-            return new BodyType(type, reader, flat ? FlatBodyReader.of(type) : null);
+            return new BodyType(type, reader, flat ? FlatBodyReader.of(type, strings) : null);
         }
     }
 
@@ -194,9 +197,9 @@ public final class EventCodec {
     }
 
     /** An envelope string. */
-    private static String text(JsonParser parser) throws IOException {
+    private String text(JsonParser parser) throws IOException {
         expect(parser.nextToken() == JsonToken.VALUE_STRING);
-        return parser.getText();
+        return strings.of(parser);
     }
 
     private static void expect(boolean condition) {
