@@ -81,11 +81,8 @@ public final class EventCodec {
     }
 
     private final ObjectWriter writer = mapper.writerFor(Wire.class);
-    /** The fast path's strings, type names included: the same few thousand recur in every stream of events. */
-    private final RepeatedText strings = new RepeatedText();
     private final Map<String, BodyType> bodyTypes = EventBody.TYPES.stream()
-            .collect(Collectors.toUnmodifiableMap(EventBody::typeName,
-                    type -> BodyType.of(type, mapper.readerFor(type), strings)));
+            .collect(Collectors.toUnmodifiableMap(EventBody::typeName, type -> BodyType.of(type, mapper.readerFor(type))));
 
     /** Thrown by the fast path at the first surprise; the slow path then finds and names the error. */
     static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
@@ -152,7 +149,7 @@ public final class EventCodec {
     }
 
     /** The rest of the event from the parser standing on its {@code type}, to the end of the record. */
-    private Event readEnvelopeThenBody(JsonParser parser, BodyType type) throws IOException {
+    private static Event readEnvelopeThenBody(JsonParser parser, BodyType type) throws IOException {
         expect(parser.nextFieldName(HOST));
         String host = text(parser);
         expect(parser.nextFieldName(BOOT_ID));
@@ -179,9 +176,9 @@ public final class EventCodec {
      */
     private record BodyType(Class<? extends EventBody> type, ObjectReader reader, FlatBodyReader flatReader) {
 
-        static BodyType of(Class<? extends EventBody> type, ObjectReader reader, RepeatedText strings) {
+        static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
             boolean flat = Arrays.stream(type.getRecordComponents()).allMatch(component -> nestedRecord(component) == null);
-            return new BodyType(type, reader, flat ? FlatBodyReader.of(type, strings) : null);
+            return new BodyType(type, reader, flat ? FlatBodyReader.of(type) : null);
         }
     }
 
@@ -197,9 +194,9 @@ public final class EventCodec {
     }
 
     /** An envelope string. */
-    private String text(JsonParser parser) throws IOException {
+    private static String text(JsonParser parser) throws IOException {
         expect(parser.nextToken() == JsonToken.VALUE_STRING);
-        return strings.of(parser);
+        return parser.getText();
     }
 
     private static void expect(boolean condition) {

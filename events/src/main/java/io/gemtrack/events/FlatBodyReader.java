@@ -29,19 +29,14 @@ final class FlatBodyReader {
 
     private final Field[] fields;
     private final MethodHandle constructor;
-    private final RepeatedText strings;
 
-    private FlatBodyReader(Field[] fields, MethodHandle constructor, RepeatedText strings) {
+    private FlatBodyReader(Field[] fields, MethodHandle constructor) {
         this.fields = fields;
         this.constructor = constructor;
-        this.strings = strings;
     }
 
-    /**
-     * The reader of {@code type}, reading its strings through {@code strings}, or {@code null} if it has a field of a
-     * kind this reader does not read.
-     */
-    static FlatBodyReader of(Class<? extends EventBody> type, RepeatedText strings) {
+    /** The reader of {@code type}, or {@code null} if it has a field of a kind this reader does not read. */
+    static FlatBodyReader of(Class<? extends EventBody> type) {
         RecordComponent[] components = type.getRecordComponents();
         Field[] fields = new Field[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -57,7 +52,7 @@ final class FlatBodyReader {
         try {
             MethodHandle canonical = MethodHandles.lookup().unreflectConstructor(type.getDeclaredConstructor(types));
             return new FlatBodyReader(fields, canonical.asSpreader(Object[].class, fields.length)
-                    .asType(MethodType.methodType(EventBody.class, Object[].class)), strings);
+                    .asType(MethodType.methodType(EventBody.class, Object[].class)));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot call the canonical constructor of " + type, e);
         }
@@ -86,7 +81,7 @@ final class FlatBodyReader {
                 }
             }
             if (present) {
-                values[i] = field.read(parser, strings);
+                values[i] = field.read(parser);
             } else {
                 expect(field.defaultValue() != null);
                 values[i] = field.defaultValue();
@@ -118,7 +113,7 @@ final class FlatBodyReader {
     /** A field of the body: its name pre-encoded, its kind, an enum's constants by name, an added field's default. */
     private record Field(SerializedString name, Kind kind, Map<String, Object> constants, Object defaultValue) {
 
-        Object read(JsonParser parser, RepeatedText strings) throws IOException {
+        Object read(JsonParser parser) throws IOException {
             JsonToken token = parser.nextToken();
             return switch (kind) {
                 case INT -> {
@@ -135,11 +130,11 @@ final class FlatBodyReader {
                 }
                 case STRING -> {
                     expect(token == JsonToken.VALUE_STRING);
-                    yield strings.of(parser);
+                    yield parser.getText();
                 }
                 case ENUM -> {
                     expect(token == JsonToken.VALUE_STRING);
-                    Object constant = constants.get(strings.of(parser));
+                    Object constant = constants.get(parser.getText());
                     expect(constant != null);
                     yield constant;
                 }
