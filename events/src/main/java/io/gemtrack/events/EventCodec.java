@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,9 +48,15 @@ import java.util.stream.Collectors;
 public final class EventCodec {
 
     private static final List<String> ENVELOPE = List.of("schema", "type", "host", "bootId", "seq", "ts");
+    private static final SerializedString SCHEMA = new SerializedString("schema");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString HOST = new SerializedString("host");
+    private static final SerializedString BOOT_ID = new SerializedString("bootId");
+    private static final SerializedString SEQ = new SerializedString("seq");
+    private static final SerializedString TS = new SerializedString("ts");
 
 
-    /** Reads without Jackson's duplicate-key check, which {@link #decodeValid} does more cheaply for flat bodies. */
+    /** Reads without Jackson's duplicate-key check, which flat bodies read in their fixed order do not need. */
     private final ObjectMapper mapper = strictReading(JsonMapper.builder()).build();
     /** Reads with every check, duplicate keys included: for the bodies with nested objects and for explaining errors. */
     private final ObjectMapper strictMapper = strictReading(JsonMapper.builder())
@@ -79,7 +85,7 @@ public final class EventCodec {
             .collect(Collectors.toUnmodifiableMap(EventBody::typeName, type -> BodyType.of(type, mapper.readerFor(type))));
 
     /** Thrown by the fast path at the first surprise; the slow path then finds and names the error. */
-    private static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
+    static final RuntimeException NOT_VALID = new RuntimeException("not a valid event", null, false, false) { };
 
     public byte[] encode(Event event) {
         try {
@@ -109,104 +115,70 @@ public final class EventCodec {
      */
     public Event decode(byte[] bytes) throws MalformedEventException {
         try {
-            return decodeValid(bytes, false);
+            return decodeValid(bytes);
         } catch (IOException | RuntimeException notValid) {
             return decodeExplainingErrors(bytes);
         }
     }
 
     /**
-     * The fast path, for records laid out as {@link #encode} writes them: the envelope fields come first and are
-     * read off the token stream, then the body is bound straight from the same parser to the record type named by
-     * {@code type}. Throws on anything unexpected, without saying why.
-     *
-     * <p>Duplicate keys are the one error binding would let through (the last value wins), and Jackson's own
-     * duplicate detection costs a hash set per record. So flat bodies are parsed without it and their fields
-     * counted instead: binding already fails on a missing or unknown field, so one field more than the record
-     * has components is a duplicate. Bodies with nested objects are rare and are parsed with Jackson's check.
+     * The fast path, for records laid out as {@link #encode} writes them: the envelope fields in their order, read off
+     * the token stream by matching pre-encoded names, then the body, in one pass of the same parser. Flat bodies are
+     * read by their {@link FlatBodyReader}, whose fixed order leaves no room for a duplicate key, so their parser
+     * does without Jackson's duplicate detection (a hash set per record); bodies with nested objects are rare and are
+     * bound by Jackson from a parser with the check. Throws on anything unexpected, without saying why.
      */
-    private Event decodeValid(byte[] bytes, boolean checkDuplicates) throws IOException {
-        try (JsonParser parser = (checkDuplicates ? strictMapper : mapper).createParser(bytes)) {
+    private Event decodeValid(byte[] bytes) throws IOException {
+        BodyType type;
+        try (JsonParser parser = mapper.createParser(bytes)) {
             expect(parser.nextToken() == JsonToken.START_OBJECT);
-            String typeName = null;
-            String host = null;
-            String bootId = null;
-            long schema = -1;
-            long seq = -1;
-            long ts = -1;
-            int envelopeFieldsSeen = 0;
-            while (envelopeFieldsSeen < ENVELOPE.size()) {
-                expect(parser.nextToken() == JsonToken.FIELD_NAME);
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "schema" -> schema = integral(parser, value, schema);
-                    case "type" -> typeName = text(parser, value, typeName);
-                    case "host" -> host = text(parser, value, host);
-                    case "bootId" -> bootId = text(parser, value, bootId);
-                    case "seq" -> seq = integral(parser, value, seq);
-                    case "ts" -> ts = integral(parser, value, ts);
-                    default -> throw NOT_VALID;
-                }
-                envelopeFieldsSeen++;
-            }
-            // Every envelope field was read exactly once, and integral() took only non-negative numbers.
-            expect(schema == Event.SCHEMA_VERSION);
-            BodyType type = bodyTypes.get(typeName);
+            expect(parser.nextFieldName(SCHEMA) && integral(parser) == Event.SCHEMA_VERSION);
+            expect(parser.nextFieldName(TYPE));
+            type = bodyTypes.get(text(parser));
             expect(type != null);
-            if (!type.flat() && !checkDuplicates) {
-                return decodeValid(bytes, true);
+            if (type.flatReader() != null) {
+                return readEnvelopeThenBody(parser, type);
             }
-            expect(parser.nextToken() == JsonToken.FIELD_NAME);
-            EventBody body;
-            if (checkDuplicates) {
-                body = type.reader().readValue(parser);
-            } else {
-                TopLevelFieldCounter counted = new TopLevelFieldCounter(parser);
-                body = type.reader().readValue(counted);
-                expect(counted.fields == type.fieldsWritten(body));
-            }
-            // Binding ends on the body's closing brace, which is the event's (and clears it): only the end may follow.
-            expect(parser.nextToken() == null);
-            return new Event(host, bootId, seq, ts, body);
+        }
+        try (JsonParser parser = strictMapper.createParser(bytes)) {
+            expect(parser.nextToken() == JsonToken.START_OBJECT);
+            expect(parser.nextFieldName(SCHEMA) && integral(parser) == Event.SCHEMA_VERSION);
+            expect(parser.nextFieldName(TYPE) && type.equals(bodyTypes.get(text(parser))));
+            return readEnvelopeThenBody(parser, type);
         }
     }
 
+    /** The rest of the event from the parser standing on its {@code type}, to the end of the record. */
+    private static Event readEnvelopeThenBody(JsonParser parser, BodyType type) throws IOException {
+        expect(parser.nextFieldName(HOST));
+        String host = text(parser);
+        expect(parser.nextFieldName(BOOT_ID));
+        String bootId = text(parser);
+        expect(parser.nextFieldName(SEQ));
+        long seq = integral(parser);
+        expect(parser.nextFieldName(TS));
+        long ts = integral(parser);
+        EventBody body;
+        if (type.flatReader() != null) {
+            body = type.flatReader().read(parser);
+        } else {
+            expect(parser.nextToken() == JsonToken.FIELD_NAME);
+            // Binding ends on the body's closing brace, which is the event's.
+            body = type.reader().readValue(parser);
+        }
+        expect(parser.nextToken() == null);
+        return new Event(host, bootId, seq, ts, body);
+    }
+
     /**
-     * An event body type, with what the fast path needs to know of it: flat bodies have no nested objects, and
-     * {@code added} are its components that a record may leave out ({@link AddedFields}).
+     * An event body type, with what the fast path needs to know of it: the reader of a flat body, {@code null} for
+     * one with nested objects, which Jackson binds.
      */
-    private record BodyType(Class<? extends EventBody> type, ObjectReader reader, int fields, boolean flat,
-                            List<RecordComponent> added) {
+    private record BodyType(Class<? extends EventBody> type, ObjectReader reader, FlatBodyReader flatReader) {
 
         static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
-            RecordComponent[] components = type.getRecordComponents();
-            boolean flat = Arrays.stream(components).allMatch(component -> nestedRecord(component) == null);
-            return new BodyType(type, reader, components.length, flat,
-                    Arrays.stream(components).filter(component -> addedFieldKey(component) != null).toList());
-        }
-
-        /**
-         * The fields a record that decoded as {@code body} had, if it had no duplicate: an added field with its default
-         * value is taken to have been left out (one written out with that value makes the fast path give up, and the
-         * slow path reads it).
-         */
-        int fieldsWritten(EventBody body) {
-            int written = fields;
-            for (RecordComponent component : added) {
-                if (AddedFields.defaultOf(addedFieldKey(component)).equals(value(component, body))) {
-                    written--;
-                }
-            }
-            return written;
-        }
-
-        private static Object value(RecordComponent component, EventBody body) {
-            try {
-                return component.getAccessor().invoke(body);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + component, e);
-            }
+            boolean flat = Arrays.stream(type.getRecordComponents()).allMatch(component -> nestedRecord(component) == null);
+            return new BodyType(type, reader, flat ? FlatBodyReader.of(type) : null);
         }
     }
 
@@ -215,58 +187,15 @@ public final class EventCodec {
         return AddedFields.key(component);
     }
 
-    /**
-     * Counts the field names of the object being bound at its own level (not inside nested values). It starts on
-     * the body's first field name, one level inside the event object, which it counts.
-     */
-    private static final class TopLevelFieldCounter extends JsonParserDelegate {
-        private int depth;
-        private int fields = 1;
-
-        TopLevelFieldCounter(JsonParser parser) {
-            super(parser);
-        }
-
-        @Override
-        public JsonToken nextToken() throws IOException {
-            JsonToken token = delegate.nextToken();
-            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                depth++;
-            } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                depth--;
-            } else if (token == JsonToken.FIELD_NAME && depth == 0) {
-                fields++;
-            }
-            return token;
-        }
-
-        @Override
-        public JsonToken nextValue() throws IOException {
-            JsonToken token = nextToken();
-            return token == JsonToken.FIELD_NAME ? nextToken() : token;
-        }
-
-        @Override
-        public JsonParser skipChildren() throws IOException {
-            if (delegate.currentToken() == JsonToken.START_OBJECT || delegate.currentToken() == JsonToken.START_ARRAY) {
-                delegate.skipChildren();
-                depth--;
-            }
-            return this;
-        }
+    /** An envelope integer. */
+    private static long integral(JsonParser parser) throws IOException {
+        expect(parser.nextToken() == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER);
+        return parser.getLongValue();
     }
 
-    /** An envelope integer, given its value so far: -1 until read, so a second occurrence is a duplicate key. */
-    private static long integral(JsonParser parser, JsonToken value, long soFar) throws IOException {
-        expect(value == JsonToken.VALUE_NUMBER_INT && soFar == -1);
-        long read = parser.getLongValue();
-        expect(read >= 0);
-        return read;
-    }
-
-    /** An envelope string, given its value so far: null until read, so a second occurrence is a duplicate key. */
-    private static String text(JsonParser parser, JsonToken value, String soFar) throws IOException {
-        expect(value == JsonToken.VALUE_STRING && soFar == null);
+    /** An envelope string. */
+    private static String text(JsonParser parser) throws IOException {
+        expect(parser.nextToken() == JsonToken.VALUE_STRING);
         return parser.getText();
     }
 

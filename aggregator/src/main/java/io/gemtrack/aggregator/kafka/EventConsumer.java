@@ -229,6 +229,29 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         return decoded;
     }
 
+    /**
+     * Whether {@code key} is {@code host} in UTF-8. Host names are ASCII as a rule, and compared byte by char without
+     * encoding the host for every event; any other is encoded.
+     */
+    static boolean isKeyOf(byte[] key, String host) {
+        if (key == null) {
+            return false;
+        }
+        if (key.length != host.length()) {
+            return key.length > host.length() && Arrays.equals(key, host.getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = 0; i < key.length; i++) {
+            char c = host.charAt(i);
+            if (c >= 0x80) {
+                return Arrays.equals(key, host.getBytes(StandardCharsets.UTF_8));
+            }
+            if (key[i] != c) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void handle(Decoded decoded, HostActivity.Receipt received) {
         ConsumerRecord<byte[], byte[]> record = decoded.record();
         if (decoded.malformed() != null) {
@@ -237,7 +260,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             return;
         }
         Event event = decoded.event();
-        if (!Arrays.equals(record.key(), event.host().getBytes(StandardCharsets.UTF_8))) {
+        if (!isKeyOf(record.key(), event.host())) {
             String key = record.key() == null ? "no key" : "key '" + new String(record.key(), StandardCharsets.UTF_8) + "'";
             deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
             return;
