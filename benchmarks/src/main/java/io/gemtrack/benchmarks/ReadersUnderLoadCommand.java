@@ -5,7 +5,10 @@ import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
+import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.ProcessExits;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.GemPin;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Readers against the fold: a {@link BusyHost} of a million objects in a fleet model, an applier applying pins and
- * unpins of random objects as fast as it can, each under the fleet's lock as the aggregator's applier takes it, and
+ * unpins of random objects as fast as it can, each as the aggregator's applier applies it ({@link EventConsumer#apply},
+ * one hold of the fleet's lock per event), and
  * the aggregator's own HTTP server and API in front of the same model. First the applier alone, then with
  * {@code --clients} clients each loading the host page (its five API routes at once, as the web view does) every
  * {@code --interval}, then alone again: the applied rate of each phase, and the clients' page and route latencies.
@@ -95,10 +99,12 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         out.printf("host: %,d processes, %,d objects, built in %.1f s%n", processes, shape.objects(), (System.nanoTime() - built) / 1e9);
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        try (FleetHistory history = FleetHistory.started(fleet);
+        ProcessExits exits = new ProcessExits();
+        SharedFleet shared = new SharedFleet(fleet);
+        try (FleetHistory history = FleetHistory.started(shared);
              AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, registry,
-                     new ApiHandler(fleet, history, activity), new HealthHandler(new ConsumerStatus()))) {
-            Applier applier = new Applier(fleet, shape);
+                     new ApiHandler(shared, history, activity, exits, null), new HealthHandler(new ConsumerStatus()))) {
+            Applier applier = new Applier(shared, activity, exits, shape);
             Thread applying = new Thread(applier, "gemtrack-apply");
             applying.start();
             try {
@@ -134,7 +140,6 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What one phase measured: the applied rate and the distribution of the applier's time per event. */
     /**
      * What one phase measured: the applied rate, the distribution of the lock waits, the share of the phase the
      * applier spent waiting for the lock, the applier thread's CPU per event, and the JVM's GC time.
@@ -154,11 +159,21 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         }
     }
 
-    /** Pins and unpins random objects, each event under the fleet's lock, until stopped. */
+    /**
+     * Pins and unpins random objects, each as the aggregator's applier applies an event, until stopped. Its lock waits
+     * are the time of each apply besides the model's own: waiting for the lock, and the bookkeeping of exits and
+     * activity around the model.
+     */
     private static final class Applier implements Runnable {
 
-        private final FleetModel fleet;
+        /** Events per receipt, as the aggregator's applier takes a batch of a poll as received at once. */
+        private static final int BATCH = 5000;
+
+        private final SharedFleet fleet;
+        private final HostActivity activity;
+        private final ProcessExits exits;
         private final BusyHost shape;
+        private HostActivity.Receipt received = HostActivity.Receipt.now();
         private final SplittableRandom random = new SplittableRandom(1);
         private final AtomicLong applied = new AtomicLong();
         private final Recorder lockWaits = new Recorder(3);
@@ -173,12 +188,12 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         private long phaseCpuNanos;
         private long phaseProcessCpuNanos = processCpuNanos();
 
-        Applier(FleetModel fleet, BusyHost shape) {
+        Applier(SharedFleet fleet, HostActivity activity, ProcessExits exits, BusyHost shape) {
             this.fleet = fleet;
+            this.activity = activity;
+            this.exits = exits;
             this.shape = shape;
-            synchronized (fleet) {
-                seq = fleet.host(BusyHost.NAME).lastSeq() + 1;
-            }
+            seq = fleet.read(model -> model.host(BusyHost.NAME).lastSeq()) + 1;
         }
 
         @Override
@@ -193,16 +208,16 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
         private void apply(EventBody body) {
             Event event = new Event(BusyHost.NAME, BusyHost.BOOT, seq++, seq, body);
-            long start = System.nanoTime();
-            ApplyResult result;
-            synchronized (fleet) {
-                long waited = System.nanoTime() - start;
-                lockWaits.recordValue(waited);
-                lockWaitNanos.addAndGet(waited);
-                result = fleet.apply(event);
+            if (seq % BATCH == 0) {
+                received = HostActivity.Receipt.now();
             }
-            if (result != ApplyResult.APPLIED) {
-                throw new IllegalStateException(event + " was not applied: " + result);
+            long start = System.nanoTime();
+            EventConsumer.Applied outcome = EventConsumer.apply(fleet, exits, activity, event, received.epochMillis(), received);
+            long waited = Math.max(0, System.nanoTime() - start - outcome.nanos());
+            lockWaits.recordValue(waited);
+            lockWaitNanos.addAndGet(waited);
+            if (outcome.result() != ApplyResult.APPLIED) {
+                throw new IllegalStateException(event + " was not applied: " + outcome.result());
             }
             applied.incrementAndGet();
         }

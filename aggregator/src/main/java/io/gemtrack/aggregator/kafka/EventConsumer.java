@@ -6,7 +6,6 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.ApplyResult;
-import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.oom.OomPostMortems;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +72,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private final FleetModel fleet;
+    private final SharedFleet fleet;
     private final ConsumerMetrics metrics;
     private final DeadLetterPublisher deadLetters;
     private final AppliedListener listener;
@@ -95,7 +94,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private final ConsumerStatus status = new ConsumerStatus();
 
-    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, SharedFleet fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
         this(settings, groupId, topic, fleet, metrics, deadLetters, listener, checkpoints, checkpointInterval, activity,
@@ -103,7 +102,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     }
 
     /** @param exits where the processes that exit are remembered, guarded by the fleet's lock */
-    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, SharedFleet fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits) {
         // Where to resume is the checkpoints' business (gemtrack's consumers never commit offsets): committed offsets
@@ -236,19 +235,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
             return;
         }
-        ApplyResult result;
-        long applyNanos;
-        synchronized (fleet) {
-            // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
-            Optional<ProcessExits.Pending> exit = exits.before(fleet, event, received.epochMillis());
-            long start = System.nanoTime();
-            result = OomPostMortems.apply(fleet, event, record.timestamp());
-            applyNanos = System.nanoTime() - start;
-            exit.ifPresent(pending -> exits.after(pending, result));
-            activity.heard(event.host(), received);
-        }
+        Applied applied = apply(event, record.timestamp(), received);
+        ApplyResult result = applied.result();
         partitionOfHost.putIfAbsent(event.host(), record.partition());
-        count(() -> metrics.applyDuration(applyNanos));
+        count(() -> metrics.applyDuration(applied.nanos()));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
         } else if (result instanceof ApplyResult.Quarantined quarantined) {
@@ -267,29 +257,52 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /** What applying an event gave, and how long the model took (without waiting for the lock). */
+    public record Applied(ApplyResult result, long nanos) {
+    }
+
+    /**
+     * Applies one event as the applier does, in one hold of the fleet's lock: to the model, the exits and the hosts'
+     * activity. Timed inside the lock: the histogram is about the model's cost, not about waiting for a reader.
+     */
+    public static Applied apply(SharedFleet fleet, ProcessExits exits, HostActivity activity, Event event,
+                                long recordTimestamp, HostActivity.Receipt received) {
+        return fleet.hold(model -> {
+            Optional<ProcessExits.Pending> exit = exits.before(model, event, received.epochMillis());
+            long start = System.nanoTime();
+            ApplyResult result = OomPostMortems.apply(model, event, recordTimestamp);
+            long nanos = System.nanoTime() - start;
+            exit.ifPresent(pending -> exits.after(pending, result));
+            activity.heard(event.host(), received);
+            return new Applied(result, nanos);
+        });
+    }
+
+    private Applied apply(Event event, long recordTimestamp, HostActivity.Receipt received) {
+        return apply(fleet, exits, activity, event, recordTimestamp, received);
+    }
+
     /**
      * Drops the hosts silent for the drop time: their models, and with them their series and history, and their
      * checkpoints, each by a tombstone, so that a restart does not bring them back.
      */
     private void dropSilentHosts() {
         lastDropCheckNanos = HostActivity.now();
-        synchronized (fleet) {
-            if (activity.dropDue(lastDropCheckNanos).isEmpty()) {
-                return;
-            }
+        if (fleet.hold(model -> activity.dropDue(lastDropCheckNanos).isEmpty())) {
+            return;
         }
         // Which partition a host is of is the applier's to write until it is drained; and the batch it is applying
         // may have heard from a host that was due.
         drain();
         Map<String, Integer> dropped = new HashMap<>();
-        synchronized (fleet) {
+        fleet.change(model -> {
             for (String host : activity.dropDue(HostActivity.now())) {
-                fleet.remove(host);
+                model.remove(host);
                 activity.forget(host);
                 exits.forget(host);
                 dropped.put(host, partitionOfHost.remove(host));
             }
-        }
+        });
         dropped.forEach((host, partition) -> {
             log.info("dropped host {}: silent for longer than {}", host, activity.expiry().dropAfter());
             checkpoints.forget(partition, host);
@@ -302,15 +315,18 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      * once with what is kept of a quarantined host, so that one host does not hold back the others' round.
      */
     private void checkpoint(Collection<TopicPartition> partitions) {
+        if (!applying.isDone()) {
+            throw new IllegalStateException("a checkpoint round is taken only with the applier drained");
+        }
         lastCheckpointNanos = System.nanoTime();
         List<TopicPartition> incomplete = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             long position = consumer.position(partition);
             CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             if (!round.unstorable().isEmpty()) {
-                synchronized (fleet) {
-                    round.unstorable().forEach((host, error) -> HostQuarantine.quarantine(fleet.host(host), "storing its checkpoint", error));
-                }
+                Map<String, Throwable> unstorable = round.unstorable();
+                fleet.change(model -> unstorable.forEach((host, error) ->
+                        HostQuarantine.quarantine(model.host(host), "storing its checkpoint", error)));
                 round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             }
             if (!round.complete()) {
@@ -323,16 +339,19 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    /** The checkpoints of the hosts of events partition {@code partition}: whole, or for a quarantined host what is kept. */
+    /**
+     * The checkpoints of the hosts of events partition {@code partition}: whole, or for a quarantined host what is kept.
+     * Each host is taken in a hold of the lock of its own, so readers are not kept waiting for a whole round: a round
+     * is taken only with the applier {@linkplain #drain() drained}, and only this thread gives it events, so no event
+     * is applied between two hosts of the round and every checkpoint covers exactly the round's offset.
+     */
     private List<CheckpointStore.Entry> roundOf(TopicPartition partition) {
         List<CheckpointStore.Entry> hosts = new ArrayList<>();
-        synchronized (fleet) {
-            partitionOfHost.forEach((name, owner) -> {
-                if (owner == partition.partition()) {
-                    hosts.add(entryOf(fleet.host(name)));
-                }
-            });
-        }
+        partitionOfHost.forEach((name, owner) -> {
+            if (owner == partition.partition()) {
+                hosts.add(fleet.hold(model -> entryOf(model.host(name))));
+            }
+        });
         return hosts;
     }
 
@@ -386,12 +405,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             for (TopicPartition partition : partitions) {
                 CheckpointStore.Restored restored = checkpoints.read(partition.partition());
                 HostActivity.Receipt restoredAt = HostActivity.Receipt.now();
-                synchronized (fleet) {
-                    restored.hosts().forEach(host -> {
-                        fleet.put(host);
-                        activity.heard(host.host(), restoredAt);
-                    });
-                }
+                fleet.change(model -> restored.hosts().forEach(host -> {
+                    model.put(host);
+                    activity.heard(host.host(), restoredAt);
+                }));
                 restored.hosts().forEach(host -> partitionOfHost.put(host.host(), partition.partition()));
                 if (restored.resumeAt().isPresent()) {
                     consumer.seek(partition, restored.resumeAt().getAsLong());
@@ -406,16 +423,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<Integer> gone = new HashSet<>();
             partitions.forEach(partition -> gone.add(partition.partition()));
-            synchronized (fleet) {
-                partitionOfHost.entrySet().removeIf(owned -> {
-                    if (gone.contains(owned.getValue())) {
-                        fleet.remove(owned.getKey());
-                        activity.forget(owned.getKey());
-                        return true;
-                    }
-                    return false;
-                });
-            }
+            fleet.change(model -> partitionOfHost.entrySet().removeIf(owned -> {
+                if (gone.contains(owned.getValue())) {
+                    model.remove(owned.getKey());
+                    activity.forget(owned.getKey());
+                    return true;
+                }
+                return false;
+            }));
         }
     }
 

@@ -2,7 +2,7 @@ package io.gemtrack.aggregator.http;
 
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
-import io.gemtrack.model.FleetModel;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -17,9 +17,9 @@ final class FleetServer implements AutoCloseable {
     private final AggregatorHttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity) {
-        history = new FleetHistory(fleet);
-        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
+    FleetServer(SharedFleet shared, PrometheusRegistry registry, HostActivity activity) {
+        history = new FleetHistory(shared);
+        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(shared, history, activity),
                 new HealthHandler(new ConsumerStatus()));
     }
 
