@@ -18,6 +18,7 @@ import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BusyHost;
 import com.sun.management.OperatingSystemMXBean;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -26,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -77,6 +79,9 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "Length of each phase (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    /** Requests of each route on its own, before the phases: what a route costs without waiting for anything. */
+    private static final int ALONE_REQUESTS = 50;
+
     /** The routes the host page loads at once, as {@code host.js} asks for them. */
     private static List<String> hostPageRoutes(String host) {
         String base = "/api/hosts/" + host;
@@ -104,6 +109,9 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         try (FleetHistory history = FleetHistory.started(shared);
              AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, registry,
                      new ApiHandler(shared, history, activity, exits, null), new HealthHandler(new ConsumerStatus()))) {
+            out.printf("each route alone (%d requests one at a time, no applier, after %d to warm up):%n", ALONE_REQUESTS,
+                    ALONE_REQUESTS);
+            Readers.alone(server.port()).forEach((route, nanos) -> out.printf("    %s: %s%n", route, Phase.summary(nanos)));
             Applier applier = new Applier(shared, activity, exits, shape);
             Thread applying = new Thread(applier, "gemtrack-apply");
             applying.start();
@@ -278,6 +286,32 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
             responses.shutdownNow();
         }
 
+        /** Each route's latency requested one at a time, with nothing else running, after as many to warm up. */
+        static Map<String, Histogram> alone(int port) throws IOException, InterruptedException {
+            HttpClient http = HttpClient.newHttpClient();
+            Map<String, Histogram> byRoute = new LinkedHashMap<>();
+            for (String route : hostPageRoutes(BusyHost.NAME)) {
+                Histogram nanos = new Histogram(3);
+                for (int request = 0; request < 2 * ALONE_REQUESTS; request++) {
+                    long sent = System.nanoTime();
+                    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route))
+                            .build(), HttpResponse.BodyHandlers.ofByteArray());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException(route + " answered " + response.statusCode());
+                    }
+                    if (request >= ALONE_REQUESTS) {
+                        nanos.recordValue(System.nanoTime() - sent);
+                    }
+                }
+                byRoute.put(routeName(route), nanos);
+            }
+            return byRoute;
+        }
+
+        private static String routeName(String route) {
+            return route.replaceFirst("^/api/hosts/[^/]+", "").replaceFirst("^$", "/");
+        }
+
         private void loadPage() {
             long start = System.nanoTime();
             List<CompletableFuture<Void>> answers = hostPageRoutes(BusyHost.NAME).stream().map(route -> {
@@ -286,8 +320,7 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
                         HttpResponse.BodyHandlers.ofByteArray()).thenAccept(response -> {
                             long nanos = System.nanoTime() - sent;
                             record(routes, nanos);
-                            record(byRoute.computeIfAbsent(route.replaceFirst("^/api/hosts/[^/]+", "").replaceFirst("^$", "/"),
-                                    name -> new Histogram(3)), nanos);
+                            record(byRoute.computeIfAbsent(routeName(route), name -> new Histogram(3)), nanos);
                             if (response.statusCode() != 200) {
                                 errors.incrementAndGet();
                             }
