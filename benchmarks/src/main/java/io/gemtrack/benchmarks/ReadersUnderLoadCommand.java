@@ -49,16 +49,16 @@ import picocli.CommandLine.Spec;
 /**
  * Readers against the fold: a {@link BusyHost} of a million objects in a fleet model, an applier applying pins and
  * unpins of random objects as fast as it can, each as the aggregator's applier applies it ({@link EventConsumer#apply},
- * one hold of the fleet's lock per event), and
- * the aggregator's own HTTP server and API in front of the same model. First the applier alone, then with
+ * one hold of the fleet's lock per event), and the aggregator's own HTTP server and API in front of the same model.
+ * First each route requested alone (what it costs without waiting for anything), then the applier alone, then with
  * {@code --clients} clients each loading the host page (its five API routes at once, as the web view does) every
  * {@code --interval}, then alone again: the applied rate of each phase, and the clients' page and route latencies.
  * No Kafka: the applier runs faster than a consumer could feed it, so any time a reader holds the lock shows.
  */
 @Command(name = "readers-under-load", mixinStandardHelpOptions = true,
-        description = {"Measure the JSON API's readers against the fold: applied events/s on a million-object host with no"
-                + " readers, then with --clients web-view clients polling the host page, and their latencies. Takes about"
-                + " 3 x --seconds plus building the host (a minute)."})
+        description = {"Measure the JSON API's readers against the fold: each host-page route requested alone, then applied"
+                + " events/s on a million-object host with no readers, then with --clients web-view clients polling the"
+                + " host page, and their latencies. Takes about 3 x --seconds plus building the host (a minute)."})
 public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
     @Spec
