@@ -6,6 +6,7 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.ApplyResult;
+import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.oom.OomPostMortems;
 import java.nio.charset.StandardCharsets;
@@ -267,7 +268,8 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      */
     public static Applied apply(SharedFleet fleet, ProcessExits exits, HostActivity activity, Event event,
                                 long recordTimestamp, HostActivity.Receipt received) {
-        return fleet.hold(model -> {
+        FleetModel model = fleet.acquire();
+        try {
             Optional<ProcessExits.Pending> exit = exits.before(model, event, received.epochMillis());
             long start = System.nanoTime();
             ApplyResult result = OomPostMortems.apply(model, event, recordTimestamp);
@@ -275,7 +277,9 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             exit.ifPresent(pending -> exits.after(pending, result));
             activity.heard(event.host(), received);
             return new Applied(result, nanos);
-        });
+        } finally {
+            fleet.release();
+        }
     }
 
     private Applied apply(Event event, long recordTimestamp, HostActivity.Receipt received) {
