@@ -13,12 +13,12 @@ import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.aggregator.kafka.ProcessExits;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.kafka.DeadLetterPublisher;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
-import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +117,7 @@ public final class Aggregator implements AutoCloseable {
     /** How long {@link #close()} then waits for the consumer to leave the group before it leaves the consumer behind. */
     private static final Duration CONSUMER_LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
-    private final FleetModel fleet = new FleetModel();
+    private final SharedFleet fleet = new SharedFleet();
     private final DeadLetterPublisher deadLetters;
     private final CheckpointStore checkpoints;
     private final CheckpointHistory checkpointHistory;

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +113,17 @@ class ArchitectureTest {
                 .because("everything else drives the emulator through its simulations and scenarios, and writes its"
                         + " truth through TruthJson; its kernel and truth are for comparing the model against")
                 .check(all);
+    }
+
+    @Test
+    void theRuntimeKeepsTheFleetModelOnlyBehindItsLock() {
+        noFields().that().areDeclaredInClassesThat().resideInAnyPackage("io.gemtrack.aggregator..")
+                .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.gemtrack.aggregator.kafka.SharedFleet")
+                .should().haveRawType("io.gemtrack.model.FleetModel")
+                .because("the applier and every reader share the fleet through SharedFleet's fair lock; a class that kept"
+                        + " the model itself could read it without the lock, or lock it with a monitor, which the applier"
+                        + " takes back before a woken reader runs")
+                .check(main);
     }
 
     @Test

@@ -5,7 +5,10 @@ import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
 import io.gemtrack.aggregator.http.HealthHandler;
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
+import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.ProcessExits;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.GemPin;
@@ -15,6 +18,7 @@ import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BusyHost;
 import com.sun.management.OperatingSystemMXBean;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -23,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,16 +48,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * Readers against the fold: a {@link BusyHost} of a million objects in a fleet model, an applier applying pins and
- * unpins of random objects as fast as it can, each under the fleet's lock as the aggregator's applier takes it, and
- * the aggregator's own HTTP server and API in front of the same model. First the applier alone, then with
+ * unpins of random objects as fast as it can, each as the aggregator's applier applies it ({@link EventConsumer#apply},
+ * one hold of the fleet's lock per event), and the aggregator's own HTTP server and API in front of the same model.
+ * First each route requested alone (what it costs without waiting for anything), then the applier alone, then with
  * {@code --clients} clients each loading the host page (its five API routes at once, as the web view does) every
  * {@code --interval}, then alone again: the applied rate of each phase, and the clients' page and route latencies.
  * No Kafka: the applier runs faster than a consumer could feed it, so any time a reader holds the lock shows.
  */
 @Command(name = "readers-under-load", mixinStandardHelpOptions = true,
-        description = {"Measure the JSON API's readers against the fold: applied events/s on a million-object host with no"
-                + " readers, then with --clients web-view clients polling the host page, and their latencies. Takes about"
-                + " 3 x --seconds plus building the host (a minute)."})
+        description = {"Measure the JSON API's readers against the fold: each host-page route requested alone, then applied"
+                + " events/s on a million-object host with no readers, then with --clients web-view clients polling the"
+                + " host page, and their latencies. Takes about 3 x --seconds plus building the host (a minute)."})
 public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
     @Spec
@@ -72,6 +78,9 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "30", description = "Length of each phase (default: ${DEFAULT-VALUE}).")
     int seconds;
+
+    /** Requests of each route on its own, before the phases: what a route costs without waiting for anything. */
+    private static final int ALONE_REQUESTS = 50;
 
     /** The routes the host page loads at once, as {@code host.js} asks for them. */
     private static List<String> hostPageRoutes(String host) {
@@ -95,10 +104,15 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         out.printf("host: %,d processes, %,d objects, built in %.1f s%n", processes, shape.objects(), (System.nanoTime() - built) / 1e9);
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        try (FleetHistory history = FleetHistory.started(fleet);
+        ProcessExits exits = new ProcessExits();
+        SharedFleet shared = new SharedFleet(fleet);
+        try (FleetHistory history = FleetHistory.started(shared);
              AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, registry,
-                     new ApiHandler(fleet, history, activity), new HealthHandler(new ConsumerStatus()))) {
-            Applier applier = new Applier(fleet, shape);
+                     new ApiHandler(shared, history, activity, exits, null), new HealthHandler(new ConsumerStatus()))) {
+            out.printf("each route alone (%d requests one at a time, no applier, after %d to warm up):%n", ALONE_REQUESTS,
+                    ALONE_REQUESTS);
+            Readers.alone(server.port()).forEach((route, nanos) -> out.printf("    %s: %s%n", route, Phase.summary(nanos)));
+            Applier applier = new Applier(shared, activity, exits, shape);
             Thread applying = new Thread(applier, "gemtrack-apply");
             applying.start();
             try {
@@ -134,7 +148,6 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What one phase measured: the applied rate and the distribution of the applier's time per event. */
     /**
      * What one phase measured: the applied rate, the distribution of the lock waits, the share of the phase the
      * applier spent waiting for the lock, the applier thread's CPU per event, and the JVM's GC time.
@@ -154,11 +167,21 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         }
     }
 
-    /** Pins and unpins random objects, each event under the fleet's lock, until stopped. */
+    /**
+     * Pins and unpins random objects, each as the aggregator's applier applies an event, until stopped. Its lock waits
+     * are the time of each apply besides the model's own: waiting for the lock, and the bookkeeping of exits and
+     * activity around the model.
+     */
     private static final class Applier implements Runnable {
 
-        private final FleetModel fleet;
+        /** Events per receipt, as the aggregator's applier takes a batch of a poll as received at once. */
+        private static final int BATCH = 5000;
+
+        private final SharedFleet fleet;
+        private final HostActivity activity;
+        private final ProcessExits exits;
         private final BusyHost shape;
+        private HostActivity.Receipt received = HostActivity.Receipt.now();
         private final SplittableRandom random = new SplittableRandom(1);
         private final AtomicLong applied = new AtomicLong();
         private final Recorder lockWaits = new Recorder(3);
@@ -173,12 +196,12 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         private long phaseCpuNanos;
         private long phaseProcessCpuNanos = processCpuNanos();
 
-        Applier(FleetModel fleet, BusyHost shape) {
+        Applier(SharedFleet fleet, HostActivity activity, ProcessExits exits, BusyHost shape) {
             this.fleet = fleet;
+            this.activity = activity;
+            this.exits = exits;
             this.shape = shape;
-            synchronized (fleet) {
-                seq = fleet.host(BusyHost.NAME).lastSeq() + 1;
-            }
+            seq = fleet.read(model -> model.host(BusyHost.NAME).lastSeq()) + 1;
         }
 
         @Override
@@ -193,16 +216,16 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
 
         private void apply(EventBody body) {
             Event event = new Event(BusyHost.NAME, BusyHost.BOOT, seq++, seq, body);
-            long start = System.nanoTime();
-            ApplyResult result;
-            synchronized (fleet) {
-                long waited = System.nanoTime() - start;
-                lockWaits.recordValue(waited);
-                lockWaitNanos.addAndGet(waited);
-                result = fleet.apply(event);
+            if (seq % BATCH == 0) {
+                received = HostActivity.Receipt.now();
             }
-            if (result != ApplyResult.APPLIED) {
-                throw new IllegalStateException(event + " was not applied: " + result);
+            long start = System.nanoTime();
+            EventConsumer.Applied outcome = EventConsumer.apply(fleet, exits, activity, event, received.epochMillis(), received);
+            long waited = Math.max(0, System.nanoTime() - start - outcome.nanos());
+            lockWaits.recordValue(waited);
+            lockWaitNanos.addAndGet(waited);
+            if (outcome.result() != ApplyResult.APPLIED) {
+                throw new IllegalStateException(event + " was not applied: " + outcome.result());
             }
             applied.incrementAndGet();
         }
@@ -237,7 +260,11 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
         }
     }
 
-    /** Clients loading the host page every interval, spread over it; each load requests the page's routes at once. */
+    /**
+     * Clients loading the host page every interval, spread over it; each load requests the page's routes at once. They
+     * read every answer to its end and keep none of it: they run in the aggregator's JVM, where a browser's copies
+     * of the answers would not be.
+     */
     private static final class Readers {
 
         private final ExecutorService responses = Executors.newCachedThreadPool();
@@ -263,16 +290,41 @@ public final class ReadersUnderLoadCommand implements Callable<Integer> {
             responses.shutdownNow();
         }
 
+        /** Each route's latency requested one at a time, with nothing else running, after as many to warm up. */
+        static Map<String, Histogram> alone(int port) throws IOException, InterruptedException {
+            HttpClient http = HttpClient.newHttpClient();
+            Map<String, Histogram> byRoute = new LinkedHashMap<>();
+            for (String route : hostPageRoutes(BusyHost.NAME)) {
+                Histogram nanos = new Histogram(3);
+                for (int request = 0; request < 2 * ALONE_REQUESTS; request++) {
+                    long sent = System.nanoTime();
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route))
+                            .build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException(route + " answered " + response.statusCode());
+                    }
+                    if (request >= ALONE_REQUESTS) {
+                        nanos.recordValue(System.nanoTime() - sent);
+                    }
+                }
+                byRoute.put(routeName(route), nanos);
+            }
+            return byRoute;
+        }
+
+        private static String routeName(String route) {
+            return route.replaceFirst("^/api/hosts/[^/]+", "").replaceFirst("^$", "/");
+        }
+
         private void loadPage() {
             long start = System.nanoTime();
             List<CompletableFuture<Void>> answers = hostPageRoutes(BusyHost.NAME).stream().map(route -> {
                 long sent = System.nanoTime();
                 return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray()).thenAccept(response -> {
+                        HttpResponse.BodyHandlers.discarding()).thenAccept(response -> {
                             long nanos = System.nanoTime() - sent;
                             record(routes, nanos);
-                            record(byRoute.computeIfAbsent(route.replaceFirst("^/api/hosts/[^/]+", "").replaceFirst("^$", "/"),
-                                    name -> new Histogram(3)), nanos);
+                            record(byRoute.computeIfAbsent(routeName(route), name -> new Histogram(3)), nanos);
                             if (response.statusCode() != 200) {
                                 errors.incrementAndGet();
                             }

@@ -9,6 +9,7 @@ import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostQuarantine;
 import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.aggregator.kafka.ProcessExits;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.GemObject;
@@ -79,12 +80,7 @@ public final class ApiHandler implements HttpHandler {
             + " buffers, buffers/OBJECT, oom, cgroups, cgroups/..., oom-kills and checkpoint";
     private static final ObjectWriter ASCII_JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().writer();
 
-    private final FleetModel fleet;
-    /**
-     * Taken before the fleet's lock: requests wait for the lock among themselves, so the applier, which takes the
-     * fleet's lock for every event, finds at most one reader ahead of it instead of every request in flight.
-     */
-    private final Object readerTurn = new Object();
+    private final SharedFleet fleet;
     private final FleetHistory history;
     private final HostActivity activity;
     private final ProcessExits exits;
@@ -93,7 +89,7 @@ public final class ApiHandler implements HttpHandler {
     private final AsOfAnswers asOf;
 
     /** @param activity when each host was last heard from, guarded by the fleet's lock */
-    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity) {
+    public ApiHandler(SharedFleet fleet, FleetHistory history, HostActivity activity) {
         this(fleet, history, activity, new ProcessExits(), null);
     }
 
@@ -101,7 +97,7 @@ public final class ApiHandler implements HttpHandler {
      * @param exits the processes that exited lately, guarded by the fleet's lock
      * @param asOf  answers {@code /api/hosts/HOST?at=TIME}; {@code null}: such questions are refused
      */
-    public ApiHandler(FleetModel fleet, FleetHistory history, HostActivity activity, ProcessExits exits, AsOfAnswers asOf) {
+    public ApiHandler(SharedFleet fleet, FleetHistory history, HostActivity activity, ProcessExits exits, AsOfAnswers asOf) {
         this.fleet = fleet;
         this.history = history;
         this.activity = activity;
@@ -140,11 +136,7 @@ public final class ApiHandler implements HttpHandler {
             return Policy.all();
         }
         if (parts.equals(List.of("oom-kills"))) {
-            synchronized (readerTurn) {
-                synchronized (fleet) {
-                    return OomKillViews.fleet(fleet);
-                }
-            }
+            return fleet.read(OomKillViews::fleet);
         }
         if (parts.equals(List.of("hosts"))) {
             return hostViews();
@@ -152,44 +144,41 @@ public final class ApiHandler implements HttpHandler {
         if (parts.size() < 2 || !parts.get(0).equals("hosts")) {
             throw new ApiException(404, "no such resource: " + path);
         }
-        QueryParameters query = QueryParameters.of(uri);
-        synchronized (readerTurn) {
-            synchronized (fleet) {
-                HostModel host = host(parts.get(1));
-                if (parts.size() == 2) {
-                    return hostView(host, HostActivity.now());
-                }
-                try {
-                    return answer(query, path, host, parts, true);
-                } catch (RuntimeException e) {
-                    // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
-                    HostQuarantine.quarantine(host, "answering GET " + path, e);
-                    throw e;
-                }
-            }
+        if (parts.size() == 3 && parts.get(2).equals("history")) {
+            // The history is sampled and kept apart from the model: the lock is needed only to know the host.
+            knownHost(parts.get(1));
+            return history.of(parts.get(1));
         }
+        QueryParameters query = QueryParameters.of(uri);
+        return fleet.read(model -> {
+            HostModel host = host(model, parts.get(1));
+            if (parts.size() == 2) {
+                return hostView(host, HostActivity.now());
+            }
+            try {
+                return answer(query, path, host, parts, true);
+            } catch (RuntimeException e) {
+                // This request fails; the host, whose state made it fail, is quarantined, and every other host is answered.
+                HostQuarantine.quarantine(host, "answering GET " + path, e);
+                throw e;
+            }
+        });
+    }
+
+    /** 404 unless this aggregator has the host now. */
+    private void knownHost(String name) throws ApiException {
+        fleet.read(model -> host(model, name));
     }
 
     /** Every host in name order, each a consistent view of its own; the lock is let go between hosts. */
     private List<ApiViews.HostView> hostViews() {
-        List<String> names;
-        synchronized (readerTurn) {
-            synchronized (fleet) {
-                names = fleet.hosts().stream().map(HostModel::host).toList();
-            }
-        }
+        List<String> names = fleet.read(model -> model.hosts().stream().map(HostModel::host).toList());
         long now = HostActivity.now();
         List<ApiViews.HostView> views = new ArrayList<>(names.size());
         for (String name : names) {
-            synchronized (readerTurn) {
-                synchronized (fleet) {
-                    HostModel host = fleet.host(name);
-                    // A host dropped or handed over since the names were read is no longer this aggregator's.
-                    if (host != null) {
-                        views.add(hostView(host, now));
-                    }
-                }
-            }
+            // A host dropped or handed over since the names were read is no longer this aggregator's.
+            Optional<ApiViews.HostView> view = fleet.read(model -> Optional.ofNullable(model.host(name)).map(host -> hostView(host, now)));
+            view.ifPresent(views::add);
         }
         return views;
     }
@@ -218,9 +207,7 @@ public final class ApiHandler implements HttpHandler {
             throw new ApiException(400, "query parameter at: " + e.getMessage());
         }
         QueryParameters query = QueryParameters.of(uri);
-        synchronized (fleet) {
-            host(parts.get(1));
-        }
+        knownHost(parts.get(1));
         try {
             if (parts.size() == 2) {
                 AsOfAnswers.AsOf answer = asOf.answer(parts.get(1), atMillis, policy(query));
@@ -295,9 +282,6 @@ public final class ApiHandler implements HttpHandler {
         if (resource.equals("cgroups")) {
             return CgroupViews.cgroup(host, "/" + String.join("/", parts.subList(3, parts.size())));
         }
-        if (resource.equals("history") && parts.size() == 3) {
-            return history.of(host.host());
-        }
         if (resource.equals("oom-kills") && parts.size() == 3) {
             return host.oomKills();
         }
@@ -338,7 +322,7 @@ public final class ApiHandler implements HttpHandler {
         return segments;
     }
 
-    private HostModel host(String name) throws ApiException {
+    private static HostModel host(FleetModel fleet, String name) throws ApiException {
         HostModel host = fleet.host(name);
         if (host == null) {
             throw new ApiException(404, "unknown host " + name);

@@ -1,6 +1,6 @@
 package io.gemtrack.aggregator.http;
 
-import io.gemtrack.model.FleetModel;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.policy.Ledger;
 import io.gemtrack.policy.Policy;
@@ -36,7 +36,7 @@ public final class FleetHistory implements AutoCloseable {
                        Map<Policy, List<Long>> unaccounted) {
     }
 
-    private final FleetModel fleet;
+    private final SharedFleet fleet;
     private final Map<String, Deque<Sample>> samplesByHost = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gemtrack-history");
@@ -45,12 +45,12 @@ public final class FleetHistory implements AutoCloseable {
     });
 
     /** A history that nothing samples until {@link #start()}; tests sample it by hand. */
-    FleetHistory(FleetModel fleet) {
+    FleetHistory(SharedFleet fleet) {
         this.fleet = fleet;
     }
 
     /** A history sampling {@code fleet} every {@link #INTERVAL} from now on. */
-    public static FleetHistory started(FleetModel fleet) {
+    public static FleetHistory started(SharedFleet fleet) {
         FleetHistory history = new FleetHistory(fleet);
         history.timer.scheduleAtFixedRate(() -> history.sample(System.currentTimeMillis()), 0,
                 INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -59,14 +59,15 @@ public final class FleetHistory implements AutoCloseable {
 
     /** Samples every host of the fleet; hosts the fleet no longer has are forgotten. */
     void sample(long epochMillis) {
-        Map<String, Sample> taken = new HashMap<>();
-        synchronized (fleet) {
-            for (HostModel host : fleet.hosts()) {
+        Map<String, Sample> taken = fleet.read(model -> {
+            Map<String, Sample> samples = new HashMap<>();
+            for (HostModel host : model.hosts()) {
                 Ledger ledger = host.ledger();
                 long[] unaccounted = Policy.all().stream().mapToLong(ledger::unaccounted).toArray();
-                taken.put(host.host(), new Sample(epochMillis, ledger.gemBytes(), unaccounted));
+                samples.put(host.host(), new Sample(epochMillis, ledger.gemBytes(), unaccounted));
             }
-        }
+            return samples;
+        });
         synchronized (this) {
             samplesByHost.keySet().retainAll(taken.keySet());
             taken.forEach((host, sample) -> {

@@ -73,7 +73,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private final FleetModel fleet;
+    private final SharedFleet fleet;
     private final ConsumerMetrics metrics;
     private final DeadLetterPublisher deadLetters;
     private final AppliedListener listener;
@@ -96,7 +96,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private final ConsumerStatus status = new ConsumerStatus();
 
-    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, SharedFleet fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity) {
         this(settings, groupId, topic, fleet, metrics, deadLetters, listener, checkpoints, checkpointInterval, activity,
@@ -107,7 +107,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      * @param exits   where the processes that exit are remembered, guarded by the fleet's lock
      * @param history where complete checkpoint rounds also go, when one is due
      */
-    public EventConsumer(KafkaSettings settings, String groupId, String topic, FleetModel fleet,
+    public EventConsumer(KafkaSettings settings, String groupId, String topic, SharedFleet fleet,
                          ConsumerMetrics metrics, DeadLetterPublisher deadLetters, AppliedListener listener,
                          CheckpointStore checkpoints, Duration checkpointInterval, HostActivity activity, ProcessExits exits,
                          CheckpointHistory history) {
@@ -265,19 +265,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             deadLetters.send(record, KEY_MISMATCH, "the record has " + key + ", not its event's host '" + event.host() + "'");
             return;
         }
-        ApplyResult result;
-        long applyNanos;
-        synchronized (fleet) {
-            // Timed inside the lock: the histogram is about the model's cost, not about waiting for a scrape.
-            Optional<ProcessExits.Pending> exit = exits.before(fleet, event, received.epochMillis());
-            long start = System.nanoTime();
-            result = OomPostMortems.apply(fleet, event, record.timestamp());
-            applyNanos = System.nanoTime() - start;
-            exit.ifPresent(pending -> exits.after(pending, result));
-            activity.heard(event.host(), received);
-        }
+        Applied applied = apply(event, record.timestamp(), received);
+        ApplyResult result = applied.result();
         partitionOfHost.putIfAbsent(event.host(), record.partition());
-        count(() -> metrics.applyDuration(applyNanos));
+        count(() -> metrics.applyDuration(applied.nanos()));
         if (result instanceof ApplyResult.Rejected rejected) {
             deadLetters.send(record, MODEL_INVARIANT, rejected.reason());
         } else if (result instanceof ApplyResult.Quarantined quarantined) {
@@ -296,29 +287,55 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /** What applying an event gave, and how long the model took (without waiting for the lock). */
+    public record Applied(ApplyResult result, long nanos) {
+    }
+
+    /**
+     * Applies one event as the applier does, in one hold of the fleet's lock: to the model, the exits and the hosts'
+     * activity. Timed inside the lock: the histogram is about the model's cost, not about waiting for a reader.
+     */
+    public static Applied apply(SharedFleet fleet, ProcessExits exits, HostActivity activity, Event event,
+                                long recordTimestamp, HostActivity.Receipt received) {
+        FleetModel model = fleet.acquire();
+        try {
+            Optional<ProcessExits.Pending> exit = exits.before(model, event, received.epochMillis());
+            long start = System.nanoTime();
+            ApplyResult result = OomPostMortems.apply(model, event, recordTimestamp);
+            long nanos = System.nanoTime() - start;
+            exit.ifPresent(pending -> exits.after(pending, result));
+            activity.heard(event.host(), received);
+            return new Applied(result, nanos);
+        } finally {
+            fleet.release();
+        }
+    }
+
+    private Applied apply(Event event, long recordTimestamp, HostActivity.Receipt received) {
+        return apply(fleet, exits, activity, event, recordTimestamp, received);
+    }
+
     /**
      * Drops the hosts silent for the drop time: their models, and with them their series and history, and their
      * checkpoints, each by a tombstone, so that a restart does not bring them back.
      */
     private void dropSilentHosts() {
         lastDropCheckNanos = HostActivity.now();
-        synchronized (fleet) {
-            if (activity.dropDue(lastDropCheckNanos).isEmpty()) {
-                return;
-            }
+        if (fleet.hold(model -> activity.dropDue(lastDropCheckNanos).isEmpty())) {
+            return;
         }
         // Which partition a host is of is the applier's to write until it is drained; and the batch it is applying
         // may have heard from a host that was due.
         drain();
         Map<String, Integer> dropped = new HashMap<>();
-        synchronized (fleet) {
+        fleet.change(model -> {
             for (String host : activity.dropDue(HostActivity.now())) {
-                fleet.remove(host);
+                model.remove(host);
                 activity.forget(host);
                 exits.forget(host);
                 dropped.put(host, partitionOfHost.remove(host));
             }
-        }
+        });
         dropped.forEach((host, partition) -> {
             log.info("dropped host {}: silent for longer than {}", host, activity.expiry().dropAfter());
             checkpoints.forget(partition, host);
@@ -333,6 +350,9 @@ public final class EventConsumer implements Runnable, AutoCloseable {
      * short, and the live round is what the next owner needs).
      */
     private void checkpoint(Collection<TopicPartition> partitions) {
+        if (!applying.isDone()) {
+            throw new IllegalStateException("a checkpoint round is taken only with the applier drained");
+        }
         lastCheckpointNanos = System.nanoTime();
         boolean historyDue = running && history.due();
         List<TopicPartition> incomplete = new ArrayList<>();
@@ -341,9 +361,9 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             List<CheckpointStore.Entry> hosts = roundOf(partition);
             CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), hosts, position);
             if (!round.unstorable().isEmpty()) {
-                synchronized (fleet) {
-                    round.unstorable().forEach((host, error) -> HostQuarantine.quarantine(fleet.host(host), "storing its checkpoint", error));
-                }
+                Map<String, Throwable> unstorable = round.unstorable();
+                fleet.change(model -> unstorable.forEach((host, error) ->
+                        HostQuarantine.quarantine(model.host(host), "storing its checkpoint", error)));
                 hosts = roundOf(partition);
                 round = checkpoints.writeRound(partition.partition(), hosts, position);
             }
@@ -362,16 +382,19 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    /** The checkpoints of the hosts of events partition {@code partition}: whole, or for a quarantined host what is kept. */
+    /**
+     * The checkpoints of the hosts of events partition {@code partition}: whole, or for a quarantined host what is kept.
+     * Each host is taken in a hold of the lock of its own, so readers are not kept waiting for a whole round: a round
+     * is taken only with the applier {@linkplain #drain() drained}, and only this thread gives it events, so no event
+     * is applied between two hosts of the round and every checkpoint covers exactly the round's offset.
+     */
     private List<CheckpointStore.Entry> roundOf(TopicPartition partition) {
         List<CheckpointStore.Entry> hosts = new ArrayList<>();
-        synchronized (fleet) {
-            partitionOfHost.forEach((name, owner) -> {
-                if (owner == partition.partition()) {
-                    hosts.add(entryOf(fleet.host(name)));
-                }
-            });
-        }
+        partitionOfHost.forEach((name, owner) -> {
+            if (owner == partition.partition()) {
+                hosts.add(fleet.hold(model -> entryOf(model.host(name))));
+            }
+        });
         return hosts;
     }
 
@@ -425,12 +448,10 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             for (TopicPartition partition : partitions) {
                 CheckpointStore.Restored restored = checkpoints.read(partition.partition());
                 HostActivity.Receipt restoredAt = HostActivity.Receipt.now();
-                synchronized (fleet) {
-                    restored.hosts().forEach(host -> {
-                        fleet.put(host);
-                        activity.heard(host.host(), restoredAt);
-                    });
-                }
+                fleet.change(model -> restored.hosts().forEach(host -> {
+                    model.put(host);
+                    activity.heard(host.host(), restoredAt);
+                }));
                 restored.hosts().forEach(host -> partitionOfHost.put(host.host(), partition.partition()));
                 if (restored.resumeAt().isPresent()) {
                     consumer.seek(partition, restored.resumeAt().getAsLong());
@@ -445,16 +466,14 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<Integer> gone = new HashSet<>();
             partitions.forEach(partition -> gone.add(partition.partition()));
-            synchronized (fleet) {
-                partitionOfHost.entrySet().removeIf(owned -> {
-                    if (gone.contains(owned.getValue())) {
-                        fleet.remove(owned.getKey());
-                        activity.forget(owned.getKey());
-                        return true;
-                    }
-                    return false;
-                });
-            }
+            fleet.change(model -> partitionOfHost.entrySet().removeIf(owned -> {
+                if (gone.contains(owned.getValue())) {
+                    model.remove(owned.getKey());
+                    activity.forget(owned.getKey());
+                    return true;
+                }
+                return false;
+            }));
         }
     }
 

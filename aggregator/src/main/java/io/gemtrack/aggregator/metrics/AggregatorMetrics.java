@@ -4,9 +4,9 @@ import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.ConsumerMetrics;
 import io.gemtrack.aggregator.kafka.EventConsumer;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.kafka.DeadLetterPublisher;
-import io.gemtrack.model.FleetModel;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -42,7 +42,7 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
     private volatile Map<TopicPartition, Long> consumerLag = Map.of();
     private volatile boolean consumerUp;
 
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity) {
+    public AggregatorMetrics(PrometheusRegistry registry, SharedFleet fleet, HostActivity activity) {
         this(registry, fleet, activity, DEFAULT_TOP_PROCESSES);
     }
 
@@ -50,7 +50,7 @@ public final class AggregatorMetrics implements ConsumerMetrics, DeadLetterPubli
      * @param activity     when each host was last heard from, guarded by the fleet's lock
      * @param topProcesses how many processes per host (and policy) get per-process series of their own
      */
-    public AggregatorMetrics(PrometheusRegistry registry, FleetModel fleet, HostActivity activity, int topProcesses) {
+    public AggregatorMetrics(PrometheusRegistry registry, SharedFleet fleet, HostActivity activity, int topProcesses) {
         if (topProcesses < 0) {
             throw new IllegalArgumentException("topProcesses must not be negative: " + topProcesses);
         }

@@ -4,7 +4,7 @@ import static io.gemtrack.aggregator.metrics.ModelMetric.gauge;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostQuarantine;
-import io.gemtrack.model.FleetModel;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.model.HostModel;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads every figure of the model at scrape time, holding the fleet's lock (the consumer applies events under
- * it) for the whole scrape, so all series of one scrape describe the same state and no event is half applied.
- * The cost is paid per scrape, not per event.
+ * Reads every figure of the model at scrape time, host by host: each host's series are read in one hold of the
+ * fleet's lock (the consumer applies events under it), so all series of a host describe one state of it and no
+ * event is half applied, and the applier waits for one host's series at most rather than the whole fleet's. The
+ * cost is paid per scrape, not per event. Scrapes take turns, since the tops chosen for the hosts are kept between
+ * them.
  */
 final class FleetCollector implements MultiCollector {
 
@@ -33,14 +35,14 @@ final class FleetCollector implements MultiCollector {
             "Time since the aggregator last received a record of the host (or restored it from a checkpoint).", Unit.SECONDS,
             "host");
 
-    private final FleetModel fleet;
+    private final SharedFleet fleet;
     private final HostActivity activity;
     private final ProcessMetrics processMetrics;
     private final CgroupMetrics cgroupMetrics;
     private final List<ModelMetric> metrics = new ArrayList<>();
 
     /** @param topProcesses how many processes (and cgroups) per host get series of their own */
-    FleetCollector(FleetModel fleet, HostActivity activity, int topProcesses) {
+    FleetCollector(SharedFleet fleet, HostActivity activity, int topProcesses) {
         this.fleet = fleet;
         this.activity = activity;
         this.processMetrics = new ProcessMetrics(topProcesses);
@@ -54,23 +56,32 @@ final class FleetCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect() {
+    public synchronized MetricSnapshots collect() {
         ScrapeSamples samples = new ScrapeSamples(metrics);
-        synchronized (fleet) {
-            long now = HostActivity.now();
-            int unsynchronised = 0;
-            Set<String> scraped = new HashSet<>();
-            for (HostModel host : fleet.hosts()) {
-                scraped.add(host.host());
-                unsynchronised += host.synchronised() ? 0 : 1;
-                activity.silentSeconds(host.host(), now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, host.host()));
+        List<String> names = fleet.read(model -> model.hosts().stream().map(HostModel::host).toList());
+        long now = HostActivity.now();
+        Set<String> scraped = new HashSet<>();
+        int unsynchronised = 0;
+        for (String name : names) {
+            // A host dropped or handed over since the names were read is no longer this aggregator's.
+            Boolean synchronised = fleet.read(model -> {
+                HostModel host = model.host(name);
+                if (host == null) {
+                    return null;
+                }
+                activity.silentSeconds(name, now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, name));
                 report(host, samples);
+                return host.synchronised();
+            });
+            if (synchronised != null) {
+                scraped.add(name);
+                unsynchronised += synchronised ? 0 : 1;
             }
-            processMetrics.retainHosts(scraped);
-            cgroupMetrics.retainHosts(scraped);
-            samples.add(HOSTS, fleet.hosts().size());
-            samples.add(UNSYNCHRONISED_HOSTS, unsynchronised);
         }
+        processMetrics.retainHosts(scraped);
+        cgroupMetrics.retainHosts(scraped);
+        samples.add(HOSTS, scraped.size());
+        samples.add(UNSYNCHRONISED_HOSTS, unsynchronised);
         return samples.snapshots();
     }
 

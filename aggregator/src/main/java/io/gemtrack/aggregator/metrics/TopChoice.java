@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * and a top chosen at every scrape follows every short-lived process or unit into and out of it: each one a new
  * series for Prometheus to create and keep. Choosing again at a fixed interval bounds that over time, not only per
  * scrape: over any window, a host has at most {@code limit × (window / interval + 1)} such series per figure.
- * Read and written under the fleet's lock, as scrapes are.
+ * Read and written by one scrape at a time.
  *
  * @param <T> what is chosen for a host
  */

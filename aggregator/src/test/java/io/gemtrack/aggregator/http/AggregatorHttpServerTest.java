@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BasicScenario;
@@ -34,17 +35,18 @@ class AggregatorHttpServerTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
-    private final AggregatorHttpServer server = startedOn(fleet, history);
+    private final SharedFleet shared = new SharedFleet(fleet);
+    private final FleetHistory history = new FleetHistory(shared);
+    private final AggregatorHttpServer server = startedOn(fleet, shared, history);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PATIENCE).build();
     private final List<Socket> slowClients = new ArrayList<>();
 
-    private static AggregatorHttpServer startedOn(FleetModel fleet, FleetHistory history) {
+    private static AggregatorHttpServer startedOn(FleetModel fleet, SharedFleet shared, FleetHistory history) {
         BasicScenario.events(HOST, "boot-1").forEach(fleet::apply);
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        new AggregatorMetrics(registry, fleet, activity);
-        return new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity),
+        new AggregatorMetrics(registry, shared, activity);
+        return new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(shared, history, activity),
                 new HealthHandler(new ConsumerStatus()));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.GemCreate;
 import io.gemtrack.events.EventBody.ProcessFork;
@@ -32,6 +33,7 @@ class ApiPagingTest {
     private static final long[] SIZES = {4 << 10, 64 << 10, 4 << 10, 1 << 20, 64 << 10, 1 << 20};
 
     private final FleetModel fleet = new FleetModel();
+    private final SharedFleet shared = new SharedFleet(fleet);
     private final FleetServer server;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -43,7 +45,7 @@ class ApiPagingTest {
         for (int i = 0; i < SIZES.length; i++) {
             fleet.apply(mixed.stamp(3 + i, new GemCreate(i + 1, 0, "vram", SIZES[i], MAKER, 1, i + 1)));
         }
-        server = new FleetServer(fleet, new PrometheusRegistry(), new HostActivity(HostActivity.Expiry.DEFAULT));
+        server = new FleetServer(shared, new PrometheusRegistry(), new HostActivity(HostActivity.Expiry.DEFAULT));
     }
 
     @AfterEach

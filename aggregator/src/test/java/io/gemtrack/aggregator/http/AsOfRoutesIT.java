@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.HostReplay;
 import io.gemtrack.aggregator.kafka.RecordedStream;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.model.CheckpointCodec;
 import io.gemtrack.model.FleetModel;
@@ -56,7 +57,7 @@ class AsOfRoutesIT {
         String liveCheckpoint = checkpointOf(live, "host-1");
 
         try (AsOfAnswers asOf = new AsOfAnswers(() -> new HostReplay(settings, TOPIC));
-             FleetServer server = new FleetServer(live, REGISTRY, ACTIVITY, asOf)) {
+             FleetServer server = new FleetServer(new SharedFleet(live), REGISTRY, ACTIVITY, asOf)) {
             Random random = new Random(7);
             long first = stream.firstTimestamp();
             long last = stream.lastTimestamp();
@@ -73,7 +74,7 @@ class AsOfRoutesIT {
                 sawKills |= !expected.oomKills().isEmpty();
                 sawCgroups |= routes.stream().anyMatch(route -> route.startsWith("cgroups/"));
                 long foldsBefore = asOf.folds();
-                try (FleetServer folded = new FleetServer(alone, REGISTRY, ACTIVITY)) {
+                try (FleetServer folded = new FleetServer(new SharedFleet(alone), REGISTRY, ACTIVITY)) {
                     for (String route : routes) {
                         String path = "/api/hosts/" + host + "/" + route;
                         HttpResponse<String> want = folded.get(path);

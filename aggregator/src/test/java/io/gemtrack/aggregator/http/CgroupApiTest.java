@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.model.cgroup.CgroupAccounting;
@@ -32,7 +33,8 @@ class CgroupApiTest {
     private static final String HOST = "host-1";
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
+    private final SharedFleet shared = new SharedFleet(fleet);
+    private final FleetHistory history = new FleetHistory(shared);
     private final AggregatorHttpServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PATIENCE).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -43,7 +45,7 @@ class CgroupApiTest {
             host.step().forEach(fleet::apply);
         }
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), new ApiHandler(fleet, history, activity),
+        server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(), new ApiHandler(shared, history, activity),
                 new HealthHandler(new ConsumerStatus()));
     }
 

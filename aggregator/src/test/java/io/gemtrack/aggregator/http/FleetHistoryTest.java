@@ -2,6 +2,7 @@ package io.gemtrack.aggregator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Event;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.policy.Policy;
@@ -15,7 +16,8 @@ class FleetHistoryTest {
     private static final long MIB = 1L << 20;
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
+    private final SharedFleet shared = new SharedFleet(fleet);
+    private final FleetHistory history = new FleetHistory(shared);
 
     @Test
     void samplesEachHostsGemAndUnaccountedBytesOldestFirst() {

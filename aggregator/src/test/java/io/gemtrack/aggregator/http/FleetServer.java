@@ -3,7 +3,7 @@ package io.gemtrack.aggregator.http;
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.ProcessExits;
-import io.gemtrack.model.FleetModel;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -18,14 +18,14 @@ final class FleetServer implements AutoCloseable {
     private final AggregatorHttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity) {
-        this(fleet, registry, activity, null);
+    FleetServer(SharedFleet shared, PrometheusRegistry registry, HostActivity activity) {
+        this(shared, registry, activity, null);
     }
 
     /** @param asOf answers questions about the past; {@code null}: such questions are refused */
-    FleetServer(FleetModel fleet, PrometheusRegistry registry, HostActivity activity, AsOfAnswers asOf) {
-        history = new FleetHistory(fleet);
-        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(fleet, history, activity, new ProcessExits(), asOf),
+    FleetServer(SharedFleet shared, PrometheusRegistry registry, HostActivity activity, AsOfAnswers asOf) {
+        history = new FleetHistory(shared);
+        server = new AggregatorHttpServer("127.0.0.1", 0, registry, new ApiHandler(shared, history, activity, new ProcessExits(), asOf),
                 new HealthHandler(new ConsumerStatus()));
     }
 

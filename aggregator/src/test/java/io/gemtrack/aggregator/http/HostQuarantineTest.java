@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.ModelFaults;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class HostQuarantineTest {
 
     private final FleetModel fleet = new FleetModel();
+    private final SharedFleet shared = new SharedFleet(fleet);
     private final FleetServer server;
 
     HostQuarantineTest() {
@@ -30,8 +32,8 @@ class HostQuarantineTest {
         ModelFaults.addProcessWithoutCounters(fleet.host("broken"), 999);
         PrometheusRegistry registry = new PrometheusRegistry();
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
-        new AggregatorMetrics(registry, fleet, activity);
-        server = new FleetServer(fleet, registry, activity);
+        new AggregatorMetrics(registry, shared, activity);
+        server = new FleetServer(shared, registry, activity);
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.aggregator.kafka.ConsumerStatus;
 import io.gemtrack.aggregator.kafka.HostActivity;
 import io.gemtrack.aggregator.kafka.ProcessExits;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -31,10 +32,11 @@ class ProcessExitsApiTest {
     private static final long PRIVATE_BYTES = 16L << 20;
 
     private final FleetModel fleet = new FleetModel();
-    private final FleetHistory history = new FleetHistory(fleet);
+    private final SharedFleet shared = new SharedFleet(fleet);
+    private final FleetHistory history = new FleetHistory(shared);
     private final ProcessExits exits = new ProcessExits();
     private final AggregatorHttpServer server = new AggregatorHttpServer("127.0.0.1", 0, new PrometheusRegistry(),
-            new ApiHandler(fleet, history, new HostActivity(HostActivity.Expiry.DEFAULT), exits, null), new HealthHandler(new ConsumerStatus()));
+            new ApiHandler(shared, history, new HostActivity(HostActivity.Expiry.DEFAULT), exits, null), new HealthHandler(new ConsumerStatus()));
     private final ApiClient api = new ApiClient(server.port());
     private EventStamper stamper;
 
@@ -123,11 +125,11 @@ class ProcessExitsApiTest {
 
     /** As the consumer applies an event: what an exit ends is noted before, and recorded once applied. */
     private void apply(Event event, long receivedEpochMillis) {
-        synchronized (fleet) {
-            Optional<ProcessExits.Pending> exit = exits.before(fleet, event, receivedEpochMillis);
-            ApplyResult result = fleet.apply(event);
+        shared.change(model -> {
+            Optional<ProcessExits.Pending> exit = exits.before(model, event, receivedEpochMillis);
+            ApplyResult result = model.apply(event);
             assertThat(result).as("%s", event).isEqualTo(ApplyResult.APPLIED);
             exit.ifPresent(pending -> exits.after(pending, result));
-        }
+        });
     }
 }

@@ -14,7 +14,6 @@ import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.kafka.TopicLayout;
 import io.gemtrack.kafka.Topics;
 import io.gemtrack.model.CheckpointCodec;
-import io.gemtrack.model.FleetModel;
 import io.gemtrack.model.HostModel;
 import io.gemtrack.model.ModelFaults;
 import io.gemtrack.testkit.BasicScenario;
@@ -60,16 +59,14 @@ class QuarantineIT {
         }
         List<Event> scenario = BasicScenario.events(FAILS_TO_APPLY, "boot-1");
         int scratchPinned = 12;
-        FleetModel fleet = new FleetModel();
-        AppliedListener plantsBugs = (record, event) -> {
-            synchronized (fleet) {
-                if (event.host().equals(FAILS_TO_APPLY) && event.seq() == scratchPinned) {
-                    ModelFaults.forgetHolder(fleet.host(FAILS_TO_APPLY), 2, 100);
-                } else if (event.host().equals(FAILS_TO_CHECKPOINT) && event.seq() == scenario.size() - 1) {
-                    ModelFaults.addProcessWithoutCounters(fleet.host(FAILS_TO_CHECKPOINT), 999);
-                }
+        SharedFleet fleet = new SharedFleet();
+        AppliedListener plantsBugs = (record, event) -> fleet.change(model -> {
+            if (event.host().equals(FAILS_TO_APPLY) && event.seq() == scratchPinned) {
+                ModelFaults.forgetHolder(model.host(FAILS_TO_APPLY), 2, 100);
+            } else if (event.host().equals(FAILS_TO_CHECKPOINT) && event.seq() == scenario.size() - 1) {
+                ModelFaults.addProcessWithoutCounters(model.host(FAILS_TO_CHECKPOINT), 999);
             }
-        };
+        });
 
         try (EventPublisher publisher = new EventPublisher(settings, TOPIC, TopicLayout.partitions(1))) {
             for (String host : List.of(HEALTHY, FAILS_TO_APPLY, FAILS_TO_CHECKPOINT)) {
@@ -107,20 +104,20 @@ class QuarantineIT {
             });
 
             // Started again from the checkpoints: the healthy host as folded, the broken ones quarantined, and nothing dies.
-            FleetModel restarted = new FleetModel();
+            SharedFleet restarted = new SharedFleet();
             try (Running running = new Running(settings, restarted, AppliedListener.NONE)) {
                 await("the hosts restored", () -> hosts(restarted) == 3);
                 HostModel fold = new HostModel(HEALTHY);
                 BasicScenario.events(HEALTHY, "boot-1").forEach(fold::apply);
                 fold.apply(new EventStamper(HEALTHY, "boot-1", scenario.size()).stamp(99_000_000, new ProcessFork(300, 1, "later", false)));
                 CheckpointCodec codec = new CheckpointCodec();
-                synchronized (restarted) {
-                    assertThat(codec.encode(restarted.host(HEALTHY).checkpoint())).isEqualTo(codec.encode(fold.checkpoint()));
-                    assertThat(restarted.host(FAILS_TO_APPLY).quarantineReason()).isEqualTo(failedToApply);
-                    assertThat(restarted.host(FAILS_TO_CHECKPOINT).quarantineReason()).isEqualTo(failedToCheckpoint);
-                    assertThat(restarted.host(FAILS_TO_APPLY).processes()).as("a quarantined host's checkpoint has no state").isEmpty();
-                    assertThat(restarted.host(FAILS_TO_APPLY).lastSeq()).isEqualTo(scenario.size());
-                }
+                restarted.change(model -> {
+                    assertThat(codec.encode(model.host(HEALTHY).checkpoint())).isEqualTo(codec.encode(fold.checkpoint()));
+                    assertThat(model.host(FAILS_TO_APPLY).quarantineReason()).isEqualTo(failedToApply);
+                    assertThat(model.host(FAILS_TO_CHECKPOINT).quarantineReason()).isEqualTo(failedToCheckpoint);
+                    assertThat(model.host(FAILS_TO_APPLY).processes()).as("a quarantined host's checkpoint has no state").isEmpty();
+                    assertThat(model.host(FAILS_TO_APPLY).lastSeq()).isEqualTo(scenario.size());
+                });
 
                 for (String host : List.of(FAILS_TO_APPLY, FAILS_TO_CHECKPOINT)) {
                     publisher.publish(new EventStamper(host, "boot-1", scenario.size() + 1).stamp(99_000_000,
@@ -141,7 +138,7 @@ class QuarantineIT {
         private final EventConsumer consumer;
         private final Thread thread;
 
-        Running(KafkaSettings settings, FleetModel fleet, AppliedListener listener) {
+        Running(KafkaSettings settings, SharedFleet fleet, AppliedListener listener) {
             HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
             AggregatorMetrics metrics = new AggregatorMetrics(new PrometheusRegistry(), fleet, activity);
             checkpoints = new CheckpointStore(settings, Topics.checkpointsOf(TOPIC));
@@ -161,31 +158,29 @@ class QuarantineIT {
         }
     }
 
-    private static Optional<String> quarantined(FleetModel fleet, String host) {
-        synchronized (fleet) {
-            HostModel model = fleet.host(host);
+    private static Optional<String> quarantined(SharedFleet fleet, String host) {
+        return fleet.read(models -> {
+            HostModel model = models.host(host);
             return model == null ? Optional.empty() : model.quarantineReason();
-        }
+        });
     }
 
-    private static boolean processOf(FleetModel fleet, String host, int pid) {
-        synchronized (fleet) {
-            HostModel model = fleet.host(host);
+    private static boolean processOf(SharedFleet fleet, String host, int pid) {
+        return fleet.read(models -> {
+            HostModel model = models.host(host);
             return model != null && model.process(pid) != null;
-        }
+        });
     }
 
-    private static long lastSeq(FleetModel fleet, String host) {
-        synchronized (fleet) {
-            HostModel model = fleet.host(host);
+    private static long lastSeq(SharedFleet fleet, String host) {
+        return fleet.read(models -> {
+            HostModel model = models.host(host);
             return model == null ? -1 : model.lastSeq();
-        }
+        });
     }
 
-    private static int hosts(FleetModel fleet) {
-        synchronized (fleet) {
-            return fleet.hosts().size();
-        }
+    private static int hosts(SharedFleet fleet) {
+        return fleet.read(models -> models.hosts().size());
     }
 
     private static void await(String what, Supplier<Boolean> done) throws InterruptedException {

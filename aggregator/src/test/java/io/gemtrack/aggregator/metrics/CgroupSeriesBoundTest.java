@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.EventBody;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
@@ -58,7 +59,7 @@ class CgroupSeriesBoundTest {
 
     private static Exposition scrape(FleetModel fleet, int top) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new AggregatorMetrics(registry, fleet, new HostActivity(HostActivity.Expiry.DEFAULT), top);
+        new AggregatorMetrics(registry, new SharedFleet(fleet), new HostActivity(HostActivity.Expiry.DEFAULT), top);
         return Scrape.of(registry);
     }
 

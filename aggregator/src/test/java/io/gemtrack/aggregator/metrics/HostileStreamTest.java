@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Bounds;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.DmaBufExport;
@@ -423,7 +424,7 @@ class HostileStreamTest {
         /** The hosts' series, as {@code /metrics} has them (the pipeline's and the JVM's are no business of the stream). */
         private static Exposition scrape(FleetModel fleet) {
             PrometheusRegistry registry = new PrometheusRegistry();
-            registry.register(new FleetCollector(fleet, new HostActivity(HostActivity.Expiry.DEFAULT), AggregatorMetrics.DEFAULT_TOP_PROCESSES));
+            registry.register(new FleetCollector(new SharedFleet(fleet), new HostActivity(HostActivity.Expiry.DEFAULT), AggregatorMetrics.DEFAULT_TOP_PROCESSES));
             return Scrape.of(registry);
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.build.BuildInfo;
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.Event;
 import io.gemtrack.events.EventBody.DeviceMemory;
 import io.gemtrack.events.EventBody.DmemRegion;
@@ -128,7 +129,7 @@ class MetricsDocumentationTest {
         HostActivity activity = new HostActivity(HostActivity.Expiry.DEFAULT);
         activity.heard("host-a", HostActivity.Receipt.now());
         PrometheusRegistry registry = new PrometheusRegistry();
-        AggregatorMetrics metrics = new AggregatorMetrics(registry, fleet, activity);
+        AggregatorMetrics metrics = new AggregatorMetrics(registry, new SharedFleet(fleet), activity);
         metrics.applied("GemCreate");
         metrics.duplicate();
         metrics.skipped();

@@ -3,6 +3,7 @@ package io.gemtrack.aggregator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.events.EventBody.DrmDeviceAdded;
 import io.gemtrack.events.EventBody.DrmFileOpen;
 import io.gemtrack.events.EventBody.GemCreate;
@@ -104,7 +105,7 @@ class ProcessSeriesBoundTest {
 
     private static Exposition scrape(FleetModel fleet, int topProcesses) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new AggregatorMetrics(registry, fleet, new HostActivity(HostActivity.Expiry.DEFAULT), topProcesses);
+        new AggregatorMetrics(registry, new SharedFleet(fleet), new HostActivity(HostActivity.Expiry.DEFAULT), topProcesses);
         return Scrape.of(registry);
     }
 

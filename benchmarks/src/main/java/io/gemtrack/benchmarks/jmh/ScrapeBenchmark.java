@@ -1,6 +1,7 @@
 package io.gemtrack.benchmarks.jmh;
 
 import io.gemtrack.aggregator.kafka.HostActivity;
+import io.gemtrack.aggregator.kafka.SharedFleet;
 import io.gemtrack.aggregator.metrics.AggregatorMetrics;
 import io.gemtrack.benchmarks.Workload;
 import io.gemtrack.model.FleetModel;
@@ -40,7 +41,7 @@ public class ScrapeBenchmark {
         HostActivity.Receipt now = HostActivity.Receipt.now();
         fleet.hosts().forEach(host -> activity.heard(host.host(), now));
         registry = new PrometheusRegistry();
-        new AggregatorMetrics(registry, fleet, activity);
+        new AggregatorMetrics(registry, new SharedFleet(fleet), activity);
     }
 
     @Benchmark
