@@ -70,7 +70,7 @@ final class TopView {
             totals(lines, hostView, policy);
             victims(lines, answers.oom(), policies, policy);
             int room = rows == 0 ? Integer.MAX_VALUE : Math.max(0, rows - lines.size() - 2);
-            processes(lines, answers.processes(), policies, policy, sort, room);
+            processes(lines, answers.processes(), columnsFitting(policies, policy, columns), policy, sort, room);
         }
         while (lines.size() < rows - 1) {
             lines.add(AttributedString.EMPTY);
@@ -112,6 +112,15 @@ final class TopView {
             }
             lines.add(line.toAttributedString());
         }
+    }
+
+    /**
+     * Every policy's column if the screen is wide enough for all, else the chosen policy's alone: on a narrow screen
+     * the columns on the right, what a kill frees among them, would be cut off.
+     */
+    private static List<String> columnsFitting(List<String> policies, String policy, int columns) {
+        int all = PID_WIDTH + 1 + COMM_WIDTH + (policies.size() + 1) * FIGURE_WIDTH;
+        return all <= columns ? policies : List.of(policy);
     }
 
     private static void processes(List<AttributedString> lines, JsonNode list, List<String> policies, String policy, Sort sort,

@@ -17,6 +17,7 @@ import io.gemtrack.testkit.TestKafka;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,38 +155,35 @@ class StopSignalIT {
     @ParameterizedTest(name = "SIG{0} to its {1}")
     @MethodSource("signalsAndTargets")
     void demoStopsInTimeWithItsBrokerAndLeavesNothing(StopSignal signal, Target target) throws Exception {
-        int httpPort = KafkaBroker.freePort();
-        int kafkaPort = KafkaBroker.freePort();
-        // --log -: the parts' logs stay on stderr, so the output checked for stack traces and messages holds them too.
-        try (CommandProcess demo = CommandProcess.start(log("demo", signal, target), List.of("demo", "--http-port",
-                Integer.toString(httpPort), "--kafka-port", Integer.toString(kafkaPort), "--hosts", "2", "--log", "-"))) {
-            Path directory = Path.of(demo.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
-            demo.awaitOutput(Pattern.compile("gemtrack demo is running"), START_TIMEOUT);
-            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, demo);
-            assertChildrenTakeTheGroupsSignal(demo, signal);
-
-            stopAndCheck(demo, signal, target, List.of(httpPort, kafkaPort));
-
-            assertThat(directory).as("the demo broker's temporary data directory").doesNotExist();
-        }
+        pipelineStopsInTimeWithItsBrokerAndLeavesNothing("demo", List.of("--hosts", "2"), signal, target);
     }
 
     /** {@code local} runs the demo's parts with the collector on this machine's /proc for the producer. */
     @ParameterizedTest(name = "SIG{0} to its {1}")
     @MethodSource("signalsAndTargets")
     void localStopsInTimeWithItsBrokerAndLeavesNothing(StopSignal signal, Target target) throws Exception {
+        pipelineStopsInTimeWithItsBrokerAndLeavesNothing("local", List.of("--interval", "1s"), signal, target);
+    }
+
+    /** {@code command}, a pipeline with a broker of its own, stops in time with its broker and leaves nothing behind. */
+    private void pipelineStopsInTimeWithItsBrokerAndLeavesNothing(String command, List<String> options, StopSignal signal,
+                                                                  Target target) throws Exception {
         int httpPort = KafkaBroker.freePort();
         int kafkaPort = KafkaBroker.freePort();
-        try (CommandProcess local = CommandProcess.start(log("local", signal, target), List.of("local", "--http-port",
-                Integer.toString(httpPort), "--kafka-port", Integer.toString(kafkaPort), "--interval", "1s", "--log", "-"))) {
-            Path directory = Path.of(local.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
-            local.awaitOutput(Pattern.compile("gemtrack local is running"), START_TIMEOUT);
-            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, local);
-            assertChildrenTakeTheGroupsSignal(local, signal);
+        List<String> arguments = new ArrayList<>(List.of(command, "--http-port", Integer.toString(httpPort), "--kafka-port",
+                Integer.toString(kafkaPort)));
+        arguments.addAll(options);
+        // --log -: the parts' logs stay on stderr, so the output checked for stack traces and messages holds them too.
+        arguments.addAll(List.of("--log", "-"));
+        try (CommandProcess pipeline = CommandProcess.start(log(command, signal, target), arguments)) {
+            Path directory = Path.of(pipeline.awaitOutput(DATA_DIRECTORY, START_TIMEOUT).group(1));
+            pipeline.awaitOutput(Pattern.compile("gemtrack " + command + " is running"), START_TIMEOUT);
+            awaitRecords("127.0.0.1:" + kafkaPort, Topics.EVENTS, pipeline);
+            assertChildrenTakeTheGroupsSignal(pipeline, signal);
 
-            stopAndCheck(local, signal, target, List.of(httpPort, kafkaPort));
+            stopAndCheck(pipeline, signal, target, List.of(httpPort, kafkaPort));
 
-            assertThat(directory).as("the local broker's temporary data directory").doesNotExist();
+            assertThat(directory).as("the %s broker's temporary data directory", command).doesNotExist();
         }
     }
 
