@@ -5,8 +5,6 @@ import io.gemtrack.events.EventBody.HostSnapshot;
 import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.testkit.EventLines;
 import io.gemtrack.testkit.ProcTree;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,15 +20,7 @@ class CollectCommandTest {
     @TempDir
     Path root;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = new CommandLine(new CollectCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final CapturedCommandLine cli = new CapturedCommandLine(() -> new CommandLine(new CollectCommand()));
 
     private ProcTree desktop() {
         ProcTree tree = new ProcTree(root);
@@ -41,13 +31,13 @@ class CollectCommandTest {
     }
 
     private List<Event> printedEvents() throws MalformedEventException {
-        return EventLines.decode(out.toString());
+        return EventLines.decode(cli.out.toString());
     }
 
     @Test
     void helpNamesEveryOption() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: collect", "--bootstrap-server", "--topic", "--interval", "--proc", "--host",
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out.toString()).contains("Usage: collect", "--bootstrap-server", "--topic", "--interval", "--proc", "--host",
                 "--samples", "--dry-run", "gemtrack.events", "5s", "/proc");
     }
 
@@ -55,7 +45,7 @@ class CollectCommandTest {
     void dryRunPrintsTheStreamAsJsonLinesAndTheTotalsToStderr() throws MalformedEventException {
         ProcTree tree = desktop();
 
-        int status = run("--dry-run", "--samples", "2", "--interval", "1ms", "--proc", tree.root().toString());
+        int status = cli.run("--dry-run", "--samples", "2", "--interval", "1ms", "--proc", tree.root().toString());
 
         assertThat(status).isZero();
         List<Event> events = printedEvents();
@@ -63,7 +53,7 @@ class CollectCommandTest {
         assertThat(events.get(0).body()).isInstanceOf(HostSnapshot.class);
         assertThat(events.get(0).host()).isEqualTo(ProcTree.HOSTNAME);
         assertThat(events.get(0).bootId()).startsWith(ProcTree.BOOT_ID + "/");
-        assertThat(err.toString()).startsWith("collected 2 samples of fixture-host (boot " + ProcTree.BOOT_ID + "/")
+        assertThat(cli.err.toString()).startsWith("collected 2 samples of fixture-host (boot " + ProcTree.BOOT_ID + "/")
                 .contains(": 1 events; reads skipped: 0 vanished, 0 permission denied, 0 unreadable");
     }
 
@@ -71,33 +61,33 @@ class CollectCommandTest {
     void theHostNameCanBeGiven() throws MalformedEventException {
         ProcTree tree = desktop();
 
-        assertThat(run("--dry-run", "--samples", "1", "--host", "gpu-node-7", "--proc", tree.root().toString())).isZero();
+        assertThat(cli.run("--dry-run", "--samples", "1", "--host", "gpu-node-7", "--proc", tree.root().toString())).isZero();
 
         assertThat(printedEvents()).extracting(Event::host).containsExactly("gpu-node-7");
     }
 
     @Test
     void aBadIntervalOrSampleCountIsNamedInTheError() {
-        assertThat(run("--dry-run", "--interval", "5x")).isEqualTo(2);
-        assertThat(err.toString()).contains("--interval", "'5x' is not a positive interval like 500ms, 5s, 2m or 1h");
-        assertThat(run("--dry-run", "--interval", "0s")).isEqualTo(2);
-        assertThat(run("--dry-run", "--samples", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("--samples must be at least 1, was 0");
+        assertThat(cli.run("--dry-run", "--interval", "5x")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--interval", "'5x' is not a positive interval like 500ms, 5s, 2m or 1h");
+        assertThat(cli.run("--dry-run", "--interval", "0s")).isEqualTo(2);
+        assertThat(cli.run("--dry-run", "--samples", "0")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--samples must be at least 1, was 0");
     }
 
     @Test
     void anUnreadableProcRootFailsWithTheReason() {
-        assertThat(run("--dry-run", "--samples", "1", "--proc", root.resolve("missing").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("missing");
+        assertThat(cli.run("--dry-run", "--samples", "1", "--proc", root.resolve("missing").toString())).isEqualTo(1);
+        assertThat(cli.err.toString()).contains("missing");
     }
 
     @Test
     void itStopsPromptlyWhenItsThreadIsInterruptedBetweenSamples() throws Exception {
         ProcTree tree = desktop();
         AtomicInteger status = new AtomicInteger(-1);
-        Thread runner = new Thread(() -> status.set(run("--dry-run", "--interval", "1h", "--proc", tree.root().toString())));
+        Thread runner = new Thread(() -> status.set(cli.run("--dry-run", "--interval", "1h", "--proc", tree.root().toString())));
         runner.start();
-        for (int attempt = 0; attempt < 1000 && out.toString().isEmpty(); attempt++) {
+        for (int attempt = 0; attempt < 1000 && cli.out.toString().isEmpty(); attempt++) {
             Thread.sleep(10);
         }
 
@@ -106,13 +96,13 @@ class CollectCommandTest {
 
         assertThat(runner.isAlive()).isFalse();
         assertThat(status.get()).isZero();
-        assertThat(err.toString()).startsWith("collected 1 samples of fixture-host");
+        assertThat(cli.err.toString()).startsWith("collected 1 samples of fixture-host");
     }
 
     @Test
     void itStopsPromptlyWhenInterruptedWhileTheBrokerDoesNotAnswer() throws Exception {
         ProcTree tree = desktop();
-        Thread runner = new Thread(() -> run("--bootstrap-server", "127.0.0.1:1", "--interval", "1h", "--proc", tree.root().toString()));
+        Thread runner = new Thread(() -> cli.run("--bootstrap-server", "127.0.0.1:1", "--interval", "1h", "--proc", tree.root().toString()));
         runner.start();
         Thread.sleep(500);
 

@@ -4,68 +4,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gemtrack.events.EventCodec;
 import io.gemtrack.events.MalformedEventException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class GemtrackCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = Gemtrack.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final CapturedCommandLine cli = CapturedCommandLine.gemtrack();
 
     @Test
     void helpListsEverySubcommand() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("demo", "produce", "collect", "aggregate", "topics", "broker");
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out.toString()).contains("demo", "produce", "collect", "aggregate", "topics", "broker");
     }
 
     @Test
     void everySubcommandHasHelp() {
         for (String subcommand : new String[] {"demo", "local", "produce", "collect", "aggregate", "topics", "replay", "broker", "top"}) {
-            out.getBuffer().setLength(0);
-            assertThat(run(subcommand, "--help")).as(subcommand).isZero();
-            assertThat(out.toString()).as(subcommand).contains("Usage: gemtrack " + subcommand, "--help");
+            cli.out.getBuffer().setLength(0);
+            assertThat(cli.run(subcommand, "--help")).as(subcommand).isZero();
+            assertThat(cli.out.toString()).as(subcommand).contains("Usage: gemtrack " + subcommand, "--help");
         }
     }
 
     @Test
     void rootUsageNamesTheBenchmarkCommandsAndHowToSeeAStackTrace() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("bench ", "jmh ", "benchmarks module's class path", "--verbose", "GEMTRACK_DEBUG=1");
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out.toString()).contains("bench ", "jmh ", "benchmarks module's class path", "--verbose", "GEMTRACK_DEBUG=1");
     }
 
     @Test
     void aFailingCommandPrintsOneLineWithItsCausesAndNoStackTrace() {
-        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing());
-        commandLine.setErr(new PrintWriter(err, true));
-        assertThat(commandLine.execute("failing")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("gemtrack failing: cannot open the thing: /no/such/file" + System.lineSeparator());
+        CapturedCommandLine failing = new CapturedCommandLine(() -> Gemtrack.commandLine().addSubcommand(new Failing()));
+        assertThat(failing.run("failing")).isEqualTo(1);
+        assertThat(failing.err.toString()).isEqualTo("gemtrack failing: cannot open the thing: /no/such/file" + System.lineSeparator());
     }
 
     @Test
     void verboseAfterTheCommandAddsTheStackTrace() {
-        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing());
-        commandLine.setErr(new PrintWriter(err, true));
-        assertThat(commandLine.execute("failing", "-v")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("gemtrack failing: cannot open the thing: /no/such/file")
+        CapturedCommandLine failing = new CapturedCommandLine(() -> Gemtrack.commandLine().addSubcommand(new Failing()));
+        assertThat(failing.run("failing", "-v")).isEqualTo(1);
+        assertThat(failing.err.toString()).startsWith("gemtrack failing: cannot open the thing: /no/such/file")
                 .contains("java.io.UncheckedIOException: cannot open the thing", "\tat io.gemtrack.cli.");
     }
 
     @Test
     void gemtrackDebugInTheEnvironmentAddsTheStackTrace() {
-        CommandLine commandLine = Gemtrack.commandLine().addSubcommand(new Failing())
-                .setExecutionExceptionHandler(new FailureReport(java.util.Map.of(FailureReport.DEBUG_VARIABLE, "1")));
-        commandLine.setErr(new PrintWriter(err, true));
-        assertThat(commandLine.execute("failing")).isEqualTo(1);
-        assertThat(err.toString()).contains("gemtrack failing: cannot open the thing", "\tat io.gemtrack.cli.");
+        CapturedCommandLine failing = new CapturedCommandLine(() -> Gemtrack.commandLine().addSubcommand(new Failing())
+                .setExecutionExceptionHandler(new FailureReport(java.util.Map.of(FailureReport.DEBUG_VARIABLE, "1"))));
+        assertThat(failing.run("failing")).isEqualTo(1);
+        assertThat(failing.err.toString()).contains("gemtrack failing: cannot open the thing", "\tat io.gemtrack.cli.");
     }
 
     /** A command that fails as a missing file makes commands fail. */
@@ -79,26 +66,26 @@ class GemtrackCommandTest {
 
     @Test
     void unknownFlagIsNamedInTheError() {
-        assertThat(run("aggregate", "--bootstrap-servers", "x")).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown options: '--bootstrap-servers'", "Possible solutions: --bootstrap-server");
+        assertThat(cli.run("aggregate", "--bootstrap-servers", "x")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("Unknown options: '--bootstrap-servers'", "Possible solutions: --bootstrap-server");
     }
 
     @Test
     void missingSubcommandSaysWhichExist() {
-        assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, replay, broker or top");
+        assertThat(cli.run()).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("a subcommand is required: demo, local, produce, collect, aggregate, topics, replay, broker or top");
     }
 
     @Test
     void badNumberNamesTheFlag() {
-        assertThat(run("demo", "--http-port", "ninety")).isEqualTo(2);
-        assertThat(err.toString()).contains("--http-port", "ninety");
+        assertThat(cli.run("demo", "--http-port", "ninety")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--http-port", "ninety");
     }
 
     @Test
     void dryRunPrintsDecodableJsonLines() throws MalformedEventException {
-        assertThat(run("produce", "--dry-run", "--hosts", "2", "--rate", "max", "--events", "200")).isZero();
-        String[] lines = out.toString().split("\n");
+        assertThat(cli.run("produce", "--dry-run", "--hosts", "2", "--rate", "max", "--events", "200")).isZero();
+        String[] lines = cli.out.toString().split("\n");
         assertThat(lines).hasSizeGreaterThan(10);
         EventCodec codec = new EventCodec();
         java.util.Set<String> hosts = new java.util.HashSet<>();

@@ -9,8 +9,6 @@ import io.gemtrack.events.MalformedEventException;
 import io.gemtrack.producer.scenario.Scenarios;
 import io.gemtrack.testkit.EventLines;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -21,68 +19,60 @@ import picocli.CommandLine;
 
 class ProduceCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = new CommandLine(new ProduceCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final CapturedCommandLine cli = new CapturedCommandLine(() -> new CommandLine(new ProduceCommand()));
 
     private List<Event> printedEvents() throws MalformedEventException {
-        return EventLines.decode(out.toString());
+        return EventLines.decode(cli.out.toString());
     }
 
     @Test
     void helpNamesEveryFlagAndEveryScenario() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("--scenario", "--hosts", "--rate", "--seed", "--events", "--duration",
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out.toString()).contains("--scenario", "--hosts", "--rate", "--seed", "--events", "--duration",
                 "--snapshot-every", "--fork-flaw", "--truth", "--bootstrap-server", "--dry-run");
-        Scenarios.names().forEach(name -> assertThat(out.toString()).contains(name));
+        Scenarios.names().forEach(name -> assertThat(cli.out.toString()).contains(name));
     }
 
     @Test
     void anUnknownScenarioIsNamedWithTheKnownOnes() {
-        assertThat(run("--dry-run", "--scenario", "compositor,gaming")).isEqualTo(2);
-        assertThat(err.toString()).contains("--scenario", "unknown scenario 'gaming'",
+        assertThat(cli.run("--dry-run", "--scenario", "compositor,gaming")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--scenario", "unknown scenario 'gaming'",
                 "compositor, video, ml, browser, leak, creator-exit, fork-heavy, mixed");
     }
 
     @Test
     void badNumbersNameTheirFlagAndWhatIsAllowed() {
-        assertThat(run("--dry-run", "--hosts", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--hosts': must be between 1 and 10000, was 0");
-        assertThat(run("--dry-run", "--hosts", "10001")).isEqualTo(2);
-        assertThat(run("--dry-run", "--rate", "fast")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--rate': 'fast' is neither a positive number of events per second nor max");
-        assertThat(run("--dry-run", "--events", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--events': must be at least 1, was 0");
-        assertThat(run("--dry-run", "--duration", "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("--duration", "'soon' is not a positive interval like 500ms, 5s, 2m or 1h");
-        assertThat(run("--dry-run", "--snapshot-every", "-1")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--snapshot-every': must be at least 0, was -1");
+        assertThat(cli.run("--dry-run", "--hosts", "0")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("'--hosts': must be between 1 and 10000, was 0");
+        assertThat(cli.run("--dry-run", "--hosts", "10001")).isEqualTo(2);
+        assertThat(cli.run("--dry-run", "--rate", "fast")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("'--rate': 'fast' is neither a positive number of events per second nor max");
+        assertThat(cli.run("--dry-run", "--events", "0")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("'--events': must be at least 1, was 0");
+        assertThat(cli.run("--dry-run", "--duration", "soon")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--duration", "'soon' is not a positive interval like 500ms, 5s, 2m or 1h");
+        assertThat(cli.run("--dry-run", "--snapshot-every", "-1")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("'--snapshot-every': must be at least 0, was -1");
     }
 
     @Test
     void aDryRunPrintsTheSameEventsForTheSameSeedAndStopsAtAnActionBoundary() throws MalformedEventException {
-        assertThat(run("--dry-run", "--rate", "max", "--hosts", "3", "--seed", "11", "--events", "2000", "--fork-flaw")).isZero();
-        String first = out.toString();
+        assertThat(cli.run("--dry-run", "--rate", "max", "--hosts", "3", "--seed", "11", "--events", "2000", "--fork-flaw")).isZero();
+        String first = cli.out.toString();
         List<Event> events = printedEvents();
         assertThat(events.size()).isBetween(2000, 2300);
         assertThat(events).extracting(Event::host).containsOnly("host-0", "host-1", "host-2");
-        assertThat(err.toString()).contains("seed 11");
+        assertThat(cli.err.toString()).contains("seed 11");
 
-        out.getBuffer().setLength(0);
-        assertThat(run("--dry-run", "--rate", "max", "--hosts", "3", "--seed", "11", "--events", "2000", "--fork-flaw")).isZero();
-        assertThat(out.toString()).isEqualTo(first);
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("--dry-run", "--rate", "max", "--hosts", "3", "--seed", "11", "--events", "2000", "--fork-flaw")).isZero();
+        assertThat(cli.out.toString()).isEqualTo(first);
     }
 
     @Test
     void theTruthFileDescribesEveryHostAfterItsLastEvent(@TempDir Path directory) throws IOException, MalformedEventException {
         Path truthFile = directory.resolve("truth.json");
-        assertThat(run("--dry-run", "--rate", "max", "--hosts", "2", "--seed", "3", "--events", "3000", "--scenario", "compositor,leak",
+        assertThat(cli.run("--dry-run", "--rate", "max", "--hosts", "2", "--seed", "3", "--events", "3000", "--scenario", "compositor,leak",
                 "--truth", truthFile.toString())).isZero();
 
         Map<String, Long> lastSeq = new HashMap<>();
@@ -102,7 +92,7 @@ class ProduceCommandTest {
     @Test
     void aRateIsHeld() {
         long start = System.nanoTime();
-        assertThat(run("--dry-run", "--rate", "2000", "--seed", "1", "--events", "2000")).isZero();
+        assertThat(cli.run("--dry-run", "--rate", "2000", "--seed", "1", "--events", "2000")).isZero();
         assertThat((System.nanoTime() - start) / 1e9).as("seconds for 2,000 events at 2,000/s").isBetween(0.8, 3.0);
     }
 }

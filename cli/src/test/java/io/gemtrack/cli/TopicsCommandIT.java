@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gemtrack.kafka.KafkaSettings;
 import io.gemtrack.testkit.KafkaExtension;
 import io.gemtrack.testkit.TestKafka;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,30 +12,21 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /** {@code gemtrack topics} against a real broker: creates what an aggregator needs, and says what keeps a topic from serving. */
 @ExtendWith(KafkaExtension.class)
 class TopicsCommandIT {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = Gemtrack.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final CapturedCommandLine cli = CapturedCommandLine.gemtrack();
 
     @Test
     void createMakesTheThreeTopicsAsLaidOutAndDescribesThem(TestKafka kafka) {
-        int status = run("topics", "--create", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-cmd.events",
+        int status = cli.run("topics", "--create", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-cmd.events",
                 "--dead-letter-topic", "topics-cmd.events.dlq", "--partitions", "6", "--replication-factor", "1",
                 "--min-insync-replicas", "1");
 
-        assertThat(status).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(
+        assertThat(status).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).contains(
                 "topics-cmd.events (events): 6 partitions, replication factor 1, cleanup.policy=delete, retention.ms=-1,"
                         + " min.insync.replicas=1",
                 "topics-cmd.events.checkpoints (checkpoints): 6 partitions, replication factor 1, cleanup.policy=compact",
@@ -46,10 +35,10 @@ class TopicsCommandIT {
                 "this principal may: ALTER, ALTER_CONFIGS, CREATE, DELETE, DESCRIBE, DESCRIBE_CONFIGS, READ, WRITE")
                 .doesNotContain("cannot serve");
 
-        out.getBuffer().setLength(0);
-        assertThat(run("topics", "--describe", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-cmd.events",
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("topics", "--describe", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-cmd.events",
                 "--dead-letter-topic", "topics-cmd.events.dlq")).isZero();
-        assertThat(out.toString()).contains("topics-cmd.events (events): 6 partitions");
+        assertThat(cli.out.toString()).contains("topics-cmd.events (events): 6 partitions");
     }
 
     @Test
@@ -60,11 +49,11 @@ class TopicsCommandIT {
                             .configs(Map.of("cleanup.policy", "compact,delete")))).all().get();
         }
 
-        int status = run("topics", "--describe", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-bad.events",
+        int status = cli.run("topics", "--describe", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-bad.events",
                 "--dead-letter-topic", "topics-bad.events.dlq");
 
         assertThat(status).isEqualTo(TopicsCommand.UNUSABLE);
-        assertThat(out.toString()).contains("cannot serve gemtrack as they are:",
+        assertThat(cli.out.toString()).contains("cannot serve gemtrack as they are:",
                 "  - topics-bad.events.checkpoints has 2 partitions, fewer than the events topic's 4",
                 "  - topics-bad.events.checkpoints is not compacted alone (cleanup.policy=compact,delete)",
                 "  - topics-bad.events.dlq (dead letters) does not exist");
@@ -77,18 +66,18 @@ class TopicsCommandIT {
                     .configs(Map.of("cleanup.policy", "compact")))).all().get();
         }
 
-        int status = run("aggregate", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-compacted.events",
+        int status = cli.run("aggregate", "--bootstrap-server", kafka.bootstrapServers(), "--topic", "topics-compacted.events",
                 "--http-port", "0");
 
         assertThat(status).isNotZero();
-        assertThat(err.toString()).contains("topics-compacted.events is compacted (cleanup.policy=compact)");
+        assertThat(cli.err.toString()).contains("topics-compacted.events is compacted (cleanup.policy=compact)");
     }
 
     @Test
     void oneOfCreateAndDescribeIsRequired() {
-        assertThat(run("topics")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required argument", "--create", "--describe");
-        assertThat(run("topics", "--create", "--describe")).isEqualTo(2);
-        assertThat(run("topics", "--describe", "--partitions", "0")).isEqualTo(2);
+        assertThat(cli.run("topics")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("Missing required argument", "--create", "--describe");
+        assertThat(cli.run("topics", "--create", "--describe")).isEqualTo(2);
+        assertThat(cli.run("topics", "--describe", "--partitions", "0")).isEqualTo(2);
     }
 }

@@ -6,7 +6,6 @@ import io.gemtrack.aggregator.build.BuildInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,25 +20,17 @@ class UserErrorsTest {
 
     private static final int USAGE = 2;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = Gemtrack.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final CapturedCommandLine cli = CapturedCommandLine.gemtrack();
 
     private void assertNoStackTrace() {
-        assertThat(err.toString()).doesNotContain("\tat ", "Exception");
+        assertThat(cli.err.toString()).doesNotContain("\tat ", "Exception");
     }
 
     @Test
     void demoWithNoHostsFailsBeforeStarting() {
-        assertThat(run("demo", "--hosts", "0")).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--hosts': must be between 1 and 10000, was 0");
-        assertThat(out.toString()).doesNotContain("web view");
+        assertThat(cli.run("demo", "--hosts", "0")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).contains("Invalid value for option '--hosts': must be between 1 and 10000, was 0");
+        assertThat(cli.out.toString()).doesNotContain("web view");
         assertNoStackTrace();
     }
 
@@ -53,36 +44,36 @@ class UserErrorsTest {
             {"--hosts", "10001", "Invalid value for option '--hosts': must be between 1 and 10000, was 10001"},
         };
         for (String[] wrong : cases) {
-            out.getBuffer().setLength(0);
-            err.getBuffer().setLength(0);
-            assertThat(run("demo", wrong[0], wrong[1])).as(wrong[0]).isEqualTo(USAGE);
-            assertThat(err.toString()).as(wrong[0]).startsWith(wrong[2]).contains("Usage: gemtrack demo")
+            cli.out.getBuffer().setLength(0);
+            cli.err.getBuffer().setLength(0);
+            assertThat(cli.run("demo", wrong[0], wrong[1])).as(wrong[0]).isEqualTo(USAGE);
+            assertThat(cli.err.toString()).as(wrong[0]).startsWith(wrong[2]).contains("Usage: gemtrack demo")
                     .doesNotContain("starting Kafka");
-            assertThat(out.toString()).doesNotContain("web view");
+            assertThat(cli.out.toString()).doesNotContain("web view");
             assertNoStackTrace();
         }
     }
 
     @Test
     void localChecksItsProcAndFlagsBeforeStarting(@TempDir Path proc) {
-        assertThat(run("local", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).isEqualTo("gemtrack local: --proc: /nonexistent is not a directory" + System.lineSeparator());
+        assertThat(cli.run("local", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).isEqualTo("gemtrack local: --proc: /nonexistent is not a directory" + System.lineSeparator());
         assertNoStackTrace();
 
-        err.getBuffer().setLength(0);
-        assertThat(run("local", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).contains("gemtrack local: --proc: cannot read " + proc.resolve("sys/kernel/random/boot_id"));
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("local", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).contains("gemtrack local: --proc: cannot read " + proc.resolve("sys/kernel/random/boot_id"));
         assertNoStackTrace();
 
-        err.getBuffer().setLength(0);
-        assertThat(run("local", "--interval", "0s")).isEqualTo(USAGE);
-        assertThat(err.toString()).startsWith("Invalid value for option '--interval': '0s' is not a positive interval like 500ms, 5s, 2m or 1h")
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("local", "--interval", "0s")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).startsWith("Invalid value for option '--interval': '0s' is not a positive interval like 500ms, 5s, 2m or 1h")
                 .contains("Usage: gemtrack local");
         assertNoStackTrace();
 
-        err.getBuffer().setLength(0);
-        assertThat(run("local", "--http-port", "70000")).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--http-port': 70000 is not a port");
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("local", "--http-port", "70000")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).contains("Invalid value for option '--http-port': 70000 is not a port");
         assertNoStackTrace();
     }
 
@@ -92,53 +83,53 @@ class UserErrorsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        assertThat(run("top", "--url", "http://127.0.0.1:" + closed, "--once")).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).isEqualTo("gemtrack top: cannot reach the aggregator at http://127.0.0.1:" + closed + " (--url): connection refused"
+        assertThat(cli.run("top", "--url", "http://127.0.0.1:" + closed, "--once")).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).isEqualTo("gemtrack top: cannot reach the aggregator at http://127.0.0.1:" + closed + " (--url): connection refused"
                 + System.lineSeparator());
-        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(cli.err.toString().lines()).hasSize(1);
         assertNoStackTrace();
 
-        err.getBuffer().setLength(0);
-        assertThat(run("top", "--url", "localhost:9400")).isEqualTo(USAGE);
-        assertThat(err.toString()).startsWith("Invalid value for option '--url': 'localhost:9400' is not an address like http://localhost:9400");
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("top", "--url", "localhost:9400")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).startsWith("Invalid value for option '--url': 'localhost:9400' is not an address like http://localhost:9400");
         assertNoStackTrace();
     }
 
     @Test
     void demoWithAnHttpPortBeyondTheLastOne() {
-        assertThat(run("demo", "--http-port", "99999")).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
+        assertThat(cli.run("demo", "--http-port", "99999")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).contains("Invalid value for option '--http-port': 99999 is not a port");
         assertNoStackTrace();
     }
 
     @Test
     void everyCommandAnswersVersion() {
         for (String command : new String[] {"demo", "produce", "collect", "aggregate", "broker", "local", "top"}) {
-            out.getBuffer().setLength(0);
-            assertThat(run(command, "--version")).as(command).isZero();
-            assertThat(out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
+            cli.out.getBuffer().setLength(0);
+            assertThat(cli.run(command, "--version")).as(command).isZero();
+            assertThat(cli.out.toString()).as(command).isEqualTo("gemtrack " + BuildInfo.version() + System.lineSeparator());
             assertNoStackTrace();
         }
     }
 
     @Test
     void brokerWithANegativePort() {
-        assertThat(run("broker", "--port", "-1")).isEqualTo(USAGE);
-        assertThat(err.toString()).contains("Invalid value for option '--port': -1 is not a port");
+        assertThat(cli.run("broker", "--port", "-1")).isEqualTo(USAGE);
+        assertThat(cli.err.toString()).contains("Invalid value for option '--port': -1 is not a port");
         assertNoStackTrace();
     }
 
     @Test
     void collectFromAProcThatDoesNotExist() {
-        assertThat(run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).isEqualTo("gemtrack collect: --proc: /nonexistent is not a directory" + System.lineSeparator());
+        assertThat(cli.run("collect", "--dry-run", "--proc", "/nonexistent")).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).isEqualTo("gemtrack collect: --proc: /nonexistent is not a directory" + System.lineSeparator());
         assertNoStackTrace();
     }
 
     @Test
     void collectFromATreeWithoutABootId(@TempDir Path proc) {
-        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read "
+        assertThat(cli.run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).contains("gemtrack collect: --proc: cannot read "
                 + proc.resolve("sys/kernel/random/boot_id") + " (is " + proc + " the root of a procfs?)");
         assertNoStackTrace();
     }
@@ -147,8 +138,8 @@ class UserErrorsTest {
     void collectFromATreeWithoutAHostName(@TempDir Path proc) throws IOException {
         Files.createDirectories(proc.resolve("sys/kernel/random"));
         Files.writeString(proc.resolve("sys/kernel/random/boot_id"), "6d9a4d8e-8a3b-4c4e-9d51-0e9bd8a0e1f2\n");
-        assertThat(run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).contains("gemtrack collect: --proc: cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
+        assertThat(cli.run("collect", "--dry-run", "--proc", proc.toString())).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).contains("gemtrack collect: --proc: cannot read " + proc.resolve("sys/kernel/hostname") + " (--host names the host instead)");
         assertNoStackTrace();
     }
 
@@ -169,11 +160,11 @@ class UserErrorsTest {
     void anUnreachableOrUnresolvableKafkaIsNamedBeforeAnyWork() {
         for (String servers : new String[] {"127.0.0.1:1", "nosuchhost.invalid:9092"}) {
             for (String command : new String[] {"produce", "collect", "aggregate"}) {
-                err.getBuffer().setLength(0);
+                cli.err.getBuffer().setLength(0);
                 String[] args = command.equals("aggregate") ? new String[] {command, "--bootstrap-server", servers, "--http-port", "0"}
                         : new String[] {command, "--bootstrap-server", servers};
-                assertThat(run(args)).as(command).isEqualTo(FailureReport.FAILED);
-                assertThat(err.toString().lines().filter(line -> line.startsWith("gemtrack ")))
+                assertThat(cli.run(args)).as(command).isEqualTo(FailureReport.FAILED);
+                assertThat(cli.err.toString().lines().filter(line -> line.startsWith("gemtrack ")))
                         .as(command).singleElement().asString()
                         .startsWith("gemtrack " + command + ": cannot reach Kafka at " + servers + " (--bootstrap-server): ");
                 assertNoStackTrace();
@@ -185,7 +176,7 @@ class UserErrorsTest {
     @Timeout(30)
     void aClosedStdoutEndsProduceDryRunQuietly() {
         assertThat(runPrintingTo(new ReaderLeavesAfter(10_000), "produce", "--dry-run", "--rate", "max")).isZero();
-        assertThat(err.toString()).contains("produce: printed ", "; stopped: stdout was closed").doesNotContain("sent");
+        assertThat(cli.err.toString()).contains("produce: printed ", "; stopped: stdout was closed").doesNotContain("sent");
         assertNoStackTrace();
     }
 
@@ -193,7 +184,7 @@ class UserErrorsTest {
     @Timeout(30)
     void aClosedStdoutEndsCollectDryRunQuietly() {
         assertThat(runPrintingTo(new ReaderLeavesAfter(1_000), "collect", "--dry-run", "--interval", "100ms")).isZero();
-        assertThat(err.toString()).contains("(stopped: stdout was closed)");
+        assertThat(cli.err.toString()).contains("(stopped: stdout was closed)");
         assertNoStackTrace();
     }
 
@@ -201,7 +192,7 @@ class UserErrorsTest {
     private int runPrintingTo(OutputStream stdout, String... args) {
         CommandLine commandLine = Gemtrack.commandLine();
         commandLine.setOut(new PrintWriter(stdout, true));
-        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setErr(new PrintWriter(cli.err, true));
         return commandLine.execute(args);
     }
 
@@ -229,9 +220,9 @@ class UserErrorsTest {
     }
 
     private void assertBusy(String port, String address, String flag, String... command) {
-        err.getBuffer().setLength(0);
-        assertThat(run(command)).as(String.join(" ", command)).isEqualTo(FailureReport.FAILED);
-        assertThat(err.toString()).isEqualTo("gemtrack " + command[0] + ": port " + port + " (on " + address + ") is in use; "
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(FailureReport.FAILED);
+        assertThat(cli.err.toString()).isEqualTo("gemtrack " + command[0] + ": port " + port + " (on " + address + ") is in use; "
                 + flag + " picks another (0: any free port)" + System.lineSeparator());
     }
 }
