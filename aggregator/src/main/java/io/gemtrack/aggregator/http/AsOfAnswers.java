@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * {@code offsetsForTimes}:
  * <ul>
  * <li>the last folded model, one: the routes a page asks about one instant together are
- *     answered from one fold. A model is what at most {@link HostReplay#MAX_RECORDS} events build, so this bounds
- *     the memory kept as one live host of that size does;</li>
+ *     answered from one fold. A model is a checkpoint's host and what at most {@link HostReplay#MAX_RECORDS} events
+ *     build on it, so this bounds the memory kept as one live host of that size does;</li>
  * <li>the last {@link #CACHED} answers of {@code /api/hosts/HOST?at=TIME} (figures, not models; by policy too), so
  *     questions alternating between instants do not fold again.</li>
  * </ul>
@@ -147,19 +147,20 @@ public final class AsOfAnswers implements AutoCloseable {
 
     /** {@code host} as of {@code atEpochMillis}, with the OOM ranking under {@code policy} (every policy's victim if empty). */
     public synchronized AsOf answer(String host, long atEpochMillis, Optional<Policy> policy) {
-        String key = key(host, atEpochMillis) + "\n" + policy.map(Policy::name).orElse("");
+        Question question = question(host, atEpochMillis);
+        String key = question.key() + "\n" + policy.map(Policy::name).orElse("");
         AsOf cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
-        AsOf answer = of(fold(host, atEpochMillis), policy);
+        AsOf answer = of(fold(question), policy);
         cache.put(key, answer);
         return answer;
     }
 
     /** {@code route} answered on {@code host} as of {@code atEpochMillis}: folded, or the last fold of that instant. */
     synchronized <T> Answered<T> answer(String host, long atEpochMillis, Route<T> route) {
-        HostReplay.Result result = fold(host, atEpochMillis);
+        HostReplay.Result result = fold(question(host, atEpochMillis));
         try {
             return new Answered<>(Facts.of(result), route.answer(result.model()), null);
         } catch (ApiException e) {
@@ -173,28 +174,34 @@ public final class AsOfAnswers implements AutoCloseable {
         return folds;
     }
 
-    private HostReplay.Result fold(String host, long atEpochMillis) {
-        String key = key(host, atEpochMillis);
-        if (!key.equals(foldedKey)) {
+    private HostReplay.Result fold(Question question) {
+        if (!question.key().equals(foldedKey)) {
             // The one kept is let go first, so that two folded models are never held at once.
             foldedKey = null;
             folded = null;
-            folded = replay.replay(host, atEpochMillis);
-            foldedKey = key;
+            folded = replay.replay(question.host(), question.atEpochMillis(), question.throughOffset());
+            foldedKey = question.key();
             folds++;
         }
         return folded;
     }
 
     /**
-     * The offset belongs in the key: a question about an instant after the newest record folds up to the
-     * partition's end, which moves as records arrive.
+     * A question about a host as of an instant, with the offset its fold stops at. The offset belongs in the key: a
+     * question about an instant after the newest record folds up to the partition's end, which moves as records arrive.
      */
-    private String key(String host, long atEpochMillis) {
+    private record Question(String host, long atEpochMillis, long throughOffset) {
+
+        String key() {
+            return String.join("\n", host, Long.toString(atEpochMillis), Long.toString(throughOffset));
+        }
+    }
+
+    private Question question(String host, long atEpochMillis) {
         if (replay == null) {
             replay = replays.get();
         }
-        return String.join("\n", host, Long.toString(atEpochMillis), Long.toString(replay.throughOffset(host, atEpochMillis)));
+        return new Question(host, atEpochMillis, replay.throughOffset(host, atEpochMillis));
     }
 
     /** The answer for a replay's result: also what {@code gemtrack replay --json} prints. */

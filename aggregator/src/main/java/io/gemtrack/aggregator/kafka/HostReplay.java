@@ -150,16 +150,30 @@ public final class HostReplay implements AutoCloseable {
      * stamped at or after it, or the partition's end.
      */
     public long throughOffset(String host, long atEpochMillis) {
-        TopicPartition partition = partitionOf(host);
+        return throughOffset(partitionOf(host), atEpochMillis);
+    }
+
+    private long throughOffset(TopicPartition partition, long atEpochMillis) {
         OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, atEpochMillis)).get(partition);
         return found != null ? found.offset() : consumer.endOffsets(List.of(partition)).get(partition);
     }
 
     /** {@code host} as it was at {@code atEpochMillis}. */
     public Result replay(String host, long atEpochMillis) {
-        long deadline = System.nanoTime() + MAX_TIME.toNanos();
         TopicPartition partition = partitionOf(host);
-        long through = throughOffset(host, atEpochMillis);
+        return replay(host, atEpochMillis, partition, throughOffset(partition, atEpochMillis));
+    }
+
+    /**
+     * {@code host} as it was at {@code atEpochMillis}, its fold stopping at {@code through}: what
+     * {@link #throughOffset} said for the instant, so that a caller who keyed its question by it gets that fold.
+     */
+    public Result replay(String host, long atEpochMillis, long through) {
+        return replay(host, atEpochMillis, partitionOf(host), through);
+    }
+
+    private Result replay(String host, long atEpochMillis, TopicPartition partition, long through) {
+        long deadline = System.nanoTime() + MAX_TIME.toNanos();
         long logStart = consumer.beginningOffsets(List.of(partition)).get(partition);
         byte[] key = host.getBytes(StandardCharsets.UTF_8);
         long[] checkpointRecordsRead = {0};
@@ -194,7 +208,7 @@ public final class HostReplay implements AutoCloseable {
             }
             return true;
         });
-        OptionalLong oldest = start.offset() == logStart && first[0].isPresent() ? first[0] : oldestTimestamp(partition, logStart);
+        OptionalLong oldest = start.offset() == logStart && first[0].isPresent() ? first[0] : oldestTimestamp(partition, logStart, deadline);
         consumer.unsubscribe();
         boolean olderThanRetained = !start.fromCheckpoint() && (oldest.isEmpty() || atEpochMillis < oldest.getAsLong());
         return new Result(host, atEpochMillis, model, read[0], folded[0], logStart, through, oldest, olderThanRetained, start,
@@ -299,21 +313,20 @@ public final class HostReplay implements AutoCloseable {
         return true;
     }
 
-    /** The timestamp of the partition's first retained record, when the fold read none (the instant is before it). */
-    private OptionalLong oldestTimestamp(TopicPartition partition, long start) {
+    /**
+     * The timestamp of the partition's first retained record, when the fold read none (it started from a checkpoint,
+     * or the instant is before that record), within the question's time.
+     */
+    private OptionalLong oldestTimestamp(TopicPartition partition, long start, long deadline) {
         long end = consumer.endOffsets(List.of(partition)).get(partition);
-        if (end <= start) {
-            return OptionalLong.empty();
+        OptionalLong[] oldest = {OptionalLong.empty()};
+        if (end > start) {
+            read(partition, start, end, deadline, "finding the oldest record of " + partition, record -> {
+                oldest[0] = OptionalLong.of(record.timestamp());
+                return false;
+            });
         }
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, start);
-        long deadline = System.nanoTime() + MAX_TIME.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                return OptionalLong.of(record.timestamp());
-            }
-        }
-        return OptionalLong.empty();
+        return oldest[0];
     }
 
     @Override
