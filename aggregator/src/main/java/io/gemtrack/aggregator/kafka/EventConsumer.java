@@ -330,9 +330,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         Map<String, Integer> dropped = new HashMap<>();
         fleet.change(model -> {
             for (String host : activity.dropDue(HostActivity.now())) {
-                model.remove(host);
-                activity.forget(host);
-                exits.forget(host);
+                forget(model, host);
                 dropped.put(host, partitionOfHost.remove(host));
             }
         });
@@ -340,6 +338,13 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             log.info("dropped host {}: silent for longer than {}", host, activity.expiry().dropAfter());
             checkpoints.forget(partition, host);
         });
+    }
+
+    /** A host this aggregator no longer has, dropped or handed over: its model, when it was heard from, its exits. */
+    private void forget(FleetModel model, String host) {
+        model.remove(host);
+        activity.forget(host);
+        exits.forget(host);
     }
 
     /**
@@ -468,8 +473,7 @@ public final class EventConsumer implements Runnable, AutoCloseable {
             partitions.forEach(partition -> gone.add(partition.partition()));
             fleet.change(model -> partitionOfHost.entrySet().removeIf(owned -> {
                 if (gone.contains(owned.getValue())) {
-                    model.remove(owned.getKey());
-                    activity.forget(owned.getKey());
+                    EventConsumer.this.forget(model, owned.getKey());
                     return true;
                 }
                 return false;

@@ -110,7 +110,7 @@ public final class ProcessExits {
         return all;
     }
 
-    /** Forgets a host the aggregator dropped. */
+    /** Forgets a host the aggregator dropped or handed over. */
     public void forget(String host) {
         byHost.remove(host);
     }
