@@ -1,5 +1,6 @@
 package io.gemtrack.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.gemtrack.aggregator.http.AggregatorHttpServer;
 import io.gemtrack.aggregator.http.ApiHandler;
 import io.gemtrack.aggregator.http.FleetHistory;
@@ -16,7 +17,6 @@ import io.gemtrack.events.EventBody.GemUnpin;
 import io.gemtrack.model.ApplyResult;
 import io.gemtrack.model.FleetModel;
 import io.gemtrack.testkit.BusyHost;
-import com.sun.management.OperatingSystemMXBean;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -30,7 +30,8 @@ import java.util.Set;
 
 /**
  * The JSON API. Answers are computed under the fleet's lock, so each is one consistent view (the fleet's list one of
- * each host), and no answer holds the lock for longer than a page of one host takes (but a checkpoint). Lists take
+ * each host), and no answer holds the lock for longer than a page of one host takes (but a checkpoint and the cgroups,
+ * which read every object of the host). Lists take
  * {@code limit} (1 to 1000, 100 unless given), {@code offset} and {@code sort}, and say their {@code total}
  * ({@link ListPage}):
  * <pre>
@@ -127,7 +128,7 @@ public final class ApiHandler implements HttpHandler {
 
     /**
      * Takes the fleet's lock for no longer than one host's answer needs: the fleet's list host by host, a host's
-     * answers for a page, one process or one object (or the whole model, for its checkpoint).
+     * answers for a page, one process or one object (or the whole model, for its checkpoint and its cgroups).
      */
     private Object answer(URI uri) throws ApiException {
         String path = uri.getPath();

@@ -26,8 +26,9 @@ import java.util.function.ToLongFunction;
 /**
  * The JSON answers of the API, as records Jackson writes field by field. Each is built under the fleet's lock
  * and copies what it shows, so it can be written out after the lock is released. Lists are built a page at a time
- * ({@link ListPage}): a host's buffers from the model's orders, a process's from its own objects, so that no answer
- * passes over every object of a host while the applier waits.
+ * ({@link ListPage}): a host's buffers from the model's orders, a process's from its own objects, so that no list
+ * passes over every object of a host while the applier waits. As of an instant, they are built on the folded model,
+ * outside the lock.
  */
 final class ApiViews {
 

@@ -44,7 +44,7 @@ public final class FleetHistory implements AutoCloseable {
         return thread;
     });
 
-    /** A history that nothing samples until {@link #start()}; tests sample it by hand. */
+    /** A history that nothing samples, unlike one {@link #started}: tests sample it by hand. */
     FleetHistory(SharedFleet fleet) {
         this.fleet = fleet;
     }
