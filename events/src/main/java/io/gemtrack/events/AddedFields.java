@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,32 @@ final class AddedFields {
             SNAPSHOT_PROCESS_CGROUP, EventBody.ROOT_CGROUP,
             SNAPSHOT_CGROUPS, List.of());
 
+    /**
+     * The keys of a record's added fields by component name, read from its canonical constructor's parameters once per
+     * record: reading them is slow (tens of microseconds), and a decoder asks for every component of every record.
+     */
+    private static final ClassValue<Map<String, String>> KEYS = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> record) {
+            RecordComponent[] components = record.getRecordComponents();
+            Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            Parameter[] parameters;
+            try {
+                parameters = record.getDeclaredConstructor(types).getParameters();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("a record without its canonical constructor: " + record, e);
+            }
+            Map<String, String> keys = new HashMap<>();
+            for (int i = 0; i < components.length; i++) {
+                AddedField added = parameters[i].getAnnotation(AddedField.class);
+                if (added != null) {
+                    keys.put(components[i].getName(), added.value());
+                }
+            }
+            return Map.copyOf(keys);
+        }
+    };
+
     private AddedFields() {
     }
 
@@ -46,17 +73,7 @@ final class AddedFields {
 
     /** The key of the default of {@code component}, an {@link AddedField}; {@code null} for a field every record has. */
     static String key(RecordComponent component) {
-        Class<?> record = component.getDeclaringRecord();
-        RecordComponent[] components = record.getRecordComponents();
-        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-        try {
-            int index = Arrays.stream(components).map(RecordComponent::getName).toList().indexOf(component.getName());
-            Parameter parameter = record.getDeclaredConstructor(types).getParameters()[index];
-            AddedField added = parameter.getAnnotation(AddedField.class);
-            return added == null ? null : added.value();
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("a record without its canonical constructor: " + record, e);
-        }
+        return KEYS.get(component.getDeclaringRecord()).get(component.getName());
     }
 
     /** The defaults, by key, for a reader's injectable values. */

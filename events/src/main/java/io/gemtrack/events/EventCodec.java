@@ -182,11 +182,6 @@ public final class EventCodec {
         }
     }
 
-    /** The key of the default of an added field ({@link AddedFields}); {@code null} for a field every record has. */
-    private static String addedFieldKey(RecordComponent component) {
-        return AddedFields.key(component);
-    }
-
     /** An envelope integer. */
     private static long integral(JsonParser parser) throws IOException {
         expect(parser.nextToken() == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER);
@@ -306,7 +301,7 @@ public final class EventCodec {
         for (RecordComponent component : recordType.getRecordComponents()) {
             String field = prefix + component.getName();
             JsonNode value = node.get(component.getName());
-            boolean added = addedFieldKey(component) != null;
+            boolean added = AddedFields.key(component) != null;
             if (value == null && added) {
                 continue;
             }
