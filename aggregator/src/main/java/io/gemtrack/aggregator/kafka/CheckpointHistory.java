@@ -2,7 +2,7 @@ package io.gemtrack.aggregator.kafka;
 
 import io.gemtrack.kafka.KafkaSettings;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The history of host checkpoints that time travel folds from ({@link HostReplay}): every {@code interval}, the
  * checkpoint rounds the consumer stores are also written to the history topic, which keeps every one of them until
- * retention deletes it rather than only each host's latest. Written by a {@link CheckpointStore} of its own, so each
- * record is encoded, compressed, batched and stamped with the events offset it covers exactly as a live checkpoint is,
- * a quarantined host's included (its bookkeeping alone, which time travel does not start from).
+ * retention deletes it rather than only each host's latest. Written by a {@link CheckpointStore} of its own with the
+ * live round's own bytes, batched and stamped with the events offset they cover as the live checkpoints are, a
+ * quarantined host's included (its bookkeeping alone, which time travel does not start from).
  */
 public final class CheckpointHistory implements AutoCloseable {
 
@@ -51,7 +51,7 @@ public final class CheckpointHistory implements AutoCloseable {
      * Adds a complete round of the live checkpoints to the history. One that fails is only logged: the live round is
      * stored, and time travel folds from an older checkpoint of the history instead.
      */
-    void write(int partition, Collection<CheckpointStore.Entry> hosts, long sourceOffset) {
+    void write(int partition, List<CheckpointStore.Encoded> hosts, long sourceOffset) {
         store.ifPresent(history -> {
             if (!history.writeRound(partition, hosts, sourceOffset).complete()) {
                 log.warn("the checkpoint history round of events partition {} at offset {} was not stored whole; time travel"

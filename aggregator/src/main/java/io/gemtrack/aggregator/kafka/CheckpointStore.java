@@ -116,8 +116,13 @@ public final class CheckpointStore implements AutoCloseable {
      * @param complete   whether every checkpoint and then the marker were stored, so recovery can resume at the round's offset
      * @param unstorable the hosts whose checkpoint can never be stored as it is (it cannot be encoded, or is larger than
      *                   the topic takes), with the error: the caller's to quarantine
+     * @param encoded    the checkpoints as the round encoded them, for another store to write as they are
      */
-    public record Round(boolean complete, Map<String, Throwable> unstorable) {
+    public record Round(boolean complete, Map<String, Throwable> unstorable, List<Encoded> encoded) {
+    }
+
+    /** A host's checkpoint encoded as a round stores it: its bytes, and why the host is quarantined if it is. */
+    public record Encoded(String host, byte[] value, Optional<String> quarantine) {
     }
 
     /**
@@ -125,32 +130,43 @@ public final class CheckpointStore implements AutoCloseable {
      * below {@code sourceOffset}, and then the round's marker if they were all stored.
      */
     public Round writeRound(int partition, Collection<Entry> hosts, long sourceOffset) {
+        List<Encoded> encoded = new ArrayList<>();
+        Map<String, Throwable> unstorable = new LinkedHashMap<>();
+        for (Entry host : hosts) {
+            String name = host.checkpoint().host();
+            try {
+                encoded.add(new Encoded(name, stored(codec.encode(host.checkpoint())), host.quarantine()));
+            } catch (RuntimeException e) {
+                unstorable.put(name, e);
+            }
+        }
+        return write(partition, encoded, unstorable, sourceOffset);
+    }
+
+    /** Writes a round of checkpoints another store's round encoded ({@link Round#encoded()}), as they are. */
+    public Round writeRound(int partition, List<Encoded> hosts, long sourceOffset) {
+        return write(partition, hosts, new LinkedHashMap<>(), sourceOffset);
+    }
+
+    private Round write(int partition, List<Encoded> hosts, Map<String, Throwable> unstorable, long sourceOffset) {
         try {
-            return sendRound(partition, hosts, sourceOffset);
+            return sendRound(partition, hosts, unstorable, sourceOffset);
         } catch (KafkaException | IllegalStateException e) {
             // What the producer throws on a send it is closed under, or after: the round was given up.
             if (abandoned) {
-                return new Round(false, Map.of());
+                return new Round(false, Map.of(), List.of());
             }
             throw e;
         }
     }
 
-    private Round sendRound(int partition, Collection<Entry> hosts, long sourceOffset) {
+    private Round sendRound(int partition, List<Encoded> hosts, Map<String, Throwable> unstorable, long sourceOffset) {
         Map<String, Future<RecordMetadata>> stored = new LinkedHashMap<>();
-        Map<String, Throwable> unstorable = new LinkedHashMap<>();
-        for (Entry host : hosts) {
-            String name = host.checkpoint().host();
-            byte[] value;
-            try {
-                value = stored(codec.encode(host.checkpoint()));
-            } catch (RuntimeException e) {
-                unstorable.put(name, e);
-                continue;
-            }
-            ProducerRecord<byte[], byte[]> record = record(partition, name.getBytes(StandardCharsets.UTF_8), value, sourceOffset);
+        for (Encoded host : hosts) {
+            ProducerRecord<byte[], byte[]> record = record(partition, host.host().getBytes(StandardCharsets.UTF_8), host.value(),
+                    sourceOffset);
             host.quarantine().ifPresent(reason -> record.headers().add(QUARANTINE_HEADER, reason.getBytes(StandardCharsets.UTF_8)));
-            stored.put(name, producer.send(record));
+            stored.put(host.host(), producer.send(record));
         }
         producer.flush();
         boolean allStored = unstorable.isEmpty();
@@ -162,11 +178,11 @@ public final class CheckpointStore implements AutoCloseable {
             allStored &= failure == null;
         }
         if (!allStored) {
-            return new Round(false, unstorable);
+            return new Round(false, unstorable, hosts);
         }
         Future<RecordMetadata> marker = producer.send(record(partition, ROUND_MARKER, ROUND_MARKER, sourceOffset));
         producer.flush();
-        return new Round(failure(partition, marker) == null, unstorable);
+        return new Round(failure(partition, marker) == null, unstorable, hosts);
     }
 
     /**

@@ -363,19 +363,17 @@ public final class EventConsumer implements Runnable, AutoCloseable {
         List<TopicPartition> incomplete = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             long position = consumer.position(partition);
-            List<CheckpointStore.Entry> hosts = roundOf(partition);
-            CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), hosts, position);
+            CheckpointStore.Round round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             if (!round.unstorable().isEmpty()) {
                 Map<String, Throwable> unstorable = round.unstorable();
                 fleet.change(model -> unstorable.forEach((host, error) ->
                         HostQuarantine.quarantine(model.host(host), "storing its checkpoint", error)));
-                hosts = roundOf(partition);
-                round = checkpoints.writeRound(partition.partition(), hosts, position);
+                round = checkpoints.writeRound(partition.partition(), roundOf(partition), position);
             }
             if (!round.complete()) {
                 incomplete.add(partition);
             } else if (historyDue) {
-                history.write(partition.partition(), hosts, position);
+                history.write(partition.partition(), round.encoded(), position);
             }
         }
         if (historyDue) {
