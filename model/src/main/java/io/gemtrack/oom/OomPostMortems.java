@@ -25,21 +25,28 @@ public final class OomPostMortems {
     /** Applies {@code event} to the fleet, and keeps the post-mortem of a kill it applied. */
     public static ApplyResult apply(FleetModel fleet, Event event, long epochMillis) {
         ApplyResult result = fleet.apply(event);
-        afterApply(fleet.host(event.host()), event, result, epochMillis);
+        // The host is looked up again only for a kill: this runs for every event the aggregator applies.
+        if (isAppliedKill(event, result)) {
+            record(fleet.host(event.host()), event, epochMillis);
+        }
         return result;
     }
 
     /** Applies {@code event} to the host, and keeps the post-mortem of a kill it applied. */
     public static ApplyResult apply(HostModel host, Event event, long epochMillis) {
         ApplyResult result = host.apply(event);
-        afterApply(host, event, result, epochMillis);
+        if (isAppliedKill(event, result)) {
+            record(host, event, epochMillis);
+        }
         return result;
     }
 
-    private static void afterApply(HostModel host, Event event, ApplyResult result, long epochMillis) {
-        if (result.equals(ApplyResult.APPLIED) && event.body() instanceof OomKill kill) {
-            host.recordOomKill(of(host, event, kill, epochMillis));
-        }
+    private static boolean isAppliedKill(Event event, ApplyResult result) {
+        return result.equals(ApplyResult.APPLIED) && event.body() instanceof OomKill;
+    }
+
+    private static void record(HostModel host, Event event, long epochMillis) {
+        host.recordOomKill(of(host, event, (OomKill) event.body(), epochMillis));
     }
 
     /** The post-mortem of {@code kill}, which the host has applied and whose victim it still holds. */
