@@ -55,11 +55,12 @@ export function hostPage(hostName, at) {
     async load(chosen) {
       const get = path => getJson(asOf(path, at));
       const [host, list, comparison, buffers, history] = await Promise.all([
-        get(api.host(hostName)), get(api.processes(hostName, chosen)), get(api.oom(hostName)),
+        get(api.host(hostName)), get(api.processes(hostName, chosen)), at === null ? get(api.oom(hostName)) : null,
         get(api.largestBuffers(hostName, MAX_BUFFERS)), at === null ? getJson(api.history(hostName)) : null]);
-      // As of an instant the host's own route answers its figures with what could be told of them.
+      // As of an instant the host's own route answers its figures with what could be told of them, and every
+      // policy's victim, which the oom route would rank again.
       return at === null ? { host, list, comparison, buffers, history } : {
-        host: host.state, asOfHost: host, list, comparison, buffers, history,
+        host: host.state, asOfHost: host, list, comparison: host.oom, buffers, history,
       };
     },
     render({ host, asOfHost, list, comparison, buffers, history }, chosen) {
