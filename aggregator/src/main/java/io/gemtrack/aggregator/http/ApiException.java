@@ -1,5 +1,6 @@
 package io.gemtrack.aggregator.http;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,6 +32,8 @@ final class ApiException extends Exception {
 
     /** The same refusal, its answer carrying {@code name: value} too. */
     ApiException withHeader(String name, String value) {
-        return new ApiException(status, getMessage(), Map.of(name, value));
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiException(status, getMessage(), more);
     }
 }

@@ -62,10 +62,8 @@ final class JsonHandler implements HttpHandler {
             }
             answer = route.answer(exchange.getRequestURI());
         } catch (ApiException e) {
-            answer = error(e.status(), e.getMessage());
-            for (Map.Entry<String, String> header : e.headers().entrySet()) {
-                answer = answer.withHeader(header.getKey(), header.getValue());
-            }
+            Answer refusal = error(e.status(), e.getMessage());
+            answer = new Answer(refusal.status(), refusal.body(), e.headers());
         } catch (RuntimeException | IOException e) {
             log.error("GET {} failed; answered 500", exchange.getRequestURI(), e);
             answer = error(500, "internal error: " + e);
