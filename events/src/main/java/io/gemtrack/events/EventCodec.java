@@ -39,9 +39,10 @@ import java.util.stream.Collectors;
  * Reads and writes events as flat JSON objects: the envelope fields ({@code schema}, {@code type},
  * {@code host}, {@code bootId}, {@code seq}, {@code ts}) followed by the fields of the body.
  *
- * <p>Reading is strict: every field is required, nothing is coerced (no {@code "5"} for {@code 5}, no
- * {@code 1.5} for an integer), unknown fields and duplicate keys are errors, and so is a value beyond the
- * schema's {@link Bounds}. Each failure is a {@link MalformedEventException} naming the field, so no bad
+ * <p>Reading is strict: every field is required but those added after their schema was released
+ * ({@link AddedField}), which a record may leave out for their default; nothing is coerced (no {@code "5"} for
+ * {@code 5}, no {@code 1.5} for an integer), unknown fields and duplicate keys are errors, and so is a value beyond
+ * the schema's {@link Bounds}. Each failure is a {@link MalformedEventException} naming the field, so no bad
  * record is half-read or silently defaulted.
  * Instances are thread-safe.
  */
@@ -177,8 +178,7 @@ public final class EventCodec {
     private record BodyType(Class<? extends EventBody> type, ObjectReader reader, FlatBodyReader flatReader) {
 
         static BodyType of(Class<? extends EventBody> type, ObjectReader reader) {
-            boolean flat = Arrays.stream(type.getRecordComponents()).allMatch(component -> nestedRecord(component) == null);
-            return new BodyType(type, reader, flat ? FlatBodyReader.of(type) : null);
+            return new BodyType(type, reader, FlatBodyReader.of(type));
         }
     }
 
@@ -194,7 +194,7 @@ public final class EventCodec {
         return parser.getText();
     }
 
-    private static void expect(boolean condition) {
+    static void expect(boolean condition) {
         if (!condition) {
             throw NOT_VALID;
         }

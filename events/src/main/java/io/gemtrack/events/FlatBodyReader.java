@@ -83,11 +83,11 @@ final class FlatBodyReader {
             if (present) {
                 values[i] = field.read(parser);
             } else {
-                expect(field.defaultValue() != null);
+                EventCodec.expect(field.defaultValue() != null);
                 values[i] = field.defaultValue();
             }
         }
-        expect((unread != null ? unread : parser.nextToken()) == JsonToken.END_OBJECT);
+        EventCodec.expect((unread != null ? unread : parser.nextToken()) == JsonToken.END_OBJECT);
         try {
             return (EventBody) constructor.invokeExact(values);
         } catch (RuntimeException | Error e) {
@@ -104,12 +104,6 @@ final class FlatBodyReader {
                 : Map.of();
     }
 
-    private static void expect(boolean condition) {
-        if (!condition) {
-            throw EventCodec.NOT_VALID;
-        }
-    }
-
     /** A field of the body: its name pre-encoded, its kind, an enum's constants by name, an added field's default. */
     private record Field(SerializedString name, Kind kind, Map<String, Object> constants, Object defaultValue) {
 
@@ -117,25 +111,25 @@ final class FlatBodyReader {
             JsonToken token = parser.nextToken();
             return switch (kind) {
                 case INT -> {
-                    expect(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == NumberType.INT);
+                    EventCodec.expect(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == NumberType.INT);
                     yield parser.getIntValue();
                 }
                 case LONG -> {
-                    expect(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != NumberType.BIG_INTEGER);
+                    EventCodec.expect(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != NumberType.BIG_INTEGER);
                     yield parser.getLongValue();
                 }
                 case BOOLEAN -> {
-                    expect(token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE);
+                    EventCodec.expect(token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE);
                     yield token == JsonToken.VALUE_TRUE;
                 }
                 case STRING -> {
-                    expect(token == JsonToken.VALUE_STRING);
+                    EventCodec.expect(token == JsonToken.VALUE_STRING);
                     yield parser.getText();
                 }
                 case ENUM -> {
-                    expect(token == JsonToken.VALUE_STRING);
+                    EventCodec.expect(token == JsonToken.VALUE_STRING);
                     Object constant = constants.get(parser.getText());
-                    expect(constant != null);
+                    EventCodec.expect(constant != null);
                     yield constant;
                 }
             };

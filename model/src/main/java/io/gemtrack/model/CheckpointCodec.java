@@ -30,10 +30,10 @@ public final class CheckpointCodec {
 
     /** The format this codec writes. */
     public static final int FORMAT = 4;
-    /** The formats this codec reads. */
-    public static final List<Integer> READABLE_FORMATS = List.of(3, FORMAT);
     /** The format before post-mortems named cgroups. */
     private static final int WITHOUT_KILL_CGROUPS = 3;
+    /** The formats this codec reads. */
+    public static final List<Integer> READABLE_FORMATS = List.of(WITHOUT_KILL_CGROUPS, FORMAT);
 
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
