@@ -46,7 +46,7 @@ export function asOfPicker(at) {
       event.preventDefault();
       const chosen = parseInstant(input.value);
       if (chosen === null) {
-        problem.textContent = `'${input.value}' is neither an RFC 3339 time nor milliseconds since the epoch`;
+        problem.textContent = `'${input.value}' is neither an RFC 3339 time, a local date and time nor milliseconds since the epoch`;
         return;
       }
       location.assign(addressAsOf(chosen));

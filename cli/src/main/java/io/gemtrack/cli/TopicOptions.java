@@ -14,7 +14,7 @@ public final class TopicOptions {
     CommandSpec command;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of the events topic when it has to be created (the checkpoints topic gets as many)."
+            description = "Partitions of the events topic when it has to be created (the checkpoints topics get as many)."
                     + " Default: the broker's num.partitions.")
     Integer partitions;
 
