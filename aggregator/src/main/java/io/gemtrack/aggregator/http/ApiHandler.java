@@ -173,15 +173,8 @@ public final class ApiHandler implements HttpHandler {
 
     /** Every host in name order, each a consistent view of its own; the lock is let go between hosts. */
     private List<ApiViews.HostView> hostViews() {
-        List<String> names = fleet.read(model -> model.hosts().stream().map(HostModel::host).toList());
         long now = HostActivity.now();
-        List<ApiViews.HostView> views = new ArrayList<>(names.size());
-        for (String name : names) {
-            // A host dropped or handed over since the names were read is no longer this aggregator's.
-            Optional<ApiViews.HostView> view = fleet.read(model -> Optional.ofNullable(model.host(name)).map(host -> hostView(host, now)));
-            view.ifPresent(views::add);
-        }
-        return views;
+        return fleet.readEachHost(host -> hostView(host, now));
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.gemtrack.aggregator.kafka;
 
 import io.gemtrack.model.FleetModel;
+import io.gemtrack.model.HostModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The fleet model shared by the applier and its readers (the API, the scrape, the history), and the one lock that
@@ -88,5 +93,19 @@ public final class SharedFleet {
         } finally {
             readerTurn.unlock();
         }
+    }
+
+    /**
+     * {@code read} of every host, each in a reader's hold of its own, so that no reader holds the lock across the
+     * fleet: each answer is one consistent view of its host. A host dropped or handed over since the hosts were
+     * listed is no longer this aggregator's, and is passed over.
+     */
+    public <T> List<T> readEachHost(Function<HostModel, T> read) {
+        List<String> names = read(model -> model.hosts().stream().map(HostModel::host).toList());
+        List<T> answers = new ArrayList<>(names.size());
+        for (String name : names) {
+            read(model -> Optional.ofNullable(model.host(name)).map(read)).ifPresent(answers::add);
+        }
+        return answers;
     }
 }

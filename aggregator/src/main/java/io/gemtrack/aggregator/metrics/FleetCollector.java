@@ -58,26 +58,15 @@ final class FleetCollector implements MultiCollector {
     @Override
     public synchronized MetricSnapshots collect() {
         ScrapeSamples samples = new ScrapeSamples(metrics);
-        List<String> names = fleet.read(model -> model.hosts().stream().map(HostModel::host).toList());
         long now = HostActivity.now();
         Set<String> scraped = new HashSet<>();
-        int unsynchronised = 0;
-        for (String name : names) {
-            // A host dropped or handed over since the names were read is no longer this aggregator's.
-            Boolean synchronised = fleet.read(model -> {
-                HostModel host = model.host(name);
-                if (host == null) {
-                    return null;
-                }
-                activity.silentSeconds(name, now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, name));
-                report(host, samples);
-                return host.synchronised();
-            });
-            if (synchronised != null) {
-                scraped.add(name);
-                unsynchronised += synchronised ? 0 : 1;
-            }
-        }
+        List<Boolean> synchronised = fleet.readEachHost(host -> {
+            activity.silentSeconds(host.host(), now).ifPresent(seconds -> samples.add(LAST_EVENT_AGE, seconds, host.host()));
+            report(host, samples);
+            scraped.add(host.host());
+            return host.synchronised();
+        });
+        long unsynchronised = synchronised.stream().filter(isSynchronised -> !isSynchronised).count();
         processMetrics.retainHosts(scraped);
         cgroupMetrics.retainHosts(scraped);
         samples.add(HOSTS, scraped.size());
