@@ -172,8 +172,7 @@ public final class ReplayBenchmarkCommand implements Callable<Integer> {
      */
     private long writeHistoryCheckpoint(KafkaSettings kafka, AggregatorTopics topics, BusyHost shape, PrintWriter out) {
         long started = System.nanoTime();
-        HostModel model = new HostModel(BusyHost.NAME);
-        shape.events(model::apply);
+        HostModel model = BusyHostModel.fold(shape);
         long objects = model.liveObjects();
         long covered;
         try (HostReplay replay = new HostReplay(kafka, TOPIC, List.of())) {
